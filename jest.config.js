@@ -1,0 +1,17 @@
+// ESM project: run through `node --experimental-vm-modules` (see package.json "test").
+// With DATABASE_URL set the suites share one migrated server database, so they run one at a time;
+// on the embedded default every suite boots its own in-memory PGlite and two can run side by side.
+const shared = process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '';
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
+  },
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  maxWorkers: shared ? 1 : 2,
+  testTimeout: 60_000,
+};

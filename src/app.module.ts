@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './common/audit/audit.module.js';
+import { CommonModule } from './common/common.module.js';
+import { ConfigModule } from './config/config.module.js';
+import type { LetheConfig } from './config/config.schema.js';
+import { DatabaseModule } from './infrastructure/database/database.module.js';
+import { QueueModule } from './infrastructure/queue/queue.module.js';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
+import { OpsModule } from './modules/ops/ops.module.js';
+
+/** Everything a Lethe process needs; the HTTP API and the worker differ only in what they start. */
+function coreImports(config: LetheConfig) {
+  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, AuditModule, ApiKeysModule];
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: LetheConfig): DynamicModule {
+    return { module: AppModule, imports: [...coreImports(config), OpsModule] };
+  }
+}
+
+/** The scale-out process: job handlers only, no HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: LetheConfig): DynamicModule {
+    return { module: WorkerModule, imports: coreImports({ ...config, queue: { ...config.queue, workers: true } }) };
+  }
+}

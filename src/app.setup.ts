@@ -1,0 +1,56 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createValidationPipe } from './common/errors/validation.js';
+import { ProblemFilter } from './common/errors/problem.filter.js';
+import type { LetheConfig } from './config/config.schema.js';
+import { requestIdMiddleware } from './infrastructure/http/request-id.js';
+
+/** The nearest package.json above this file (src/ when run by the tests, dist/src/ when built). */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** HTTP concerns shared by `main.ts`, the OpenAPI generator and the e2e tests. Call before init(). */
+export function configureApp(app: NestExpressApplication, config: LetheConfig): void {
+  app.use(requestIdMiddleware);
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+export function buildOpenApi(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Lethe')
+    .setDescription(
+      'GDPR / UK GDPR / CCPA data-subject-rights service: data-subject requests and their legal clock, ' +
+        'a tamper-evident consent ledger, the Article 30 register and the audit trail. ' +
+        'Errors are RFC 9457 `application/problem+json`.',
+    )
+    .setVersion(packageVersion())
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    .addServer('http://localhost:3000', 'Local (npm start)')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key created with POST /v1/api-keys' }, 'apiKey')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Keys sorted at every depth, so the committed spec diffs cleanly. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}

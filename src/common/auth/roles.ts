@@ -1,0 +1,53 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ProblemDto } from '../errors/problem.js';
+
+export const ROLES = ['admin', 'counsel', 'auditor', 'iam'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLES_KEY = 'lethe:roles';
+export const PUBLIC_KEY = 'lethe:public';
+
+/** Who is calling: an API key, a data subject proving a request token, or Lethe itself. */
+export type Caller =
+  | { kind: 'api_key'; keyId: string; roles: ReadonlySet<Role> }
+  | { kind: 'subject'; requestId: string }
+  | { kind: 'system' };
+
+export const SYSTEM: Caller = { kind: 'system' };
+
+/** The actor string written to the audit trail. */
+export function actorOf(caller: Caller): string {
+  switch (caller.kind) {
+    case 'api_key':
+      return caller.keyId;
+    case 'subject':
+      return `subject:${caller.requestId}`;
+    case 'system':
+      return 'system';
+  }
+}
+
+/** Route needs an API key holding at least one of these roles. */
+export function Roles(...roles: Role[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(ROLES_KEY, roles),
+    ApiBearerAuth('apiKey'),
+    ApiUnauthorizedResponse({ description: 'No API key, or an unknown, revoked or expired one', type: ProblemDto }),
+    ApiForbiddenResponse({ description: `The key lacks every one of the roles: ${roles.join(', ')}`, type: ProblemDto }),
+  );
+}
+
+/** Route needs no API key (data subjects, health checks, public feeds). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+
+export interface AuthenticatedRequest {
+  caller?: Caller;
+}
+
+/** Injects the API-key caller set by the global guard (not for @Public() routes). */
+export const CurrentCaller = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => {
+  const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!request.caller) throw new Error('CurrentCaller used on a route without an authenticated caller');
+  return request.caller;
+});

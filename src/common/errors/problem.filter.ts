@@ -1,0 +1,112 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { currentRequestId } from '../logging/request-context.js';
+import { DomainError } from './domain.error.js';
+import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDto } from './problem.js';
+
+interface BodyParserError {
+  status: number;
+  type: string;
+  expose?: boolean;
+}
+
+/**
+ * Turns every error into RFC 9457 problem+json. Only messages we wrote reach the client: a
+ * 5xx carries a correlation id and nothing else, and paths are never echoed (they may hold ids
+ * a requester typed).
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const problem = this.toProblem(exception, request);
+    if (problem.status >= 500) {
+      this.logger.error({ err: describeError(exception), requestId: currentRequestId() }, 'unhandled error');
+    }
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown, request: Request): ProblemDto {
+    const instance = `urn:lethe:request:${currentRequestId() ?? 'unknown'}`;
+    if (exception instanceof DomainError) {
+      return {
+        type: `urn:lethe:problem:${exception.code}`,
+        title: exception.title,
+        status: exception.status,
+        detail: exception.detail,
+        instance,
+        ...exception.extensions,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const errors = typeof body === 'object' && body !== null ? (body as { errors?: FieldError[] }).errors : undefined;
+      return {
+        type: `urn:lethe:problem:${errors ? 'validation_failed' : codeFor(status)}`,
+        title: STATUS_CODES[status] ?? 'Error',
+        status,
+        detail: detailFor(exception, status, request),
+        instance,
+        ...(errors ? { errors } : {}),
+      };
+    }
+    if (isBodyParserError(exception)) {
+      const status = exception.status;
+      const detail =
+        exception.type === 'entity.too.large'
+          ? 'The request body is larger than the limit'
+          : exception.type === 'entity.parse.failed'
+            ? 'The request body is not valid JSON'
+            : exception.type === 'encoding.unsupported' || exception.type === 'charset.unsupported'
+              ? 'The request body encoding is not supported'
+              : 'The request body could not be read';
+      return { type: `urn:lethe:problem:${codeFor(status)}`, title: STATUS_CODES[status] ?? 'Error', status, detail, instance };
+    }
+    return {
+      type: 'urn:lethe:problem:internal_error',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'Something went wrong on our side. Quote the instance when you report it.',
+      instance,
+    };
+  }
+}
+
+function detailFor(exception: HttpException, status: number, request: Request): string {
+  if (status === HttpStatus.NOT_FOUND && exception.message.startsWith('Cannot ')) {
+    return `No route matches ${request.method} on this path`;
+  }
+  if (status >= 500) return 'Something went wrong on our side. Quote the instance when you report it.';
+  return exception.message;
+}
+
+function codeFor(status: number): string {
+  return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '_');
+}
+
+function isBodyParserError(value: unknown): value is BodyParserError {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<BodyParserError>;
+  return typeof candidate.status === 'number' && candidate.status >= 400 && candidate.status < 500 && typeof candidate.type === 'string';
+}
+
+/** What we log about an error: its kind and code, not driver details that may quote row values. */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    const { code, severity, routine } = error as { code?: unknown; severity?: unknown; routine?: unknown };
+    // Postgres messages can quote the offending value (an email, say): keep only the SQLSTATE.
+    if (typeof severity === 'string') return { name: error.name, code, routine };
+    return { name: error.name, code, message: error.message.slice(0, 500), stack: error.stack };
+  }
+  return { name: typeof error };
+}

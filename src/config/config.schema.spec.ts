@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from './config.schema.js';
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.database.url).toBeUndefined();
+    expect(config.queue.redisUrl).toBeUndefined();
+    expect(config.http.port).toBe(3000);
+    expect(config.http.bodyLimitBytes).toBe(1024 * 1024);
+    expect(config.queue.workers).toBe(true);
+    expect(config.dataDir).toBe('./data');
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT must be a whole number/],
+    ['PORT', '70000', /PORT must be a whole number from 0 to 65535/],
+    ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    ['DATABASE_URL', 'not a url', /DATABASE_URL is not a valid URL/],
+    ['REDIS_URL', 'http://x', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['LETHE_WORKERS', 'maybe', /LETHE_WORKERS must be one of on, off/],
+    ['LETHE_ADMIN_API_KEY', 'short', /LETHE_ADMIN_API_KEY must be at least 32 characters/],
+    ['LETHE_BODY_LIMIT', '10gb', /LETHE_BODY_LIMIT must be a size/],
+    ['LETHE_QUEUE_PREFIX', 'Bad-Prefix', /LETHE_QUEUE_PREFIX must be lowercase/],
+  ])('rejects %s=%s naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reports every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'x', LETHE_WORKERS: 'x' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+  });
+
+  it('never echoes a database URL, which may hold a password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:hunter2@h/db' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
+  });
+
+  it('parses sizes and switches', () => {
+    const config = loadConfig({ LETHE_BODY_LIMIT: '512kb', LETHE_WORKERS: 'off', DATABASE_URL: 'postgres://h/test' });
+    expect(config.http.bodyLimitBytes).toBe(512 * 1024);
+    expect(config.queue.workers).toBe(false);
+    expect(config.database.url).toBe('postgres://h/test');
+  });
+});

@@ -1,0 +1,93 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * Connections the socket server accepts. pglite-socket drops (does not queue) connections over
+ * its limit, and queues statements, not connections, so a generous ceiling costs nothing. It must
+ * stay above the sum of every pool: TypeORM's, BullMQ's query pools and one LISTEN client per
+ * queue consumer.
+ */
+const MAX_CONNECTIONS = 512;
+
+export interface EmbeddedPostgresOptions {
+  /** Folder for the database files; undefined keeps everything in memory (tests). */
+  dataDir: string | undefined;
+  port: number;
+}
+
+/**
+ * Postgres for a machine that has only Node: PGlite (Postgres compiled to WASM) served over TCP
+ * so the ordinary `pg` driver, TypeORM and BullMQ talk to it as to any server.
+ *
+ * PGlite is one session shared by every socket and runs one transaction at a time: code must never
+ * query on another connection while it holds a transaction, and must not rely on session state.
+ */
+export class EmbeddedPostgres {
+  private constructor(
+    readonly db: PGlite,
+    private readonly server: PGLiteSocketServer,
+    readonly url: string,
+    private readonly lockFile: string | undefined,
+  ) {}
+
+  static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+    let lockFile: string | undefined;
+    let dbPath: string | undefined;
+    if (options.dataDir !== undefined) {
+      const dir = resolve(options.dataDir);
+      mkdirSync(dir, { recursive: true });
+      lockFile = join(dir, 'pglite.lock');
+      takeLock(lockFile);
+      dbPath = join(dir, 'pglite');
+    }
+    try {
+      const db = dbPath === undefined ? await PGlite.create() : await PGlite.create(dbPath);
+      // BullMQ's Postgres backend pins `search_path` through startup options, which PGlite
+      // ignores; its tables live in the `bullmq` schema, ours in `public`.
+      await db.exec('SET search_path TO public, bullmq');
+      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port, maxConnections: MAX_CONNECTIONS });
+      await server.start();
+      const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+      return new EmbeddedPostgres(db, server, url, lockFile);
+    } catch (error) {
+      if (lockFile) rmSync(lockFile, { force: true });
+      throw error;
+    }
+  }
+
+  /** Stops accepting connections and closes the database files cleanly. */
+  async stop(): Promise<void> {
+    await this.server.stop();
+    await this.db.close();
+    if (this.lockFile) rmSync(this.lockFile, { force: true });
+  }
+}
+
+/** Two processes on one PGlite folder would corrupt it: refuse while a live process holds it. */
+function takeLock(file: string): void {
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const holder = Number(readFileSync(file, 'utf8'));
+  if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+    throw new Error(
+      `The embedded database in ${file.replace(/pglite\.lock$/, '')} is in use by process ${holder}. ` +
+        'Stop it, or point DATABASE_URL at a Postgres server to run several Lethe processes.',
+    );
+  }
+  writeFileSync(file, String(process.pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,10 @@
+import { AuditEventEntity, AuditHeadEntity } from '../../common/audit/audit-event.entity.js';
+import { ApiKeyEntity } from '../../modules/api-keys/api-key.entity.js';
+import { ScheduledJobEntity } from '../queue/scheduled-job.entity.js';
+
+/**
+ * Every TypeORM entity. Table names must not collide with BullMQ's Postgres backend (job, event,
+ * meta, migration, metrics, scheduler, dedup, rate_limit, relay_*), which shares the search path
+ * on the embedded database.
+ */
+export const ENTITIES = [ApiKeyEntity, AuditEventEntity, AuditHeadEntity, ScheduledJobEntity];

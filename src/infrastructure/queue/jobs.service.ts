@@ -1,0 +1,225 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { Job, Queue, Worker } from 'bullmq';
+import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { Clock } from '../../common/clock.js';
+import { describeError } from '../../common/errors/problem.filter.js';
+import { runWithRequestId } from '../../common/logging/request-context.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { LetheConfig } from '../../config/config.schema.js';
+import { DatabaseEndpoint } from '../database/database.module.js';
+import { bullJobId, JobContext, JobHandler, JobSpec, QUEUE_NAMES, QueueName } from './jobs.js';
+import { QueueBackend } from './queue-backend.js';
+import { ScheduledJobEntity } from './scheduled-job.entity.js';
+
+interface QueuedData {
+  key: string;
+  version: number;
+}
+
+const ATTEMPTS = 5;
+const RECONCILE_BATCH = 500;
+
+/**
+ * Durable jobs: `schedule()` records the work in Postgres inside the caller's transaction and hands
+ * it to BullMQ after commit; workers run the registered handler and mark the row done; the
+ * reconciler re-enqueues every pending row at boot and every LETHE_RECONCILE_INTERVAL_SECONDS.
+ */
+@Injectable()
+export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown, EntitySubscriberInterface {
+  private readonly logger = new Logger('Jobs');
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly afterCommit = new WeakMap<QueryRunner, ScheduledJobEntity[]>();
+  private readonly backend: QueueBackend;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: LetheConfig,
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    endpoint: DatabaseEndpoint,
+  ) {
+    this.backend = new QueueBackend({
+      redisUrl: config.queue.redisUrl,
+      databaseUrl: endpoint.url,
+      embedded: endpoint.embedded !== undefined,
+      prefix: config.queue.prefix,
+    });
+    for (const name of QUEUE_NAMES) this.queues.set(name, this.backend.createQueue(name));
+    dataSource.subscribers.push(this);
+  }
+
+  get backendKind(): 'redis' | 'postgres' {
+    return this.backend.kind;
+  }
+
+  /** Registers the handler for one kind of job. Call from a module's constructor or onModuleInit. */
+  define(queue: QueueName, name: string, handler: JobHandler): void {
+    this.handlers.set(`${queue}/${name}`, handler);
+  }
+
+  /**
+   * Records (or moves) a job in the caller's transaction; it reaches the queue once that
+   * transaction commits. Must be called with a transactional EntityManager.
+   */
+  async schedule(manager: EntityManager, spec: JobSpec): Promise<void> {
+    const runner = requireTransaction(manager);
+    const now = this.clock.now();
+    const rows = (await manager.query(
+      `INSERT INTO scheduled_job (job_key, queue, name, payload, run_at, status, attempts, last_error, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'pending', 0, NULL, $6, $6)
+       ON CONFLICT (job_key) DO UPDATE
+         SET queue = EXCLUDED.queue, name = EXCLUDED.name, payload = EXCLUDED.payload, run_at = EXCLUDED.run_at,
+             status = 'pending', attempts = 0, last_error = NULL, updated_at = EXCLUDED.updated_at
+       RETURNING job_key AS key, queue, name, run_at AS "runAt"`,
+      [spec.key, spec.queue, spec.name, JSON.stringify(spec.payload), spec.runAt, now],
+    )) as ScheduledJobEntity[];
+    const pending = this.afterCommit.get(runner) ?? [];
+    pending.push(...rows);
+    this.afterCommit.set(runner, pending);
+  }
+
+  /** Cancels a pending job in the caller's transaction; a queued copy finds it cancelled and does nothing. */
+  async cancel(manager: EntityManager, key: string): Promise<void> {
+    requireTransaction(manager);
+    await manager.query(`UPDATE scheduled_job SET status = 'cancelled', updated_at = $2 WHERE job_key = $1 AND status = 'pending'`, [
+      key,
+      this.clock.now(),
+    ]);
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    const rows = this.afterCommit.get(event.queryRunner);
+    if (!rows) return;
+    this.afterCommit.delete(event.queryRunner);
+    // Not awaited: the commit has happened; if the queue is down the reconciler catches up.
+    void this.enqueue(rows).catch((error: unknown) => this.logger.warn({ err: describeError(error) }, 'enqueue after commit failed'));
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    this.afterCommit.delete(event.queryRunner);
+  }
+
+  /** Re-enqueues every pending job from the database. Safe to run any time, from any process. */
+  async reconcile(): Promise<number> {
+    let count = 0;
+    let after = '';
+    for (;;) {
+      const rows = (await this.dataSource.query(
+        `SELECT job_key AS key, queue, name, run_at AS "runAt" FROM scheduled_job
+          WHERE status = 'pending' AND job_key > $1 ORDER BY job_key LIMIT $2`,
+        [after, RECONCILE_BATCH],
+      )) as ScheduledJobEntity[];
+      if (rows.length === 0) break;
+      await this.enqueue(rows);
+      count += rows.length;
+      after = rows[rows.length - 1]!.key;
+    }
+    return count;
+  }
+
+  /** Job counts per queue and state, for /metrics. */
+  async counts(): Promise<Record<string, Record<string, number>>> {
+    const result: Record<string, Record<string, number>> = {};
+    for (const [name, queue] of this.queues) {
+      result[name] = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+    }
+    return result;
+  }
+
+  async ping(): Promise<void> {
+    await this.backend.ping(this.queues.get('maintenance')!);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.queue.workers) this.startWorkers();
+    const restored = await this.reconcile();
+    this.logger.log(`queue on ${this.backend.kind}; reconciler restored ${restored} pending job(s)`);
+    const every = this.config.queue.reconcileIntervalSeconds;
+    if (every > 0) {
+      this.reconcileTimer = setInterval(() => {
+        this.reconcile().catch((error: unknown) => this.logger.warn({ err: describeError(error) }, 'reconcile failed'));
+      }, every * 1000);
+      this.reconcileTimer.unref();
+    }
+  }
+
+  /** Stops taking jobs and lets the running ones finish, before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.reconcileTimer);
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await this.backend.close();
+  }
+
+  private startWorkers(): void {
+    for (const name of QUEUE_NAMES) {
+      const worker = this.backend.createWorker(name, (job: Job) => this.process(job as Job<QueuedData>), this.config.queue.concurrency);
+      worker.on('failed', (job, error) => void this.onFailed(job as Job<QueuedData> | undefined, error));
+      worker.on('error', (error) => this.logger.warn({ err: describeError(error), queue: name }, 'worker error'));
+      this.workers.push(worker);
+    }
+  }
+
+  private async enqueue(rows: ScheduledJobEntity[]): Promise<void> {
+    const now = this.clock.now().getTime();
+    await Promise.all(
+      rows.map((row) => {
+        const runAt = new Date(row.runAt);
+        const data: QueuedData = { key: row.key, version: runAt.getTime() };
+        return this.queues.get(row.queue as QueueName)!.add(row.name, data, {
+          jobId: bullJobId(row.key, runAt),
+          delay: Math.max(0, runAt.getTime() - now),
+          attempts: ATTEMPTS,
+          backoff: { type: 'exponential', delay: 5_000 },
+        });
+      }),
+    );
+  }
+
+  private async process(job: Job<QueuedData>): Promise<void> {
+    await runWithRequestId(`job-${job.id ?? 'unknown'}`, async () => {
+      const { key, version } = job.data;
+      const row = await this.dataSource.getRepository(ScheduledJobEntity).findOneBy({ key });
+      // Done, cancelled or moved since this copy was queued: nothing to do.
+      if (!row || row.status !== 'pending' || row.runAt.getTime() !== version) return;
+      const handler = this.handlers.get(`${row.queue}/${row.name}`);
+      if (!handler) throw new Error(`no handler registered for ${row.queue}/${row.name}`);
+      const markDone = (manager: EntityManager) =>
+        manager.query(
+          `UPDATE scheduled_job SET status = 'done', attempts = $3, updated_at = $4 WHERE job_key = $1 AND run_at = $2 AND status = 'pending'`,
+          [key, row.runAt, job.attemptsMade + 1, this.clock.now()],
+        );
+      const context: JobContext = { key, attempt: job.attemptsMade + 1, complete: markDone };
+      await handler(row.payload, context);
+      await markDone(this.dataSource.manager);
+    });
+  }
+
+  private async onFailed(job: Job<QueuedData> | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+    this.logger.warn({ err: describeError(error), jobId: job.id, attempt: job.attemptsMade, final }, 'job failed');
+    const summary = `${error.name}${(error as { code?: string }).code ? ` ${(error as { code?: string }).code}` : ''}`.slice(0, 500);
+    await this.dataSource
+      .query(
+        `UPDATE scheduled_job SET attempts = $3, last_error = $4, status = CASE WHEN $5 THEN 'failed' ELSE status END, updated_at = $6
+          WHERE job_key = $1 AND run_at = $2 AND status = 'pending'`,
+        [job.data.key, new Date(job.data.version), job.attemptsMade, summary, final, this.clock.now()],
+      )
+      .catch((e: unknown) => this.logger.warn({ err: describeError(e) }, 'could not record job failure'));
+  }
+}
+
+function requireTransaction(manager: EntityManager): QueryRunner {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error('JobsService.schedule needs the EntityManager of an open transaction');
+  return runner;
+}

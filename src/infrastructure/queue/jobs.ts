@@ -1,0 +1,32 @@
+import type { EntityManager } from 'typeorm';
+
+/** The queues Lethe uses. One queue per kind of work keeps a slow kind from starving the others. */
+export const QUEUE_NAMES = ['maintenance'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface JobSpec {
+  queue: QueueName;
+  name: string;
+  /** Stable identity of the work; scheduling the same key again moves it (a moved deadline moves its reminder). */
+  key: string;
+  payload: Record<string, unknown>;
+  runAt: Date;
+}
+
+export interface JobContext {
+  key: string;
+  /** 1 on the first try. */
+  attempt: number;
+  /**
+   * Marks the job done inside the handler's own transaction, so its outcome and the job's state
+   * commit together. Handlers that do not call it are marked done after they return.
+   */
+  complete(manager: EntityManager): Promise<void>;
+}
+
+export type JobHandler = (payload: Record<string, unknown>, context: JobContext) => Promise<void>;
+
+/** The BullMQ job id for one version of a scheduled job. BullMQ reserves `:`. */
+export function bullJobId(key: string, runAt: Date): string {
+  return `${key.replace(/:/g, '~')}@${runAt.getTime()}`;
+}

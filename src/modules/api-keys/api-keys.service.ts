@@ -1,0 +1,194 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service.js';
+import { actorOf, Caller, Role, SYSTEM } from '../../common/auth/roles.js';
+import { Clock } from '../../common/clock.js';
+import { randomToken, sha256Hex } from '../../common/crypto.js';
+import { ConflictError, DomainError, NotFoundError } from '../../common/errors/domain.error.js';
+import { decodeCursor, Page, pageSize, toPage } from '../../common/pagination.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { LetheConfig } from '../../config/config.schema.js';
+import { JobsService } from '../../infrastructure/queue/jobs.service.js';
+import { ApiKeyEntity } from './api-key.entity.js';
+import { ApiKeyDto, ApiKeyListQueryDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto.js';
+
+const KEY_PREFIX = 'lth_';
+const EXPIRE_JOB = 'api-key.expire';
+
+export interface AuthenticatedKey {
+  id: string;
+  roles: ReadonlySet<Role>;
+  expiresAt: number | null;
+}
+
+@Injectable()
+export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('ApiKeys');
+  /** Verified keys by hash, for LETHE_API_KEY_CACHE_SECONDS; revocation in this process clears it. */
+  private readonly cache = new Map<string, { key: AuthenticatedKey | null; until: number }>();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: LetheConfig,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly jobs: JobsService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.define('maintenance', EXPIRE_JOB, (payload, context) => this.expire(String(payload.keyId), context.complete));
+  }
+
+  /** Makes sure an admin can get in: LETHE_ADMIN_API_KEY, or a generated key written to the data folder. */
+  async onApplicationBootstrap(): Promise<void> {
+    const configured = this.config.auth.adminApiKey;
+    if (configured !== undefined) {
+      const existing = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ secretHash: sha256Hex(configured) });
+      if (existing?.revokedAt) this.logger.warn('LETHE_ADMIN_API_KEY names a revoked key; it stays revoked. Set a new value.');
+      if (!existing) await this.insert({ name: 'bootstrap admin (LETHE_ADMIN_API_KEY)', roles: ['admin'] }, SYSTEM, configured);
+      return;
+    }
+    const now = this.clock.now();
+    const [{ count }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM api_key WHERE 'admin' = ANY(roles) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1)`,
+      [now],
+    )) as [{ count: number }];
+    if (count > 0) return;
+    const created = await this.insert({ name: 'bootstrap admin (generated)', roles: ['admin'] }, SYSTEM);
+    const dir = resolve(this.config.dataDir);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'admin-api-key.txt');
+    writeFileSync(file, `${created.key}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    this.logger.warn(`no admin API key existed: created one and wrote it to ${file} (readable by this user only)`);
+  }
+
+  create(dto: CreateApiKeyDto, caller: Caller): Promise<CreatedApiKeyDto> {
+    if (dto.expiresAt !== undefined && new Date(dto.expiresAt).getTime() <= this.clock.now().getTime()) {
+      throw new DomainError(400, 'validation_failed', 'Bad Request', 'The request is not valid', {
+        errors: [{ path: 'expiresAt', message: 'expiresAt must be in the future' }],
+      });
+    }
+    return this.insert(dto, caller);
+  }
+
+  async list(query: ApiKeyListQueryDto): Promise<Page<ApiKeyDto>> {
+    const limit = pageSize(query);
+    const qb = this.dataSource.getRepository(ApiKeyEntity).createQueryBuilder('k');
+    if (!query.includeInactive) {
+      qb.where('k.revokedAt IS NULL').andWhere('(k.expiresAt IS NULL OR k.expiresAt > :now)', { now: this.clock.now() });
+    }
+    const cursor = decodeCursor(query.cursor, (v): v is { at: string; id: string } => typeof v.at === 'string' && typeof v.id === 'string');
+    if (cursor) qb.andWhere('(k.createdAt, k.id) > (:at, :id)', { at: new Date(cursor.at), id: cursor.id });
+    const rows = await qb.orderBy('k.createdAt', 'ASC').addOrderBy('k.id', 'ASC').limit(limit + 1).getMany();
+    return toPage(rows, limit, (row) => ({ at: row.createdAt.toISOString(), id: row.id }), (row) => this.toDto(row));
+  }
+
+  async revoke(id: string, caller: Caller): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const key = await manager.getRepository(ApiKeyEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!key) throw new NotFoundError('API key');
+      if (key.revokedAt) return;
+      if (key.roles.includes('admin') && (await this.activeAdminCount(manager)) <= 1) {
+        throw new ConflictError('last_admin_key', 'This is the last active admin key: create another admin key before revoking it');
+      }
+      key.revokedAt = this.clock.now();
+      await manager.save(key);
+      await this.jobs.cancel(manager, `${EXPIRE_JOB}:${id}`);
+      await this.audit.record(manager, caller, { action: 'api_key.revoked', targetType: 'api_key', targetId: id });
+    });
+    this.cache.clear();
+  }
+
+  /** The key behind a bearer token, or null when unknown, revoked or expired. */
+  async authenticate(presented: string): Promise<AuthenticatedKey | null> {
+    if (!presented.startsWith(KEY_PREFIX) || presented.length > 200) return null;
+    const hash = sha256Hex(presented);
+    const now = this.clock.now().getTime();
+    const cached = this.cache.get(hash);
+    let key: AuthenticatedKey | null;
+    if (cached && cached.until > Date.now()) {
+      key = cached.key;
+    } else {
+      const row = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ secretHash: hash });
+      key = row && !row.revokedAt ? { id: row.id, roles: new Set(row.roles), expiresAt: row.expiresAt?.getTime() ?? null } : null;
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(hash, { key, until: Date.now() + this.config.auth.keyCacheSeconds * 1000 });
+    }
+    if (key && key.expiresAt !== null && key.expiresAt <= now) return null;
+    return key;
+  }
+
+  /** The expiry job: marks the key revoked and audits it. Idempotent. */
+  private async expire(keyId: string, complete: (manager: EntityManager) => Promise<unknown>): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const key = await manager.getRepository(ApiKeyEntity).findOne({ where: { id: keyId }, lock: { mode: 'pessimistic_write' } });
+      if (key && !key.revokedAt) {
+        key.revokedAt = this.clock.now();
+        await manager.save(key);
+        await this.audit.record(manager, SYSTEM, { action: 'api_key.expired', targetType: 'api_key', targetId: keyId });
+      }
+      await complete(manager);
+    });
+    this.cache.clear();
+  }
+
+  private async insert(dto: CreateApiKeyDto, caller: Caller, secret = `${KEY_PREFIX}${randomToken(32)}`): Promise<CreatedApiKeyDto> {
+    const created = await this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(ApiKeyEntity);
+      const row = repo.create({
+        name: dto.name,
+        prefix: secret.slice(0, 12),
+        secretHash: sha256Hex(secret),
+        roles: [...dto.roles].sort(),
+        createdAt: this.clock.now(),
+        createdBy: actorOf(caller),
+        expiresAt: dto.expiresAt ? new Date(dto.expiresAt) : null,
+        revokedAt: null,
+      });
+      await repo.insert(row);
+      if (row.expiresAt) {
+        await this.jobs.schedule(manager, {
+          queue: 'maintenance',
+          name: EXPIRE_JOB,
+          key: `${EXPIRE_JOB}:${row.id}`,
+          payload: { keyId: row.id },
+          runAt: row.expiresAt,
+        });
+      }
+      await this.audit.record(manager, caller, {
+        action: 'api_key.created',
+        targetType: 'api_key',
+        targetId: row.id,
+        details: { roles: row.roles, expiresAt: row.expiresAt?.toISOString() ?? null },
+      });
+      return row;
+    });
+    return { ...this.toDto(created), key: secret };
+  }
+
+  private activeAdminCount(manager: EntityManager): Promise<number> {
+    return manager
+      .query(`SELECT count(*)::int AS count FROM api_key WHERE 'admin' = ANY(roles) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1)`, [
+        this.clock.now(),
+      ])
+      .then((rows: [{ count: number }]) => rows[0].count);
+  }
+
+  private toDto(row: ApiKeyEntity): ApiKeyDto {
+    const now = this.clock.now().getTime();
+    return {
+      id: row.id,
+      name: row.name,
+      prefix: row.prefix,
+      roles: row.roles,
+      createdAt: row.createdAt.toISOString(),
+      createdBy: row.createdBy,
+      expiresAt: row.expiresAt?.toISOString() ?? null,
+      revokedAt: row.revokedAt?.toISOString() ?? null,
+      active: !row.revokedAt && (!row.expiresAt || row.expiresAt.getTime() > now),
+    };
+  }
+}
