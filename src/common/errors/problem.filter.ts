@@ -35,6 +35,12 @@ export class ProblemFilter implements ExceptionFilter {
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
+  /** body-parser failures: Express's adapter wraps them in an HttpException, or they arrive raw. */
+  private bodyProblem(error: BodyParserError, instance: string): ProblemDto {
+    const status = error.status;
+    return { type: `urn:lethe:problem:${codeFor(status)}`, title: STATUS_CODES[status] ?? 'Error', status, detail: bodyProblemDetail(error), instance };
+  }
+
   private toProblem(exception: unknown, request: Request): ProblemDto {
     const instance = `urn:lethe:request:${currentRequestId() ?? 'unknown'}`;
     if (exception instanceof DomainError) {
@@ -46,6 +52,9 @@ export class ProblemFilter implements ExceptionFilter {
         instance,
         ...exception.extensions,
       };
+    }
+    if (exception instanceof HttpException && isBodyParserError(exception.cause)) {
+      return this.bodyProblem(exception.cause, instance);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -60,18 +69,7 @@ export class ProblemFilter implements ExceptionFilter {
         ...(errors ? { errors } : {}),
       };
     }
-    if (isBodyParserError(exception)) {
-      const status = exception.status;
-      const detail =
-        exception.type === 'entity.too.large'
-          ? 'The request body is larger than the limit'
-          : exception.type === 'entity.parse.failed'
-            ? 'The request body is not valid JSON'
-            : exception.type === 'encoding.unsupported' || exception.type === 'charset.unsupported'
-              ? 'The request body encoding is not supported'
-              : 'The request body could not be read';
-      return { type: `urn:lethe:problem:${codeFor(status)}`, title: STATUS_CODES[status] ?? 'Error', status, detail, instance };
-    }
+    if (isBodyParserError(exception)) return this.bodyProblem(exception, instance);
     return {
       type: 'urn:lethe:problem:internal_error',
       title: 'Internal Server Error',
@@ -79,6 +77,20 @@ export class ProblemFilter implements ExceptionFilter {
       detail: 'Something went wrong on our side. Quote the instance when you report it.',
       instance,
     };
+  }
+}
+
+function bodyProblemDetail(error: BodyParserError): string {
+  switch (error.type) {
+    case 'entity.too.large':
+      return 'The request body is larger than the limit';
+    case 'entity.parse.failed':
+      return 'The request body is not valid JSON';
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return 'The request body encoding is not supported';
+    default:
+      return 'The request body could not be read';
   }
 }
 

@@ -48,6 +48,7 @@ export class EmbeddedPostgres {
       // ignores; its tables live in the `bullmq` schema, ours in `public`.
       await db.exec('SET search_path TO public, bullmq');
       const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port, maxConnections: MAX_CONNECTIONS });
+      keepExtendedQueriesTogether(server);
       await server.start();
       const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
       return new EmbeddedPostgres(db, server, url, lockFile);
@@ -90,4 +91,79 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The parts of pglite-socket's (unexported) statement queue that the fix below replaces. */
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  resolve(bytes: number): void;
+  reject(error: unknown): void;
+  onData(data: Uint8Array): void;
+}
+interface StatementQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  db: PGlite;
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+const SYNC = 0x53; // 'S': ends an extended-protocol batch
+const SIMPLE_QUERY = 0x51; // 'Q'
+const TERMINATE = 0x58; // 'X'
+const EXTENDED = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]); // Parse, Bind, Describe, Execute, Close, Flush
+
+/**
+ * pglite-socket 0.2.17 runs protocol messages one at a time in arrival order, keeping one connection's
+ * messages together only inside an explicit transaction. Between a client's Parse and its Sync another
+ * client's Parse can slip in and replace the unnamed statement: the driver then fails with SQLSTATE
+ * 08P01 ("bind message supplies N parameters"). This keeps a connection's Parse…Sync batch together
+ * the way a real server's per-connection backend does. The version is pinned; re-check on upgrade.
+ */
+function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
+  const queue = (server as unknown as { queryQueue: StatementQueue }).queryQueue;
+  let batchOwner: number | null = null;
+
+  queue.processQueue = async function processQueue(this: StatementQueue): Promise<void> {
+    if (this.processing || this.queue.length === 0) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const owner = batchOwner ?? (this.db.isInTransaction() ? this.lastHandlerId : null);
+        const index = owner === null ? 0 : this.queue.findIndex((item) => item.handlerId === owner);
+        if (index === -1) break; // the owner's next message has not arrived yet
+        const [item] = this.queue.splice(index, 1) as [QueuedMessage];
+        const type = item.message[0]!;
+        if (EXTENDED.has(type)) batchOwner = item.handlerId;
+        else if (type === SYNC || type === SIMPLE_QUERY || type === TERMINATE) batchOwner = null;
+        let bytes = 0;
+        try {
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(item.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (error) {
+          item.reject(error);
+          continue;
+        }
+        this.lastHandlerId = item.handlerId;
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
+
+  const clear = queue.clearQueueForHandler.bind(queue);
+  queue.clearQueueForHandler = (handlerId: number) => {
+    if (batchOwner === handlerId) batchOwner = null;
+    clear(handlerId);
+    void queue.processQueue();
+  };
 }

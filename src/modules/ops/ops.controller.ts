@@ -44,6 +44,7 @@ export class OpsController {
   @Get('metrics')
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async prometheus(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { bearer, bootApp, createKey, eventually, onRedis, TestApp } from '../factories/app.js';
+
+/**
+ * Postgres is the system of record: with the queue emptied while a job is pending, the next boot's
+ * reconciler restores it from the database, and the job still runs.
+ */
+describe('reconciler', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lethe-reconcile-'));
+  // The embedded database must outlive the first app: persist it in a temp folder.
+  const env = { LETHE_EMBEDDED_PERSIST: 'on', LETHE_DATA_DIR: dataDir, LETHE_QUEUE_PREFIX: `rec${process.pid}` };
+  const adminKey = `lth_${'r'.repeat(43)}`;
+  let second: TestApp | undefined;
+
+  afterAll(async () => {
+    await second?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('restores pending work after the queue was emptied', async () => {
+    // 1. An API with no workers schedules work: a key that expires in 4 s.
+    const first = await bootApp({ env: { ...env, LETHE_WORKERS: 'off' }, adminKey });
+    const key = await createKey(first, ['auditor'], { expiresAt: new Date(Date.now() + 4_000).toISOString() });
+    const [row] = await first.dataSource.query(`SELECT status FROM scheduled_job WHERE job_key = $1`, [`api-key.expire:${key.id}`]);
+    expect(row.status).toBe('pending');
+
+    // 2. The queue loses everything.
+    if (onRedis) {
+      const redis = new Redis(process.env.REDIS_URL!);
+      await redis.flushall();
+      await redis.quit();
+    } else {
+      const tables: { table_name: string }[] = await first.dataSource.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'bullmq' AND table_name NOT IN ('migration', 'meta') AND table_type = 'BASE TABLE'`,
+      );
+      await first.dataSource.query(`TRUNCATE ${tables.map((t) => `bullmq."${t.table_name}"`).join(', ')} CASCADE`);
+    }
+    const counts = await first.app.get((await import('../../src/infrastructure/queue/jobs.service.js')).JobsService).counts();
+    expect(counts.maintenance!.delayed ?? 0).toBe(0);
+    await first.close();
+
+    // 3. A new process boots; its reconciler re-enqueues the job from the database and a worker runs it.
+    second = await bootApp({ env, adminKey });
+    expect(second.logs.some((l) => typeof l.msg === 'string' && /reconciler restored [1-9]/.test(l.msg))).toBe(true);
+    const done = await eventually(async () => {
+      const [job] = await second!.dataSource.query(`SELECT status FROM scheduled_job WHERE job_key = $1`, [`api-key.expire:${key.id}`]);
+      return job.status === 'done' ? job : undefined;
+    }, 30_000);
+    expect(done.status).toBe('done');
+    const audit = await second.http.get(`/v1/audit-events?targetId=${key.id}&action=api_key.expired`).set(...bearer(adminKey));
+    expect(audit.body.items).toEqual([expect.objectContaining({ actor: 'system', action: 'api_key.expired' })]);
+    expect((await second.http.get('/v1/audit-events').set(...bearer(key.key))).status).toBe(401);
+  });
+});

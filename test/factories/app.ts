@@ -1,0 +1,110 @@
+import { DynamicModule, LoggerService, Type } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
+import { Clock, SystemClock } from '../../src/common/clock.js';
+import { createPino, PinoNestLogger } from '../../src/common/logging/logger.js';
+import { LetheConfig, loadConfig } from '../../src/config/config.schema.js';
+
+/** True when the suite runs against a Postgres server (DATABASE_URL) rather than embedded PGlite. */
+export const onServer = Boolean(process.env.DATABASE_URL);
+export const onRedis = Boolean(process.env.REDIS_URL);
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: ReturnType<typeof request>;
+  config: LetheConfig;
+  dataSource: DataSource;
+  clock: Clock;
+  adminKey: string;
+  /** Every log line written so far, as parsed JSON. */
+  logs: Record<string, unknown>[];
+  rawLogs: () => string;
+  close(): Promise<void>;
+}
+
+export interface BootOptions {
+  clock?: Clock;
+  env?: Record<string, string>;
+  imports?: Array<Type<unknown> | DynamicModule>;
+  adminKey?: string;
+}
+
+/** A whole Lethe app for a test: the suite's database, its own queue prefix, logs captured. */
+export async function bootApp(options: BootOptions = {}): Promise<TestApp> {
+  const adminKey = options.adminKey ?? `lth_${randomBytes(32).toString('base64url')}`;
+  const config = loadConfig({
+    LETHE_EMBEDDED_PERSIST: 'off',
+    LETHE_LOG_LEVEL: 'debug',
+    LETHE_RECONCILE_INTERVAL_SECONDS: '0',
+    LETHE_QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
+    DATABASE_URL: process.env.DATABASE_URL ?? '',
+    REDIS_URL: process.env.REDIS_URL ?? '',
+    LETHE_ADMIN_API_KEY: adminKey,
+    ...options.env,
+  });
+  const clock = options.clock ?? new SystemClock();
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const logger: LoggerService = new PinoNestLogger(createPino(config.log.level, sink));
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(options.imports ?? [])] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .setLogger(logger)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger });
+  configureApp(app, config);
+  await app.init();
+  const rawLogs = () => chunks.join('');
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    config,
+    dataSource: app.get(DataSource),
+    clock,
+    adminKey,
+    get logs() {
+      return rawLogs()
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    rawLogs,
+    close: () => app.close(),
+  };
+}
+
+/** Creates an API key with these roles through the API and returns its secret. */
+export async function createKey(t: TestApp, roles: string[], extra: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
+  const response = await t.http
+    .post('/v1/api-keys')
+    .set('Authorization', `Bearer ${t.adminKey}`)
+    .send({ name: `test ${roles.join(' ')}`, roles, ...extra });
+  if (response.status !== 201) throw new Error(`createKey: ${response.status} ${JSON.stringify(response.body)}`);
+  return { id: response.body.id as string, key: response.body.key as string };
+}
+
+export function bearer(key: string): [string, string] {
+  return ['Authorization', `Bearer ${key}`];
+}
+
+/** Polls until `probe` returns a truthy value or the time runs out. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
