@@ -84,7 +84,7 @@ describe('audit trail', () => {
     const key = await createKey(t, ['counsel']);
     const byTarget = await t.http.get(`/v1/audit-events?targetType=api_key&targetId=${key.id}`).set(...bearer(t.adminKey));
     expect(byTarget.body.items).toHaveLength(1);
-    const [bootstrap] = await t.dataSource.query(`SELECT id FROM api_key WHERE name LIKE 'bootstrap%'`);
+    const [bootstrap] = await t.dataSource.query('SELECT id FROM api_key WHERE prefix = $1', [t.adminKey.slice(0, 12)]);
     const byActor = await t.http.get(`/v1/audit-events?actor=${bootstrap.id}&action=api_key.created&limit=3`).set(...bearer(t.adminKey));
     expect(byActor.body.items).toHaveLength(3);
     const seqs = byActor.body.items.map((e: { seq: number }) => e.seq);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { JobsService } from '../../src/infrastructure/queue/jobs.service.js';
 import { bearer, bootApp, createKey, eventually, onRedis, TestApp } from '../factories/app.js';
 
 /**
@@ -21,26 +22,32 @@ describe('reconciler', () => {
   });
 
   it('restores pending work after the queue was emptied', async () => {
-    // 1. An API with no workers schedules work: a key that expires in 4 s.
+    // 1. An API with no workers schedules work: a key that expires in 4 s. The job reaches the queue.
     const first = await bootApp({ env: { ...env, LETHE_WORKERS: 'off' }, adminKey });
-    const key = await createKey(first, ['auditor'], { expiresAt: new Date(Date.now() + 4_000).toISOString() });
-    const [row] = await first.dataSource.query(`SELECT status FROM scheduled_job WHERE job_key = $1`, [`api-key.expire:${key.id}`]);
-    expect(row.status).toBe('pending');
+    let key: { id: string; key: string };
+    try {
+      key = await createKey(first, ['auditor'], { expiresAt: new Date(Date.now() + 4_000).toISOString() });
+      const [row] = await first.dataSource.query(`SELECT status FROM scheduled_job WHERE job_key = $1`, [`api-key.expire:${key.id}`]);
+      expect(row.status).toBe('pending');
+      const jobs = first.app.get(JobsService);
+      await eventually(async () => ((await jobs.counts()).maintenance!.delayed ?? 0) >= 1);
 
-    // 2. The queue loses everything.
-    if (onRedis) {
-      const redis = new Redis(process.env.REDIS_URL!);
-      await redis.flushall();
-      await redis.quit();
-    } else {
-      const tables: { table_name: string }[] = await first.dataSource.query(
-        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'bullmq' AND table_name NOT IN ('migration', 'meta') AND table_type = 'BASE TABLE'`,
-      );
-      await first.dataSource.query(`TRUNCATE ${tables.map((t) => `bullmq."${t.table_name}"`).join(', ')} CASCADE`);
+      // 2. The queue loses everything.
+      if (onRedis) {
+        const redis = new Redis(process.env.REDIS_URL!);
+        await redis.flushall();
+        await redis.quit();
+      } else {
+        const tables: { table_name: string }[] = await first.dataSource.query(
+          `SELECT table_name FROM information_schema.tables
+            WHERE table_schema = 'bullmq' AND table_type = 'BASE TABLE' AND table_name NOT IN ('migration', 'meta')`,
+        );
+        await first.dataSource.query(`TRUNCATE ${tables.map((t) => `bullmq."${t.table_name}"`).join(', ')} CASCADE`);
+      }
+      expect((await jobs.counts()).maintenance!.delayed ?? 0).toBe(0);
+    } finally {
+      await first.close();
     }
-    const counts = await first.app.get((await import('../../src/infrastructure/queue/jobs.service.js')).JobsService).counts();
-    expect(counts.maintenance!.delayed ?? 0).toBe(0);
-    await first.close();
 
     // 3. A new process boots; its reconciler re-enqueues the job from the database and a worker runs it.
     second = await bootApp({ env, adminKey });
