@@ -3,15 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
-import { armShutdownDeadline, configFromEnvironment } from './config/from-environment.js';
+import { closeOnSignal, configFromEnvironment } from './config/from-environment.js';
 
 /** The HTTP API. It also runs the job handlers unless LETHE_WORKERS=off. */
 async function main(): Promise<void> {
   const { config, logger } = configFromEnvironment();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
   configureApp(app, config);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  armShutdownDeadline(config, logger);
+  closeOnSignal(app, config, logger);
   await app.listen(config.http.port, config.http.host);
   logger.log(`Lethe listening on http://${config.http.host}:${config.http.port} (API docs at /docs)`, 'Lifecycle');
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { WorkerModule } from './app.module.js';
-import { armShutdownDeadline, configFromEnvironment } from './config/from-environment.js';
+import { closeOnSignal, configFromEnvironment } from './config/from-environment.js';
 
 /** Job handlers only: run as many as the load needs, next to API processes started with LETHE_WORKERS=off. */
 async function main(): Promise<void> {
@@ -14,8 +14,7 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  armShutdownDeadline(config, logger);
+  closeOnSignal(app, config, logger);
   logger.log('Lethe worker running', 'Lifecycle');
 }
 

@@ -21,6 +21,10 @@ describe('loadConfig', () => {
     ['LETHE_ADMIN_API_KEY', 'short', /LETHE_ADMIN_API_KEY must be at least 32 characters/],
     ['LETHE_BODY_LIMIT', '10gb', /LETHE_BODY_LIMIT must be a size/],
     ['LETHE_QUEUE_PREFIX', 'Bad-Prefix', /LETHE_QUEUE_PREFIX must be lowercase/],
+    ['LETHE_ENCRYPTION_KEYS', 'k1:c2hvcnQ=', /LETHE_ENCRYPTION_KEYS must be a comma-separated list/],
+    ['LETHE_HMAC_KEY', 'too-short', /LETHE_HMAC_KEY must be at least 32 characters/],
+    ['LETHE_CONTROLLER_COUNTRY', 'ireland', /LETHE_CONTROLLER_COUNTRY must be an ISO 3166-1/],
+    ['NODE_ENV', 'production', /LETHE_HMAC_KEY and LETHE_ENCRYPTION_KEYS must be set when NODE_ENV=production/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
@@ -39,6 +43,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:hunter2@h/db' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
     );
+  });
+
+  it('parses a key ring, first key active', () => {
+    const k1 = Buffer.alloc(32, 1).toString('base64');
+    const k2 = Buffer.alloc(32, 2).toString('base64');
+    const config = loadConfig({ LETHE_ENCRYPTION_KEYS: `k2:${k2}, k1:${k1}` });
+    expect(config.secrets.encryptionKeys?.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(() => loadConfig({ LETHE_ENCRYPTION_KEYS: `k1:${k1},k1:${k2}` })).toThrow(/distinct/);
   });
 
   it('parses sizes and switches', () => {

@@ -25,6 +25,27 @@ export interface LetheConfig {
     readonly reconcileIntervalSeconds: number;
   };
   readonly auth: { readonly adminApiKey: string | undefined; readonly keyCacheSeconds: number };
+  readonly secrets: {
+    /** Key for keyed hashes (subject references, IP addresses, pseudonymisation). */
+    readonly hmacKey: string | undefined;
+    /** `id:base64key,…` (32-byte AES-256-GCM keys); the first encrypts, all decrypt. */
+    readonly encryptionKeys: ReadonlyArray<{ readonly id: string; readonly key: Buffer }> | undefined;
+  };
+  /** The controller, as consent receipts and notices name it. */
+  readonly controller: {
+    readonly name: string;
+    readonly contact: string;
+    readonly address: string | undefined;
+    readonly privacyNoticeUrl: string | undefined;
+    readonly country: string;
+  };
+  readonly consent: {
+    /** How far in the future an occurredAt may be, for clock skew between the IAM API and Lethe. */
+    readonly clockSkewSeconds: number;
+    /** How a subject withdraws, as consent receipts state it (Art 7(3)). */
+    readonly withdrawalMethod: string;
+  };
+  readonly webhooks: { readonly maxAttempts: number; readonly backoffMs: number; readonly timeoutMs: number };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly shutdownGraceSeconds: number;
 }
@@ -68,10 +89,36 @@ export function loadConfig(env: Env): LetheConfig {
       adminApiKey: read.secret('LETHE_ADMIN_API_KEY', 32),
       keyCacheSeconds: read.int('LETHE_API_KEY_CACHE_SECONDS', 10, 0, 3600),
     },
+    secrets: {
+      hmacKey: read.secret('LETHE_HMAC_KEY', 32),
+      encryptionKeys: read.keyList('LETHE_ENCRYPTION_KEYS'),
+    },
+    controller: {
+      name: read.string('LETHE_CONTROLLER_NAME', 'Example Controller Ltd'),
+      contact: read.string('LETHE_CONTROLLER_CONTACT', 'privacy@example.com'),
+      address: read.optional('LETHE_CONTROLLER_ADDRESS'),
+      privacyNoticeUrl: read.optional('LETHE_PRIVACY_NOTICE_URL'),
+      country: read.pattern('LETHE_CONTROLLER_COUNTRY', /^[A-Z]{2}$/, 'IE', 'an ISO 3166-1 alpha-2 code such as IE'),
+    },
+    consent: {
+      clockSkewSeconds: read.int('LETHE_CONSENT_CLOCK_SKEW_SECONDS', 300, 0, 3600),
+      withdrawalMethod: read.string(
+        'LETHE_CONSENT_WITHDRAWAL_METHOD',
+        'Withdraw at any time, as easily as you gave consent: in your account settings, or with the link in any message we send you.',
+      ),
+    },
+    webhooks: {
+      maxAttempts: read.int('LETHE_WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
+      backoffMs: read.int('LETHE_WEBHOOK_BACKOFF_MS', 10_000, 10, 3_600_000),
+      timeoutMs: read.int('LETHE_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    },
     log: { level: read.oneOf('LETHE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
     shutdownGraceSeconds: read.int('LETHE_SHUTDOWN_GRACE_SECONDS', 25, 1, 600),
   };
 
+  if (config.env === 'production' && (config.secrets.hmacKey === undefined || config.secrets.encryptionKeys === undefined)) {
+    problems.push('LETHE_HMAC_KEY and LETHE_ENCRYPTION_KEYS must be set when NODE_ENV=production (generated keys would be lost with the container)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -135,6 +182,26 @@ class Reader {
       this.problems.push(`${name} is not a valid URL`);
     }
     return value;
+  }
+
+  optional(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  /** `id:base64,id:base64` — ids are short names, keys are 32 bytes. Values are never echoed. */
+  keyList(name: string): Array<{ id: string; key: Buffer }> | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const keys = value.split(',').map((part) => {
+      const [id, encoded] = part.trim().split(':');
+      return { id: id ?? '', key: Buffer.from(encoded ?? '', 'base64') };
+    });
+    const bad = keys.findIndex((k) => !/^[A-Za-z0-9_-]{1,16}$/.test(k.id) || k.key.length !== 32);
+    if (bad !== -1 || new Set(keys.map((k) => k.id)).size !== keys.length) {
+      this.problems.push(`${name} must be a comma-separated list of distinct id:base64 pairs, each key 32 bytes (entry ${bad + 1} is not)`);
+      return undefined;
+    }
+    return keys;
   }
 
   secret(name: string, minLength: number): string | undefined {

@@ -19,8 +19,11 @@ export function configFromEnvironment(): { config: LetheConfig; logger: LoggerSe
   }
 }
 
-/** Ends the process if graceful shutdown has not finished within the grace period. */
-export function armShutdownDeadline(config: LetheConfig, logger: LoggerService): void {
+/**
+ * On SIGTERM or SIGINT: close the app (stop taking requests and jobs, let running jobs finish, close
+ * the database), then exit 0; exit 1 if that takes longer than the grace period.
+ */
+export function closeOnSignal(app: { close(): Promise<void> }, config: LetheConfig, logger: LoggerService): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.log(`${signal}: shutting down (at most ${config.shutdownGraceSeconds}s)`, 'Lifecycle');
@@ -28,6 +31,13 @@ export function armShutdownDeadline(config: LetheConfig, logger: LoggerService):
         logger.error('graceful shutdown took too long; exiting', 'Lifecycle');
         process.exit(1);
       }, config.shutdownGraceSeconds * 1000).unref();
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`, 'Lifecycle');
+          process.exit(1);
+        },
+      );
     });
   }
 }

@@ -46,6 +46,8 @@ export async function bootApp(options: BootOptions = {}): Promise<TestApp> {
     DATABASE_URL: process.env.DATABASE_URL ?? '',
     REDIS_URL: process.env.REDIS_URL ?? '',
     LETHE_ADMIN_API_KEY: adminKey,
+    // Suites share a server database: give them the same secrets so one suite's jobs make sense to the next.
+    ...(onServer ? { LETHE_HMAC_KEY: 'lethe-test-hmac-key-0123456789abcdef', LETHE_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}` } : {}),
     ...options.env,
   });
   const clock = options.clock ?? new SystemClock();

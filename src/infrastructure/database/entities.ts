@@ -1,5 +1,8 @@
 import { AuditEventEntity, AuditHeadEntity } from '../../common/audit/audit-event.entity.js';
 import { ApiKeyEntity } from '../../modules/api-keys/api-key.entity.js';
+import { ConsentEventEntity, ConsentHeadEntity, ConsentOutboxEntity, ConsentStateEntity } from '../../modules/consent/consent.entity.js';
+import { PurposeEntity, PurposeNoticeEntity } from '../../modules/purposes/purpose.entity.js';
+import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../../modules/webhooks/webhook.entity.js';
 import { ScheduledJobEntity } from '../queue/scheduled-job.entity.js';
 
 /**
@@ -7,4 +10,17 @@ import { ScheduledJobEntity } from '../queue/scheduled-job.entity.js';
  * meta, migration, metrics, scheduler, dedup, rate_limit, relay_*), which shares the search path
  * on the embedded database.
  */
-export const ENTITIES = [ApiKeyEntity, AuditEventEntity, AuditHeadEntity, ScheduledJobEntity];
+export const ENTITIES = [
+  ApiKeyEntity,
+  AuditEventEntity,
+  AuditHeadEntity,
+  ScheduledJobEntity,
+  PurposeEntity,
+  PurposeNoticeEntity,
+  ConsentEventEntity,
+  ConsentHeadEntity,
+  ConsentStateEntity,
+  ConsentOutboxEntity,
+  WebhookSubscriptionEntity,
+  WebhookDeliveryEntity,
+];

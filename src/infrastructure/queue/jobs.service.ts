@@ -13,7 +13,7 @@ import { runWithRequestId } from '../../common/logging/request-context.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { DatabaseEndpoint } from '../database/database.module.js';
-import { bullJobId, JobContext, JobHandler, JobSpec, QUEUE_NAMES, QueueName } from './jobs.js';
+import { bullJobId, JobContext, JobHandler, JobOptions, JobSpec, QUEUE_NAMES, QueueName } from './jobs.js';
 import { QueueBackend } from './queue-backend.js';
 import { ScheduledJobEntity } from './scheduled-job.entity.js';
 
@@ -33,7 +33,7 @@ const RECONCILE_BATCH = 500;
 @Injectable()
 export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown, EntitySubscriberInterface {
   private readonly logger = new Logger('Jobs');
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly handlers = new Map<string, { handle: JobHandler; options: JobOptions }>();
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers: Worker[] = [];
   private readonly afterCommit = new WeakMap<QueryRunner, ScheduledJobEntity[]>();
@@ -61,8 +61,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Registers the handler for one kind of job. Call from a module's constructor or onModuleInit. */
-  define(queue: QueueName, name: string, handler: JobHandler): void {
-    this.handlers.set(`${queue}/${name}`, handler);
+  define(queue: QueueName, name: string, handle: JobHandler, options: JobOptions = {}): void {
+    this.handlers.set(`${queue}/${name}`, { handle, options });
   }
 
   /**
@@ -70,16 +70,29 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
    * transaction commits. Must be called with a transactional EntityManager.
    */
   async schedule(manager: EntityManager, spec: JobSpec): Promise<void> {
+    await this.scheduleMany(manager, [spec]);
+  }
+
+  /** `schedule` for many jobs in one statement. */
+  async scheduleMany(manager: EntityManager, specs: JobSpec[]): Promise<void> {
+    if (specs.length === 0) return;
     const runner = requireTransaction(manager);
-    const now = this.clock.now();
     const rows = (await manager.query(
       `INSERT INTO scheduled_job (job_key, queue, name, payload, run_at, status, attempts, last_error, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'pending', 0, NULL, $6, $6)
+       SELECT k, q, n, p::jsonb, r, 'pending', 0, NULL, $6, $6
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS s(k, q, n, p, r)
        ON CONFLICT (job_key) DO UPDATE
          SET queue = EXCLUDED.queue, name = EXCLUDED.name, payload = EXCLUDED.payload, run_at = EXCLUDED.run_at,
              status = 'pending', attempts = 0, last_error = NULL, updated_at = EXCLUDED.updated_at
        RETURNING job_key AS key, queue, name, run_at AS "runAt"`,
-      [spec.key, spec.queue, spec.name, JSON.stringify(spec.payload), spec.runAt, now],
+      [
+        specs.map((s) => s.key),
+        specs.map((s) => s.queue),
+        specs.map((s) => s.name),
+        specs.map((s) => JSON.stringify(s.payload)),
+        specs.map((s) => s.runAt),
+        this.clock.now(),
+      ],
     )) as ScheduledJobEntity[];
     const pending = this.afterCommit.get(runner) ?? [];
     pending.push(...rows);
@@ -174,11 +187,12 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       rows.map((row) => {
         const runAt = new Date(row.runAt);
         const data: QueuedData = { key: row.key, version: runAt.getTime() };
+        const options = this.handlers.get(`${row.queue}/${row.name}`)?.options ?? {};
         return this.queues.get(row.queue as QueueName)!.add(row.name, data, {
           jobId: bullJobId(row.key, runAt),
           delay: Math.max(0, runAt.getTime() - now),
-          attempts: ATTEMPTS,
-          backoff: { type: 'exponential', delay: 5_000 },
+          attempts: options.attempts ?? ATTEMPTS,
+          backoff: { type: 'exponential', delay: options.backoffMs ?? 5_000 },
         });
       }),
     );
@@ -198,7 +212,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
           [key, row.runAt, job.attemptsMade + 1, this.clock.now()],
         );
       const context: JobContext = { key, attempt: job.attemptsMade + 1, complete: markDone };
-      await handler(row.payload, context);
+      await handler.handle(row.payload, context);
       await markDone(this.dataSource.manager);
     });
   }
@@ -208,13 +222,18 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     const final = job.attemptsMade >= (job.opts.attempts ?? 1);
     this.logger.warn({ err: describeError(error), jobId: job.id, attempt: job.attemptsMade, final }, 'job failed');
     const summary = `${error.name}${(error as { code?: string }).code ? ` ${(error as { code?: string }).code}` : ''}`.slice(0, 500);
-    await this.dataSource
-      .query(
+    try {
+      const [rows] = (await this.dataSource.query(
         `UPDATE scheduled_job SET attempts = $3, last_error = $4, status = CASE WHEN $5 THEN 'failed' ELSE status END, updated_at = $6
-          WHERE job_key = $1 AND run_at = $2 AND status = 'pending'`,
+          WHERE job_key = $1 AND run_at = $2 AND status = 'pending' RETURNING queue, name, payload`,
         [job.data.key, new Date(job.data.version), job.attemptsMade, summary, final, this.clock.now()],
-      )
-      .catch((e: unknown) => this.logger.warn({ err: describeError(e) }, 'could not record job failure'));
+      )) as [ScheduledJobEntity[], number];
+      const row = rows[0];
+      const onExhausted = row && this.handlers.get(`${row.queue}/${row.name}`)?.options.onExhausted;
+      if (final && onExhausted) await onExhausted(row.payload, error);
+    } catch (e) {
+      this.logger.warn({ err: describeError(e) }, 'could not record job failure');
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 
 /** The queues Lethe uses. One queue per kind of work keeps a slow kind from starving the others. */
-export const QUEUE_NAMES = ['maintenance'] as const;
+export const QUEUE_NAMES = ['maintenance', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobSpec {
@@ -29,4 +29,13 @@ export type JobHandler = (payload: Record<string, unknown>, context: JobContext)
 /** The BullMQ job id for one version of a scheduled job. BullMQ reserves `:`. */
 export function bullJobId(key: string, runAt: Date): string {
   return `${key.replace(/:/g, '~')}@${runAt.getTime()}`;
+}
+
+export interface JobOptions {
+  /** Tries before the job is dead (default 5). */
+  attempts?: number;
+  /** First retry delay; doubles each try (default 5 s). */
+  backoffMs?: number;
+  /** Called once when the last try failed, e.g. to mark a delivery dead. */
+  onExhausted?: (payload: Record<string, unknown>, error: Error) => Promise<void>;
 }

@@ -1,0 +1,134 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { type Caller, CurrentCaller, Roles } from '../../common/auth/roles.js';
+import { ProblemDto } from '../../common/errors/problem.js';
+import {
+  ConsentBatchDto,
+  ConsentChainVerificationDto,
+  ConsentEventDto,
+  ConsentHistoryPageDto,
+  ConsentHistoryQueryDto,
+  ConsentReportDto,
+  ConsentReportQueryDto,
+  PseudonymisedDto,
+  RecordedBatchDto,
+  RecordedConsentDto,
+  SubjectConsentsDto,
+} from './consent.dto.js';
+import { ConsentReceiptDto } from './consent-receipt.dto.js';
+import { ConsentService } from './consent.service.js';
+import { SubjectIdPipe } from './subject-id.pipe.js';
+
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Retry-safe key (≤ 200 chars). The same key with the same body returns the original response; with a different body, 409.',
+};
+
+@ApiTags('consent')
+@Controller('v1')
+export class ConsentController {
+  constructor(private readonly consent: ConsentService) {}
+
+  @Post('consent-events')
+  @Roles('iam')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record a consent grant or withdrawal in the subject’s ledger' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse({ type: RecordedConsentDto, description: 'Recorded (or, for a retry, the original answer, with Idempotent-Replayed: true)' })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Idempotency key reused with a different event' })
+  async record(
+    @Body() dto: ConsentEventDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RecordedConsentDto> {
+    const result = await this.consent.record(dto, idempotencyKey, caller);
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+
+  @Post('consent-events/batch')
+  @Roles('iam')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record up to 1,000 events, all or nothing (imports, offline clients)' })
+  @ApiHeader({ ...IDEMPOTENCY_HEADER, description: 'Retry-safe key for the whole batch; item i uses "<key>:i". Items may instead carry eventId.' })
+  @ApiCreatedResponse({ type: RecordedBatchDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'Per-item errors at events[i].field; nothing written' })
+  @ApiConflictResponse({ type: ProblemDto })
+  recordBatch(@Body() dto: ConsentBatchDto, @Headers('idempotency-key') idempotencyKey: string | undefined, @CurrentCaller() caller: Caller) {
+    return this.consent.recordBatch(dto, idempotencyKey, caller);
+  }
+
+  @Get('consent-events/:id/receipt')
+  @Roles('iam', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'A consent receipt (Kantara Consent Receipt 1.1 / ISO/IEC TS 27560 fields)' })
+  @ApiOkResponse({ type: ConsentReceiptDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  receipt(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.consent.receipt(id);
+  }
+
+  @Get('subjects/:subjectId/consents')
+  @Roles('iam', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'Current consent per purpose (fast path for login and token issue)' })
+  @ApiParam({ name: 'subjectId', example: 'usr_01HF3Z6Q8K' })
+  @ApiOkResponse({ type: SubjectConsentsDto })
+  current(@Param('subjectId', SubjectIdPipe) subjectId: string) {
+    return this.consent.current(subjectId);
+  }
+
+  @Get('subjects/:subjectId/consents/history')
+  @Roles('iam', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'Every consent event of the subject, oldest first' })
+  @ApiParam({ name: 'subjectId', example: 'usr_01HF3Z6Q8K' })
+  @ApiOkResponse({ type: ConsentHistoryPageDto })
+  history(@Param('subjectId', SubjectIdPipe) subjectId: string, @Query() query: ConsentHistoryQueryDto) {
+    return this.consent.history(subjectId, query);
+  }
+
+  @Get('subjects/:subjectId/consents/verify')
+  @Roles('iam', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'Recompute the subject’s hash chain; report the first event that does not verify' })
+  @ApiParam({ name: 'subjectId', example: 'usr_01HF3Z6Q8K' })
+  @ApiOkResponse({ type: ConsentChainVerificationDto })
+  verify(@Param('subjectId', SubjectIdPipe) subjectId: string) {
+    return this.consent.verify(subjectId);
+  }
+
+  @Post('subjects/:subjectId/consents/pseudonymise')
+  @Roles('counsel', 'admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Replace the subject id in the ledger by its keyed hash; the proof and the chain stay (audited)' })
+  @ApiParam({ name: 'subjectId', example: 'usr_01HF3Z6Q8K' })
+  @ApiOkResponse({ type: PseudonymisedDto })
+  pseudonymise(@Param('subjectId', SubjectIdPipe) subjectId: string, @CurrentCaller() caller: Caller) {
+    return this.consent.pseudonymise(subjectId, caller);
+  }
+
+  @Get('consent-reports/summary')
+  @Roles('counsel', 'auditor')
+  @ApiOperation({ summary: 'Grants and withdrawals per purpose per day (UTC), as JSON or CSV' })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: ConsentReportDto })
+  async report(@Query() query: ConsentReportQueryDto, @Res({ passthrough: true }) response: Response): Promise<ConsentReportDto | string> {
+    const report = await this.consent.report(query);
+    if (query.format !== 'csv') return report;
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="consent-summary-${query.from}-${query.to}.csv"`);
+    return this.consent.reportCsv(report);
+  }
+}

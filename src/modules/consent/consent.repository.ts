@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { CONSENT_GENESIS, linkHash } from './consent.chain.js';
+import { ConsentAction, ConsentEventEntity } from './consent.entity.js';
+
+/** An event ready to append: everything but its place in the chain. */
+export interface PreparedEvent {
+  id: string;
+  subjectRef: string;
+  subjectId: string;
+  purpose: string;
+  action: ConsentAction;
+  noticeVersion: string;
+  noticeLanguage: string;
+  noticeHash: string;
+  occurredAt: Date;
+  recordedAt: Date;
+  method: string;
+  sourceSystem: string;
+  recordedBy: string;
+  ipTruncated: string | null;
+  ipHash: string | null;
+  userAgent: string | null;
+  locale: string | null;
+  jurisdiction: string | null;
+  proofDigest: string;
+  idempotencyKey: string | null;
+  requestHash: string;
+  contentHash: string;
+}
+
+export interface AppendedLink {
+  seq: number;
+  hash: string;
+}
+
+const EVENT_COLUMNS = `id, subject_ref, subject_id, seq, purpose, action, notice_version, notice_language, notice_hash,
+  occurred_at, recorded_at, method, source_system, recorded_by, ip_truncated, ip_hash, user_agent, locale, jurisdiction,
+  proof_digest, idempotency_key, request_hash, content_hash, prev_hash, hash`;
+
+/**
+ * One event, one statement, one round trip: move the subject's chain head (its row lock orders
+ * concurrent writers for that subject; other subjects never wait), append the event with the link
+ * hash computed in SQL, update the current state, and write the outbox row. The link-hash formula is
+ * consent.chain.ts's `linkHash`.
+ */
+const APPEND_ONE = `
+WITH head AS (
+  INSERT INTO consent_head AS h (subject_ref, seq, hash, prev_hash)
+  VALUES ($1, 1, encode(sha256(convert_to($23::text || ':1:' || $2::text, 'UTF8')), 'hex'), $23)
+  ON CONFLICT (subject_ref) DO UPDATE
+    SET seq = h.seq + 1,
+        prev_hash = h.hash,
+        hash = encode(sha256(convert_to(h.hash || ':' || (h.seq + 1)::text || ':' || $2::text, 'UTF8')), 'hex')
+  RETURNING seq, hash, prev_hash
+), ev AS (
+  INSERT INTO consent_event (${EVENT_COLUMNS})
+  SELECT $3, $1, $4, head.seq, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $2, head.prev_hash, head.hash
+    FROM head
+  RETURNING id, seq, hash
+), state AS (
+  INSERT INTO consent_state (subject_ref, purpose, action, occurred_at, notice_version, event_id)
+  SELECT $1, $5, $6, $10, $7, ev.id FROM ev
+  ON CONFLICT (subject_ref, purpose) DO UPDATE
+    SET action = EXCLUDED.action, occurred_at = EXCLUDED.occurred_at, notice_version = EXCLUDED.notice_version, event_id = EXCLUDED.event_id
+    WHERE consent_state.occurred_at <= EXCLUDED.occurred_at
+), outbox AS (
+  INSERT INTO consent_outbox (event_id) SELECT ev.id FROM ev
+)
+SELECT seq, hash FROM ev`;
+
+export function appendOneParams(e: PreparedEvent): unknown[] {
+  return [
+    e.subjectRef, e.contentHash, e.id, e.subjectId, e.purpose, e.action, e.noticeVersion, e.noticeLanguage, e.noticeHash,
+    e.occurredAt, e.recordedAt, e.method, e.sourceSystem, e.recordedBy, e.ipTruncated, e.ipHash, e.userAgent, e.locale,
+    e.jurisdiction, e.proofDigest, e.idempotencyKey, e.requestHash, CONSENT_GENESIS,
+  ];
+}
+
+export { APPEND_ONE };
+
+@Injectable()
+export class ConsentRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async appendOne(event: PreparedEvent): Promise<AppendedLink> {
+    const [row] = (await this.dataSource.query(APPEND_ONE, appendOneParams(event))) as [{ seq: number; hash: string }];
+    return row;
+  }
+
+  /**
+   * Many events in the caller's transaction, in a handful of statements: lock the heads (sorted,
+   * so concurrent batches cannot deadlock), chain the events in JS, then bulk-insert events, heads,
+   * state and outbox.
+   */
+  async appendMany(manager: EntityManager, events: PreparedEvent[]): Promise<AppendedLink[]> {
+    const refs = [...new Set(events.map((e) => e.subjectRef))].sort();
+    await manager.query(
+      `INSERT INTO consent_head (subject_ref, seq, hash, prev_hash) SELECT r, 0, $2, $2 FROM unnest($1::text[]) AS r ON CONFLICT DO NOTHING`,
+      [refs, CONSENT_GENESIS],
+    );
+    const heads = (await manager.query(
+      `SELECT subject_ref AS ref, seq, hash FROM consent_head WHERE subject_ref = ANY($1) ORDER BY subject_ref FOR UPDATE`,
+      [refs],
+    )) as { ref: string; seq: number; hash: string }[];
+    const tip = new Map(heads.map((h) => [h.ref, { seq: h.seq, hash: h.hash }]));
+    const links = events.map((e) => {
+      const head = tip.get(e.subjectRef)!;
+      const seq = head.seq + 1;
+      const link = { seq, prevHash: head.hash, hash: linkHash(head.hash, seq, e.contentHash) };
+      tip.set(e.subjectRef, { seq, hash: link.hash });
+      return link;
+    });
+    const col = <K extends keyof PreparedEvent>(key: K) => events.map((e) => e[key]);
+    await manager.query(
+      `INSERT INTO consent_event (${EVENT_COLUMNS})
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+         $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
+         $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[])`,
+      [
+        col('id'), col('subjectRef'), col('subjectId'), links.map((l) => l.seq), col('purpose'), col('action'), col('noticeVersion'),
+        col('noticeLanguage'), col('noticeHash'), col('occurredAt'), col('recordedAt'), col('method'), col('sourceSystem'),
+        col('recordedBy'), col('ipTruncated'), col('ipHash'), col('userAgent'), col('locale'), col('jurisdiction'), col('proofDigest'),
+        col('idempotencyKey'), col('requestHash'), col('contentHash'), links.map((l) => l.prevHash), links.map((l) => l.hash),
+      ],
+    );
+    const finalHeads = [...tip.entries()];
+    await manager.query(
+      `UPDATE consent_head h SET seq = v.seq, hash = v.hash, prev_hash = v.prev
+         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) AS v(ref, seq, hash, prev) WHERE h.subject_ref = v.ref`,
+      [
+        finalHeads.map(([ref]) => ref),
+        finalHeads.map(([, h]) => h.seq),
+        finalHeads.map(([, h]) => h.hash),
+        finalHeads.map(([ref, h]) => links[findLast(events, ref, h.seq, links)]!.prevHash),
+      ],
+    );
+    // One state row per subject and purpose: the latest by occurredAt (later in the batch wins a tie).
+    const latest = new Map<string, PreparedEvent>();
+    for (const e of events) {
+      const key = `${e.subjectRef}\u0000${e.purpose}`;
+      const seen = latest.get(key);
+      if (!seen || seen.occurredAt.getTime() <= e.occurredAt.getTime()) latest.set(key, e);
+    }
+    const states = [...latest.values()];
+    await manager.query(
+      `INSERT INTO consent_state (subject_ref, purpose, action, occurred_at, notice_version, event_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::uuid[])
+       ON CONFLICT (subject_ref, purpose) DO UPDATE
+         SET action = EXCLUDED.action, occurred_at = EXCLUDED.occurred_at, notice_version = EXCLUDED.notice_version, event_id = EXCLUDED.event_id
+         WHERE consent_state.occurred_at <= EXCLUDED.occurred_at`,
+      [states.map((e) => e.subjectRef), states.map((e) => e.purpose), states.map((e) => e.action), states.map((e) => e.occurredAt), states.map((e) => e.noticeVersion), states.map((e) => e.id)],
+    );
+    await manager.query(`INSERT INTO consent_outbox (event_id) SELECT unnest($1::uuid[])`, [col('id')]);
+    return links.map(({ seq, hash }) => ({ seq, hash }));
+  }
+
+  findByIdempotencyKeys(manager: EntityManager, keys: string[]): Promise<ConsentEventEntity[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return manager.getRepository(ConsentEventEntity).createQueryBuilder('e').where('e.idempotencyKey IN (:...keys)', { keys }).getMany();
+  }
+}
+
+/** Index of the event that produced a subject's final head (for its prevHash). */
+function findLast(events: PreparedEvent[], ref: string, seq: number, links: { seq: number }[]): number {
+  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.subjectRef === ref && links[i]!.seq === seq) return i;
+  return -1;
+}

@@ -1,0 +1,373 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service.js';
+import { actorOf, Caller } from '../../common/auth/roles.js';
+import { Clock } from '../../common/clock.js';
+import { canonicalJson, sha256Hex } from '../../common/crypto.js';
+import { toCsv } from '../../common/csv.js';
+import { ConflictError, DomainError, NotFoundError } from '../../common/errors/domain.error.js';
+import { FieldError } from '../../common/errors/problem.js';
+import { Keyring } from '../../common/keyring.js';
+import { decodeCursor, Page, pageSize, toPage } from '../../common/pagination.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { LetheConfig } from '../../config/config.schema.js';
+import { isUniqueViolation } from '../../infrastructure/database/errors.js';
+import { findNotice, noticeInForce, PurposeCatalog } from '../purposes/purpose-catalog.js';
+import { ConsentProof, contentHash, proofDigest, StoredConsentLink, truncateIp, verifyConsentChain } from './consent.chain.js';
+import {
+  ConsentBatchDto,
+  ConsentChainVerificationDto,
+  ConsentEventDto,
+  ConsentHistoryItemDto,
+  ConsentHistoryQueryDto,
+  ConsentReportQueryDto,
+  ConsentReportDto,
+  ConsentStateDto,
+  PseudonymisedDto,
+  RecordedBatchDto,
+  RecordedConsentDto,
+  SubjectConsentsDto,
+} from './consent.dto.js';
+import { ConsentAction, ConsentEventEntity, ConsentHeadEntity } from './consent.entity.js';
+import { AppendedLink, ConsentRepository, PreparedEvent } from './consent.repository.js';
+import { buildReceipt, ConsentReceipt } from './consent.receipt.js';
+
+const EARLIEST = Date.UTC(2000, 0, 1);
+const MAX_REPORT_DAYS = 366;
+
+export interface Recorded {
+  replayed: boolean;
+  body: RecordedConsentDto;
+}
+
+@Injectable()
+export class ConsentService {
+  constructor(
+    @Inject(CONFIG) private readonly config: LetheConfig,
+    private readonly dataSource: DataSource,
+    private readonly repository: ConsentRepository,
+    private readonly catalog: PurposeCatalog,
+    private readonly keyring: Keyring,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The stable, keyed reference under which a subject's ledger is kept. */
+  subjectRef(subjectId: string): string {
+    return this.keyring.keyedHash('consent-subject', subjectId);
+  }
+
+  async record(dto: ConsentEventDto, idempotencyKey: string | undefined, caller: Caller): Promise<Recorded> {
+    const now = this.clock.now();
+    const { event, errors } = await this.prepare(dto, idempotencyKey ?? dto.eventId ?? null, caller, now);
+    if (!event) throw invalid(errors);
+    try {
+      const link = await this.repository.appendOne(event);
+      return { replayed: false, body: recorded(event, link) };
+    } catch (error) {
+      if (!isUniqueViolation(error, 'uq_consent_event_idempotency') && !isUniqueViolation(error, 'pk_consent_event')) throw error;
+      return { replayed: true, body: await this.replay(event) };
+    }
+  }
+
+  async recordBatch(dto: ConsentBatchDto, idempotencyKey: string | undefined, caller: Caller): Promise<RecordedBatchDto> {
+    const now = this.clock.now();
+    const events: PreparedEvent[] = [];
+    const errors: FieldError[] = [];
+    const seenKeys = new Map<string, number>();
+    for (const [i, item] of dto.events.entries()) {
+      const key = idempotencyKey !== undefined ? `${idempotencyKey}:${i}` : (item.eventId ?? null);
+      const prepared = await this.prepare(item, key, caller, now);
+      errors.push(...prepared.errors.map((e) => ({ path: `events[${i}].${e.path}`, message: e.message })));
+      if (key !== null) {
+        const first = seenKeys.get(key);
+        if (first !== undefined) errors.push({ path: `events[${i}].eventId`, message: `eventId repeats events[${first}].eventId` });
+        seenKeys.set(key, i);
+      }
+      if (prepared.event) events.push(prepared.event);
+    }
+    if (errors.length > 0) throw invalid(errors);
+    try {
+      return await this.appendBatch(events);
+    } catch (error) {
+      // A concurrent retry of the same batch won the race: now it is a replay.
+      if (!isUniqueViolation(error, 'uq_consent_event_idempotency') && !isUniqueViolation(error, 'pk_consent_event')) throw error;
+      return this.appendBatch(events);
+    }
+  }
+
+  async current(subjectId: string): Promise<SubjectConsentsDto> {
+    const rows = (await this.dataSource.query(
+      'SELECT purpose, action, occurred_at AS "occurredAt", notice_version AS "noticeVersion" FROM consent_state WHERE subject_ref = $1',
+      [this.subjectRef(subjectId)],
+    )) as { purpose: string; action: ConsentAction; occurredAt: Date; noticeVersion: string }[];
+    const byPurpose = new Map(rows.map((row) => [row.purpose, row]));
+    const now = this.clock.now();
+    const purposes: ConsentStateDto[] = (await this.catalog.all()).map((entry) => {
+      const row = byPurpose.get(entry.purpose.key);
+      const inForce = noticeInForce(entry, now);
+      const given = row ? entry.notices.find((n) => n.version === row.noticeVersion) : undefined;
+      return {
+        purpose: entry.purpose.key,
+        state: row?.action ?? 'none',
+        since: row?.occurredAt.toISOString() ?? null,
+        noticeVersion: row?.noticeVersion ?? null,
+        currentNoticeVersion: inForce?.version ?? null,
+        reconsentNeeded:
+          row?.action === 'granted' &&
+          inForce !== undefined &&
+          inForce.version !== row.noticeVersion &&
+          (given === undefined || inForce.effectiveFrom.getTime() > given.effectiveFrom.getTime()),
+      };
+    });
+    return { subjectId, purposes };
+  }
+
+  async history(subjectId: string, query: ConsentHistoryQueryDto): Promise<Page<ConsentHistoryItemDto>> {
+    const limit = pageSize(query);
+    const cursor = decodeCursor(query.cursor, (v): v is { seq: number } => Number.isSafeInteger(v.seq));
+    const rows = await this.dataSource
+      .getRepository(ConsentEventEntity)
+      .createQueryBuilder('e')
+      .where('e.subjectRef = :ref', { ref: this.subjectRef(subjectId) })
+      .andWhere('e.seq > :after', { after: cursor?.seq ?? 0 })
+      .orderBy('e.seq', 'ASC')
+      .limit(limit + 1)
+      .getMany();
+    return toPage(rows, limit, (row) => ({ seq: row.seq }), historyItem);
+  }
+
+  async verify(subjectId: string): Promise<ConsentChainVerificationDto> {
+    const ref = this.subjectRef(subjectId);
+    const [rows, head] = await Promise.all([
+      this.dataSource.getRepository(ConsentEventEntity).find({ where: { subjectRef: ref }, order: { seq: 'ASC' } }),
+      this.dataSource.getRepository(ConsentHeadEntity).findOneBy({ subjectRef: ref }),
+    ]);
+    return verifyConsentChain(rows.map(storedLink), head);
+  }
+
+  async receipt(eventId: string): Promise<ConsentReceipt> {
+    const event = await this.dataSource.getRepository(ConsentEventEntity).findOneBy({ id: eventId });
+    if (!event) throw new NotFoundError('Consent event');
+    const entry = await this.catalog.get(event.purpose);
+    if (!entry) throw new NotFoundError('Purpose');
+    const notice = entry.notices.find((n) => n.version === event.noticeVersion && n.language === event.noticeLanguage);
+    return buildReceipt({ event, purpose: entry.purpose, notice, controller: this.config.controller, withdrawalMethod: this.config.consent.withdrawalMethod });
+  }
+
+  /**
+   * Erasure with proof kept (Art 17(3)(e), Art 7(1)): the subject id and user agent leave the ledger;
+   * the keyed reference, what was agreed and the chain stay, and the chain still verifies.
+   */
+  async pseudonymise(subjectId: string, caller: Caller): Promise<PseudonymisedDto> {
+    const subjectRef = this.subjectRef(subjectId);
+    const events = await this.dataSource.transaction(async (manager) => {
+      const [, count] = (await manager.query(
+        `UPDATE consent_event SET subject_id = NULL, user_agent = NULL, pseudonymised_at = $2 WHERE subject_ref = $1 AND pseudonymised_at IS NULL`,
+        [subjectRef, this.clock.now()],
+      )) as [unknown, number];
+      await this.audit.record(manager, caller, {
+        action: 'consent.pseudonymised',
+        targetType: 'consent_subject',
+        targetId: subjectRef,
+        details: { events: count },
+      });
+      return count;
+    });
+    return { events, subjectRef };
+  }
+
+  async report(query: ConsentReportQueryDto): Promise<ConsentReportDto> {
+    const from = new Date(`${query.from}T00:00:00Z`);
+    const to = new Date(`${query.to}T00:00:00Z`);
+    const days = (to.getTime() - from.getTime()) / 86_400_000;
+    if (days < 0 || days >= MAX_REPORT_DAYS) {
+      throw invalid([{ path: 'to', message: `to must be on or after from, and at most ${MAX_REPORT_DAYS - 1} days later` }]);
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, purpose,
+              count(*) FILTER (WHERE action = 'granted')::int AS granted,
+              count(*) FILTER (WHERE action = 'withdrawn')::int AS withdrawn
+         FROM consent_event
+        WHERE occurred_at >= $1 AND occurred_at < $2 AND ($3::text IS NULL OR purpose = $3)
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+      [from, new Date(to.getTime() + 86_400_000), query.purpose ?? null],
+    )) as ConsentReportDto['rows'];
+    return { from: query.from, to: query.to, rows };
+  }
+
+  reportCsv(report: ConsentReportDto): string {
+    return toCsv(['date', 'purpose', 'granted', 'withdrawn'], report.rows.map((r) => [r.date, r.purpose, r.granted, r.withdrawn]));
+  }
+
+  private async appendBatch(events: PreparedEvent[]): Promise<RecordedBatchDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const keys = events.flatMap((e) => (e.idempotencyKey ? [e.idempotencyKey] : []));
+      const existing = new Map((await this.repository.findByIdempotencyKeys(manager, keys)).map((row) => [row.idempotencyKey!, row]));
+      const conflicts: FieldError[] = [];
+      events.forEach((e, i) => {
+        const before = e.idempotencyKey ? existing.get(e.idempotencyKey) : undefined;
+        if (before && before.requestHash !== e.requestHash) {
+          conflicts.push({ path: `events[${i}]`, message: 'this idempotency key was already used with a different event' });
+        }
+      });
+      if (conflicts.length > 0) throw new ConflictError('idempotency_conflict', 'Some idempotency keys were used before with different events', { errors: conflicts });
+      const fresh = events.filter((e) => !e.idempotencyKey || !existing.has(e.idempotencyKey));
+      const links = fresh.length > 0 ? await this.repository.appendMany(manager, fresh) : [];
+      const linkOf = new Map(fresh.map((e, i) => [e.id, links[i]!]));
+      return {
+        items: events.map((e) => {
+          const before = e.idempotencyKey ? existing.get(e.idempotencyKey) : undefined;
+          return before ? recordedFromRow(before) : recorded(e, linkOf.get(e.id)!);
+        }),
+      };
+    });
+  }
+
+  private async replay(event: PreparedEvent): Promise<RecordedConsentDto> {
+    const repo = this.dataSource.getRepository(ConsentEventEntity);
+    const before = event.idempotencyKey ? await repo.findOneBy({ idempotencyKey: event.idempotencyKey }) : await repo.findOneBy({ id: event.id });
+    if (!before || before.requestHash !== event.requestHash) {
+      throw new ConflictError('idempotency_conflict', 'This idempotency key (or eventId) was already used with a different event');
+    }
+    return recordedFromRow(before);
+  }
+
+  /** Validates an event against the catalogue and the clock, and computes what the ledger stores. */
+  private async prepare(
+    dto: ConsentEventDto,
+    idempotencyKey: string | null,
+    caller: Caller,
+    now: Date,
+  ): Promise<{ event?: PreparedEvent; errors: FieldError[] }> {
+    const errors: FieldError[] = [];
+    const occurredAt = new Date(dto.occurredAt);
+    if (occurredAt.getTime() > now.getTime() + this.config.consent.clockSkewSeconds * 1000) {
+      errors.push({ path: 'occurredAt', message: 'occurredAt is in the future' });
+    } else if (occurredAt.getTime() < EARLIEST) {
+      errors.push({ path: 'occurredAt', message: 'occurredAt is before 2000-01-01' });
+    }
+    if (idempotencyKey !== null && idempotencyKey.length > 200) errors.push({ path: 'Idempotency-Key', message: 'Idempotency-Key must be at most 200 characters' });
+    const entry = await this.catalog.get(dto.purpose);
+    const notice = entry ? findNotice(entry, dto.noticeVersion, dto.noticeLanguage) : undefined;
+    if (!entry) {
+      errors.push({ path: 'purpose', message: `purpose ${dto.purpose} is not in the purposes catalogue` });
+    } else if (notice === 'ambiguous') {
+      errors.push({ path: 'noticeLanguage', message: `noticeLanguage is required: version ${dto.noticeVersion} was published in several languages` });
+    } else if (!notice) {
+      errors.push({ path: 'noticeVersion', message: `no notice version ${dto.noticeVersion}${dto.noticeLanguage ? ` (${dto.noticeLanguage})` : ''} is published for ${dto.purpose}` });
+    } else if (notice.effectiveFrom.getTime() > occurredAt.getTime()) {
+      errors.push({ path: 'noticeVersion', message: `notice version ${dto.noticeVersion} was not yet in force at occurredAt` });
+    }
+    if (errors.length > 0 || !notice || notice === 'ambiguous') return { errors };
+
+    const proof: ConsentProof = {
+      ipTruncated: dto.proof?.ipAddress ? truncateIp(dto.proof.ipAddress) : null,
+      ipHash: dto.proof?.ipAddress ? this.keyring.keyedHash('ip', dto.proof.ipAddress) : null,
+      userAgent: dto.proof?.userAgent ?? null,
+      locale: dto.proof?.locale ?? null,
+      jurisdiction: dto.proof?.jurisdiction ?? null,
+    };
+    const base = {
+      id: dto.eventId ?? randomUUID(),
+      subjectRef: this.subjectRef(dto.subjectId),
+      purpose: dto.purpose,
+      action: dto.action,
+      noticeVersion: notice.version,
+      noticeLanguage: notice.language,
+      noticeHash: notice.textSha256,
+      occurredAt,
+      recordedAt: now,
+      method: dto.method,
+      sourceSystem: dto.sourceSystem,
+      recordedBy: actorOf(caller),
+      proofDigest: proofDigest(proof),
+    };
+    return {
+      errors,
+      event: {
+        ...base,
+        ...proof,
+        subjectId: dto.subjectId,
+        idempotencyKey,
+        requestHash: sha256Hex(canonicalJson(dto)),
+        contentHash: contentHash(base),
+      },
+    };
+  }
+}
+
+function invalid(errors: FieldError[]): DomainError {
+  return new DomainError(400, 'validation_failed', 'Bad Request', 'The request is not valid', { errors });
+}
+
+function receiptPath(id: string): string {
+  return `/v1/consent-events/${id}/receipt`;
+}
+
+function recorded(e: PreparedEvent, link: AppendedLink): RecordedConsentDto {
+  return {
+    id: e.id,
+    subjectId: e.subjectId,
+    purpose: e.purpose,
+    action: e.action,
+    noticeVersion: e.noticeVersion,
+    occurredAt: e.occurredAt.toISOString(),
+    recordedAt: e.recordedAt.toISOString(),
+    seq: link.seq,
+    hash: link.hash,
+    receipt: receiptPath(e.id),
+  };
+}
+
+function recordedFromRow(row: ConsentEventEntity): RecordedConsentDto {
+  return {
+    id: row.id,
+    subjectId: row.subjectId,
+    purpose: row.purpose,
+    action: row.action,
+    noticeVersion: row.noticeVersion,
+    occurredAt: row.occurredAt.toISOString(),
+    recordedAt: row.recordedAt.toISOString(),
+    seq: row.seq,
+    hash: row.hash,
+    receipt: receiptPath(row.id),
+  };
+}
+
+function historyItem(row: ConsentEventEntity): ConsentHistoryItemDto {
+  return {
+    ...recordedFromRow(row),
+    method: row.method,
+    sourceSystem: row.sourceSystem,
+    ipNetwork: row.ipTruncated,
+    jurisdiction: row.jurisdiction,
+    locale: row.locale,
+    pseudonymised: row.pseudonymisedAt !== null,
+  };
+}
+
+function storedLink(row: ConsentEventEntity): StoredConsentLink {
+  return {
+    id: row.id,
+    subjectRef: row.subjectRef,
+    purpose: row.purpose,
+    action: row.action,
+    noticeVersion: row.noticeVersion,
+    noticeLanguage: row.noticeLanguage,
+    noticeHash: row.noticeHash,
+    occurredAt: row.occurredAt,
+    recordedAt: row.recordedAt,
+    method: row.method,
+    sourceSystem: row.sourceSystem,
+    recordedBy: row.recordedBy,
+    proofDigest: row.proofDigest,
+    seq: row.seq,
+    contentHash: row.contentHash,
+    prevHash: row.prevHash,
+    hash: row.hash,
+    proof: { ipTruncated: row.ipTruncated, ipHash: row.ipHash, userAgent: row.userAgent, locale: row.locale, jurisdiction: row.jurisdiction },
+    pseudonymised: row.pseudonymisedAt !== null,
+  };
+}

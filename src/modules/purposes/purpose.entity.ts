@@ -1,0 +1,90 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const LAWFUL_BASES = ['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests'] as const;
+export type LawfulBasis = (typeof LAWFUL_BASES)[number];
+
+/** Art 9(2)(a)-(j): the condition that lifts the ban on processing special categories. */
+export const SPECIAL_CATEGORY_CONDITIONS = [
+  'explicit_consent',
+  'employment_social_security',
+  'vital_interests',
+  'not_for_profit_body',
+  'made_public_by_subject',
+  'legal_claims',
+  'substantial_public_interest',
+  'health_or_social_care',
+  'public_health',
+  'archiving_research_statistics',
+] as const;
+export type SpecialCategoryCondition = (typeof SPECIAL_CATEGORY_CONDITIONS)[number];
+
+@Entity('purpose')
+export class PurposeEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 64, unique: true })
+  key: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  title: string;
+
+  @Column({ type: 'text' })
+  description: string;
+
+  @Column({ name: 'lawful_basis', type: 'varchar', length: 30 })
+  lawfulBasis: LawfulBasis;
+
+  @Column({ name: 'special_category_condition', type: 'varchar', length: 40, nullable: true })
+  specialCategoryCondition: SpecialCategoryCondition | null;
+
+  @Column({ name: 'data_categories', type: 'text', array: true })
+  dataCategories: string[];
+
+  /** ISO 8601 duration (P2Y) or criteria text. */
+  @Column({ type: 'varchar', length: 500 })
+  retention: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/** A published notice text. Immutable: a trigger rejects UPDATE and DELETE. */
+@Entity('purpose_notice')
+@Index('uq_purpose_notice_version', ['purposeId', 'version', 'language'], { unique: true })
+export class PurposeNoticeEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'purpose_id', type: 'uuid' })
+  purposeId: string;
+
+  @Column({ type: 'varchar', length: 50 })
+  version: string;
+
+  /** BCP 47 tag, e.g. en, en-GB, fr. */
+  @Column({ type: 'varchar', length: 35 })
+  language: string;
+
+  @Column({ type: 'text', nullable: true })
+  text: string | null;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  url: string | null;
+
+  /** SHA-256 of the text shown (of the text, or of the document at `url` as the publisher states it). */
+  @Column({ name: 'text_sha256', type: 'varchar', length: 64 })
+  textSha256: string;
+
+  @Column({ name: 'effective_from', type: 'timestamptz' })
+  effectiveFrom: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz' })
+  publishedAt: Date;
+
+  @Column({ name: 'published_by', type: 'varchar', length: 200 })
+  publishedBy: string;
+}

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service.js';
+import { actorOf, Caller } from '../../common/auth/roles.js';
+import { Clock } from '../../common/clock.js';
+import { sha256Hex } from '../../common/crypto.js';
+import { ConflictError, NotFoundError } from '../../common/errors/domain.error.js';
+import { isUniqueViolation } from '../../infrastructure/database/errors.js';
+import { CatalogPurpose, noticeInForce, PurposeCatalog } from './purpose-catalog.js';
+import { CreatePurposeDto, NoticeDto, PublishNoticeDto, PurposeDto, UpdatePurposeDto } from './purpose.dto.js';
+import { PurposeEntity, PurposeNoticeEntity } from './purpose.entity.js';
+
+@Injectable()
+export class PurposesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly catalog: PurposeCatalog,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(): Promise<{ items: PurposeDto[]; nextCursor: null }> {
+    const now = this.clock.now();
+    return { items: (await this.catalog.all()).map((entry) => toDto(entry, now)), nextCursor: null };
+  }
+
+  async get(key: string): Promise<PurposeDto> {
+    const entry = await this.catalog.get(key);
+    if (!entry) throw new NotFoundError('Purpose');
+    return toDto(entry, this.clock.now());
+  }
+
+  async create(dto: CreatePurposeDto, caller: Caller): Promise<PurposeDto> {
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const now = this.clock.now();
+        const purpose = manager.getRepository(PurposeEntity).create({
+          ...dto,
+          specialCategoryCondition: dto.specialCategoryCondition ?? null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await manager.getRepository(PurposeEntity).insert(purpose);
+        await this.audit.record(manager, caller, {
+          action: 'purpose.created',
+          targetType: 'purpose',
+          targetId: dto.key,
+          details: { lawfulBasis: dto.lawfulBasis, dataCategories: dto.dataCategories },
+        });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('purpose_exists', `A purpose with key ${dto.key} already exists`);
+      throw error;
+    }
+    this.catalog.invalidate();
+    return this.get(dto.key);
+  }
+
+  async update(key: string, dto: UpdatePurposeDto, caller: Caller): Promise<PurposeDto> {
+    await this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(PurposeEntity);
+      const purpose = await repo.findOne({ where: { key }, lock: { mode: 'pessimistic_write' } });
+      if (!purpose) throw new NotFoundError('Purpose');
+      // Absent fields arrive as undefined properties: only the given ones that differ count.
+      const given = Object.entries(dto).filter(([, value]) => value !== undefined);
+      const changed = given.filter(([field, value]) => JSON.stringify(value) !== JSON.stringify(purpose[field as keyof PurposeEntity])).map(([field]) => field);
+      if (changed.length === 0) return;
+      Object.assign(purpose, Object.fromEntries(given), { updatedAt: this.clock.now() });
+      await repo.save(purpose);
+      await this.audit.record(manager, caller, { action: 'purpose.updated', targetType: 'purpose', targetId: key, details: { changed } });
+    });
+    this.catalog.invalidate();
+    return this.get(key);
+  }
+
+  async publishNotice(key: string, dto: PublishNoticeDto, caller: Caller): Promise<NoticeDto> {
+    const entry = await this.catalog.get(key);
+    if (!entry) throw new NotFoundError('Purpose');
+    const now = this.clock.now();
+    const notice = this.dataSource.getRepository(PurposeNoticeEntity).create({
+      purposeId: entry.purpose.id,
+      version: dto.version,
+      language: dto.language,
+      text: dto.text ?? null,
+      url: dto.url ?? null,
+      textSha256: dto.text !== undefined ? sha256Hex(dto.text) : dto.textSha256!,
+      effectiveFrom: dto.effectiveFrom ? new Date(dto.effectiveFrom) : now,
+      publishedAt: now,
+      publishedBy: actorOf(caller),
+    });
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.getRepository(PurposeNoticeEntity).insert(notice);
+        await this.audit.record(manager, caller, {
+          action: 'purpose.notice_published',
+          targetType: 'purpose',
+          targetId: key,
+          details: { version: notice.version, language: notice.language, textSha256: notice.textSha256, effectiveFrom: notice.effectiveFrom.toISOString() },
+        });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError('notice_exists', `Version ${dto.version} (${dto.language}) of this notice is already published; published notices never change`);
+      }
+      throw error;
+    }
+    this.catalog.invalidate();
+    return toNoticeDto(notice);
+  }
+}
+
+function toNoticeDto(n: PurposeNoticeEntity): NoticeDto {
+  return {
+    version: n.version,
+    language: n.language,
+    text: n.text,
+    url: n.url,
+    textSha256: n.textSha256,
+    effectiveFrom: n.effectiveFrom.toISOString(),
+    publishedAt: n.publishedAt.toISOString(),
+  };
+}
+
+function toDto(entry: CatalogPurpose, now: Date): PurposeDto {
+  const { purpose } = entry;
+  return {
+    key: purpose.key,
+    title: purpose.title,
+    description: purpose.description,
+    lawfulBasis: purpose.lawfulBasis,
+    specialCategoryCondition: purpose.specialCategoryCondition,
+    dataCategories: purpose.dataCategories,
+    retention: purpose.retention,
+    currentNoticeVersion: noticeInForce(entry, now)?.version ?? null,
+    notices: entry.notices.map(toNoticeDto),
+    createdAt: purpose.createdAt.toISOString(),
+    updatedAt: purpose.updatedAt.toISOString(),
+  };
+}

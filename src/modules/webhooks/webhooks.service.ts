@@ -1,0 +1,290 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service.js';
+import { actorOf, Caller, SYSTEM } from '../../common/auth/roles.js';
+import { Clock } from '../../common/clock.js';
+import { randomToken } from '../../common/crypto.js';
+import { DomainError, NotFoundError } from '../../common/errors/domain.error.js';
+import { describeError } from '../../common/errors/problem.filter.js';
+import { Keyring } from '../../common/keyring.js';
+import { decodeCursor, Page, pageSize, PageQueryDto, toPage } from '../../common/pagination.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { LetheConfig } from '../../config/config.schema.js';
+import { JobsService } from '../../infrastructure/queue/jobs.service.js';
+import { ConsentEventEntity } from '../consent/consent.entity.js';
+import { CreatedWebhookDto, CreateWebhookDto, DeliveryDto, WebhookDto } from './webhook.dto.js';
+import { WEBHOOK_EVENT_TYPES, WebhookDeliveryEntity, WebhookEventType, WebhookSubscriptionEntity } from './webhook.entity.js';
+import { signWebhook } from './webhook.signature.js';
+
+const DELIVER_JOB = 'webhook.deliver';
+const OUTBOX_BATCH = 500;
+const POLL_MS = 500;
+
+/**
+ * Change events for other systems, at least once. Accepted consent events land in `consent_outbox`
+ * in their own transaction; a poller in every worker process fans them out (SKIP LOCKED, so workers
+ * share the work) into one delivery per matching subscription, each a durable job that POSTs the
+ * signed event and retries with exponential backoff, then dead-letters for an admin to re-drive.
+ */
+@Injectable()
+export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Webhooks');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: LetheConfig,
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobsService,
+    private readonly keyring: Keyring,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.define('webhooks', DELIVER_JOB, (payload) => this.deliver(String(payload.deliveryId)), {
+      attempts: this.config.webhooks.maxAttempts,
+      backoffMs: this.config.webhooks.backoffMs,
+      onExhausted: (payload) => this.markDead(String(payload.deliveryId)),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.queue.workers) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.dispatchOutbox()
+        .catch((error: unknown) => this.logger.warn({ err: describeError(error) }, 'outbox dispatch failed'))
+        .finally(() => (this.running = undefined));
+    }, POLL_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  async create(dto: CreateWebhookDto, caller: Caller): Promise<CreatedWebhookDto> {
+    if (this.config.env === 'production' && !dto.url.startsWith('https://')) {
+      throw new DomainError(400, 'validation_failed', 'Bad Request', 'The request is not valid', {
+        errors: [{ path: 'url', message: 'url must use https in production' }],
+      });
+    }
+    const secret = `whsec_${randomToken(32)}`;
+    const sealed = this.keyring.seal(secret);
+    const row = await this.dataSource.transaction(async (manager) => {
+      const entity = manager.getRepository(WebhookSubscriptionEntity).create({
+        url: dto.url,
+        description: dto.description ?? '',
+        secretSealed: sealed.data,
+        secretKeyId: sealed.keyId,
+        eventTypes: dto.eventTypes ?? [...WEBHOOK_EVENT_TYPES],
+        purposes: dto.purposes ?? [],
+        createdAt: this.clock.now(),
+        createdBy: actorOf(caller),
+        disabledAt: null,
+      });
+      await manager.getRepository(WebhookSubscriptionEntity).insert(entity);
+      await this.audit.record(manager, caller, {
+        action: 'webhook.created',
+        targetType: 'webhook',
+        targetId: entity.id,
+        details: { eventTypes: entity.eventTypes, purposes: entity.purposes, host: new URL(entity.url).host },
+      });
+      return entity;
+    });
+    return { ...toDto(row), secret };
+  }
+
+  async list(query: PageQueryDto): Promise<Page<WebhookDto>> {
+    const limit = pageSize(query);
+    const cursor = decodeCursor(query.cursor, (v): v is { at: string; id: string } => typeof v.at === 'string' && typeof v.id === 'string');
+    const qb = this.dataSource.getRepository(WebhookSubscriptionEntity).createQueryBuilder('w');
+    if (cursor) qb.where('(w.createdAt, w.id) > (:at, :id)', { at: new Date(cursor.at), id: cursor.id });
+    const rows = await qb.orderBy('w.createdAt').addOrderBy('w.id').limit(limit + 1).getMany();
+    return toPage(rows, limit, (r) => ({ at: r.createdAt.toISOString(), id: r.id }), toDto);
+  }
+
+  async disable(id: string, caller: Caller): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const row = await manager.getRepository(WebhookSubscriptionEntity).findOneBy({ id });
+      if (!row) throw new NotFoundError('Webhook subscription');
+      if (row.disabledAt) return;
+      row.disabledAt = this.clock.now();
+      await manager.save(row);
+      await this.audit.record(manager, caller, { action: 'webhook.disabled', targetType: 'webhook', targetId: id });
+    });
+  }
+
+  async deadLetters(query: PageQueryDto): Promise<Page<DeliveryDto>> {
+    const limit = pageSize(query);
+    const cursor = decodeCursor(query.cursor, (v): v is { at: string; id: string } => typeof v.at === 'string' && typeof v.id === 'string');
+    const qb = this.dataSource.getRepository(WebhookDeliveryEntity).createQueryBuilder('d').where(`d.status = 'dead'`);
+    if (cursor) qb.andWhere('(d.updatedAt, d.id) > (:at, :id)', { at: new Date(cursor.at), id: cursor.id });
+    const rows = await qb.orderBy('d.updatedAt').addOrderBy('d.id').limit(limit + 1).getMany();
+    return toPage(rows, limit, (r) => ({ at: r.updatedAt.toISOString(), id: r.id }), toDeliveryDto);
+  }
+
+  async redrive(deliveryId: string, caller: Caller): Promise<DeliveryDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(WebhookDeliveryEntity);
+      const delivery = await repo.findOne({ where: { id: deliveryId }, lock: { mode: 'pessimistic_write' } });
+      if (!delivery) throw new NotFoundError('Delivery');
+      if (delivery.status !== 'dead') throw new DomainError(409, 'not_dead', 'Conflict', `Only dead deliveries can be re-driven; this one is ${delivery.status}`);
+      delivery.status = 'pending';
+      delivery.updatedAt = this.clock.now();
+      await repo.save(delivery);
+      await this.scheduleDeliveries(manager, [delivery.id]);
+      await this.audit.record(manager, caller, { action: 'webhook.delivery_redriven', targetType: 'webhook_delivery', targetId: delivery.id });
+      return toDeliveryDto(delivery);
+    });
+  }
+
+  /** Moves up to one batch of outbox rows into deliveries. Returns how many events it took. */
+  async dispatchOutbox(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `SELECT o.id, o.event_id AS "eventId", e.purpose, e.action
+           FROM consent_outbox o JOIN consent_event e ON e.id = o.event_id
+          ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
+        [OUTBOX_BATCH],
+      )) as { id: string; eventId: string; purpose: string; action: string }[];
+      if (rows.length === 0) return 0;
+      const active = (await manager.getRepository(WebhookSubscriptionEntity).find()).filter((s) => s.disabledAt === null);
+      const pairs: { subscriptionId: string; eventId: string; eventType: WebhookEventType }[] = [];
+      for (const row of rows) {
+        const eventType = `consent.${row.action}` as WebhookEventType;
+        for (const sub of active) {
+          if (sub.eventTypes.includes(eventType) && (sub.purposes.length === 0 || sub.purposes.includes(row.purpose))) {
+            pairs.push({ subscriptionId: sub.id, eventId: row.eventId, eventType });
+          }
+        }
+      }
+      if (pairs.length > 0) {
+        const now = this.clock.now();
+        const inserted = (await manager.query(
+          `INSERT INTO webhook_delivery (subscription_id, event_id, event_type, status, attempts, created_at, updated_at)
+           SELECT s, e, t, 'pending', 0, $4, $4 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS v(s, e, t)
+           ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id`,
+          [pairs.map((p) => p.subscriptionId), pairs.map((p) => p.eventId), pairs.map((p) => p.eventType), now],
+        )) as { id: string }[];
+        await this.scheduleDeliveries(manager, inserted.map((r) => r.id));
+      }
+      await manager.query('DELETE FROM consent_outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  /** The delivery job: one signed POST. Throws on anything but 2xx so the queue retries. */
+  async deliver(deliveryId: string): Promise<void> {
+    const delivery = await this.dataSource.getRepository(WebhookDeliveryEntity).findOneBy({ id: deliveryId });
+    if (!delivery || delivery.status !== 'pending') return;
+    const [subscription, event] = await Promise.all([
+      this.dataSource.getRepository(WebhookSubscriptionEntity).findOneBy({ id: delivery.subscriptionId }),
+      this.dataSource.getRepository(ConsentEventEntity).findOneBy({ id: delivery.eventId }),
+    ]);
+    if (!subscription || subscription.disabledAt || !event) {
+      await this.update(deliveryId, { status: 'cancelled' });
+      return;
+    }
+    const body = JSON.stringify({
+      id: delivery.id,
+      type: delivery.eventType,
+      createdAt: delivery.createdAt.toISOString(),
+      data: {
+        eventId: event.id,
+        subjectId: event.subjectId,
+        purpose: event.purpose,
+        action: event.action,
+        noticeVersion: event.noticeVersion,
+        occurredAt: event.occurredAt.toISOString(),
+        recordedAt: event.recordedAt.toISOString(),
+        seq: event.seq,
+      },
+    });
+    const secret = this.keyring.open({ keyId: subscription.secretKeyId, data: subscription.secretSealed });
+    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    let status: number | null = null;
+    let failure: string | null = null;
+    try {
+      const response = await fetch(subscription.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'Lethe-Webhooks/1',
+          'Lethe-Event-Id': event.id,
+          'Lethe-Delivery-Id': delivery.id,
+          'Lethe-Signature': signWebhook(secret, timestamp, body),
+        },
+        body,
+      });
+      status = response.status;
+      await response.body?.cancel();
+      if (status < 200 || status >= 300) failure = `HTTP ${status}`;
+    } catch (error) {
+      failure = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : `network error (${(error as { cause?: { code?: string } }).cause?.code ?? 'unknown'})`;
+    }
+    await this.dataSource.query(
+      `UPDATE webhook_delivery SET attempts = attempts + 1, last_status = $2::int, last_error = $3::text, updated_at = $4::timestamptz,
+              status = CASE WHEN $3::text IS NULL THEN 'delivered' ELSE status END,
+              delivered_at = CASE WHEN $3::text IS NULL THEN $4::timestamptz ELSE delivered_at END
+        WHERE id = $1`,
+      [deliveryId, status, failure, this.clock.now()],
+    );
+    if (failure) throw new WebhookDeliveryError(failure);
+  }
+
+  private async markDead(deliveryId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE webhook_delivery SET status = 'dead', updated_at = $2 WHERE id = $1 AND status = 'pending'`, [deliveryId, this.clock.now()]);
+      await this.audit.record(manager, SYSTEM, { action: 'webhook.delivery_dead', targetType: 'webhook_delivery', targetId: deliveryId });
+    });
+  }
+
+  private async update(id: string, changes: Partial<WebhookDeliveryEntity>): Promise<void> {
+    await this.dataSource.getRepository(WebhookDeliveryEntity).update({ id }, { ...changes, updatedAt: this.clock.now() });
+  }
+
+  private scheduleDeliveries(manager: EntityManager, ids: string[]): Promise<void> {
+    const now = this.clock.now();
+    return this.jobs.scheduleMany(
+      manager,
+      ids.map((id) => ({ queue: 'webhooks', name: DELIVER_JOB, key: `${DELIVER_JOB}:${id}`, payload: { deliveryId: id }, runAt: now })),
+    );
+  }
+}
+
+export class WebhookDeliveryError extends Error {
+  constructor(readonly reason: string) {
+    super(`webhook delivery failed: ${reason}`);
+    this.name = 'WebhookDeliveryError';
+  }
+}
+
+function toDto(row: WebhookSubscriptionEntity): WebhookDto {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.eventTypes,
+    purposes: row.purposes,
+    createdAt: row.createdAt.toISOString(),
+    active: row.disabledAt === null,
+  };
+}
+
+function toDeliveryDto(row: WebhookDeliveryEntity): DeliveryDto {
+  return {
+    id: row.id,
+    subscriptionId: row.subscriptionId,
+    eventId: row.eventId,
+    eventType: row.eventType,
+    status: row.status,
+    attempts: row.attempts,
+    lastStatus: row.lastStatus,
+    lastError: row.lastError,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
