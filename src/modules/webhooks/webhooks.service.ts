@@ -19,6 +19,8 @@ import { signWebhook } from './webhook.signature.js';
 const DELIVER_JOB = 'webhook.deliver';
 const OUTBOX_BATCH = 500;
 const POLL_MS = 500;
+/** Longest a poller tick keeps draining before it yields. */
+const DRAIN_MS = 2_000;
 
 /**
  * Change events for other systems, at least once. Accepted consent events land in `consent_outbox`
@@ -52,7 +54,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
   onApplicationBootstrap(): void {
     if (!this.config.queue.workers) return;
     this.timer = setInterval(() => {
-      this.running ??= this.dispatchOutbox()
+      this.running ??= this.drainOutbox()
         .catch((error: unknown) => this.logger.warn({ err: describeError(error) }, 'outbox dispatch failed'))
         .finally(() => (this.running = undefined));
     }, POLL_MS);
@@ -140,9 +142,24 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
     });
   }
 
+  /** Dispatches batch after batch while the outbox is full, for at most DRAIN_MS. */
+  private async drainOutbox(): Promise<void> {
+    const until = Date.now() + DRAIN_MS;
+    while ((await this.dispatchOutbox()) === OUTBOX_BATCH && Date.now() < until);
+  }
+
   /** Moves up to one batch of outbox rows into deliveries. Returns how many events it took. */
   async dispatchOutbox(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      const active = (await manager.getRepository(WebhookSubscriptionEntity).find()).filter((s) => s.disabledAt === null);
+      if (active.length === 0) {
+        // Nobody subscribes: the events are in the ledger already; the outbox rows have nothing to carry.
+        const [, dropped] = (await manager.query(
+          `DELETE FROM consent_outbox WHERE id IN (SELECT id FROM consent_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+          [OUTBOX_BATCH],
+        )) as [unknown, number];
+        return dropped;
+      }
       const rows = (await manager.query(
         `SELECT o.id, o.event_id AS "eventId", e.purpose, e.action
            FROM consent_outbox o JOIN consent_event e ON e.id = o.event_id
@@ -150,7 +167,6 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
         [OUTBOX_BATCH],
       )) as { id: string; eventId: string; purpose: string; action: string }[];
       if (rows.length === 0) return 0;
-      const active = (await manager.getRepository(WebhookSubscriptionEntity).find()).filter((s) => s.disabledAt === null);
       const pairs: { subscriptionId: string; eventId: string; eventType: WebhookEventType }[] = [];
       for (const row of rows) {
         const eventType = `consent.${row.action}` as WebhookEventType;

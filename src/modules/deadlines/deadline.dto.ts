@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
+import { JURISDICTIONS, type Jurisdiction } from './deadline.rules.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_MESSAGE = (field: string) => ({ message: `${field} must be a date YYYY-MM-DD` });
+
+export class DeadlinePreviewQueryDto {
+  @ApiProperty({ enum: JURISDICTIONS, example: 'UK' })
+  @IsIn(JURISDICTIONS)
+  jurisdiction: Jurisdiction;
+
+  @ApiProperty({ example: '2025-09-03', description: 'Day of receipt, in the jurisdiction’s time zone' })
+  @Matches(DATE, DATE_MESSAGE('receivedAt'))
+  receivedAt: string;
+
+  @ApiPropertyOptional({ example: false, description: 'Apply the extension the law allows' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  extended?: boolean;
+
+  @ApiPropertyOptional({ example: '2025-09-10', description: 'Clarification asked on (pauses the clock)' })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE('pauseFrom'))
+  pauseFrom?: string;
+
+  @ApiPropertyOptional({ example: '2025-09-14', description: 'Clarification received on' })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE('pauseTo'))
+  pauseTo?: string;
+
+  @ApiPropertyOptional({ example: '2025-09-08', description: 'Identity information asked for on (EU: start of the pause)' })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE('identityRequestedAt'))
+  identityRequestedAt?: string;
+
+  @ApiPropertyOptional({ example: '2025-09-12', description: 'Identity information received on (UK: the clock restarts)' })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE('identityReceivedAt'))
+  identityReceivedAt?: string;
+
+  @ApiPropertyOptional({ enum: ['standard', 'opt_out'], default: 'standard', description: 'US-CA: opt-out of sale or sharing has its own clock' })
+  @IsOptional()
+  @IsIn(['standard', 'opt_out'])
+  kind?: 'standard' | 'opt_out';
+}
+
+export class DeadlinePreviewDto {
+  @ApiProperty({ enum: JURISDICTIONS }) jurisdiction: Jurisdiction;
+  @ApiProperty({ example: 'Europe/London' }) timeZone: string;
+  @ApiProperty({ example: '2025-09-03' }) receivedOn: string;
+  @ApiProperty({ example: '2025-09-03' }) clockStartedOn: string;
+  @ApiProperty({ example: '2025-10-03' }) dueOn: string;
+  @ApiProperty({ example: '2025-10-03T22:59:59.999Z', description: 'The last instant of dueOn in timeZone' }) dueAt: string;
+  @ApiProperty({ example: '2025-12-03', nullable: true, type: String }) extendedDueOn: string | null;
+  @ApiProperty({ example: '2025-12-03T23:59:59.999Z', nullable: true, type: String }) extendedDueAt: string | null;
+  @ApiProperty({ example: '2025-10-03', nullable: true, type: String }) extensionNoticeBy: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String }) acknowledgeBy: string | null;
+  @ApiProperty({ example: '2025-10-03', description: 'extendedDueOn when extended, else dueOn' }) effectiveDueOn: string;
+  @ApiProperty({ example: 0 }) pausedDays: number;
+  @ApiProperty({ type: [String], example: ['GDPR Art 12(3): one month …'] }) rules: string[];
+}
