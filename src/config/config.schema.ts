@@ -46,6 +46,32 @@ export interface LetheConfig {
     readonly withdrawalMethod: string;
   };
   readonly webhooks: { readonly maxAttempts: number; readonly backoffMs: number; readonly timeoutMs: number };
+  readonly mail: {
+    /** smtp(s)://… Unset: messages are written as .eml files under <dataDir>/mail. */
+    readonly smtpUrl: string | undefined;
+    readonly from: string;
+    /** Where counsel's reminders and digests go when a request has no assignee. */
+    readonly counselEmail: string;
+  };
+  /** Base URL the API is reached at, for links in emails and calendar feeds. */
+  readonly publicUrl: string;
+  readonly requests: {
+    readonly defaultJurisdiction: 'EU' | 'UK' | 'US-CA' | 'BR' | 'CA-QC' | 'US-VA';
+    /** Types that wait for counsel's approval once verified. */
+    readonly approvalRequired: ReadonlyArray<string>;
+    readonly unverifiedReminderDays: number;
+    readonly unverifiedPurgeDays: number;
+    /** Intake limits: requests per minute per IP address, and per hour per email address. */
+    readonly ratePerIpPerMinute: number;
+    readonly ratePerEmailPerHour: number;
+  };
+  readonly iam: {
+    readonly jwksUrl: string | undefined;
+    readonly publicKey: string | undefined;
+    readonly issuer: string | undefined;
+    readonly audience: string | undefined;
+    readonly algorithm: string;
+  };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly shutdownGraceSeconds: number;
 }
@@ -112,12 +138,41 @@ export function loadConfig(env: Env): LetheConfig {
       backoffMs: read.int('LETHE_WEBHOOK_BACKOFF_MS', 10_000, 10, 3_600_000),
       timeoutMs: read.int('LETHE_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     },
+    mail: {
+      smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
+      from: read.string('LETHE_MAIL_FROM', 'Lethe <privacy@example.com>'),
+      counselEmail: read.pattern('COUNSEL_EMAIL', /^[^\s@]+@[^\s@]+$/, 'privacy-counsel@example.com', 'an email address'),
+    },
+    publicUrl: (read.url('LETHE_PUBLIC_URL', ['http:', 'https:']) ?? 'http://localhost:3000').replace(/\/$/, ''),
+    requests: {
+      defaultJurisdiction: read.oneOf('LETHE_DEFAULT_JURISDICTION', ['EU', 'UK', 'US-CA', 'BR', 'CA-QC', 'US-VA'], 'EU'),
+      approvalRequired: read.list('LETHE_APPROVAL_REQUIRED_TYPES', ['access', 'portability', 'rectification', 'erasure', 'restriction', 'objection'], [
+        'rectification',
+        'erasure',
+        'restriction',
+        'objection',
+      ]),
+      unverifiedReminderDays: read.int('LETHE_UNVERIFIED_REMINDER_DAYS', 7, 1, 365),
+      unverifiedPurgeDays: read.int('LETHE_UNVERIFIED_PURGE_DAYS', 30, 1, 3650),
+      ratePerIpPerMinute: read.int('LETHE_INTAKE_RATE_PER_IP_PER_MINUTE', 10, 1, 100_000),
+      ratePerEmailPerHour: read.int('LETHE_INTAKE_RATE_PER_EMAIL_PER_HOUR', 5, 1, 100_000),
+    },
+    iam: {
+      jwksUrl: read.url('IAM_JWKS_URL', ['https:', 'http:']),
+      publicKey: read.optional('IAM_JWT_PUBLIC_KEY'),
+      issuer: read.optional('IAM_JWT_ISSUER'),
+      audience: read.optional('IAM_JWT_AUDIENCE'),
+      algorithm: read.oneOf('IAM_JWT_ALGORITHM', ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'], 'RS256'),
+    },
     log: { level: read.oneOf('LETHE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
     shutdownGraceSeconds: read.int('LETHE_SHUTDOWN_GRACE_SECONDS', 25, 1, 600),
   };
 
   if (config.env === 'production' && (config.secrets.hmacKey === undefined || config.secrets.encryptionKeys === undefined)) {
     problems.push('LETHE_HMAC_KEY and LETHE_ENCRYPTION_KEYS must be set when NODE_ENV=production (generated keys would be lost with the container)');
+  }
+  if ((config.iam.jwksUrl !== undefined || config.iam.publicKey !== undefined) && (config.iam.issuer === undefined || config.iam.audience === undefined)) {
+    problems.push('IAM_JWT_ISSUER and IAM_JWT_AUDIENCE must be set with IAM_JWKS_URL or IAM_JWT_PUBLIC_KEY');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -182,6 +237,16 @@ class Reader {
       this.problems.push(`${name} is not a valid URL`);
     }
     return value;
+  }
+
+  /** Comma-separated values, each one of `allowed`; empty string for none. */
+  list(name: string, allowed: readonly string[], fallback: string[]): string[] {
+    const value = this.env[name];
+    if (value === undefined) return fallback;
+    const items = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    const bad = items.filter((v) => !allowed.includes(v));
+    if (bad.length > 0) this.problems.push(`${name} may only list ${allowed.join(', ')} (got "${bad.join(', ')}")`);
+    return items;
   }
 
   optional(name: string): string | undefined {

@@ -53,7 +53,17 @@ describe('every route declares who may call it', () => {
   });
 
   it('the public routes are exactly the expected ones', () => {
-    expect(collectRoutes(t).filter((r) => r.isPublic).map((r) => r.route).sort()).toEqual(['GET /health/live', 'GET /health/ready', 'GET /metrics']);
+    expect(collectRoutes(t).filter((r) => r.isPublic).map((r) => r.route).sort()).toEqual([
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /metrics',
+      'GET /v1/deadlines.ics',
+      'GET /v1/requests/:id/status',
+      'POST /v1/requests',
+      'POST /v1/requests/:id/verification-code',
+      'POST /v1/requests/:id/verify',
+      'POST /v1/requests/:id/withdraw',
+    ]);
   });
 
   it('every role-guarded route refuses an anonymous caller', async () => {

@@ -2,6 +2,7 @@ import { AuditEventEntity, AuditHeadEntity } from '../../common/audit/audit-even
 import { ApiKeyEntity } from '../../modules/api-keys/api-key.entity.js';
 import { ConsentEventEntity, ConsentHeadEntity, ConsentOutboxEntity, ConsentStateEntity } from '../../modules/consent/consent.entity.js';
 import { PurposeEntity, PurposeNoticeEntity } from '../../modules/purposes/purpose.entity.js';
+import { DeadlineFeedEntity, RequestEntity, RequestEventEntity, RequestNoteEntity } from '../../modules/requests/request.entity.js';
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../../modules/webhooks/webhook.entity.js';
 import { ScheduledJobEntity } from '../queue/scheduled-job.entity.js';
 
@@ -23,4 +24,8 @@ export const ENTITIES = [
   ConsentOutboxEntity,
   WebhookSubscriptionEntity,
   WebhookDeliveryEntity,
+  RequestEntity,
+  RequestEventEntity,
+  RequestNoteEntity,
+  DeadlineFeedEntity,
 ];

@@ -34,12 +34,19 @@ export class QueueBackend {
   createWorker(name: string, processor: Processor, concurrency: number): Worker {
     const common = { concurrency, autorun: true, removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } };
     if (this.redis) return new Worker(name, processor, { ...common, connection: this.redis, prefix: this.options.prefix });
-    return new this.postgres.Worker(name, processor, {
+    const worker = new this.postgres.Worker(name, processor, {
       ...common,
       connection: this.postgresConnection(),
       // Seconds a worker waits for a NOTIFY before looking again; PGlite never sends one across sockets.
       drainDelay: this.options.embedded ? 1 : 5,
     }) as unknown as Worker;
+    if (this.options.embedded) {
+      // With a delayed job in the queue the worker sleeps until it is due (up to an hour on this
+      // backend), trusting NOTIFY to wake it for new work. PGlite cannot deliver that NOTIFY, so
+      // the embedded worker looks again every second instead.
+      Object.defineProperty(worker, 'maximumBlockTimeout', { get: () => 1 });
+    }
+    return worker;
   }
 
   /** Answers whether the queue store is reachable (for /health/ready). */

@@ -17,10 +17,19 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+      // Public routes take an API key when one is offered (counsel recording a request, a calendar
+      // feed); any other bearer token (an IAM JWT) is left to the route.
+      if (match && match[1]!.startsWith('lth_')) {
+        const key = await this.keys.authenticate(match[1]!);
+        if (!key) return this.unauthorized(context, 'The API key is unknown, revoked or expired');
+        request.caller = { kind: 'api_key', keyId: key.id, roles: key.roles };
+      }
+      return true;
+    }
     if (!match) return this.unauthorized(context, 'An API key is required: send Authorization: Bearer <key>');
     const key = await this.keys.authenticate(match[1]!);
     if (!key) return this.unauthorized(context, 'The API key is unknown, revoked or expired');

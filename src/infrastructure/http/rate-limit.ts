@@ -1,0 +1,86 @@
+import { CanActivate, ExecutionContext, HttpException, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Redis } from 'ioredis';
+import { Keyring } from '../../common/keyring.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { LetheConfig } from '../../config/config.schema.js';
+
+export interface RateStore {
+  /** Counts one hit in the window `key` lives in and returns the count and the seconds left. */
+  hit(key: string, windowMs: number): Promise<{ count: number; resetSeconds: number }>;
+  close(): Promise<void>;
+}
+
+/** One process: counts in memory. */
+export class MemoryRateStore implements RateStore {
+  private readonly windows = new Map<string, { count: number; until: number }>();
+
+  async hit(key: string, windowMs: number) {
+    const now = Date.now();
+    let w = this.windows.get(key);
+    if (!w || w.until <= now) {
+      if (this.windows.size > 100_000) for (const [k, v] of this.windows) if (v.until <= now) this.windows.delete(k);
+      w = { count: 0, until: now + windowMs };
+      this.windows.set(key, w);
+    }
+    w.count += 1;
+    return { count: w.count, resetSeconds: Math.ceil((w.until - now) / 1000) };
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Every API replica: counts in Redis (INCR with the window as expiry). */
+export class RedisRateStore implements RateStore {
+  private readonly redis: Redis;
+
+  constructor(url: string, private readonly prefix: string) {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 2 });
+  }
+
+  async hit(key: string, windowMs: number) {
+    const k = `${this.prefix}:rate:${key}`;
+    const [[, count], [, ttl]] = (await this.redis.multi().incr(k).pttl(k).exec()) as [[null, number], [null, number]];
+    if (ttl < 0) await this.redis.pexpire(k, windowMs);
+    return { count, resetSeconds: Math.ceil((ttl < 0 ? windowMs : ttl) / 1000) };
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}
+
+/**
+ * Limits request intake per IP address (per minute) and per email address (per hour, keyed by a
+ * keyed hash so no address is kept). Over the limit: 429 with Retry-After.
+ */
+@Injectable()
+export class IntakeRateLimit implements CanActivate, OnApplicationShutdown {
+  private readonly store: RateStore;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: LetheConfig,
+    private readonly keyring: Keyring,
+  ) {
+    this.store = config.queue.redisUrl ? new RedisRateStore(config.queue.redisUrl, config.queue.prefix) : new MemoryRateStore();
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const limits: [string, number, number][] = [[`ip:${request.ip ?? 'unknown'}`, 60_000, this.config.requests.ratePerIpPerMinute]];
+    const email = (request.body as { email?: unknown } | undefined)?.email;
+    if (typeof email === 'string') limits.push([`email:${this.keyring.keyedHash('rate-email', email.trim().toLowerCase())}`, 3_600_000, this.config.requests.ratePerEmailPerHour]);
+    for (const [key, windowMs, limit] of limits) {
+      const { count, resetSeconds } = await this.store.hit(key, windowMs);
+      if (count > limit) {
+        context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(resetSeconds));
+        throw new HttpException(`Too many requests: try again in ${resetSeconds} seconds`, 429);
+      }
+    }
+    return true;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

@@ -1,0 +1,89 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { createEvents, type EventAttributes } from 'ics';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service.js';
+import { actorOf, Caller } from '../../common/auth/roles.js';
+import { Clock } from '../../common/clock.js';
+import { randomToken, sha256Hex } from '../../common/crypto.js';
+import { NotFoundError } from '../../common/errors/domain.error.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { LetheConfig } from '../../config/config.schema.js';
+import { addDays } from '../deadlines/local-date.js';
+import { FeedDto } from './request.dto.js';
+import { DeadlineFeedEntity, RequestEntity } from './request.entity.js';
+
+const TYPE_TITLES: Record<string, string> = {
+  access: 'Access',
+  portability: 'Portability',
+  rectification: 'Rectification',
+  erasure: 'Erasure',
+  restriction: 'Restriction',
+  objection: 'Objection',
+};
+
+/** An iCalendar feed of open requests' due dates, titled by type and short id only. */
+@Injectable()
+export class DeadlineFeedService {
+  constructor(
+    @Inject(CONFIG) private readonly config: LetheConfig,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async createFeed(caller: Caller): Promise<FeedDto> {
+    const token = `feed_${randomToken(32)}`;
+    const feed = await this.dataSource.transaction(async (m) => {
+      const row = m.getRepository(DeadlineFeedEntity).create({ tokenHash: sha256Hex(token), createdBy: actorOf(caller), createdAt: this.clock.now(), revokedAt: null });
+      await m.getRepository(DeadlineFeedEntity).insert(row);
+      await this.audit.record(m, caller, { action: 'deadline_feed.created', targetType: 'deadline_feed', targetId: row.id });
+      return row;
+    });
+    return { id: feed.id, url: `${this.config.publicUrl}/v1/deadlines.ics?token=${token}` };
+  }
+
+  async revokeFeed(id: string, caller: Caller): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const row = await m.getRepository(DeadlineFeedEntity).findOneBy({ id });
+      if (!row) throw new NotFoundError('Feed');
+      if (row.revokedAt) return;
+      row.revokedAt = this.clock.now();
+      await m.save(row);
+      await this.audit.record(m, caller, { action: 'deadline_feed.revoked', targetType: 'deadline_feed', targetId: id });
+    });
+  }
+
+  /** Counsel's API key, or a feed token in the URL (calendar apps cannot send headers). */
+  async calendar(caller: Caller | undefined, token: string | undefined): Promise<string> {
+    const counsel = caller?.kind === 'api_key' && caller.roles.has('counsel');
+    if (!counsel) {
+      const feed = token ? await this.dataSource.getRepository(DeadlineFeedEntity).findOneBy({ tokenHash: sha256Hex(token) }) : null;
+      if (!feed || feed.revokedAt) throw new UnauthorizedException('A counsel API key or a valid feed token is required');
+    }
+    const open = await this.dataSource
+      .getRepository(RequestEntity)
+      .createQueryBuilder('r')
+      .where(`r.status NOT IN ('completed', 'refused', 'withdrawn', 'expired_unverified')`)
+      .orderBy('r.dueAt', 'ASC')
+      .limit(5000)
+      .getMany();
+    const events: EventAttributes[] = open.map((r) => {
+      const due = r.extended && r.extendedDueOn ? r.extendedDueOn : r.dueOn;
+      const [y, m, d] = due.split('-').map(Number) as [number, number, number];
+      const [ey, em, ed] = addDays(due, 1).split('-').map(Number) as [number, number, number];
+      return {
+        uid: `${r.id}@lethe`,
+        title: `${TYPE_TITLES[r.type]} ${r.id.slice(0, 8)} due`,
+        description: `Request ${r.id} (${r.type}, ${r.jurisdiction}) is ${r.status}.`,
+        start: [y, m, d],
+        end: [ey, em, ed],
+        url: `${this.config.publicUrl}/v1/requests/${r.id}`,
+        status: 'CONFIRMED',
+        busyStatus: 'FREE',
+      } as EventAttributes;
+    });
+    const { error, value } = createEvents(events, { calName: 'Lethe deadlines', productId: 'lethe/deadlines' });
+    if (error || !value) throw error ?? new Error('calendar could not be built');
+    return value;
+  }
+}

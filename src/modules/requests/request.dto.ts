@@ -1,0 +1,264 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
+import { SUBJECT_ID } from '../consent/consent.dto.js';
+import { JURISDICTIONS, type Jurisdiction } from '../deadlines/deadline.rules.js';
+import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
+import { CHANNELS, type Channel, REFUSAL_GROUNDS, type RefusalGround, REQUEST_TYPES, type RequestType } from './request.entity.js';
+import { REQUEST_STATUSES, type RequestStatus } from './request.state.js';
+
+export class FieldChangeDto {
+  @ApiProperty({ example: 'postal_address', description: 'The field to correct' })
+  @Matches(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, { message: 'field must be a field name (letters, digits, _ . -)' })
+  field: string;
+
+  @ApiProperty({ example: '1 New Street, Leeds LS1 1AA', maxLength: 1000 })
+  @IsString()
+  @MaxLength(1000)
+  newValue: string;
+
+  @ApiPropertyOptional({ example: 'I moved in May', maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}
+
+export class CreateRequestDto {
+  @ApiProperty({ enum: REQUEST_TYPES, example: 'access' })
+  @IsIn(REQUEST_TYPES)
+  type: RequestType;
+
+  @ApiPropertyOptional({ example: 'jane@example.org', description: 'Required unless an IAM token is presented' })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional({ example: 'Jane Doe', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'usr_01HF3Z6Q8K', description: 'The IAM user id, if known' })
+  @IsOptional()
+  @Matches(SUBJECT_ID, { message: 'subjectId must be 1-200 printable ASCII characters without spaces' })
+  subjectId?: string;
+
+  @ApiPropertyOptional({ enum: JURISDICTIONS, example: 'UK', description: 'Default: LETHE_DEFAULT_JURISDICTION' })
+  @IsOptional()
+  @IsIn(JURISDICTIONS)
+  jurisdiction?: Jurisdiction;
+
+  @ApiPropertyOptional({ example: 'Please include my support tickets.', maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  details?: string;
+
+  @ApiPropertyOptional({ type: [FieldChangeDto], description: 'Rectification: the corrections asked for' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => FieldChangeDto)
+  changes?: FieldChangeDto[];
+
+  @ApiPropertyOptional({ example: ['marketing-email'], description: 'Objection: the purposes objected to' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @Matches(PURPOSE_KEY, { each: true, message: 'each purpose must be a purpose key' })
+  purposes?: string[];
+
+  @ApiPropertyOptional({ example: '2026-11-20T09:30:00Z', description: 'Counsel only: when a request by post, phone or email arrived' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  receivedAt?: string;
+
+  @ApiPropertyOptional({ enum: CHANNELS, example: 'post', description: 'Counsel only: how it arrived' })
+  @IsOptional()
+  @IsIn(CHANNELS)
+  channel?: Channel;
+}
+
+export class CreatedRequestDto {
+  @ApiProperty({ example: '8f0c1f9e-5c1e-4a57-9d0e-1f6f8f3e2a11' }) id: string;
+  @ApiProperty({ enum: REQUEST_STATUSES, example: 'awaiting_verification' }) status: RequestStatus;
+  @ApiProperty({ nullable: true, type: String, example: 'rt_Q2x…', description: 'Send as X-Request-Token to follow the request. Shown once; null when an open request of this type already exists for you (it is answered instead).' })
+  statusToken: string | null;
+  @ApiProperty({ example: false, description: 'An open request of the same type already existed; that one goes on' }) duplicate: boolean;
+}
+
+export class VerifyCodeDto {
+  @ApiProperty({ example: '042917', description: 'The code from the email' })
+  @Matches(/^\d{6,10}$/, { message: 'code must be the digits from the email' })
+  code: string;
+}
+
+export class TimelineEntryDto {
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) at: string;
+  @ApiProperty({ example: 'verified' }) kind: string;
+}
+
+export class RequestStatusDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: REQUEST_TYPES }) type: RequestType;
+  @ApiProperty({ enum: REQUEST_STATUSES }) status: RequestStatus;
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) receivedAt: string;
+  @ApiProperty({ example: '2026-12-23', description: 'The due date in force' }) dueOn: string;
+  @ApiProperty({ example: '2026-12-23T23:59:59.999Z' }) dueAt: string;
+  @ApiProperty({ example: false }) extended: boolean;
+  @ApiProperty({ type: [TimelineEntryDto] }) timeline: TimelineEntryDto[];
+}
+
+export const VERIFICATION_METHODS = ['id_document_seen', 'existing_account', 'knowledge_based', 'in_person', 'other'] as const;
+
+export class ManualVerificationDto {
+  @ApiProperty({ enum: VERIFICATION_METHODS, example: 'existing_account', description: 'How identity was checked; no ID documents are stored' })
+  @IsIn(VERIFICATION_METHODS)
+  method: (typeof VERIFICATION_METHODS)[number];
+
+  @ApiProperty({ example: 'Matched the account’s recovery email', maxLength: 1000 })
+  @IsString()
+  @Length(1, 1000)
+  note: string;
+}
+
+export class AssignDto {
+  @ApiProperty({ example: 'counsel@example.com', description: 'Who gets this request’s reminders' })
+  @IsEmail({}, { message: 'assigneeEmail must be an email address' })
+  @MaxLength(254)
+  assigneeEmail: string;
+}
+
+export class ExtendDto {
+  @ApiProperty({ example: 'The request covers twelve years of records across four systems.', description: 'Sent to the requester (Art 12(3))' })
+  @IsString()
+  @Length(10, 2000)
+  reason: string;
+}
+
+export class RefuseDto {
+  @ApiProperty({ enum: REFUSAL_GROUNDS, example: 'manifestly_unfounded' })
+  @IsIn(REFUSAL_GROUNDS)
+  ground: RefusalGround;
+
+  @ApiProperty({ example: 'The request repeats one answered in full last month.', description: 'Sent to the requester (Art 12(4))' })
+  @IsString()
+  @Length(10, 5000)
+  explanation: string;
+}
+
+export class ClarificationDto {
+  @ApiProperty({ example: 'Which of your two accounts do you mean?', description: 'Sent to the requester; the clock pauses' })
+  @IsString()
+  @Length(5, 5000)
+  message: string;
+}
+
+export class NoteDto {
+  @ApiProperty({ example: 'Called the requester; they will send the account number.' })
+  @IsString()
+  @Length(1, 5000)
+  body: string;
+}
+
+export class RequestListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: REQUEST_STATUSES })
+  @IsOptional()
+  @IsIn(REQUEST_STATUSES)
+  status?: RequestStatus;
+
+  @ApiPropertyOptional({ enum: REQUEST_TYPES })
+  @IsOptional()
+  @IsIn(REQUEST_TYPES)
+  type?: RequestType;
+
+  @ApiPropertyOptional({ enum: JURISDICTIONS })
+  @IsOptional()
+  @IsIn(JURISDICTIONS)
+  jurisdiction?: Jurisdiction;
+
+  @ApiPropertyOptional({ example: 'counsel@example.com' })
+  @IsOptional()
+  @IsEmail({}, { message: 'assignee must be an email address' })
+  assignee?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'Due on or before this date' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueBefore must be a date YYYY-MM-DD' })
+  dueBefore?: string;
+
+  @ApiPropertyOptional({ description: 'Only open requests past their due date' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  overdue?: boolean;
+}
+
+export class RequestSummaryDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: REQUEST_TYPES }) type: RequestType;
+  @ApiProperty({ enum: REQUEST_STATUSES }) status: RequestStatus;
+  @ApiProperty({ enum: JURISDICTIONS }) jurisdiction: Jurisdiction;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty() receivedAt: string;
+  @ApiProperty({ example: '2026-12-23' }) dueOn: string;
+  @ApiProperty() dueAt: string;
+  @ApiProperty() extended: boolean;
+  @ApiProperty() overdue: boolean;
+  @ApiProperty({ nullable: true, type: String }) assigneeEmail: string | null;
+}
+
+export class RequestPageDto extends PageMetaDto {
+  @ApiProperty({ type: [RequestSummaryDto] }) items: RequestSummaryDto[];
+  @ApiProperty({ example: { awaiting_verification: 3, in_progress: 5 }, description: 'Open and closed requests per status (all filters but status)' })
+  counts: Record<string, number>;
+}
+
+export class RequestDetailDto extends RequestSummaryDto {
+  @ApiProperty({ nullable: true, type: String }) email: string | null;
+  @ApiProperty({ nullable: true, type: String }) name: string | null;
+  @ApiProperty({ nullable: true, type: String }) subjectId: string | null;
+  @ApiProperty({ nullable: true, type: String }) details: string | null;
+  @ApiProperty({ type: [FieldChangeDto], nullable: true }) changes: FieldChangeDto[] | null;
+  @ApiProperty({ type: [String] }) purposes: string[];
+  @ApiProperty({ example: '2026-11-23' }) clockStartedOn: string;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) pauses: object[];
+  @ApiProperty({ nullable: true, type: String }) extendedDueOn: string | null;
+  @ApiProperty({ nullable: true, type: String }) extensionNoticeBy: string | null;
+  @ApiProperty({ nullable: true, type: String }) acknowledgeBy: string | null;
+  @ApiProperty({ nullable: true, type: String }) verificationMethod: string | null;
+  @ApiProperty({ nullable: true, type: String }) verifiedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) refusalGround: string | null;
+  @ApiProperty({ type: [String], description: 'What may be done next' }) allowedActions: string[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) timeline: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) notes: object[];
+}
+
+export class FeedDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'http://localhost:3000/v1/deadlines.ics?token=feed_…', description: 'Shown once; subscribe to it from a calendar app' })
+  url: string;
+}

@@ -1,0 +1,218 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { type AuthenticatedRequest, type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
+import { ProblemDto } from '../../common/errors/problem.js';
+import { IntakeRateLimit } from '../../infrastructure/http/rate-limit.js';
+import { IamTokenVerifier } from './iam-token.js';
+import {
+  AssignDto,
+  ClarificationDto,
+  CreatedRequestDto,
+  CreateRequestDto,
+  ExtendDto,
+  ManualVerificationDto,
+  NoteDto,
+  RefuseDto,
+  RequestDetailDto,
+  RequestListQueryDto,
+  RequestPageDto,
+  RequestStatusDto,
+  RequestSummaryDto,
+  VerifyCodeDto,
+} from './request.dto.js';
+import { RequestsService } from './requests.service.js';
+
+const TOKEN_HEADER = { name: 'X-Request-Token', required: true, description: 'The statusToken returned when the request was made' };
+const uuid = new ParseUUIDPipe();
+
+@ApiTags('requests')
+@Controller('v1/requests')
+export class RequestsController {
+  constructor(
+    private readonly requests: RequestsService,
+    private readonly iam: IamTokenVerifier,
+  ) {}
+
+  @Post()
+  @Public()
+  @UseGuards(IntakeRateLimit)
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Make a data-subject request (public). Send Authorization: Bearer <IAM token> to skip email verification; counsel may record requests that came by post, phone or email.',
+  })
+  @ApiAcceptedResponse({ type: CreatedRequestDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiTooManyRequestsResponse({ type: ProblemDto })
+  async create(@Body() dto: CreateRequestDto, @Req() request: AuthenticatedRequest, @Headers('authorization') authorization?: string) {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    const iam = bearer && !request.caller ? await this.iam.verify(bearer) : undefined;
+    return this.requests.intake(dto, { caller: request.caller, iam });
+  }
+
+  @Get(':id/status')
+  @Public()
+  @ApiOperation({ summary: 'Follow a request (public, with its status token); a wrong id or token is a 404' })
+  @ApiHeader(TOKEN_HEADER)
+  @ApiOkResponse({ type: RequestStatusDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  status(@Param('id', uuid) id: string, @Headers('x-request-token') token?: string) {
+    return this.requests.status(id, token);
+  }
+
+  @Post(':id/verify')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Prove identity with the emailed code; five wrong codes lock the request' })
+  @ApiHeader(TOKEN_HEADER)
+  @ApiOkResponse({ type: RequestStatusDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'Wrong or expired code (attemptsLeft says how many tries remain)' })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  verify(@Param('id', uuid) id: string, @Body() dto: VerifyCodeDto, @Headers('x-request-token') token?: string) {
+    return this.requests.verifyCode(id, token, dto.code);
+  }
+
+  @Post(':id/verification-code')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a new code: at most one a minute and five a day' })
+  @ApiHeader(TOKEN_HEADER)
+  @ApiAcceptedResponse({ description: 'Sent' })
+  @ApiTooManyRequestsResponse({ type: ProblemDto })
+  resend(@Param('id', uuid) id: string, @Headers('x-request-token') token?: string) {
+    return this.requests.resendCode(id, token);
+  }
+
+  @Post(':id/withdraw')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The requester withdraws the request' })
+  @ApiHeader(TOKEN_HEADER)
+  @ApiOkResponse({ type: RequestStatusDto })
+  withdraw(@Param('id', uuid) id: string, @Headers('x-request-token') token?: string) {
+    return this.requests.withdraw(id, token);
+  }
+
+  @Get()
+  @Roles('counsel')
+  @ApiOperation({ summary: 'Requests by due date, filtered, with counts per status' })
+  @ApiOkResponse({ type: RequestPageDto })
+  list(@Query() query: RequestListQueryDto) {
+    return this.requests.list(query);
+  }
+
+  @Get(':id')
+  @Roles('counsel')
+  @ApiOperation({ summary: 'One request with its personal data, timeline and notes (this read is audited)' })
+  @ApiOkResponse({ type: RequestDetailDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  detail(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
+    return this.requests.detail(id, caller);
+  }
+
+  @Post(':id/assign')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Choose who gets this request’s reminders' })
+  @ApiOkResponse({ type: RequestSummaryDto })
+  assign(@Param('id', uuid) id: string, @Body() dto: AssignDto, @CurrentCaller() caller: Caller) {
+    return this.requests.assign(id, dto, caller);
+  }
+
+  @Post(':id/verification')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record that identity was checked by other means (no ID documents are stored)' })
+  @ApiOkResponse({ type: RequestSummaryDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  verifyManually(@Param('id', uuid) id: string, @Body() dto: ManualVerificationDto, @CurrentCaller() caller: Caller) {
+    return this.requests.verifyManually(id, dto, caller);
+  }
+
+  @Post(':id/verification/unlock')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Unlock verification after five wrong codes' })
+  @ApiOkResponse({ type: RequestSummaryDto })
+  unlock(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
+    return this.requests.unlock(id, caller);
+  }
+
+  @Post(':id/extend')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Extend the deadline (Art 12(3)); the requester is told why' })
+  @ApiOkResponse({ type: RequestSummaryDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  extend(@Param('id', uuid) id: string, @Body() dto: ExtendDto, @CurrentCaller() caller: Caller) {
+    return this.requests.extend(id, dto, caller);
+  }
+
+  @Post(':id/refuse')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Refuse with a ground and reasons; the Art 12(4) notice goes to the requester' })
+  @ApiOkResponse({ type: RequestSummaryDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  refuse(@Param('id', uuid) id: string, @Body() dto: RefuseDto, @CurrentCaller() caller: Caller) {
+    return this.requests.refuse(id, dto, caller);
+  }
+
+  @Post(':id/clarification')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ask the requester for clarification; the clock pauses' })
+  @ApiOkResponse({ type: RequestSummaryDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  clarification(@Param('id', uuid) id: string, @Body() dto: ClarificationDto, @CurrentCaller() caller: Caller) {
+    return this.requests.askClarification(id, dto, caller);
+  }
+
+  @Post(':id/clarification-received')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The clarification arrived; the clock runs on' })
+  @ApiOkResponse({ type: RequestSummaryDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  clarificationReceived(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
+    return this.requests.clarificationReceived(id, caller);
+  }
+
+  @Post(':id/approve')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approve a verified request for execution' })
+  @ApiOkResponse({ type: RequestSummaryDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  approve(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
+    return this.requests.approve(id, caller);
+  }
+
+  @Post(':id/complete')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark a request fulfilled outside Lethe as complete; the requester is told' })
+  @ApiOkResponse({ type: RequestSummaryDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  complete(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
+    return this.requests.complete(id, caller);
+  }
+
+  @Post(':id/notes')
+  @Roles('counsel')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add a note (stored encrypted)' })
+  @ApiOkResponse({ type: RequestDetailDto })
+  note(@Param('id', uuid) id: string, @Body() dto: NoteDto, @CurrentCaller() caller: Caller) {
+    return this.requests.addNote(id, dto, caller);
+  }
+}

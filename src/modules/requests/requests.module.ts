@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { IntakeRateLimit } from '../../infrastructure/http/rate-limit.js';
+import { DeadlinesModule } from '../deadlines/deadlines.module.js';
+import { DeadlineFeedController } from './deadline-feed.controller.js';
+import { DeadlineFeedService } from './deadline-feed.service.js';
+import { IamTokenVerifier } from './iam-token.js';
+import { RequestsController } from './requests.controller.js';
+import { RequestsService } from './requests.service.js';
+
+@Module({
+  imports: [DeadlinesModule],
+  controllers: [RequestsController, DeadlineFeedController],
+  providers: [RequestsService, DeadlineFeedService, IamTokenVerifier, IntakeRateLimit],
+})
+export class RequestsModule {}
