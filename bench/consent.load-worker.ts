@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { closedLoop, httpClient, openLoop, Samples } from './load.js';
 
 export interface LoadJob {
-  kind: 'single' | 'batch' | 'read';
+  kind: 'single' | 'batch' | 'read' | 'read-capacity';
   baseUrl: string;
   token: string;
   purposes: string[];
@@ -63,6 +63,11 @@ async function run(job: LoadJob): Promise<LoadResult> {
         }
       }),
     );
+  } else if (job.kind === 'read-capacity') {
+    samples = await closedLoop(job.concurrency, job.seconds, async () => {
+      const response = await client.send('GET', `/v1/subjects/bench_${Math.floor(Math.random() * job.subjects!)}/consents`);
+      if (response.status !== 200) throw new Error(String(response.status));
+    });
   } else {
     samples = await openLoop(job.rate!, job.seconds, async () => {
       const response = await client.send('GET', `/v1/subjects/bench_${Math.floor(Math.random() * job.subjects!)}/consents`);

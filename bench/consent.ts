@@ -128,6 +128,8 @@ async function main(): Promise<void> {
   const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM consent_event');
   line(`(c) GET /v1/subjects/{id}/consents at 1,000 req/s for ${SECONDS} s, ${Number(n).toLocaleString('en-GB')} events in the ledger (seeded in ${fmt((performance.now() - seedStart) / 1000, 0)} s)`);
   await load({ ...job, kind: 'read', seconds: 2, rate: 500, concurrency: 64, subjects });
+  const capacity = await load({ ...job, kind: 'read-capacity', seconds: 5, concurrency: CONCURRENCY, subjects });
+  line(`    capacity (closed loop, ${CONCURRENCY} at once, 5 s): ${capacity.summary(5)}`);
   const reads = await load({ ...job, kind: 'read', rate: 1000, concurrency: 64, subjects });
   line(`    Lethe: ${reads.summary(SECONDS)}  max ${fmt(Math.max(...reads.ms))} ms`);
   line(`    p99 ${fmt(reads.percentile(99))} ms (target ≤ 10 ms) ${verdict(reads.percentile(99) <= 10)}`);

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { JobsService } from '../../src/infrastructure/queue/jobs.service.js';
-import { bearer, bootApp, createKey, eventually, onRedis, TestApp } from '../factories/app.js';
+import { bearer, bootApp, createKey, emptyQueue, eventually, TestApp } from '../factories/app.js';
 
 /**
  * Postgres is the system of record: with the queue emptied while a job is pending, the next boot's
@@ -33,17 +32,7 @@ describe('reconciler', () => {
       await eventually(async () => ((await jobs.counts()).maintenance!.delayed ?? 0) >= 1);
 
       // 2. The queue loses everything.
-      if (onRedis) {
-        const redis = new Redis(process.env.REDIS_URL!);
-        await redis.flushall();
-        await redis.quit();
-      } else {
-        const tables: { table_name: string }[] = await first.dataSource.query(
-          `SELECT table_name FROM information_schema.tables
-            WHERE table_schema = 'bullmq' AND table_type = 'BASE TABLE' AND table_name NOT IN ('migration', 'meta')`,
-        );
-        await first.dataSource.query(`TRUNCATE ${tables.map((t) => `bullmq."${t.table_name}"`).join(', ')} CASCADE`);
-      }
+      await emptyQueue(first);
       expect((await jobs.counts()).maintenance!.delayed ?? 0).toBe(0);
     } finally {
       await first.close();

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { JobsService } from '../../src/infrastructure/queue/jobs.service.js';
-import { bearer, bootApp, createKey, eventually, onRedis, TestApp } from '../factories/app.js';
+import { bearer, bootApp, createKey, emptyQueue, eventually, TestApp } from '../factories/app.js';
 import { startSmtp } from '../factories/smtp.js';
 
 /** Reminders are rows in Postgres first: an emptied queue gets them back at the next boot, and they fire. */
@@ -51,16 +50,7 @@ describe('request reminders', () => {
       const jobs = first.app.get(JobsService);
       await eventually(async () => ((await jobs.counts()).requests!.delayed ?? 0) >= 4 && ((await jobs.counts()).requests!.waiting ?? 0) >= 1);
 
-      if (onRedis) {
-        const redis = new Redis(process.env.REDIS_URL!);
-        await redis.flushall();
-        await redis.quit();
-      } else {
-        const tables: { table_name: string }[] = await first.dataSource.query(
-          `SELECT table_name FROM information_schema.tables WHERE table_schema = 'bullmq' AND table_type = 'BASE TABLE' AND table_name NOT IN ('migration', 'meta')`,
-        );
-        await first.dataSource.query(`TRUNCATE ${tables.map((t) => `bullmq."${t.table_name}"`).join(', ')} CASCADE`);
-      }
+      await emptyQueue(first);
       const emptied = await jobs.counts();
       expect((emptied.requests!.delayed ?? 0) + (emptied.requests!.waiting ?? 0)).toBe(0);
     } finally {

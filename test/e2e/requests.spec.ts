@@ -110,6 +110,29 @@ describe('data-subject requests', () => {
     expect((await t.http.post(`/v1/requests/${id}/verify`).set('X-Request-Token', statusToken).send({ code: '000000' })).body.attemptsLeft).toBe(4);
   });
 
+  it('a new code: not within a minute of the last, at most five a day', async () => {
+    const address = email();
+    const { id, statusToken } = (await file({ type: 'access', email: address })).body;
+    const resend = () => t.http.post(`/v1/requests/${id}/verification-code`).set('X-Request-Token', statusToken);
+    const tooSoon = await resend();
+    expect(tooSoon.status).toBe(429);
+    expect(tooSoon.body.type).toBe('urn:lethe:problem:too_soon');
+    const statuses: number[] = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        clock.advance(61_000);
+        statuses.push((await resend()).status);
+      }
+    } finally {
+      clock.advance(-5 * 61_000);
+    }
+    expect(statuses).toEqual([202, 202, 202, 202, 429]);
+    // One code at intake and four resends went out.
+    await smtp.waitFor((m) => m.to.includes(address) && m.text.includes('valid for 15 minutes') && smtp.mails.filter((x) => x.to.includes(address) && /verification code/i.test(x.subject)).length >= 5);
+    const codes = smtp.mails.filter((m) => m.to.includes(address) && /verification code/i.test(m.subject)).map((m) => /\b(\d{6})\b/.exec(m.subject)![1]);
+    expect(codes).toHaveLength(5);
+  });
+
   it('status with a wrong token, or for an unknown id, is the same 404', async () => {
     const { id } = (await file({ type: 'access', email: email() })).body;
     const wrong = await t.http.get(`/v1/requests/${id}/status`).set('X-Request-Token', 'rt_wrong');

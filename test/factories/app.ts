@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
@@ -109,4 +110,19 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** Empties the job queue behind the service's back: Redis FLUSHALL, or BullMQ's Postgres tables truncated. */
+export async function emptyQueue(t: TestApp): Promise<void> {
+  if (onRedis) {
+    const redis = new Redis(process.env.REDIS_URL!);
+    await redis.flushall();
+    await redis.quit();
+    return;
+  }
+  const tables: { table_name: string }[] = await t.dataSource.query(
+    `SELECT table_name FROM information_schema.tables
+      WHERE table_schema = 'bullmq' AND table_type = 'BASE TABLE' AND table_name NOT IN ('migration', 'meta')`,
+  );
+  await t.dataSource.query(`TRUNCATE ${tables.map((row) => `bullmq."${row.table_name}"`).join(', ')} CASCADE`);
 }

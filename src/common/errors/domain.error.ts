@@ -15,6 +15,13 @@ export class DomainError extends Error {
   }
 }
 
+/** Input that passed the DTO's checks but not the service's rules: 400 naming each field, like the ValidationPipe. */
+export class ValidationFailed extends DomainError {
+  constructor(errors: ReadonlyArray<{ path: string; message: string }>) {
+    super(400, 'validation_failed', 'Bad Request', 'The request is not valid', { errors });
+  }
+}
+
 export class NotFoundError extends DomainError {
   constructor(what: string) {
     super(404, 'not_found', 'Not found', `${what} was not found`);

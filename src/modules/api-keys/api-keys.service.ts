@@ -6,7 +6,7 @@ import { AuditService } from '../../common/audit/audit.service.js';
 import { actorOf, Caller, Role, SYSTEM } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { randomToken, sha256Hex } from '../../common/crypto.js';
-import { ConflictError, DomainError, NotFoundError } from '../../common/errors/domain.error.js';
+import { ConflictError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
 import { decodeCursor, Page, pageSize, toPage } from '../../common/pagination.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
@@ -67,9 +67,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
 
   create(dto: CreateApiKeyDto, caller: Caller): Promise<CreatedApiKeyDto> {
     if (dto.expiresAt !== undefined && new Date(dto.expiresAt).getTime() <= this.clock.now().getTime()) {
-      throw new DomainError(400, 'validation_failed', 'Bad Request', 'The request is not valid', {
-        errors: [{ path: 'expiresAt', message: 'expiresAt must be in the future' }],
-      });
+      throw new ValidationFailed([{ path: 'expiresAt', message: 'expiresAt must be in the future' }]);
     }
     return this.insert(dto, caller);
   }

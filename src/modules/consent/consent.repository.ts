@@ -1,29 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { CONSENT_GENESIS, linkHash } from './consent.chain.js';
-import { ConsentAction, ConsentEventEntity } from './consent.entity.js';
+import { CONSENT_GENESIS, ConsentContent, ConsentProof, linkHash } from './consent.chain.js';
+import { ConsentEventEntity } from './consent.entity.js';
 
 /** An event ready to append: everything but its place in the chain. */
-export interface PreparedEvent {
-  id: string;
-  subjectRef: string;
+export interface PreparedEvent extends ConsentContent, ConsentProof {
   subjectId: string;
-  purpose: string;
-  action: ConsentAction;
-  noticeVersion: string;
-  noticeLanguage: string;
-  noticeHash: string;
-  occurredAt: Date;
-  recordedAt: Date;
-  method: string;
-  sourceSystem: string;
-  recordedBy: string;
-  ipTruncated: string | null;
-  ipHash: string | null;
-  userAgent: string | null;
-  locale: string | null;
-  jurisdiction: string | null;
-  proofDigest: string;
   idempotencyKey: string | null;
   requestHash: string;
   contentHash: string;

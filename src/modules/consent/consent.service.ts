@@ -6,7 +6,7 @@ import { actorOf, Caller } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { canonicalJson, sha256Hex } from '../../common/crypto.js';
 import { toCsv } from '../../common/csv.js';
-import { ConflictError, DomainError, NotFoundError } from '../../common/errors/domain.error.js';
+import { ConflictError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
 import { FieldError } from '../../common/errors/problem.js';
 import { Keyring } from '../../common/keyring.js';
 import { decodeCursor, Page, pageSize, toPage } from '../../common/pagination.js';
@@ -61,7 +61,7 @@ export class ConsentService {
   async record(dto: ConsentEventDto, idempotencyKey: string | undefined, caller: Caller): Promise<Recorded> {
     const now = this.clock.now();
     const { event, errors } = await this.prepare(dto, idempotencyKey ?? dto.eventId ?? null, caller, now);
-    if (!event) throw invalid(errors);
+    if (!event) throw new ValidationFailed(errors);
     try {
       const link = await this.repository.appendOne(event);
       return { replayed: false, body: recorded(event, link) };
@@ -87,7 +87,7 @@ export class ConsentService {
       }
       if (prepared.event) events.push(prepared.event);
     }
-    if (errors.length > 0) throw invalid(errors);
+    if (errors.length > 0) throw new ValidationFailed(errors);
     try {
       return await this.appendBatch(events);
     } catch (error) {
@@ -183,7 +183,7 @@ export class ConsentService {
     const to = new Date(`${query.to}T00:00:00Z`);
     const days = (to.getTime() - from.getTime()) / 86_400_000;
     if (days < 0 || days >= MAX_REPORT_DAYS) {
-      throw invalid([{ path: 'to', message: `to must be on or after from, and at most ${MAX_REPORT_DAYS - 1} days later` }]);
+      throw new ValidationFailed([{ path: 'to', message: `to must be on or after from, and at most ${MAX_REPORT_DAYS - 1} days later` }]);
     }
     const rows = (await this.dataSource.query(
       `SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, purpose,
@@ -296,10 +296,6 @@ export class ConsentService {
       },
     };
   }
-}
-
-function invalid(errors: FieldError[]): DomainError {
-  return new DomainError(400, 'validation_failed', 'Bad Request', 'The request is not valid', { errors });
 }
 
 function receiptPath(id: string): string {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '../../common/errors/domain.error.js';
+import { ValidationFailed } from '../../common/errors/domain.error.js';
 import { FieldError } from '../../common/errors/problem.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
@@ -36,7 +36,7 @@ export class DeadlinesService {
     if (query.identityReceivedAt && query.jurisdiction !== 'UK' && query.identityRequestedAt === undefined) {
       errors.push({ path: 'identityRequestedAt', message: 'identityRequestedAt is needed: outside the UK an identity request pauses the clock from that day' });
     }
-    if (errors.length > 0) throw new DomainError(400, 'validation_failed', 'Bad Request', 'The request is not valid', { errors });
+    if (errors.length > 0) throw new ValidationFailed(errors);
 
     const pauses: Pause[] = [];
     if (query.pauseFrom && query.pauseTo) pauses.push({ from: query.pauseFrom, to: query.pauseTo, reason: 'clarification' });

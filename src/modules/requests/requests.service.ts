@@ -5,7 +5,7 @@ import { AuditService } from '../../common/audit/audit.service.js';
 import { actorOf, Caller, SYSTEM } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { randomToken, safeEqual, sha256Hex } from '../../common/crypto.js';
-import { ConflictError, DomainError, NotFoundError } from '../../common/errors/domain.error.js';
+import { ConflictError, DomainError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
 import { FieldError } from '../../common/errors/problem.js';
 import { Keyring } from '../../common/keyring.js';
 import { decodeCursor, pageSize, toPage } from '../../common/pagination.js';
@@ -103,7 +103,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
     const email = context.iam?.email ?? dto.email ?? null;
     const subjectId = context.iam?.subjectId ?? dto.subjectId ?? null;
     if (!context.iam && !email && !(counsel && subjectId)) errors.push({ path: 'email', message: 'email is required unless you sign in with your account' });
-    if (errors.length > 0) throw invalid(errors);
+    if (errors.length > 0) throw new ValidationFailed(errors);
 
     const emailHash = email ? this.keyring.keyedHash('request-email', email.trim().toLowerCase()) : null;
     const subjectRef = subjectId ? this.keyring.keyedHash('consent-subject', subjectId) : null;
@@ -697,10 +697,6 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
       assigneeEmail: r.assigneeSealed ? this.assigneeOf(r) : null,
     };
   }
-}
-
-function invalid(errors: FieldError[]): DomainError {
-  return new DomainError(400, 'validation_failed', 'Bad Request', 'The request is not valid', { errors });
 }
 
 function illegal(status: string, action: string, allowed: string[]): ConflictError {

@@ -4,7 +4,7 @@ import { AuditService } from '../../common/audit/audit.service.js';
 import { actorOf, Caller, SYSTEM } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { randomToken } from '../../common/crypto.js';
-import { DomainError, NotFoundError } from '../../common/errors/domain.error.js';
+import { DomainError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
 import { describeError } from '../../common/errors/problem.filter.js';
 import { Keyring } from '../../common/keyring.js';
 import { decodeCursor, Page, pageSize, PageQueryDto, toPage } from '../../common/pagination.js';
@@ -68,9 +68,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
 
   async create(dto: CreateWebhookDto, caller: Caller): Promise<CreatedWebhookDto> {
     if (this.config.env === 'production' && !dto.url.startsWith('https://')) {
-      throw new DomainError(400, 'validation_failed', 'Bad Request', 'The request is not valid', {
-        errors: [{ path: 'url', message: 'url must use https in production' }],
-      });
+      throw new ValidationFailed([{ path: 'url', message: 'url must use https in production' }]);
     }
     const secret = `whsec_${randomToken(32)}`;
     const sealed = this.keyring.seal(secret);
