@@ -9,6 +9,7 @@ import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { ConsentModule } from './modules/consent/consent.module.js';
 import { DeadlinesModule } from './modules/deadlines/deadlines.module.js';
 import { RequestsModule } from './modules/requests/requests.module.js';
+import { RegisterModule } from './modules/register/register.module.js';
 import { MailModule } from './infrastructure/mail/mail.module.js';
 import { PurposesModule } from './modules/purposes/purposes.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
@@ -16,7 +17,7 @@ import { OpsModule } from './modules/ops/ops.module.js';
 
 /** Everything a Lethe process needs; the HTTP API and the worker differ only in what they start. */
 function coreImports(config: LetheConfig) {
-  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule];
+  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule, RegisterModule];
 }
 
 @Module({})

@@ -2,6 +2,9 @@ import { DynamicModule, LoggerService, Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { Redis } from 'ioredis';
@@ -41,6 +44,8 @@ export async function bootApp(options: BootOptions = {}): Promise<TestApp> {
   const adminKey = options.adminKey ?? `lth_${randomBytes(32).toString('base64url')}`;
   const config = loadConfig({
     LETHE_EMBEDDED_PERSIST: 'off',
+    // Files (generated keys, .eml mail) go to a folder of the test's own, never the repository's ./data.
+    LETHE_DATA_DIR: mkdtempSync(join(tmpdir(), 'lethe-test-')),
     LETHE_LOG_LEVEL: 'debug',
     LETHE_RECONCILE_INTERVAL_SECONDS: '0',
     LETHE_QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,

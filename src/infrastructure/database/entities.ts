@@ -2,6 +2,7 @@ import { AuditEventEntity, AuditHeadEntity } from '../../common/audit/audit-even
 import { ApiKeyEntity } from '../../modules/api-keys/api-key.entity.js';
 import { ConsentEventEntity, ConsentHeadEntity, ConsentOutboxEntity, ConsentStateEntity } from '../../modules/consent/consent.entity.js';
 import { PurposeEntity, PurposeNoticeEntity } from '../../modules/purposes/purpose.entity.js';
+import { DataCategoryEntity, RegisterRecordEntity, RegisterVersionEntity } from '../../modules/register/register.entity.js';
 import { DeadlineFeedEntity, RequestEntity, RequestEventEntity, RequestNoteEntity } from '../../modules/requests/request.entity.js';
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../../modules/webhooks/webhook.entity.js';
 import { ScheduledJobEntity } from '../queue/scheduled-job.entity.js';
@@ -28,4 +29,7 @@ export const ENTITIES = [
   RequestEventEntity,
   RequestNoteEntity,
   DeadlineFeedEntity,
+  DataCategoryEntity,
+  RegisterRecordEntity,
+  RegisterVersionEntity,
 ];

@@ -1,0 +1,110 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { BadRequestException } from '@nestjs/common';
+import { type Caller, CurrentCaller, Roles } from '../../common/auth/roles.js';
+import { ProblemDto } from '../../common/errors/problem.js';
+import { CATEGORY_KEY, CompletenessDto, DataCategoryDto, DiffQueryDto, RegisterEntryDto, RegisterExportQueryDto, RegisterQueryDto, RegisterRecordDto } from './register.dto.js';
+import { RegisterService } from './register.service.js';
+
+const uuid = new ParseUUIDPipe();
+const asOf = (q: RegisterQueryDto) => (q.asOf ? new Date(q.asOf) : undefined);
+
+@ApiTags('register')
+@Controller('v1/register')
+export class RegisterController {
+  constructor(private readonly register: RegisterService) {}
+
+  @Post('data-categories')
+  @Roles('admin', 'counsel')
+  @ApiOperation({ summary: 'Add a personal-data category to the taxonomy' })
+  @ApiCreatedResponse({ type: DataCategoryDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  createCategory(@Body() dto: DataCategoryDto, @CurrentCaller() caller: Caller) {
+    return this.register.createCategory(dto, caller);
+  }
+
+  @Get('data-categories')
+  @Roles('admin', 'counsel', 'auditor', 'iam')
+  @ApiOperation({ summary: 'The data-category taxonomy' })
+  @ApiOkResponse({ type: [DataCategoryDto] })
+  categories() {
+    return this.register.categories();
+  }
+
+  @Get('data-categories/:key/disclosure')
+  @Roles('counsel', 'auditor')
+  @ApiOperation({ summary: 'What the register says about a category: purposes, bases, recipients, retention, transfers, sources (Art 15(1))' })
+  @ApiParam({ name: 'key', example: 'contact.email' })
+  disclosure(@Param('key') key: string, @Query() query: RegisterQueryDto) {
+    if (!CATEGORY_KEY.test(key)) throw new BadRequestException({ message: 'The request is not valid', errors: [{ path: 'key', message: 'key must be a data-category key' }] });
+    return this.register.disclosure(key, asOf(query));
+  }
+
+  @Post('records')
+  @Roles('admin', 'counsel')
+  @ApiOperation({ summary: 'Add a processing activity (Art 30(1)) or processor record (Art 30(2)); drafts may have gaps' })
+  @ApiCreatedResponse({ type: RegisterEntryDto })
+  create(@Body() dto: RegisterRecordDto, @CurrentCaller() caller: Caller) {
+    return this.register.create(dto, caller);
+  }
+
+  @Get('records')
+  @Roles('admin', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'The register, now or as it stood at asOf' })
+  @ApiOkResponse({ type: [RegisterEntryDto] })
+  list(@Query() query: RegisterQueryDto) {
+    return this.register.register(asOf(query));
+  }
+
+  @Get('records/:id')
+  @Roles('admin', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'One record, now or as it stood at asOf' })
+  @ApiOkResponse({ type: RegisterEntryDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  get(@Param('id', uuid) id: string, @Query() query: RegisterQueryDto) {
+    return this.register.get(id, asOf(query));
+  }
+
+  @Put('records/:id')
+  @Roles('admin', 'counsel')
+  @ApiOperation({ summary: 'Replace a record’s content: a new version, with who, when and which fields changed' })
+  @ApiOkResponse({ type: RegisterEntryDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  update(@Param('id', uuid) id: string, @Body() dto: RegisterRecordDto, @CurrentCaller() caller: Caller) {
+    return this.register.update(id, dto, caller);
+  }
+
+  @Get('records/:id/versions')
+  @Roles('admin', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'Every version of a record: who, when, which fields changed' })
+  versions(@Param('id', uuid) id: string) {
+    return this.register.versions(id);
+  }
+
+  @Get('records/:id/diff')
+  @Roles('admin', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'What changed between two versions, field by field' })
+  diff(@Param('id', uuid) id: string, @Query() query: DiffQueryDto) {
+    return this.register.diff(id, query.from, query.to);
+  }
+
+  @Get('completeness')
+  @Roles('admin', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'Per record, the Art 30 fields still missing' })
+  @ApiOkResponse({ type: [CompletenessDto] })
+  completeness() {
+    return this.register.completeness();
+  }
+
+  @Get('export')
+  @Roles('counsel', 'auditor')
+  @ApiOperation({ summary: 'The register for auditors and supervisory authorities: JSON, CSV or printable HTML (one page per record)' })
+  @ApiProduces('application/json', 'text/csv', 'text/html')
+  async export(@Query() query: RegisterExportQueryDto, @Res({ passthrough: true }) response: Response) {
+    const result = await this.register.export(query.format ?? 'json', asOf(query));
+    response.setHeader('Content-Type', result.contentType);
+    response.setHeader('Content-Disposition', `attachment; filename="${result.filename}"`);
+    return typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+  }
+}
