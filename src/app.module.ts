@@ -10,6 +10,8 @@ import { ConsentModule } from './modules/consent/consent.module.js';
 import { DeadlinesModule } from './modules/deadlines/deadlines.module.js';
 import { RequestsModule } from './modules/requests/requests.module.js';
 import { RegisterModule } from './modules/register/register.module.js';
+import { SubprocessorsModule } from './modules/subprocessors/subprocessors.module.js';
+import { EvidenceModule } from './modules/evidence/evidence.module.js';
 import { MailModule } from './infrastructure/mail/mail.module.js';
 import { PurposesModule } from './modules/purposes/purposes.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
@@ -17,7 +19,7 @@ import { OpsModule } from './modules/ops/ops.module.js';
 
 /** Everything a Lethe process needs; the HTTP API and the worker differ only in what they start. */
 function coreImports(config: LetheConfig) {
-  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule, RegisterModule];
+  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule, RegisterModule, SubprocessorsModule, EvidenceModule];
 }
 
 @Module({})

@@ -3,6 +3,13 @@ import { ApiKeyEntity } from '../../modules/api-keys/api-key.entity.js';
 import { ConsentEventEntity, ConsentHeadEntity, ConsentOutboxEntity, ConsentStateEntity } from '../../modules/consent/consent.entity.js';
 import { PurposeEntity, PurposeNoticeEntity } from '../../modules/purposes/purpose.entity.js';
 import { DataCategoryEntity, RegisterRecordEntity, RegisterVersionEntity } from '../../modules/register/register.entity.js';
+import {
+  SubprocessorChangeEntity,
+  SubprocessorEntity,
+  SubprocessorNoticeEntity,
+  SubprocessorObjectionEntity,
+  SubprocessorSubscriberEntity,
+} from '../../modules/subprocessors/subprocessor.entity.js';
 import { DeadlineFeedEntity, RequestEntity, RequestEventEntity, RequestNoteEntity } from '../../modules/requests/request.entity.js';
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../../modules/webhooks/webhook.entity.js';
 import { ScheduledJobEntity } from '../queue/scheduled-job.entity.js';
@@ -32,4 +39,9 @@ export const ENTITIES = [
   DataCategoryEntity,
   RegisterRecordEntity,
   RegisterVersionEntity,
+  SubprocessorEntity,
+  SubprocessorChangeEntity,
+  SubprocessorNoticeEntity,
+  SubprocessorObjectionEntity,
+  SubprocessorSubscriberEntity,
 ];

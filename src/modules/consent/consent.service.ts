@@ -139,7 +139,27 @@ export class ConsentService {
   }
 
   async verify(subjectId: string): Promise<ConsentChainVerificationDto> {
-    const ref = this.subjectRef(subjectId);
+    return this.verifyRef(this.subjectRef(subjectId));
+  }
+
+  /** Every subject's chain, a page of subjects at a time (for the evidence pack). */
+  async verifyAll(): Promise<{ subjects: number; events: number; broken: { subjectRef: string; firstBrokenSeq: number | null }[] }> {
+    const result = { subjects: 0, events: 0, broken: [] as { subjectRef: string; firstBrokenSeq: number | null }[] };
+    let after = '';
+    for (;;) {
+      const refs = (await this.dataSource.query('SELECT subject_ref AS ref FROM consent_head WHERE subject_ref > $1 ORDER BY subject_ref LIMIT 500', [after])) as { ref: string }[];
+      if (refs.length === 0) return result;
+      for (const { ref } of refs) {
+        const verdict = await this.verifyRef(ref);
+        result.subjects += 1;
+        result.events += verdict.checked;
+        if (!verdict.valid) result.broken.push({ subjectRef: ref, firstBrokenSeq: verdict.firstBrokenSeq });
+      }
+      after = refs[refs.length - 1]!.ref;
+    }
+  }
+
+  private async verifyRef(ref: string): Promise<ConsentChainVerificationDto> {
     const [rows, head] = await Promise.all([
       this.dataSource.getRepository(ConsentEventEntity).find({ where: { subjectRef: ref }, order: { seq: 'ASC' } }),
       this.dataSource.getRepository(ConsentHeadEntity).findOneBy({ subjectRef: ref }),

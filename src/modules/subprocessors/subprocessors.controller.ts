@@ -1,0 +1,110 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
+import { NotFoundError } from '../../common/errors/domain.error.js';
+import { ProblemDto } from '../../common/errors/problem.js';
+import { ConfirmDto, ObjectionDto, OverrideDto, PublicSubprocessorDto, SubprocessorDto, SubscribeDto } from './subprocessor.dto.js';
+import { SubprocessorsService } from './subprocessors.service.js';
+
+const uuid = new ParseUUIDPipe();
+
+@ApiTags('subprocessors')
+@Controller('v1')
+export class SubprocessorsController {
+  constructor(private readonly subprocessors: SubprocessorsService) {}
+
+  @Post('subprocessors')
+  @Roles('admin', 'counsel')
+  @ApiOperation({ summary: 'Propose a subprocessor (or a replacement): opens an Art 28(2) notice and emails subscribers' })
+  @ApiCreatedResponse({ description: 'The proposed subprocessor and its notice' })
+  propose(@Body() dto: SubprocessorDto, @CurrentCaller() caller: Caller) {
+    return this.subprocessors.propose(dto, caller);
+  }
+
+  @Get('subprocessors')
+  @Roles('admin', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'The full inventory: DPA, certifications, risk, reviews, status' })
+  list() {
+    return this.subprocessors.list();
+  }
+
+  @Post('subprocessors/:id/activate')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Activate once the objection window has ended (before that, use /override with a reason)' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The window is still open and no reason was given' })
+  activate(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
+    return this.subprocessors.activate(id, caller, null);
+  }
+
+  @Post('subprocessors/:id/override')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Activate before the objection window ends, with a reason (audited)' })
+  override(@Param('id', uuid) id: string, @Body() dto: OverrideDto, @CurrentCaller() caller: Caller) {
+    return this.subprocessors.activate(id, caller, dto.reason);
+  }
+
+  @Post('subprocessors/:id/offboard')
+  @Roles('admin', 'counsel')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Stop using a subprocessor' })
+  offboard(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
+    return this.subprocessors.offboard(id, caller);
+  }
+
+  @Get('subprocessor-notices')
+  @Roles('admin', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'Change notices with their objection windows and objections' })
+  notices() {
+    return this.subprocessors.notices();
+  }
+
+  @Post('subprocessor-notices/:id/objections')
+  @Roles('admin', 'counsel')
+  @ApiOperation({ summary: 'Record a customer’s objection against a notice' })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  object(@Param('id', uuid) id: string, @Body() dto: ObjectionDto, @CurrentCaller() caller: Caller) {
+    return this.subprocessors.object(id, dto, caller);
+  }
+
+  @Get('public/subprocessors')
+  @Public()
+  @ApiOperation({ summary: 'Our subprocessors: public fields only, no key needed' })
+  @ApiOkResponse({ type: [PublicSubprocessorDto] })
+  publicList() {
+    return this.subprocessors.publicList();
+  }
+
+  @Get('public/subprocessors/feed.json')
+  @Public()
+  @ApiOperation({ summary: 'JSON Feed of subprocessor changes' })
+  feed() {
+    return this.subprocessors.feed();
+  }
+
+  @Post('public/subprocessors/subscriptions')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Ask to be emailed before subprocessors change; a confirmation email follows (double opt-in)' })
+  @ApiAcceptedResponse({ description: 'Check your email' })
+  async subscribe(@Body() dto: SubscribeDto): Promise<void> {
+    await this.subprocessors.subscribe(dto.email);
+  }
+
+  @Post('public/subprocessors/subscriptions/confirm')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm a subscription with the emailed token' })
+  async confirm(@Body() dto: ConfirmDto): Promise<{ confirmed: true }> {
+    if (!(await this.subprocessors.confirm(dto.token))) throw new NotFoundError('Subscription');
+    return { confirmed: true };
+  }
+
+  @Get('public/subprocessors/subscriptions/confirm')
+  @Public()
+  @ApiOperation({ summary: 'Confirm by following the emailed link' })
+  async confirmLink(@Query() dto: ConfirmDto): Promise<{ confirmed: true }> {
+    return this.confirm(dto);
+  }
+}

@@ -1,0 +1,284 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service.js';
+import { actorOf, Caller, SYSTEM } from '../../common/auth/roles.js';
+import { Clock } from '../../common/clock.js';
+import { randomToken, sha256Hex } from '../../common/crypto.js';
+import { ConflictError, NotFoundError } from '../../common/errors/domain.error.js';
+import { Keyring } from '../../common/keyring.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { LetheConfig } from '../../config/config.schema.js';
+import { Mailer } from '../../infrastructure/mail/mailer.js';
+import { render } from '../../infrastructure/mail/templates.js';
+import { JobsService } from '../../infrastructure/queue/jobs.service.js';
+import { RegisterVersionEntity } from '../register/register.entity.js';
+import { ObjectionDto, PublicSubprocessorDto, SubprocessorDto } from './subprocessor.dto.js';
+import {
+  SubprocessorChangeEntity,
+  SubprocessorEntity,
+  SubprocessorNoticeEntity,
+  SubprocessorObjectionEntity,
+  SubprocessorSubscriberEntity,
+} from './subprocessor.entity.js';
+
+const OBJECTION_WINDOW_DAYS = 30;
+const DAY = 86_400_000;
+
+/**
+ * The subprocessor inventory and Art 28(2) change notices. A new (or replacing) subprocessor starts
+ * `proposed` with a notice open for objections; confirmed subscribers are emailed; it becomes
+ * `active` when the window ends (a job), or earlier by an admin override with a reason.
+ */
+@Injectable()
+export class SubprocessorsService implements OnModuleInit, OnApplicationBootstrap {
+  constructor(
+    @Inject(CONFIG) private readonly config: LetheConfig,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly jobs: JobsService,
+    private readonly mailer: Mailer,
+    private readonly keyring: Keyring,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.define('maintenance', 'subprocessor.activate', async (p) => {
+      await this.activate(String(p.subprocessorId), SYSTEM, null);
+    });
+    this.jobs.define('maintenance', 'register.review-sweep', () => this.reviewSweep());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const [row] = (await this.dataSource.query(`SELECT 1 FROM scheduled_job WHERE job_key = 'register.review-sweep' AND status = 'pending'`)) as unknown[];
+    if (!row) await this.dataSource.transaction((m) => this.scheduleSweep(m));
+  }
+
+  async propose(dto: SubprocessorDto, caller: Caller): Promise<{ subprocessor: SubprocessorEntity; notice: SubprocessorNoticeEntity }> {
+    return this.dataSource.transaction(async (m) => {
+      if (dto.replaces && !(await m.getRepository(SubprocessorEntity).findOneBy({ id: dto.replaces }))) throw new NotFoundError('Replaced subprocessor');
+      const now = this.clock.now();
+      const sub = m.getRepository(SubprocessorEntity).create({
+        name: dto.name,
+        legalEntity: dto.legalEntity,
+        service: dto.service,
+        processingCountries: dto.processingCountries,
+        dataCategories: dto.dataCategories,
+        activities: dto.activities ?? [],
+        dpaSignedOn: dto.dpaSignedOn ?? null,
+        dpaUrl: dto.dpaUrl ?? null,
+        transferMechanism: dto.transferMechanism ?? null,
+        certifications: dto.certifications ?? [],
+        riskRating: dto.riskRating,
+        nextReviewOn: dto.nextReviewOn ?? null,
+        status: 'proposed',
+        createdAt: now,
+        updatedAt: now,
+      });
+      await m.getRepository(SubprocessorEntity).insert(sub);
+      const notice = m.getRepository(SubprocessorNoticeEntity).create({
+        subprocessorId: sub.id,
+        replacesId: dto.replaces ?? null,
+        openedAt: now,
+        objectionDeadline: new Date(now.getTime() + OBJECTION_WINDOW_DAYS * DAY),
+        status: 'open',
+        overrideReason: null,
+        closedAt: null,
+      });
+      await m.getRepository(SubprocessorNoticeEntity).insert(notice);
+      await this.change(m, sub.id, 'proposed', `${sub.name} (${sub.service}) proposed${dto.replaces ? ' as a replacement' : ''}; objections until ${notice.objectionDeadline.toISOString().slice(0, 10)}`);
+      await this.jobs.schedule(m, { queue: 'maintenance', name: 'subprocessor.activate', key: `subprocessor.activate:${sub.id}`, payload: { subprocessorId: sub.id }, runAt: notice.objectionDeadline });
+      await this.notifySubscribers(m, sub, notice);
+      await this.audit.record(m, caller, { action: 'subprocessor.proposed', targetType: 'subprocessor', targetId: sub.id, details: { noticeId: notice.id, replaces: dto.replaces ?? null } });
+      return { subprocessor: sub, notice };
+    });
+  }
+
+  /** Activates a proposed subprocessor: after the window, or before it with an override reason. */
+  async activate(id: string, caller: Caller, overrideReason: string | null): Promise<SubprocessorEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const sub = await m.getRepository(SubprocessorEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!sub) throw new NotFoundError('Subprocessor');
+      if (sub.status !== 'proposed') {
+        if (caller.kind === 'system') return sub;
+        throw new ConflictError('not_proposed', `This subprocessor is ${sub.status}`);
+      }
+      const notice = await m.getRepository(SubprocessorNoticeEntity).findOneByOrFail({ subprocessorId: id, status: 'open' });
+      const now = this.clock.now();
+      const windowOpen = now.getTime() < notice.objectionDeadline.getTime();
+      if (windowOpen && overrideReason === null) {
+        if (caller.kind === 'system') return sub; // a job that ran early (a moved clock): the window decides
+        throw new ConflictError('objection_window_open', `Objections are taken until ${notice.objectionDeadline.toISOString()}; activating earlier needs an override reason`);
+      }
+      sub.status = 'active';
+      sub.updatedAt = now;
+      await m.getRepository(SubprocessorEntity).save(sub);
+      notice.status = windowOpen ? 'overridden' : 'closed';
+      notice.overrideReason = windowOpen ? overrideReason : null;
+      notice.closedAt = now;
+      await m.getRepository(SubprocessorNoticeEntity).save(notice);
+      await this.change(m, id, 'activated', `${sub.name} is now active`);
+      if (notice.replacesId) await this.offboardInside(m, notice.replacesId, caller);
+      await this.jobs.cancel(m, `subprocessor.activate:${id}`);
+      await this.audit.record(m, caller, { action: windowOpen ? 'subprocessor.activated_by_override' : 'subprocessor.activated', targetType: 'subprocessor', targetId: id, details: { noticeId: notice.id, overridden: windowOpen } });
+      return sub;
+    });
+  }
+
+  async offboard(id: string, caller: Caller): Promise<void> {
+    await this.dataSource.transaction((m) => this.offboardInside(m, id, caller));
+  }
+
+  async object(noticeId: string, dto: ObjectionDto, caller: Caller): Promise<SubprocessorObjectionEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const notice = await m.getRepository(SubprocessorNoticeEntity).findOneBy({ id: noticeId });
+      if (!notice) throw new NotFoundError('Notice');
+      const row = m.getRepository(SubprocessorObjectionEntity).create({ noticeId, customer: dto.customer, reason: dto.reason, recordedAt: this.clock.now(), recordedBy: actorOf(caller) });
+      await m.getRepository(SubprocessorObjectionEntity).insert(row);
+      await this.audit.record(m, caller, { action: 'subprocessor.objection_recorded', targetType: 'subprocessor_notice', targetId: noticeId });
+      return row;
+    });
+  }
+
+  async list(): Promise<SubprocessorEntity[]> {
+    return this.dataSource.getRepository(SubprocessorEntity).find({ order: { name: 'ASC' } });
+  }
+
+  async notices(): Promise<(SubprocessorNoticeEntity & { objections: SubprocessorObjectionEntity[] })[]> {
+    const [notices, objections] = await Promise.all([
+      this.dataSource.getRepository(SubprocessorNoticeEntity).find({ order: { openedAt: 'ASC' } }),
+      this.dataSource.getRepository(SubprocessorObjectionEntity).find({ order: { recordedAt: 'ASC' } }),
+    ]);
+    return notices.map((n) => ({ ...n, objections: objections.filter((o) => o.noticeId === n.id) }));
+  }
+
+  /** What anyone may see: proposed and active subprocessors, public fields only. */
+  async publicList(): Promise<PublicSubprocessorDto[]> {
+    const [subs, notices] = await Promise.all([this.list(), this.dataSource.getRepository(SubprocessorNoticeEntity).findBy({ status: 'open' })]);
+    return subs
+      .filter((s) => s.status !== 'offboarded')
+      .map((s) => ({
+        name: s.name,
+        legalEntity: s.legalEntity,
+        service: s.service,
+        processingCountries: s.processingCountries,
+        dataCategories: s.dataCategories,
+        transferMechanism: s.transferMechanism,
+        status: s.status,
+        objectionDeadline: notices.find((n) => n.subprocessorId === s.id)?.objectionDeadline.toISOString() ?? null,
+      }));
+  }
+
+  /** JSON Feed 1.1 of inventory changes. */
+  async feed(): Promise<object> {
+    const changes = await this.dataSource.getRepository(SubprocessorChangeEntity).find({ order: { id: 'DESC' }, take: 200 });
+    return {
+      version: 'https://jsonfeed.org/version/1.1',
+      title: `${this.config.controller.name}: subprocessor changes`,
+      home_page_url: `${this.config.publicUrl}/v1/public/subprocessors`,
+      feed_url: `${this.config.publicUrl}/v1/public/subprocessors/feed.json`,
+      items: changes.map((c) => ({ id: `${c.id}`, date_published: c.at.toISOString(), title: c.kind, content_text: c.summary })),
+    };
+  }
+
+  async subscribe(email: string): Promise<void> {
+    const hash = this.keyring.keyedHash('subprocessor-subscriber', email.trim().toLowerCase());
+    const token = `sub_${randomToken(24)}`;
+    await this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(SubprocessorSubscriberEntity);
+      const existing = await repo.findOneBy({ emailHash: hash });
+      if (existing?.confirmedAt && !existing.unsubscribedAt) return; // already subscribed: say nothing more
+      const sealed = this.keyring.seal(email);
+      if (existing) {
+        Object.assign(existing, { tokenHash: sha256Hex(token), emailSealed: sealed.data, keyId: sealed.keyId, unsubscribedAt: null, confirmedAt: null });
+        await repo.save(existing);
+      } else {
+        await repo.insert({ emailHash: hash, emailSealed: sealed.data, keyId: sealed.keyId, tokenHash: sha256Hex(token), confirmedAt: null, unsubscribedAt: null, createdAt: this.clock.now() });
+      }
+      const link = `${this.config.publicUrl}/v1/public/subprocessors/subscriptions/confirm?token=${token}`;
+      await this.mailer.queue(m, `subprocessor-subscribe:${hash}:${this.clock.now().getTime()}`, {
+        to: email,
+        ...render('Confirm: subprocessor change notices', ['Please confirm that you want to be told before we add or replace a subprocessor.', `Confirm: ${link}`, `Or send this token to POST /v1/public/subprocessors/subscriptions/confirm: ${token}`, 'If you did not ask for this, ignore this email.'], `${this.config.controller.name} — ${this.config.controller.contact}`),
+      });
+    });
+  }
+
+  async confirm(token: string): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const row = await m.getRepository(SubprocessorSubscriberEntity).findOneBy({ tokenHash: sha256Hex(token) });
+      if (!row) return false;
+      if (!row.confirmedAt) {
+        row.confirmedAt = this.clock.now();
+        await m.getRepository(SubprocessorSubscriberEntity).save(row);
+        await this.audit.record(m, SYSTEM, { action: 'subprocessor.subscriber_confirmed', targetType: 'subprocessor_subscriber', targetId: row.id });
+      }
+      return true;
+    });
+  }
+
+  private async notifySubscribers(m: EntityManager, sub: SubprocessorEntity, notice: SubprocessorNoticeEntity): Promise<void> {
+    const subscribers = await m.getRepository(SubprocessorSubscriberEntity).find();
+    for (const s of subscribers.filter((x) => x.confirmedAt && !x.unsubscribedAt)) {
+      const to = this.keyring.open({ keyId: s.keyId, data: s.emailSealed });
+      await this.mailer.queue(m, `subprocessor-notice:${notice.id}:${s.id}`, {
+        to,
+        ...render(
+          `Notice of a new subprocessor: ${sub.name}`,
+          [
+            `Under Article 28(2) GDPR we are telling you that we intend to ${notice.replacesId ? 'replace a subprocessor with' : 'add'} ${sub.name} (${sub.legalEntity}) for ${sub.service}.`,
+            `Processing countries: ${sub.processingCountries.join(', ')}. Data: ${sub.dataCategories.join(', ')}.${sub.transferMechanism ? ` Transfer safeguard: ${sub.transferMechanism}.` : ''}`,
+            `You may object until ${notice.objectionDeadline.toISOString().slice(0, 10)} by writing to ${this.config.controller.contact} (reference ${notice.id}).`,
+          ],
+          `${this.config.controller.name} — ${this.config.controller.contact}`,
+        ),
+      });
+    }
+  }
+
+  private async offboardInside(m: EntityManager, id: string, caller: Caller): Promise<void> {
+    const sub = await m.getRepository(SubprocessorEntity).findOneBy({ id });
+    if (!sub) throw new NotFoundError('Subprocessor');
+    if (sub.status === 'offboarded') return;
+    sub.status = 'offboarded';
+    sub.updatedAt = this.clock.now();
+    await m.getRepository(SubprocessorEntity).save(sub);
+    await this.change(m, id, 'offboarded', `${sub.name} is no longer used`);
+    await this.audit.record(m, caller, { action: 'subprocessor.offboarded', targetType: 'subprocessor', targetId: id });
+  }
+
+  private async change(m: EntityManager, subprocessorId: string, kind: SubprocessorChangeEntity['kind'], summary: string): Promise<void> {
+    await m.getRepository(SubprocessorChangeEntity).insert({ subprocessorId, at: this.clock.now(), kind, summary });
+  }
+
+  /** Daily: subprocessor reviews due within 14 days, and activities not reviewed in 12 months. */
+  private async reviewSweep(): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const soon = new Date(now.getTime() + 14 * DAY).toISOString().slice(0, 10);
+      const yearAgo = new Date(now.getTime() - 365 * DAY).toISOString();
+      const subs = (await m.getRepository(SubprocessorEntity).find()).filter((s) => s.status !== 'offboarded' && s.nextReviewOn !== null && s.nextReviewOn <= soon);
+      const stale = (
+        (await m.query(
+          `SELECT DISTINCT ON (record_id) record_id, document FROM register_record_version ORDER BY record_id, version DESC`,
+        )) as { record_id: string; document: RegisterVersionEntity['document'] }[]
+      ).filter((r) => r.document.status === 'active' && (!r.document.reviewedAt || r.document.reviewedAt < yearAgo));
+      if (subs.length + stale.length > 0) {
+        await this.mailer.queue(m, `register.review-sweep:${now.toISOString().slice(0, 10)}`, {
+          to: this.config.mail.counselEmail,
+          ...render(
+            `Reviews due: ${subs.length} subprocessor(s), ${stale.length} processing activit(ies)`,
+            [...subs.map((s) => `Subprocessor ${s.name}: review due ${s.nextReviewOn}`), ...stale.map((r) => `Activity ${r.document.name}: not reviewed since ${r.document.reviewedAt ?? 'ever'}`)],
+            'Lethe',
+          ),
+        });
+      }
+      await this.scheduleSweep(m);
+    });
+  }
+
+  private async scheduleSweep(m: EntityManager): Promise<void> {
+    const now = this.clock.now();
+    const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 6, 30));
+    if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
+    await this.jobs.schedule(m, { queue: 'maintenance', name: 'register.review-sweep', key: 'register.review-sweep', payload: {}, runAt: next });
+  }
+}

@@ -1,0 +1,137 @@
+import AdmZip from 'adm-zip';
+import { createHash, randomUUID } from 'node:crypto';
+import { FixedClock } from '../../src/common/clock.js';
+import { bearer, bootApp, createKey, TestApp } from '../factories/app.js';
+import { startSmtp } from '../factories/smtp.js';
+
+describe('subprocessors, change notices and the evidence pack', () => {
+  let t: TestApp;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let counsel: string;
+  let auditor: string;
+  const clock = new FixedClock(new Date());
+  const tag = randomUUID().slice(0, 6);
+  const subscriber = `dpo.${tag}@customer.example`;
+
+  const vendor = (name: string, overrides: Record<string, unknown> = {}) => ({
+    name: `${name} ${tag}`,
+    legalEntity: `${name} Ltd`,
+    service: 'Email delivery',
+    processingCountries: ['IE'],
+    dataCategories: ['contact.email'],
+    dpaSignedOn: '2026-01-15',
+    dpaUrl: 'https://contracts.example.com/dpa/1',
+    transferMechanism: 'none',
+    certifications: [{ name: 'ISO 27001' }, { name: 'SOC 2 Type II', reportDate: '2026-03-31' }],
+    riskRating: 'medium',
+    nextReviewOn: '2027-01-15',
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    t = await bootApp({ clock, env: { SMTP_URL: smtp.url } });
+    counsel = (await createKey(t, ['counsel'])).key;
+    auditor = (await createKey(t, ['auditor'])).key;
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it('a customer contact subscribes by double opt-in', async () => {
+    expect((await t.http.post('/v1/public/subprocessors/subscriptions').send({ email: subscriber })).status).toBe(202);
+    const confirm = await smtp.waitFor((m) => m.to.includes(subscriber) && /Confirm/.test(m.subject));
+    const token = /token=(sub_[A-Za-z0-9_-]+)/.exec(confirm.text)![1]!;
+    expect((await t.http.post('/v1/public/subprocessors/subscriptions/confirm').send({ token: 'sub_wrong-token-000' })).status).toBe(404);
+    expect((await t.http.get(`/v1/public/subprocessors/subscriptions/confirm?token=${token}`)).body).toEqual({ confirmed: true });
+  });
+
+  it('a proposed subprocessor opens a notice, mails subscribers, and becomes active only after the window', async () => {
+    const proposed = await t.http.post('/v1/subprocessors').set(...bearer(counsel)).send(vendor('MailCo', { processingCountries: ['US'], transferMechanism: 'sccs' }));
+    expect(proposed.status).toBe(201);
+    const { subprocessor, notice } = proposed.body;
+    expect(subprocessor.status).toBe('proposed');
+    const mail = await smtp.waitFor((m) => m.to.includes(subscriber) && m.subject.includes(`MailCo ${tag}`));
+    expect(mail.text).toContain('Article 28(2)');
+    expect(mail.text).toContain(notice.objectionDeadline.slice(0, 10));
+
+    const objection = await t.http.post(`/v1/subprocessor-notices/${notice.id}/objections`).set(...bearer(counsel)).send({ customer: 'Acme Corp', reason: 'Data must stay in the EEA' });
+    expect(objection.status).toBe(201);
+
+    const early = await t.http.post(`/v1/subprocessors/${subprocessor.id}/activate`).set(...bearer(t.adminKey));
+    expect(early.status).toBe(409);
+    expect(early.body.type).toBe('urn:lethe:problem:objection_window_open');
+    clock.advance(31 * 86_400_000);
+    try {
+      const activated = await t.http.post(`/v1/subprocessors/${subprocessor.id}/activate`).set(...bearer(t.adminKey));
+      expect(activated.status).toBe(200);
+      expect(activated.body.status).toBe('active');
+    } finally {
+      clock.advance(-31 * 86_400_000);
+    }
+    const notices = await t.http.get('/v1/subprocessor-notices').set(...bearer(auditor));
+    expect(notices.body.find((n: { id: string }) => n.id === notice.id)).toMatchObject({ status: 'closed', objections: [expect.objectContaining({ customer: 'Acme Corp' })] });
+  });
+
+  it('an admin may override the window with a reason (audited); a replacement offboards the one it replaces', async () => {
+    const old = (await t.http.post('/v1/subprocessors').set(...bearer(counsel)).send(vendor('OldCo'))).body.subprocessor;
+    await t.http.post(`/v1/subprocessors/${old.id}/override`).set(...bearer(t.adminKey)).send({ reason: 'Existing vendor carried over from the old register' });
+    const replacement = (await t.http.post('/v1/subprocessors').set(...bearer(counsel)).send(vendor('NewCo', { replaces: old.id }))).body.subprocessor;
+    const overridden = await t.http.post(`/v1/subprocessors/${replacement.id}/override`).set(...bearer(t.adminKey)).send({ reason: 'Security incident at OldCo: switching now' });
+    expect(overridden.body.status).toBe('active');
+    const all = await t.http.get('/v1/subprocessors').set(...bearer(counsel));
+    expect(all.body.find((s: { id: string }) => s.id === old.id).status).toBe('offboarded');
+    const audit = await t.http.get(`/v1/audit-events?targetId=${replacement.id}&action=subprocessor.activated_by_override`).set(...bearer(t.adminKey));
+    expect(audit.body.items).toHaveLength(1);
+    expect((await t.http.post(`/v1/subprocessors/${replacement.id}/override`).set(...bearer(t.adminKey)).send({ reason: 'short' })).status).toBe(400);
+  });
+
+  it('the public list shows only public fields, without a key; the feed lists changes', async () => {
+    const list = await t.http.get('/v1/public/subprocessors');
+    expect(list.status).toBe(200);
+    const mailco = list.body.find((s: { name: string }) => s.name === `MailCo ${tag}`);
+    expect(Object.keys(mailco).sort()).toEqual(['dataCategories', 'legalEntity', 'name', 'objectionDeadline', 'processingCountries', 'service', 'status', 'transferMechanism']);
+    expect(JSON.stringify(list.body)).not.toMatch(/dpaUrl|riskRating|certifications/);
+    expect(list.body.find((s: { name: string }) => s.name === `OldCo ${tag}`)).toBeUndefined();
+    const feed = await t.http.get('/v1/public/subprocessors/feed.json');
+    expect(feed.body.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(feed.body.items.map((i: { content_text: string }) => i.content_text).join('\n')).toContain(`MailCo ${tag} is now active`);
+  });
+
+  it('the evidence pack holds every file its manifest lists, with matching hashes; the download is audited', async () => {
+    const from = new Date(clock.now().getTime() - 86_400_000).toISOString();
+    const to = new Date(clock.now().getTime() + 86_400_000).toISOString();
+    const response = await t.http.get(`/v1/evidence-pack?from=${from}&to=${to}`).set(...bearer(auditor)).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('application/zip');
+    const zip = new AdmZip(response.body as Buffer);
+    const names = zip.getEntries().map((e) => e.entryName).sort();
+    expect(names).toEqual([
+      'api-keys.json',
+      'audit-trail-verification.json',
+      'consent-ledger-verification.json',
+      'manifest.json',
+      'register.html',
+      'register.json',
+      'request-statistics.json',
+      'subprocessor-notices.json',
+      'subprocessors.json',
+    ]);
+    const manifest = JSON.parse(zip.readAsText('manifest.json'));
+    for (const file of manifest.files) {
+      expect([file.name, createHash('sha256').update(zip.getEntry(file.name)!.getData()).digest('hex')]).toEqual([file.name, file.sha256]);
+    }
+    expect(JSON.parse(zip.readAsText('audit-trail-verification.json'))).toMatchObject({ valid: true });
+    expect(JSON.parse(zip.readAsText('consent-ledger-verification.json'))).toMatchObject({ valid: true });
+    expect(zip.readAsText('api-keys.json')).not.toMatch(/secret|lth_[A-Za-z0-9_-]{43}/);
+    expect(JSON.parse(zip.readAsText('subprocessors.json')).some((s: { name: string }) => s.name === `MailCo ${tag}`)).toBe(true);
+    const audit = await t.http.get('/v1/audit-events?action=evidence_pack.downloaded').set(...bearer(t.adminKey));
+    expect(audit.body.items.length).toBeGreaterThanOrEqual(1);
+    expect((await t.http.get(`/v1/evidence-pack?from=${to}&to=${from}`).set(...bearer(auditor))).status).toBe(400);
+  });
+});
