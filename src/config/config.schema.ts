@@ -65,6 +65,8 @@ export interface LetheConfig {
     readonly ratePerIpPerMinute: number;
     readonly ratePerEmailPerHour: number;
   };
+  /** Art 28(2): days customers have to object to a new or replacing subprocessor. */
+  readonly objectionWindowDays: number;
   readonly iam: {
     readonly jwksUrl: string | undefined;
     readonly publicKey: string | undefined;
@@ -157,6 +159,7 @@ export function loadConfig(env: Env): LetheConfig {
       ratePerIpPerMinute: read.int('LETHE_INTAKE_RATE_PER_IP_PER_MINUTE', 10, 1, 100_000),
       ratePerEmailPerHour: read.int('LETHE_INTAKE_RATE_PER_EMAIL_PER_HOUR', 5, 1, 100_000),
     },
+    objectionWindowDays: read.int('LETHE_OBJECTION_WINDOW_DAYS', 30, 0, 365),
     iam: {
       jwksUrl: read.url('IAM_JWKS_URL', ['https:', 'http:']),
       publicKey: read.optional('IAM_JWT_PUBLIC_KEY'),

@@ -21,7 +21,6 @@ import {
   SubprocessorSubscriberEntity,
 } from './subprocessor.entity.js';
 
-const OBJECTION_WINDOW_DAYS = 30;
 const DAY = 86_400_000;
 
 /**
@@ -79,7 +78,7 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
         subprocessorId: sub.id,
         replacesId: dto.replaces ?? null,
         openedAt: now,
-        objectionDeadline: new Date(now.getTime() + OBJECTION_WINDOW_DAYS * DAY),
+        objectionDeadline: new Date(now.getTime() + this.config.objectionWindowDays * DAY),
         status: 'open',
         overrideReason: null,
         closedAt: null,
