@@ -323,21 +323,12 @@ function receiptPath(id: string): string {
 }
 
 function recorded(e: PreparedEvent, link: AppendedLink): RecordedConsentDto {
-  return {
-    id: e.id,
-    subjectId: e.subjectId,
-    purpose: e.purpose,
-    action: e.action,
-    noticeVersion: e.noticeVersion,
-    occurredAt: e.occurredAt.toISOString(),
-    recordedAt: e.recordedAt.toISOString(),
-    seq: link.seq,
-    hash: link.hash,
-    receipt: receiptPath(e.id),
-  };
+  return recordedFromRow({ ...e, ...link });
 }
 
-function recordedFromRow(row: ConsentEventEntity): RecordedConsentDto {
+function recordedFromRow(
+  row: Pick<ConsentEventEntity, 'id' | 'subjectId' | 'purpose' | 'action' | 'noticeVersion' | 'occurredAt' | 'recordedAt' | 'seq' | 'hash'>,
+): RecordedConsentDto {
   return {
     id: row.id,
     subjectId: row.subjectId,
