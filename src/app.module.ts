@@ -12,6 +12,7 @@ import { RequestsModule } from './modules/requests/requests.module.js';
 import { RegisterModule } from './modules/register/register.module.js';
 import { SubprocessorsModule } from './modules/subprocessors/subprocessors.module.js';
 import { EvidenceModule } from './modules/evidence/evidence.module.js';
+import { DataStoresModule } from './modules/data-stores/data-stores.module.js';
 import { MailModule } from './infrastructure/mail/mail.module.js';
 import { PurposesModule } from './modules/purposes/purposes.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
@@ -19,7 +20,7 @@ import { OpsModule } from './modules/ops/ops.module.js';
 
 /** Everything a Lethe process needs; the HTTP API and the worker differ only in what they start. */
 function coreImports(config: LetheConfig) {
-  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule, RegisterModule, SubprocessorsModule, EvidenceModule];
+  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule, RegisterModule, SubprocessorsModule, EvidenceModule, DataStoresModule];
 }
 
 @Module({})

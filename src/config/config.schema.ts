@@ -65,6 +65,8 @@ export interface LetheConfig {
     readonly ratePerIpPerMinute: number;
     readonly ratePerEmailPerHour: number;
   };
+  /** LETHE_DATA_STORES: a YAML/JSON file path or inline JSON describing the data stores. */
+  readonly dataStores: string | undefined;
   /** Art 28(2): days customers have to object to a new or replacing subprocessor. */
   readonly objectionWindowDays: number;
   readonly iam: {
@@ -160,6 +162,7 @@ export function loadConfig(env: Env): LetheConfig {
       ratePerEmailPerHour: read.int('LETHE_INTAKE_RATE_PER_EMAIL_PER_HOUR', 5, 1, 100_000),
     },
     objectionWindowDays: read.int('LETHE_OBJECTION_WINDOW_DAYS', 30, 0, 365),
+    dataStores: read.optional('LETHE_DATA_STORES'),
     iam: {
       jwksUrl: read.url('IAM_JWKS_URL', ['https:', 'http:']),
       publicKey: read.optional('IAM_JWT_PUBLIC_KEY'),

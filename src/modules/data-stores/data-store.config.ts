@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+
+/** How one table holds a subject's data: the configuration every table-based adapter reads. */
+export interface ColumnConfig {
+  categories: string[];
+  /** The subject gave it (included in portability exports, Art 20). */
+  providedBySubject?: boolean;
+  /** Counsel may change it on a rectification request. */
+  rectifiable?: boolean;
+  /** How `anonymise` treats it: null, a fixed value, a salted one-way hash, or the first N characters. */
+  anonymise?: 'null' | 'fixed' | 'hash' | 'truncate';
+  fixedValue?: string;
+  truncateTo?: number;
+}
+
+export type Identity = { column: string; matches: 'email' | 'subjectId' } | { parent: string; foreignKey: string; parentKey: string };
+
+export interface TableConfig {
+  name: string;
+  identity: Identity;
+  columns: Record<string, ColumnConfig>;
+  erasure: { action: 'delete' } | { action: 'anonymise' } | { action: 'retain'; ground: string; retainFor?: string };
+  /** A boolean column set while processing is restricted (Art 18). */
+  restrictionColumn?: string;
+}
+
+export interface StoreConfig {
+  id: string;
+  type: string;
+  /** postgres: connection URL. */
+  url?: string;
+  /** http: base URL and secret. */
+  baseUrl?: string;
+  secret?: string;
+  tables?: TableConfig[];
+}
+
+const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const CATEGORY = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+
+export class DataStoreConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`LETHE_DATA_STORES is not valid:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'DataStoreConfigError';
+  }
+}
+
+/** Reads LETHE_DATA_STORES: a path to a YAML or JSON file, or inline JSON. */
+export function loadStoresConfig(value: string | undefined): StoreConfig[] {
+  if (value === undefined || value.trim() === '') return [];
+  const text = value.trim().startsWith('{') || value.trim().startsWith('[') ? value : readFileSync(value, 'utf8');
+  let raw: unknown;
+  try {
+    raw = value.endsWith('.json') || text.trim().startsWith('{') || text.trim().startsWith('[') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new DataStoreConfigError([`cannot be parsed: ${(error as Error).message.split('\n')[0]}`]);
+  }
+  return parseStoresConfig(raw);
+}
+
+/** Validates the configuration; every problem names the store and the key. */
+export function parseStoresConfig(raw: unknown): StoreConfig[] {
+  const problems: string[] = [];
+  const list = Array.isArray(raw) ? raw : (raw as { stores?: unknown })?.stores;
+  if (!Array.isArray(list)) throw new DataStoreConfigError(['must be a list of stores, or { stores: [...] }']);
+  const seen = new Set<string>();
+  const stores = list.map((item, i) => {
+    const store = (item ?? {}) as Partial<StoreConfig>;
+    const where = `stores[${i}]${typeof store.id === 'string' ? ` (${store.id})` : ''}`;
+    const problem = (key: string, message: string) => problems.push(`${where}.${key} ${message}`);
+    if (typeof store.id !== 'string' || !ID.test(store.id)) problem('id', 'must be 1-64 lowercase letters, digits, - or _');
+    else if (seen.has(store.id)) problem('id', 'is used by another store');
+    else seen.add(store.id);
+    if (typeof store.type !== 'string') problem('type', 'must name an adapter type (postgres, http, memory, or a custom one)');
+    if (store.type === 'postgres' && (typeof store.url !== 'string' || !/^postgres(ql)?:\/\//.test(store.url))) problem('url', 'must be a postgres:// URL');
+    if (store.type === 'http') {
+      if (typeof store.baseUrl !== 'string' || !/^https?:\/\//.test(store.baseUrl)) problem('baseUrl', 'must be an http(s) URL');
+      if (typeof store.secret !== 'string' || store.secret.length < 32) problem('secret', 'must be at least 32 characters');
+    }
+    if (store.type === 'postgres' || store.type === 'memory') {
+      if (!Array.isArray(store.tables) || store.tables.length === 0) problem('tables', 'must list at least one table');
+      const names = new Set((store.tables ?? []).map((t) => t?.name));
+      (store.tables ?? []).forEach((table, j) => checkTable(table, `tables[${j}]`, names, problem));
+    }
+    return store as StoreConfig;
+  });
+  if (problems.length > 0) throw new DataStoreConfigError(problems);
+  return stores;
+}
+
+function checkTable(table: Partial<TableConfig>, at: string, names: Set<unknown>, problem: (key: string, message: string) => void): void {
+  if (typeof table?.name !== 'string' || !IDENTIFIER.test(table.name)) problem(`${at}.name`, 'must be a plain SQL identifier');
+  const identity = table?.identity as Partial<Record<string, unknown>> | undefined;
+  if (!identity) problem(`${at}.identity`, 'is required');
+  else if ('parent' in identity) {
+    if (!names.has(identity.parent) || identity.parent === table.name) problem(`${at}.identity.parent`, 'must name another table of this store');
+    for (const key of ['foreignKey', 'parentKey']) if (typeof identity[key] !== 'string' || !IDENTIFIER.test(identity[key] as string)) problem(`${at}.identity.${key}`, 'must be a plain SQL identifier');
+  } else {
+    if (typeof identity.column !== 'string' || !IDENTIFIER.test(identity.column)) problem(`${at}.identity.column`, 'must be a plain SQL identifier');
+    if (identity.matches !== 'email' && identity.matches !== 'subjectId') problem(`${at}.identity.matches`, 'must be email or subjectId');
+  }
+  const columns = Object.entries(table?.columns ?? {});
+  if (columns.length === 0) problem(`${at}.columns`, 'must describe at least one personal-data column');
+  for (const [name, column] of columns) {
+    const c = column as Partial<ColumnConfig>;
+    if (!IDENTIFIER.test(name)) problem(`${at}.columns.${name}`, 'is not a plain SQL identifier');
+    if (!Array.isArray(c?.categories) || c.categories.length === 0 || !c.categories.every((k) => typeof k === 'string' && CATEGORY.test(k))) {
+      problem(`${at}.columns.${name}.categories`, 'must list data-category keys');
+    }
+    if (c?.anonymise !== undefined && !['null', 'fixed', 'hash', 'truncate'].includes(c.anonymise)) problem(`${at}.columns.${name}.anonymise`, 'must be null, fixed, hash or truncate');
+    if (c?.anonymise === 'fixed' && typeof c.fixedValue !== 'string') problem(`${at}.columns.${name}.fixedValue`, 'is required with anonymise: fixed');
+    if (c?.anonymise === 'truncate' && !(Number.isInteger(c.truncateTo) && (c.truncateTo as number) >= 0)) problem(`${at}.columns.${name}.truncateTo`, 'must be a whole number with anonymise: truncate');
+  }
+  const erasure = table?.erasure as Partial<{ action: string; ground: string }> | undefined;
+  if (!erasure || !['delete', 'anonymise', 'retain'].includes(erasure.action ?? '')) problem(`${at}.erasure.action`, 'must be delete, anonymise or retain');
+  else if (erasure.action === 'retain' && (typeof erasure.ground !== 'string' || erasure.ground.length < 3)) problem(`${at}.erasure.ground`, 'must give the Art 17(3) ground for keeping the data');
+  else if (erasure.action === 'anonymise' && !columns.some(([, c]) => (c as ColumnConfig).anonymise)) problem(`${at}.erasure`, 'anonymise needs at least one column with an anonymise rule');
+  if (table?.restrictionColumn !== undefined && !IDENTIFIER.test(table.restrictionColumn)) problem(`${at}.restrictionColumn`, 'must be a plain SQL identifier');
+}
+
+/** Tables ordered so that children (identified through a parent) come before their parents: safe deletion order. */
+export function childrenFirst(tables: TableConfig[]): TableConfig[] {
+  const depth = (t: TableConfig, seen = new Set<string>()): number => {
+    if (!('parent' in t.identity) || seen.has(t.name)) return 0;
+    const parent = tables.find((p) => p.name === (t.identity as { parent: string }).parent);
+    return parent ? 1 + depth(parent, new Set([...seen, t.name])) : 0;
+  };
+  return [...tables].sort((a, b) => depth(b) - depth(a));
+}
