@@ -1,3 +1,5 @@
+import { DataStoreConfigError, loadStoresConfig, StoreConfig } from '../modules/data-stores/data-store.config.js';
+
 /**
  * The one place that reads the environment. Every variable Lethe understands is declared here,
  * parsed once at boot, and a bad value stops the process with a message that names the variable.
@@ -65,8 +67,8 @@ export interface LetheConfig {
     readonly ratePerIpPerMinute: number;
     readonly ratePerEmailPerHour: number;
   };
-  /** LETHE_DATA_STORES: a YAML/JSON file path or inline JSON describing the data stores. */
-  readonly dataStores: string | undefined;
+  /** LETHE_DATA_STORES (a YAML/JSON file path or inline JSON), parsed and validated. */
+  readonly dataStores: readonly StoreConfig[];
   /** Art 28(2): days customers have to object to a new or replacing subprocessor. */
   readonly objectionWindowDays: number;
   readonly iam: {
@@ -162,7 +164,7 @@ export function loadConfig(env: Env): LetheConfig {
       ratePerEmailPerHour: read.int('LETHE_INTAKE_RATE_PER_EMAIL_PER_HOUR', 5, 1, 100_000),
     },
     objectionWindowDays: read.int('LETHE_OBJECTION_WINDOW_DAYS', 30, 0, 365),
-    dataStores: read.optional('LETHE_DATA_STORES'),
+    dataStores: read.dataStores('LETHE_DATA_STORES'),
     iam: {
       jwksUrl: read.url('IAM_JWKS_URL', ['https:', 'http:']),
       publicKey: read.optional('IAM_JWT_PUBLIC_KEY'),
@@ -253,6 +255,17 @@ class Reader {
     const bad = items.filter((v) => !allowed.includes(v));
     if (bad.length > 0) this.problems.push(`${name} may only list ${allowed.join(', ')} (got "${bad.join(', ')}")`);
     return items;
+  }
+
+  /** The data-store file: every problem names the store and key. */
+  dataStores(name: string): StoreConfig[] {
+    try {
+      return loadStoresConfig(this.raw(name));
+    } catch (error) {
+      if (error instanceof DataStoreConfigError) this.problems.push(...error.problems.map((p) => `${name}: ${p}`));
+      else this.problems.push(`${name}: cannot read ${this.raw(name)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      return [];
+    }
   }
 
   optional(name: string): string | undefined {

@@ -236,11 +236,20 @@ describe('data-store registry at boot', () => {
     }
   });
 
-  it('a bad configuration stops boot with a message naming the store and key', async () => {
-    const { bootApp } = await import('../factories/app.js');
-    await expect(bootApp({ env: { LETHE_DATA_STORES: JSON.stringify([{ id: 'billing-db', type: 'postgres', tables }]) } })).rejects.toThrow(
-      /stores\[0\] \(billing-db\)\.url must be a postgres:\/\/ URL/,
+  it('a bad configuration stops boot with a message naming the variable, the store and the key', async () => {
+    const { loadConfig } = await import('../../src/config/config.schema.js');
+    expect(() => loadConfig({ LETHE_DATA_STORES: JSON.stringify([{ id: 'billing-db', type: 'postgres', tables }]) })).toThrow(
+      /LETHE_DATA_STORES: stores\[0\] \(billing-db\)\.url must be a postgres:\/\/ URL/,
     );
-    await expect(bootApp({ env: { LETHE_DATA_STORES: JSON.stringify([{ id: 'crm', type: 'salesforce' }]) } })).rejects.toThrow(/\(crm\)\.type salesforce has no adapter/);
+    expect(() => loadConfig({ LETHE_DATA_STORES: '/no/such/stores.yaml' })).toThrow(/LETHE_DATA_STORES: cannot read \/no\/such\/stores.yaml \(ENOENT\)/);
+  });
+
+  it('a store of a type no adapter handles is refused, naming the store', async () => {
+    const { loadConfig } = await import('../../src/config/config.schema.js');
+    const { Keyring } = await import('../../src/common/keyring.js');
+    const { DataStoreRegistry } = await import('../../src/modules/data-stores/data-store.registry.js');
+    const config = loadConfig({ LETHE_DATA_STORES: JSON.stringify([{ id: 'crm', type: 'salesforce' }]) });
+    const keyring = new Keyring(Buffer.from('k'.repeat(32)), [{ id: 'k', key: Buffer.alloc(32) }]);
+    expect(() => new DataStoreRegistry(config, keyring, null)).toThrow(/\(crm\)\.type salesforce has no adapter \(known: postgres, memory\)/);
   });
 });

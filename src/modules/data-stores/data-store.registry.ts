@@ -4,7 +4,7 @@ import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { MemoryAdapter } from './adapters/memory.adapter.js';
 import { PostgresAdapter } from './adapters/postgres.adapter.js';
-import { DataStoreConfigError, loadStoresConfig, StoreConfig } from './data-store.config.js';
+import { DataStoreConfigError, StoreConfig } from './data-store.config.js';
 import { DataStoreAdapter } from './data-store.port.js';
 
 /** Builds adapters of one `type` from configuration. Custom adapters provide one under DATA_STORE_FACTORIES. */
@@ -32,7 +32,7 @@ export class DataStoreRegistry implements OnApplicationShutdown {
   ) {
     const factories = new Map([...BUILT_IN, ...(custom ?? [])].map((f) => [f.type, f]));
     const salt = keyring.keyedHash('anonymise-salt', 'v1');
-    const stores = loadStoresConfig(config.dataStores);
+    const stores = config.dataStores;
     const unknown = stores.map((s, i) => [s, i] as const).filter(([s]) => !factories.has(s.type));
     if (unknown.length > 0) {
       throw new DataStoreConfigError(unknown.map(([s, i]) => `stores[${i}] (${s.id}).type ${s.type} has no adapter (known: ${[...factories.keys()].join(', ')})`));
