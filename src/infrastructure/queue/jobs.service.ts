@@ -99,6 +99,15 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     this.afterCommit.set(runner, pending);
   }
 
+  /**
+   * For recurring work whose handler schedules its next run (digests, sweeps): schedules the first
+   * run unless a run is already pending, so a restart neither duplicates nor moves it.
+   */
+  async ensureScheduled(key: string, first: (manager: EntityManager) => Promise<void>): Promise<void> {
+    const [row] = (await this.dataSource.query(`SELECT 1 FROM scheduled_job WHERE job_key = $1 AND status = 'pending'`, [key])) as unknown[];
+    if (!row) await this.dataSource.transaction(first);
+  }
+
   /** Cancels a pending job in the caller's transaction; a queued copy finds it cancelled and does nothing. */
   async cancel(manager: EntityManager, key: string): Promise<void> {
     requireTransaction(manager);

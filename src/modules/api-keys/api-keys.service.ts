@@ -50,11 +50,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
       if (!existing) await this.insert({ name: 'bootstrap admin (LETHE_ADMIN_API_KEY)', roles: ['admin'] }, SYSTEM, configured);
       return;
     }
-    const now = this.clock.now();
-    const [{ count }] = (await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM api_key WHERE 'admin' = ANY(roles) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1)`,
-      [now],
-    )) as [{ count: number }];
+    const count = await this.activeAdminCount(this.dataSource.manager);
     if (count > 0) return;
     const created = await this.insert({ name: 'bootstrap admin (generated)', roles: ['admin'] }, SYSTEM);
     const dir = resolve(this.config.dataDir);

@@ -82,8 +82,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
 
   /** The daily digest is pending work like any other: make sure one is scheduled. */
   async onApplicationBootstrap(): Promise<void> {
-    const [row] = (await this.dataSource.query(`SELECT 1 FROM scheduled_job WHERE job_key = 'request.digest' AND status = 'pending'`)) as unknown[];
-    if (!row) await this.dataSource.transaction((m) => this.scheduleDigest(m));
+    await this.jobs.ensureScheduled('request.digest', (m) => this.scheduleDigest(m));
   }
 
   // ── Intake ──────────────────────────────────────────────────────────────────────────────────

@@ -48,8 +48,7 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const [row] = (await this.dataSource.query(`SELECT 1 FROM scheduled_job WHERE job_key = 'register.review-sweep' AND status = 'pending'`)) as unknown[];
-    if (!row) await this.dataSource.transaction((m) => this.scheduleSweep(m));
+    await this.jobs.ensureScheduled('register.review-sweep', (m) => this.scheduleSweep(m));
   }
 
   async propose(dto: SubprocessorDto, caller: Caller): Promise<{ subprocessor: SubprocessorEntity; notice: SubprocessorNoticeEntity }> {
