@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { DataStoreConfigError, loadStoresConfig, StoreConfig } from '../modules/data-stores/data-store.config.js';
+import { loadRecipients, RecipientContact, RecipientsConfigError } from '../modules/workflows/recipients.config.js';
 
 /**
  * The one place that reads the environment. Every variable Lethe understands is declared here,
@@ -71,6 +73,19 @@ export interface LetheConfig {
   readonly dataStores: readonly StoreConfig[];
   /** Art 28(2): days customers have to object to a new or replacing subprocessor. */
   readonly objectionWindowDays: number;
+  readonly workflows: {
+    /** Tries of one store's step before it shows as failed for counsel to retry or waive. */
+    readonly stepAttempts: number;
+    /** First retry delay of a failed step; doubles each try. */
+    readonly stepBackoffMs: number;
+    /** Where access and portability packages are written (shared storage when workers run on several hosts). */
+    readonly exportDir: string;
+    /** How long a package's download link works; the file is deleted then. */
+    readonly exportLinkDays: number;
+    readonly exportMaxDownloads: number;
+    /** LETHE_RECIPIENTS: how to reach each recipient for Art 19 notices. */
+    readonly recipients: readonly RecipientContact[];
+  };
   readonly iam: {
     readonly jwksUrl: string | undefined;
     readonly publicKey: string | undefined;
@@ -165,6 +180,14 @@ export function loadConfig(env: Env): LetheConfig {
     },
     objectionWindowDays: read.int('LETHE_OBJECTION_WINDOW_DAYS', 30, 0, 365),
     dataStores: read.dataStores('LETHE_DATA_STORES'),
+    workflows: {
+      stepAttempts: read.int('LETHE_STEP_ATTEMPTS', 3, 1, 20),
+      stepBackoffMs: read.int('LETHE_STEP_BACKOFF_MS', 30_000, 10, 3_600_000),
+      exportDir: read.string('LETHE_EXPORT_DIR', join(read.string('LETHE_DATA_DIR', './data'), 'exports')),
+      exportLinkDays: read.int('LETHE_EXPORT_LINK_DAYS', 7, 1, 90),
+      exportMaxDownloads: read.int('LETHE_EXPORT_MAX_DOWNLOADS', 5, 1, 100),
+      recipients: read.recipients('LETHE_RECIPIENTS'),
+    },
     iam: {
       jwksUrl: read.url('IAM_JWKS_URL', ['https:', 'http:']),
       publicKey: read.optional('IAM_JWT_PUBLIC_KEY'),
@@ -263,6 +286,17 @@ class Reader {
       return loadStoresConfig(this.raw(name));
     } catch (error) {
       if (error instanceof DataStoreConfigError) this.problems.push(...error.problems.map((p) => `${name}: ${p}`));
+      else this.problems.push(`${name}: cannot read ${this.raw(name)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      return [];
+    }
+  }
+
+  /** The Art 19 recipient contacts: every problem names the entry and key. */
+  recipients(name: string): RecipientContact[] {
+    try {
+      return loadRecipients(this.raw(name));
+    } catch (error) {
+      if (error instanceof RecipientsConfigError) this.problems.push(...error.problems.map((p) => `${name}: ${p}`));
       else this.problems.push(`${name}: cannot read ${this.raw(name)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
       return [];
     }

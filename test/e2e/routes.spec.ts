@@ -61,6 +61,8 @@ describe('every route declares who may call it', () => {
       'GET /v1/public/subprocessors',
       'GET /v1/public/subprocessors/feed.json',
       'GET /v1/public/subprocessors/subscriptions/confirm',
+      'GET /v1/requests/:id/package',
+      'GET /v1/requests/:id/recipients',
       'GET /v1/requests/:id/status',
       'POST /v1/public/subprocessors/subscriptions',
       'POST /v1/public/subprocessors/subscriptions/confirm',

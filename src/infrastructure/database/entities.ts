@@ -1,3 +1,4 @@
+import { ExportPackageEntity, RecipientNoticeEntity, WorkflowStepEntity } from '../../modules/workflows/workflow.entity.js';
 import { AuditEventEntity, AuditHeadEntity } from '../../common/audit/audit-event.entity.js';
 import { ApiKeyEntity } from '../../modules/api-keys/api-key.entity.js';
 import { ConsentEventEntity, ConsentHeadEntity, ConsentOutboxEntity, ConsentStateEntity } from '../../modules/consent/consent.entity.js';
@@ -44,4 +45,7 @@ export const ENTITIES = [
   SubprocessorNoticeEntity,
   SubprocessorObjectionEntity,
   SubprocessorSubscriberEntity,
+  WorkflowStepEntity,
+  ExportPackageEntity,
+  RecipientNoticeEntity,
 ];

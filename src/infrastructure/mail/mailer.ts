@@ -14,6 +14,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Small documents only (an erasure certificate): they are sealed into the job with the message. */
+  attachments?: { filename: string; content: string; contentType: string }[];
 }
 
 const SEND_JOB = 'mail.send';
@@ -55,7 +57,14 @@ export class Mailer implements OnModuleInit {
   }
 
   private async deliver(payload: Record<string, unknown>): Promise<void> {
-    const message = JSON.parse(this.keyring.open(payload.sealed as { keyId: string; data: string })) as MailMessage;
+    await this.sendNow(JSON.parse(this.keyring.open(payload.sealed as { keyId: string; data: string })) as MailMessage);
+  }
+
+  /**
+   * Sends at once, for a caller that must know the message went before it goes on (a restriction is
+   * lifted only after the requester was told). Callers run it from a durable job, which retries.
+   */
+  async sendNow(message: MailMessage): Promise<void> {
     const info = (await this.transport.sendMail({ from: this.config.mail.from, ...message })) as { messageId: string; message?: Buffer };
     if (this.folder && info.message) {
       mkdirSync(this.folder, { recursive: true });

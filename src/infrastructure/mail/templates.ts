@@ -7,6 +7,7 @@ export interface Rendered {
   subject: string;
   text: string;
   html: string;
+  attachments?: { filename: string; content: string; contentType: string }[];
 }
 
 /** A message from paragraphs of plain text: the text part as is, the HTML part escaped. */

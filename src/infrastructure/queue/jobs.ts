@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 
 /** The queues Lethe uses. One queue per kind of work keeps a slow kind from starving the others. */
-export const QUEUE_NAMES = ['maintenance', 'webhooks', 'mail', 'requests'] as const;
+export const QUEUE_NAMES = ['maintenance', 'webhooks', 'mail', 'requests', 'workflows'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobSpec {

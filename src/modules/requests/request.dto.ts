@@ -22,6 +22,7 @@ import { JURISDICTIONS, type Jurisdiction } from '../deadlines/deadline.rules.js
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
 import { CHANNELS, type Channel, REFUSAL_GROUNDS, type RefusalGround, REQUEST_TYPES, type RequestType } from './request.entity.js';
 import { REQUEST_STATUSES, type RequestStatus } from './request.state.js';
+import { StepViewDto } from '../workflows/workflow.dto.js';
 
 export class FieldChangeDto {
   @ApiProperty({ example: 'postal_address', description: 'The field to correct' })
@@ -255,6 +256,7 @@ export class RequestDetailDto extends RequestSummaryDto {
   @ApiProperty({ type: [String], description: 'What may be done next' }) allowedActions: string[];
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) timeline: object[];
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) notes: object[];
+  @ApiProperty({ type: () => [StepViewDto], description: 'The workflow: each step per data store, with its status and last error' }) steps: StepViewDto[];
 }
 
 export class FeedDto {

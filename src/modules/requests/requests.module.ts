@@ -11,5 +11,6 @@ import { RequestsService } from './requests.service.js';
   imports: [DeadlinesModule],
   controllers: [RequestsController, DeadlineFeedController],
   providers: [RequestsService, DeadlineFeedService, IamTokenVerifier, IntakeRateLimit],
+  exports: [RequestsService],
 })
 export class RequestsModule {}

@@ -37,6 +37,7 @@ import { RequestEntity, RequestEventEntity, RequestNoteEntity } from './request.
 import { counselMail, MailContext, requesterMail } from './request.mail.js';
 import { allowedActions, isOpen, RequestAction, transition } from './request.state.js';
 import { IamIdentity } from './iam-token.js';
+import { stepView, WorkflowStepEntity } from '../workflows/workflow.entity.js';
 
 const CODE_DIGITS = 6;
 const CODE_TTL_MINUTES = 15;
@@ -54,6 +55,20 @@ interface Personal {
   changes: { field: string; newValue: string; note?: string }[] | null;
 }
 
+/**
+ * Called inside the transaction of every transition, after the request's status changed: the
+ * workflows start, guard or cancel their steps here. Throwing refuses the transition.
+ */
+export type TransitionListener = (m: EntityManager, request: RequestEntity, action: RequestAction) => Promise<void>;
+
+/** What the workflows need to reach the subject's data. Never logged, never stored unsealed. */
+export interface SubjectOfRequest {
+  email: string | null;
+  subjectId: string | null;
+  name: string | null;
+  changes: { field: string; newValue: string; note?: string }[] | null;
+}
+
 export interface IntakeContext {
   /** An API key caller: counsel recording a request that came by post, phone or email. */
   caller?: Caller;
@@ -62,6 +77,8 @@ export interface IntakeContext {
 
 @Injectable()
 export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
+  private readonly listeners: TransitionListener[] = [];
+
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
     private readonly dataSource: DataSource,
@@ -83,6 +100,10 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
   /** The daily digest is pending work like any other: make sure one is scheduled. */
   async onApplicationBootstrap(): Promise<void> {
     await this.jobs.ensureScheduled('request.digest', (m) => this.scheduleDigest(m));
+  }
+
+  onTransition(listener: TransitionListener): void {
+    this.listeners.push(listener);
   }
 
   // ── Intake ──────────────────────────────────────────────────────────────────────────────────
@@ -285,9 +306,10 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
       const request = await m.getRepository(RequestEntity).findOneBy({ id });
       if (!request) throw new NotFoundError('Request');
       await this.audit.record(m, caller, { action: 'request.viewed', targetType: 'request', targetId: id });
-      const [timeline, notes] = await Promise.all([
+      const [timeline, notes, steps] = await Promise.all([
         m.getRepository(RequestEventEntity).find({ where: { requestId: id }, order: { id: 'ASC' } }),
         m.getRepository(RequestNoteEntity).find({ where: { requestId: id }, order: { at: 'ASC' } }),
+        m.getRepository(WorkflowStepEntity).find({ where: { requestId: id }, order: { createdAt: 'ASC', key: 'ASC' } }),
       ]);
       const personal = this.personal(request);
       return {
@@ -309,6 +331,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
         allowedActions: allowedActions(request.status),
         timeline: timeline.map((e) => ({ at: e.at.toISOString(), kind: e.kind, actor: e.actor, public: e.isPublic, details: e.details })),
         notes: notes.map((n) => ({ id: n.id, at: n.at.toISOString(), author: n.author, body: this.keyring.open({ keyId: n.keyId, data: n.bodySealed }) })),
+        steps: steps.map(stepView),
       };
     });
   }
@@ -412,6 +435,43 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
+  // ── For the workflows ────────────────────────────────────────────────────────────────────────
+
+  /** The subject's identity and requested changes, for the adapters. */
+  subjectOf(request: RequestEntity): SubjectOfRequest {
+    const { email, subjectId, name, changes } = this.personal(request);
+    return { email, subjectId, name, changes };
+  }
+
+  /** Every workflow step is done: the request completes, the clock stops, the requester is told. */
+  async completeFromWorkflow(m: EntityManager, request: RequestEntity, message: (c: MailContext) => Rendered): Promise<void> {
+    await this.move(m, request, 'complete', SYSTEM);
+    await this.close(m, request);
+    request.updatedAt = this.clock.now();
+    await m.getRepository(RequestEntity).save(request);
+    await this.mail(m, request, this.personal(request), 'completed', message);
+  }
+
+  /** A message to the requester about their request, sent once per `what`. */
+  async tellRequester(m: EntityManager, request: RequestEntity, what: string, message: (c: MailContext) => Rendered): Promise<boolean> {
+    const personal = this.personal(request);
+    await this.mail(m, request, personal, what, message);
+    return personal.email !== null;
+  }
+
+  /** A timeline entry written by a workflow, in its transaction. */
+  async recordEvent(m: EntityManager, request: RequestEntity, kind: string, isPublic: boolean, details: Record<string, unknown>, caller: Caller = SYSTEM): Promise<void> {
+    await this.event(m, request, caller, kind, isPublic, details);
+  }
+
+  async lockForUpdate(m: EntityManager, id: string): Promise<RequestEntity> {
+    return this.lock(m, id);
+  }
+
+  async withStatusToken(id: string, token: string | undefined): Promise<RequestEntity> {
+    return this.withToken(id, token);
+  }
+
   async addNote(id: string, dto: NoteDto, caller: Caller): Promise<RequestDetailDto> {
     await this.act(id, async (m, request) => {
       const sealed = this.keyring.seal(dto.body);
@@ -509,6 +569,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
     request.status = result.to;
     await this.event(m, request, caller, result.to, true, { from, ...details });
     await this.audit.record(m, caller, { action: `request.${action}`, targetType: 'request', targetId: request.id, details: { from, to: result.to, ...details } });
+    for (const listener of this.listeners) await listener(m, request, action);
   }
 
   private async verifyInside(m: EntityManager, request: RequestEntity, caller: Caller, method: string): Promise<void> {

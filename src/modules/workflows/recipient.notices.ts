@@ -1,0 +1,187 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service.js';
+import { SYSTEM } from '../../common/auth/roles.js';
+import { Clock } from '../../common/clock.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { LetheConfig } from '../../config/config.schema.js';
+import { Mailer } from '../../infrastructure/mail/mailer.js';
+import { render } from '../../infrastructure/mail/templates.js';
+import { JobsService } from '../../infrastructure/queue/jobs.service.js';
+import { ChangeSummary, ErasurePlan } from '../data-stores/data-store.port.js';
+import { RegisterService } from '../register/register.service.js';
+import { RequestEntity, RequestType } from '../requests/request.entity.js';
+import { RequestsService, SubjectOfRequest } from '../requests/requests.service.js';
+import { SubprocessorEntity } from '../subprocessors/subprocessor.entity.js';
+import { signWebhook } from '../webhooks/webhook.signature.js';
+import { RecipientContact } from './recipients.config.js';
+import { RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entity.js';
+
+export interface Recipient {
+  name: string;
+  dataCategories: string[];
+}
+
+const ACTION: Partial<Record<RequestType, string>> = { rectification: 'rectification', erasure: 'erasure', restriction: 'restriction' };
+
+/**
+ * Art 19: after a rectification, erasure or restriction, every recipient to whom the affected
+ * categories of data were disclosed is told, unless that proves impossible. Recipients come from the
+ * register and the subprocessor inventory; LETHE_RECIPIENTS says how to reach each one.
+ */
+@Injectable()
+export class RecipientNotices implements OnModuleInit {
+  constructor(
+    @Inject(CONFIG) private readonly config: LetheConfig,
+    private readonly dataSource: DataSource,
+    private readonly register: RegisterService,
+    private readonly requests: RequestsService,
+    private readonly mailer: Mailer,
+    private readonly jobs: JobsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.define('workflows', 'art19.webhook', (p) => this.deliver(String(p.noticeId)), {
+      attempts: this.config.webhooks.maxAttempts,
+      backoffMs: this.config.webhooks.backoffMs,
+      onExhausted: async (p) => void (await this.dataSource.getRepository(RecipientNoticeEntity).update({ id: String(p.noticeId) }, { status: 'failed' })),
+    });
+  }
+
+  /** The data categories the request's steps actually changed, from the stores' configuration. */
+  affectedCategories(type: RequestType, steps: WorkflowStepEntity[]): string[] {
+    const found = new Set<string>();
+    for (const step of steps) {
+      const store = this.config.dataStores.find((s) => s.id === step.storeId);
+      if (!store) continue;
+      const tables = store.tables ?? [];
+      const whole = (table?: string) => {
+        const picked = table ? tables.filter((t) => t.name === table) : tables;
+        if (tables.length === 0) for (const c of (store as { categories?: string[] }).categories ?? []) found.add(c);
+        for (const t of picked) for (const col of Object.values(t.columns)) col.categories.forEach((c) => found.add(c));
+      };
+      if (type === 'rectification' && step.step === 'rectify') {
+        for (const a of ((step.result as unknown as ChangeSummary | null)?.applied ?? []).filter((x) => x.rows > 0)) {
+          const column = tables.find((t) => t.name === a.table)?.columns[a.field];
+          if (column) column.categories.forEach((c) => found.add(c));
+          else whole(a.table);
+        }
+      } else if (type === 'erasure' && step.step === 'erase') {
+        for (const item of ((step.result?.items ?? []) as ErasurePlan['items']).filter((i) => i.action !== 'retain' && i.rows > 0)) {
+          const table = tables.find((t) => t.name === item.table);
+          if (table && item.columns) item.columns.forEach((c) => table.columns[c]?.categories.forEach((k) => found.add(k)));
+          else whole(item.table);
+        }
+      } else if (type === 'restriction' && step.step === 'restrict' && Number(step.result?.rows ?? 0) > 0) {
+        whole();
+      }
+    }
+    return [...found].sort();
+  }
+
+  async recipientsOf(categories: string[]): Promise<Recipient[]> {
+    const byName = new Map<string, Set<string>>();
+    const add = (name: string, category: string) => byName.set(name, (byName.get(name) ?? new Set()).add(category));
+    for (const category of categories) {
+      const disclosure = await this.register.disclosure(category);
+      for (const r of disclosure.recipients.filter((x) => x.type !== 'internal')) add(r.name, category);
+    }
+    if (categories.length > 0) {
+      const subprocessors = await this.dataSource
+        .getRepository(SubprocessorEntity)
+        .createQueryBuilder('s')
+        .where(`s.status = 'active'`)
+        .andWhere('s.dataCategories && :categories', { categories })
+        .getMany();
+      for (const s of subprocessors) for (const c of s.dataCategories.filter((k) => categories.includes(k))) add(s.name, c);
+    }
+    return [...byName].map(([name, set]) => ({ name, dataCategories: [...set].sort() })).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async send(m: EntityManager, request: RequestEntity, subject: SubjectOfRequest, recipients: Recipient[], steps: WorkflowStepEntity[]): Promise<void> {
+    const action = ACTION[request.type];
+    if (!action) return;
+    const now = this.clock.now();
+    let unreachable = 0;
+    for (const recipient of recipients) {
+      const contact = this.contactOf(recipient.name);
+      const channel = contact?.email ? 'email' : contact?.webhookUrl ? 'webhook' : 'none';
+      if (channel === 'none') unreachable += 1;
+      const inserted = await m
+        .createQueryBuilder()
+        .insert()
+        .into(RecipientNoticeEntity)
+        .values({ requestId: request.id, action, recipient: recipient.name, dataCategories: recipient.dataCategories, channel, status: channel === 'email' ? 'sent' : channel === 'webhook' ? 'queued' : 'no_contact', createdAt: now, sentAt: channel === 'email' ? now : null })
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      const id = (inserted.raw as { id: string }[])[0]?.id;
+      if (!id) continue;
+      if (channel === 'email') {
+        await this.mailer.queue(m, `art19:${request.id}:${id}`, { to: contact!.email!, ...this.message(request, subject, recipient, steps) });
+      } else if (channel === 'webhook') {
+        await this.jobs.schedule(m, { queue: 'workflows', name: 'art19.webhook', key: `art19:${id}`, payload: { noticeId: id }, runAt: now });
+      }
+    }
+    await this.audit.record(m, SYSTEM, { action: 'request.recipients_notified', targetType: 'request', targetId: request.id, details: { recipients: recipients.length, unreachable } });
+    await this.requests.recordEvent(m, request, 'recipients_notified', true, { recipients: recipients.length });
+  }
+
+  private contactOf(name: string): RecipientContact | undefined {
+    return this.config.workflows.recipients.find((r) => r.name.toLowerCase() === name.toLowerCase());
+  }
+
+  /** What the recipient must do, and for whom: this necessarily names the subject, so it travels sealed. */
+  private payload(request: RequestEntity, subject: SubjectOfRequest, recipient: Recipient, steps: WorkflowStepEntity[]) {
+    const changes =
+      request.type === 'rectification'
+        ? (subject.changes ?? []).filter((c) => steps.some((s) => s.step === 'rectify' && ((s.result as unknown as ChangeSummary | null)?.applied ?? []).some((a) => a.field === c.field && a.rows > 0))).map(({ field, newValue }) => ({ field, newValue }))
+        : undefined;
+    return {
+      type: `lethe.art19.${ACTION[request.type]}`,
+      requestId: request.id,
+      controller: this.config.controller.name,
+      subject: { email: subject.email, subjectId: subject.subjectId },
+      dataCategories: recipient.dataCategories,
+      ...(changes ? { changes } : {}),
+    };
+  }
+
+  private message(request: RequestEntity, subject: SubjectOfRequest, recipient: Recipient, steps: WorkflowStepEntity[]) {
+    const p = this.payload(request, subject, recipient, steps);
+    const who = [p.subject.email && `email ${p.subject.email}`, p.subject.subjectId && `account ${p.subject.subjectId}`].filter(Boolean).join(', ');
+    const what =
+      request.type === 'rectification'
+        ? `rectified: ${(p.changes ?? []).map((c) => `${c.field} is now "${c.newValue}"`).join('; ')}. Please correct the data we disclosed to you.`
+        : request.type === 'erasure'
+          ? 'erased. Please erase the personal data we disclosed to you about this person (Art 17).'
+          : 'restricted. Please restrict processing of the personal data we disclosed to you about this person (Art 18).';
+    return render(
+      `Art 19 notice from ${this.config.controller.name}: ${ACTION[request.type]} (${request.id.slice(0, 8)})`,
+      [`Dear ${recipient.name},`, `At the request of the data subject (${who}), their personal data in these categories was ${what}`, `Categories: ${recipient.dataCategories.join(', ')}.`, `Our reference: ${request.id}.`],
+      `${this.config.controller.name} — privacy contact: ${this.config.controller.contact}`,
+    );
+  }
+
+  private async deliver(noticeId: string): Promise<void> {
+    const notice = await this.dataSource.getRepository(RecipientNoticeEntity).findOneBy({ id: noticeId });
+    if (!notice || notice.status !== 'queued') return;
+    const contact = this.contactOf(notice.recipient);
+    const request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id: notice.requestId });
+    if (!contact?.webhookUrl || !contact.secret || !request) return;
+    const steps = await this.dataSource.getRepository(WorkflowStepEntity).findBy({ requestId: request.id, status: 'succeeded' });
+    const body = JSON.stringify({ id: notice.id, ...this.payload(request, this.requests.subjectOf(request), { name: notice.recipient, dataCategories: notice.dataCategories }, steps) });
+    const response = await fetch(contact.webhookUrl, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
+      headers: { 'content-type': 'application/json', 'lethe-signature': signWebhook(contact.secret, Math.floor(this.clock.now().getTime() / 1000), body), 'idempotency-key': notice.id },
+      body,
+    });
+    await response.body?.cancel();
+    if (response.status < 200 || response.status >= 300) throw Object.assign(new Error(`recipient webhook answered ${response.status}`), { name: 'WebhookRejected', code: String(response.status) });
+    await this.dataSource.getRepository(RecipientNoticeEntity).update({ id: noticeId }, { status: 'sent', sentAt: this.clock.now() });
+  }
+}

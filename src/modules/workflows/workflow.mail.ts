@@ -1,0 +1,85 @@
+import { render, Rendered } from '../../infrastructure/mail/templates.js';
+import type { ChangeSummary } from '../data-stores/data-store.port.js';
+import type { RequestEntity } from '../requests/request.entity.js';
+import type { MailContext } from '../requests/request.mail.js';
+import type { ExportPackageEntity, WorkflowStepEntity } from './workflow.entity.js';
+
+const hello = (c: MailContext) => (c.name ? `Dear ${c.name},` : 'Hello,');
+const footer = (c: MailContext) => `${c.controller} — privacy contact: ${c.contact}`;
+
+/** The completion email: what was done, per kind of request. */
+export function completionMessage(
+  c: MailContext,
+  request: RequestEntity,
+  steps: WorkflowStepEntity[],
+  link: { url: string; expiresAt: string; maxDownloads: number } | null,
+  _pkg: ExportPackageEntity | null,
+): Rendered {
+  const ref = `Reference: ${c.requestId}.`;
+  switch (request.type) {
+    case 'access':
+    case 'portability':
+      return render(
+        request.type === 'access' ? 'Your personal data is ready' : 'Your data is ready to take with you',
+        [
+          hello(c),
+          request.type === 'access'
+            ? `We have completed your request for access (${ref}) The package holds a copy of the personal data we hold about you, and what we do with it: purposes, recipients, how long we keep it, where it came from and your rights.`
+            : `We have completed your request for a portable copy of the data you gave us (${ref}) The package holds it as JSON and CSV.`,
+          link ? `Download it here: ${link.url}` : 'The package could not be prepared; we will contact you.',
+          link ? `The link works until ${link.expiresAt.slice(0, 10)} and for ${link.maxDownloads} downloads; then the file is deleted. Keep this email private: anyone with the link can download the package.` : '',
+        ].filter(Boolean),
+        footer(c),
+      );
+    case 'rectification': {
+      const applied = steps.filter((s) => s.step === 'rectify' && s.status === 'succeeded').flatMap((s) => ((s.result as unknown as ChangeSummary | null)?.applied ?? []).filter((a) => a.rows > 0).map((a) => ({ ...a, store: s.storeId })));
+      const fields = [...new Set(applied.map((a) => a.field))];
+      const lines = fields.map((f) => `${f}: corrected in ${applied.filter((a) => a.field === f).map((a) => `${a.store} (${a.table})`).join(', ')}`);
+      const untouched = steps.filter((s) => s.step === 'rectify').flatMap((s) => (s.result as unknown as ChangeSummary | null)?.notApplied ?? []).filter((f) => !fields.includes(f));
+      return render(
+        'Your data has been corrected',
+        [
+          hello(c),
+          `We have completed your request for correction (${ref})`,
+          ...(lines.length ? ['What changed, and where:', ...lines] : ['None of the stores we hold data in held the fields you asked us to correct.']),
+          ...(untouched.length ? [`Not changed anywhere: ${[...new Set(untouched)].join(', ')}.`] : []),
+          'We have also told those to whom we disclosed this data (Art 19); you may ask us who they are.',
+        ],
+        footer(c),
+      );
+    }
+    case 'erasure':
+      return render('Your data has been erased', [hello(c), `We have completed your request for erasure (${ref}) Your erasure certificate was sent in a separate email; we have told those to whom we disclosed the data (Art 19).`], footer(c));
+    case 'restriction':
+      return render(
+        'Processing of your data is restricted',
+        [hello(c), `We have completed your request for restriction (${ref}) Your personal data is now kept but not otherwise processed. We will tell you before we lift the restriction (Art 18(3)).`],
+        footer(c),
+      );
+    case 'objection':
+      return render('Your objection is recorded', [hello(c), `We have recorded your objection (${ref}) and stopped processing your data for: ${request.purposes.join(', ')}.`], footer(c));
+  }
+}
+
+export function certificateMessage(c: MailContext, html: string, json: string): Rendered {
+  const message = render(
+    'Your erasure certificate',
+    [hello(c), `We have erased your personal data (reference: ${c.requestId}). Your erasure certificate is attached: what we erased, where and when, and anything we must keep, with the legal ground and until when.`],
+    footer(c),
+  );
+  return {
+    ...message,
+    attachments: [
+      { filename: `erasure-certificate-${c.requestId}.html`, content: html, contentType: 'text/html; charset=utf-8' },
+      { filename: `erasure-certificate-${c.requestId}.json`, content: json, contentType: 'application/json' },
+    ],
+  };
+}
+
+export function liftNoticeMessage(c: MailContext, reason: string): Rendered {
+  return render(
+    'We are going to lift the restriction on your data',
+    [hello(c), `You asked us to restrict the processing of your personal data (reference: ${c.requestId}). Before we do so, we are letting you know that this restriction will be lifted (Art 18(3) GDPR).`, `Why: ${reason}`],
+    footer(c),
+  );
+}

@@ -1,0 +1,79 @@
+import { Body, Controller, Get, Header, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiConflictResponse, ApiGoneResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
+import { ProblemDto } from '../../common/errors/problem.js';
+import { PackageQueryDto, ReasonDto, RecipientListDto, StepParamsDto, StepViewDto, WorkflowDto } from './workflow.dto.js';
+import { WorkflowsService } from './workflows.service.js';
+
+const uuid = new ParseUUIDPipe();
+
+@ApiTags('workflows')
+@Controller('v1/requests')
+export class WorkflowsController {
+  constructor(private readonly workflows: WorkflowsService) {}
+
+  @Get(':id/workflow')
+  @Roles('counsel')
+  @ApiOperation({ summary: 'The request’s steps per data store (status, tries, last error, result) and its package' })
+  @ApiOkResponse({ type: WorkflowDto })
+  async workflow(@Param('id', uuid) id: string): Promise<WorkflowDto> {
+    const [steps, pkg] = await Promise.all([this.workflows.steps(id), this.workflows.packageOf(id)]);
+    return {
+      steps,
+      package: pkg && { sha256: pkg.sha256, bytes: Number(pkg.bytes), createdAt: pkg.createdAt.toISOString(), expiresAt: pkg.expiresAt.toISOString(), downloads: pkg.downloads, maxDownloads: pkg.maxDownloads, deleted: pkg.deletedAt !== null },
+    };
+  }
+
+  @Post(':id/steps/:step/:store/retry')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run a failed step again (one store)' })
+  @ApiOkResponse({ type: StepViewDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  retry(@Param() p: StepParamsDto, @CurrentCaller() caller: Caller) {
+    return this.workflows.retry(p.id, p.step, p.store, caller);
+  }
+
+  @Post(':id/steps/:step/:store/waive')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Skip a step with a reason (recorded, audited, and shown on the certificate or package)' })
+  @ApiOkResponse({ type: StepViewDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  waive(@Param() p: StepParamsDto, @Body() dto: ReasonDto, @CurrentCaller() caller: Caller) {
+    return this.workflows.waive(p.id, p.step, p.store, dto.reason, caller);
+  }
+
+  @Post(':id/restriction/lift')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Lift a restriction: the requester is told first (Art 18(3)), then each store lifts it' })
+  @ApiOkResponse({ type: [StepViewDto] })
+  @ApiConflictResponse({ type: ProblemDto })
+  lift(@Param('id', uuid) id: string, @Body() dto: ReasonDto, @CurrentCaller() caller: Caller) {
+    return this.workflows.liftRestriction(id, dto.reason, caller);
+  }
+
+  @Get(':id/recipients')
+  @Public()
+  @ApiOperation({ summary: 'Who was told of the rectification, erasure or restriction, and when (Art 19; public, with the status token)' })
+  @ApiHeader({ name: 'X-Request-Token', required: true, description: 'The statusToken returned when the request was made' })
+  @ApiOkResponse({ type: RecipientListDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  recipients(@Param('id', uuid) id: string, @Headers('x-request-token') token?: string) {
+    return this.workflows.recipients(id, token);
+  }
+
+  @Get(':id/package')
+  @Public()
+  @ApiOperation({ summary: 'Download the access or portability package through the emailed link (public, signed, bounded, audited)' })
+  @ApiProduces('application/zip')
+  @ApiOkResponse({ description: 'The zip', content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiGoneResponse({ type: ProblemDto, description: 'Expired, or every download used' })
+  @Header('cache-control', 'no-store')
+  async download(@Param('id', uuid) id: string, @Query() q: PackageQueryDto): Promise<StreamableFile> {
+    const file = await this.workflows.download(id, Number(q.expires), q.signature);
+    return new StreamableFile(file.stream, { type: 'application/zip', disposition: `attachment; filename="${file.fileName}"`, length: file.bytes });
+  }
+}

@@ -1,0 +1,327 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AuditService } from '../../common/audit/audit.service.js';
+import { Caller, SYSTEM } from '../../common/auth/roles.js';
+import { Clock } from '../../common/clock.js';
+import { safeEqual } from '../../common/crypto.js';
+import { ConflictError, DomainError, NotFoundError } from '../../common/errors/domain.error.js';
+import { Keyring } from '../../common/keyring.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { LetheConfig } from '../../config/config.schema.js';
+import { Mailer } from '../../infrastructure/mail/mailer.js';
+import { render } from '../../infrastructure/mail/templates.js';
+import { JobContext } from '../../infrastructure/queue/jobs.js';
+import { JobsService } from '../../infrastructure/queue/jobs.service.js';
+import { DataStoreError } from '../data-stores/data-store.port.js';
+import { DataStoreRegistry } from '../data-stores/data-store.registry.js';
+import { RequestEntity } from '../requests/request.entity.js';
+import { isOpen, RequestAction } from '../requests/request.state.js';
+import { RequestsService } from '../requests/requests.service.js';
+import { StepOutcome, StepRunners, WaitingError } from './step.runners.js';
+import { ExportPackageEntity, RecipientNoticeEntity, stepView, WorkflowStepEntity } from './workflow.entity.js';
+import { nextSteps, NO_STORE, StepName, stepKey, StepStatus, unfinished } from './workflow.plan.js';
+import { completionMessage } from './workflow.mail.js';
+
+const RETRYABLE: ReadonlySet<StepStatus> = new Set(['pending', 'running', 'failed']);
+
+export interface StepView {
+  key: string;
+  step: StepName;
+  storeId: string;
+  status: StepStatus;
+  attempts: number;
+  error: string | null;
+  waivedReason: string | null;
+  result: Record<string, unknown> | null;
+  updatedAt: string;
+}
+
+/**
+ * Runs each request's workflow: fans out one durable job per step and store, keeps every step's
+ * state in Postgres, moves to the next phase when a phase is done, and completes the request when
+ * every step succeeded or was waived. Workflows engage when at least one data store is configured;
+ * without any, counsel completes requests by hand as before.
+ */
+@Injectable()
+export class WorkflowsService implements OnModuleInit {
+  private readonly logger = new Logger('Workflows');
+
+  constructor(
+    @Inject(CONFIG) private readonly config: LetheConfig,
+    private readonly dataSource: DataSource,
+    private readonly registry: DataStoreRegistry,
+    private readonly requests: RequestsService,
+    private readonly runners: StepRunners,
+    private readonly jobs: JobsService,
+    private readonly mailer: Mailer,
+    private readonly audit: AuditService,
+    private readonly keyring: Keyring,
+    private readonly clock: Clock,
+  ) {}
+
+  get engaged(): boolean {
+    return this.registry.adapters.size > 0;
+  }
+
+  onModuleInit(): void {
+    this.requests.onTransition((m, request, action) => this.onTransition(m, request, action));
+    const { stepAttempts, stepBackoffMs } = this.config.workflows;
+    this.jobs.define('workflows', 'workflow.step', (p, ctx) => this.run(String(p.key), ctx), {
+      attempts: stepAttempts,
+      backoffMs: stepBackoffMs,
+      onExhausted: (p, error) => this.exhausted(String(p.key), error),
+    });
+    this.jobs.define('workflows', 'package.expire', (p) => this.expirePackage(String(p.packageId)));
+  }
+
+  // ── Reacting to the request's lifecycle ────────────────────────────────────────────────────
+
+  private async onTransition(m: EntityManager, request: RequestEntity, action: RequestAction): Promise<void> {
+    if (!this.engaged) return;
+    const steps = await m.getRepository(WorkflowStepEntity).findBy({ requestId: request.id });
+    if (action === 'refuse' || action === 'withdraw') {
+      for (const step of steps.filter((s) => RETRYABLE.has(s.status))) {
+        await m.getRepository(WorkflowStepEntity).update({ key: step.key }, { status: 'cancelled', updatedAt: this.clock.now() });
+        await this.jobs.cancel(m, step.key);
+      }
+      return;
+    }
+    if (action === 'complete') {
+      const open = unfinished(steps.filter((s) => s.step !== 'lift' && s.step !== 'notice'));
+      if (open.length > 0) {
+        throw new ConflictError('steps_unfinished', 'Steps of this request have not succeeded: retry or waive them first', { steps: open.map((s) => `${s.step}:${s.storeId}`) });
+      }
+      return;
+    }
+    if (action === 'approve' && request.type === 'erasure') {
+      const open = unfinished(steps.filter((s) => s.step === 'plan'));
+      if (open.length > 0) {
+        throw new ConflictError('dry_run_unfinished', 'The erasure dry run has not finished on every store: approve once counsel can see the whole plan', { steps: open.map((s) => `${s.step}:${s.storeId}`) });
+      }
+    }
+    await this.advance(m, request, steps);
+  }
+
+  /** Creates the next phase's steps, or completes the request. Runs with the request row locked. */
+  private async advance(m: EntityManager, request: RequestEntity, known?: WorkflowStepEntity[]): Promise<void> {
+    const steps = known ?? (await m.getRepository(WorkflowStepEntity).findBy({ requestId: request.id }));
+    const stores = [...this.registry.adapters.values()].map((a) => ({ id: a.id, capabilities: a.capabilities }));
+    const decision = nextSteps({ type: request.type, status: request.status, stores, steps: steps.filter((s) => s.step !== 'lift' && s.step !== 'notice') });
+    if (decision.kind === 'create') {
+      await this.createSteps(m, request.id, decision.steps);
+      await this.requests.recordEvent(m, request, 'workflow_phase_started', false, { steps: decision.steps.map((s) => `${s.step}:${s.storeId}`) });
+    } else if (decision.kind === 'complete') {
+      const packageRow = await m.getRepository(ExportPackageEntity).findOneBy({ requestId: request.id });
+      const link = packageRow ? this.downloadLink(packageRow) : null;
+      await this.requests.completeFromWorkflow(m, request, (c) => completionMessage(c, request, steps, link, packageRow));
+    }
+  }
+
+  private async createSteps(m: EntityManager, requestId: string, refs: { step: StepName; storeId: string }[], input: Record<string, unknown> | null = null): Promise<void> {
+    const now = this.clock.now();
+    const rows = refs.map((r) => ({ key: stepKey(requestId, r.step, r.storeId), requestId, step: r.step, storeId: r.storeId, status: 'pending' as const, attempts: 0, lastError: null, result: input as never, waivedReason: null, createdAt: now, updatedAt: now }));
+    await m.createQueryBuilder().insert().into(WorkflowStepEntity).values(rows).orIgnore().execute();
+    await this.jobs.scheduleMany(m, rows.map((r) => ({ queue: 'workflows' as const, name: 'workflow.step', key: r.key, payload: { key: r.key }, runAt: now })));
+  }
+
+  // ── Running a step ─────────────────────────────────────────────────────────────────────────
+
+  private async run(key: string, ctx: JobContext): Promise<void> {
+    const steps = this.dataSource.getRepository(WorkflowStepEntity);
+    const step = await steps.findOneBy({ key });
+    if (!step || !RETRYABLE.has(step.status)) return;
+    const request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id: step.requestId });
+    if (!request) return;
+    if (step.step !== 'lift' && step.step !== 'notice' && !isOpen(request.status)) return;
+    await steps.update({ key }, { status: 'running', attempts: ctx.attempt, updatedAt: this.clock.now() });
+    let outcome: StepOutcome;
+    try {
+      outcome = await this.runners.execute(step, request, this.requests.subjectOf(request));
+    } catch (error) {
+      await steps.update({ key }, { status: 'pending', lastError: describeFailure(error), updatedAt: this.clock.now() });
+      throw error;
+    }
+    await this.dataSource.transaction(async (m) => {
+      const locked = await this.requests.lockForUpdate(m, step.requestId);
+      const current = await m.getRepository(WorkflowStepEntity).findOneBy({ key });
+      // Waived or cancelled while it ran: the outcome is not recorded.
+      if (!current || !RETRYABLE.has(current.status)) return;
+      await outcome.commit?.(m, locked);
+      await m.getRepository(WorkflowStepEntity).update({ key }, { status: 'succeeded', result: outcome.result as never, lastError: null, updatedAt: this.clock.now() });
+      await this.audit.record(m, SYSTEM, { action: 'workflow.step_succeeded', targetType: 'request', targetId: step.requestId, details: { step: step.step, store: step.storeId } });
+      await this.requests.recordEvent(m, locked, 'step_succeeded', false, { step: step.step, store: step.storeId });
+      await ctx.complete(m);
+      if (step.step === 'notice') await this.afterLiftNotice(m, locked);
+      else if (step.step !== 'lift') await this.advance(m, locked);
+    });
+    await outcome.afterCommit?.();
+  }
+
+  /** The last try failed: the step shows as failed on the request until counsel retries or waives it. */
+  private async exhausted(key: string, error: Error): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const step = await m.getRepository(WorkflowStepEntity).findOneBy({ key });
+      if (!step || !RETRYABLE.has(step.status)) return;
+      const request = await this.requests.lockForUpdate(m, step.requestId);
+      const lastError = describeFailure(error);
+      await m.getRepository(WorkflowStepEntity).update({ key }, { status: 'failed', lastError, updatedAt: this.clock.now() });
+      await this.audit.record(m, SYSTEM, { action: 'workflow.step_failed', targetType: 'request', targetId: step.requestId, details: { step: step.step, store: step.storeId, attempts: step.attempts } });
+      await this.requests.recordEvent(m, request, 'step_failed', false, { step: step.step, store: step.storeId, error: lastError });
+      await this.mailer.queue(m, `workflow:${key}:failed:${this.clock.now().getTime()}`, {
+        to: this.config.mail.counselEmail,
+        ...render(
+          `Step failed: ${step.step} on ${step.storeId} for request ${step.requestId.slice(0, 8)}`,
+          [`The ${step.step} step of request ${step.requestId} failed on store ${step.storeId} after ${step.attempts} tries: ${lastError}.`, 'Retry it once the store is back, or waive it with a reason.'],
+          'Lethe',
+        ),
+      });
+    });
+  }
+
+  // ── Counsel ────────────────────────────────────────────────────────────────────────────────
+
+  async steps(requestId: string): Promise<StepView[]> {
+    const rows = await this.dataSource.getRepository(WorkflowStepEntity).find({ where: { requestId }, order: { createdAt: 'ASC', key: 'ASC' } });
+    return rows.map(stepView);
+  }
+
+  async retry(requestId: string, step: string, storeId: string, caller: Caller): Promise<StepView> {
+    return this.changeStep(requestId, step, storeId, caller, async (m, row, request) => {
+      if (row.status !== 'failed') throw new ConflictError('step_not_failed', `The step is ${row.status}; only a failed step can be retried`);
+      if (row.step !== 'lift' && row.step !== 'notice' && !isOpen(request.status)) throw new ConflictError('request_closed', `The request is ${request.status}`);
+      row.status = 'pending';
+      row.attempts = 0;
+      await this.jobs.schedule(m, { queue: 'workflows', name: 'workflow.step', key: row.key, payload: { key: row.key }, runAt: this.clock.now() });
+      return { action: 'workflow.step_retried', details: {} };
+    });
+  }
+
+  async waive(requestId: string, step: string, storeId: string, reason: string, caller: Caller): Promise<StepView> {
+    return this.changeStep(requestId, step, storeId, caller, async (m, row, request) => {
+      if (!RETRYABLE.has(row.status)) throw new ConflictError('step_finished', `The step is ${row.status} and cannot be waived`);
+      if (!isOpen(request.status)) throw new ConflictError('request_closed', `The request is ${request.status}`);
+      row.status = 'waived';
+      row.waivedReason = reason;
+      await this.jobs.cancel(m, row.key);
+      return { action: 'workflow.step_waived', details: {}, after: () => this.advance(m, request) };
+    });
+  }
+
+  private async changeStep(
+    requestId: string,
+    step: string,
+    storeId: string,
+    caller: Caller,
+    change: (m: EntityManager, row: WorkflowStepEntity, request: RequestEntity) => Promise<{ action: string; details: Record<string, unknown>; after?: () => Promise<void> }>,
+  ): Promise<StepView> {
+    return this.dataSource.transaction(async (m) => {
+      const request = await this.requests.lockForUpdate(m, requestId);
+      const row = await m.getRepository(WorkflowStepEntity).findOneBy({ key: stepKey(requestId, step as StepName, storeId) });
+      if (!row) throw new NotFoundError('Step');
+      const { action, details, after } = await change(m, row, request);
+      row.lastError = row.status === 'pending' ? null : row.lastError;
+      row.updatedAt = this.clock.now();
+      await m.getRepository(WorkflowStepEntity).save(row);
+      await this.audit.record(m, caller, { action, targetType: 'request', targetId: requestId, details: { step: row.step, store: row.storeId, ...details } });
+      await this.requests.recordEvent(m, request, action.replace('workflow.', ''), false, { step: row.step, store: row.storeId }, caller);
+      await after?.();
+      return stepView(row);
+    });
+  }
+
+  /** Art 18(3): the requester is told before a restriction is lifted; the stores lift it after. */
+  async liftRestriction(requestId: string, reason: string, caller: Caller): Promise<StepView[]> {
+    return this.dataSource.transaction(async (m) => {
+      const request = await this.requests.lockForUpdate(m, requestId);
+      if (request.type !== 'restriction') throw new ConflictError('not_a_restriction', 'Only a restriction request can be lifted');
+      const restricted = await m.getRepository(WorkflowStepEntity).findBy({ requestId, step: 'restrict', status: 'succeeded' });
+      if (restricted.length === 0) throw new ConflictError('nothing_restricted', 'No store has restricted this subject’s data yet');
+      const existing = await m.getRepository(WorkflowStepEntity).findBy({ requestId, step: In(['notice', 'lift']) });
+      if (existing.length > 0) throw new ConflictError('already_lifting', 'The restriction is already being lifted');
+      const notice = this.keyring.seal(JSON.stringify({ reason }));
+      await this.createSteps(m, requestId, [{ step: 'notice', storeId: NO_STORE }], { notice });
+      await this.audit.record(m, caller, { action: 'request.restriction_lift_requested', targetType: 'request', targetId: requestId, details: { stores: restricted.length } });
+      await this.requests.recordEvent(m, request, 'restriction_lift_requested', false, {}, caller);
+      return (await m.getRepository(WorkflowStepEntity).findBy({ requestId, step: 'notice' })).map(stepView);
+    });
+  }
+
+  /** The requester has been told: now each store that restricted the subject lifts it. */
+  private async afterLiftNotice(m: EntityManager, request: RequestEntity): Promise<void> {
+    const restricted = await m.getRepository(WorkflowStepEntity).findBy({ requestId: request.id, step: 'restrict', status: 'succeeded' });
+    await this.createSteps(m, request.id, restricted.map((s) => ({ step: 'lift' as const, storeId: s.storeId })));
+    await this.requests.recordEvent(m, request, 'restriction_lift_notified', true, {});
+  }
+
+  // ── The requester ──────────────────────────────────────────────────────────────────────────
+
+  async recipients(requestId: string, token: string | undefined) {
+    await this.requests.withStatusToken(requestId, token);
+    const rows = await this.dataSource.getRepository(RecipientNoticeEntity).find({ where: { requestId }, order: { createdAt: 'ASC', recipient: 'ASC' } });
+    return {
+      recipients: rows.map((r) => ({ recipient: r.recipient, action: r.action, dataCategories: r.dataCategories, channel: r.channel, status: r.status, notifiedAt: (r.sentAt ?? r.createdAt).toISOString() })),
+    };
+  }
+
+  /** A download through the signed link: bounded, audited, and only until the link expires. */
+  async download(requestId: string, expires: number, signature: string): Promise<{ stream: Readable; fileName: string; bytes: number }> {
+    const found = await this.dataSource.transaction(async (m) => {
+      const row = await m.getRepository(ExportPackageEntity).findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
+      if (!row || !Number.isSafeInteger(expires) || !safeEqual(this.signature(row, expires), signature) || expires !== Math.floor(row.expiresAt.getTime() / 1000)) throw new NotFoundError('Package');
+      if (row.deletedAt || row.expiresAt.getTime() <= this.clock.now().getTime()) throw new DomainError(410, 'package_expired', 'Gone', 'This link has expired and the package was deleted: make a new request to get a fresh copy');
+      if (row.downloads >= row.maxDownloads) throw new DomainError(410, 'downloads_exhausted', 'Gone', `This package may be downloaded ${row.maxDownloads} times, and has been`);
+      row.downloads += 1;
+      await m.getRepository(ExportPackageEntity).update({ id: row.id }, { downloads: row.downloads });
+      await this.audit.record(m, { kind: 'subject', requestId }, { action: 'request.package_downloaded', targetType: 'request', targetId: requestId, details: { download: row.downloads, of: row.maxDownloads } });
+      return row;
+    });
+    const path = join(this.config.workflows.exportDir, requestId, found.fileName);
+    const size = (await stat(path)).size;
+    return { stream: createReadStream(path), fileName: found.fileName, bytes: size };
+  }
+
+  downloadLink(row: ExportPackageEntity): { url: string; expiresAt: string; maxDownloads: number } {
+    const expires = Math.floor(row.expiresAt.getTime() / 1000);
+    const url = `${this.config.publicUrl}/v1/requests/${row.requestId}/package?expires=${expires}&signature=${this.signature(row, expires)}`;
+    return { url, expiresAt: row.expiresAt.toISOString(), maxDownloads: row.maxDownloads };
+  }
+
+  private signature(row: ExportPackageEntity, expires: number): string {
+    return this.keyring.keyedHash('package-link', `${row.requestId}:${row.id}:${expires}`);
+  }
+
+  private async expirePackage(packageId: string): Promise<void> {
+    const row = await this.dataSource.getRepository(ExportPackageEntity).findOneBy({ id: packageId });
+    if (!row || row.deletedAt) return;
+    await rm(join(this.config.workflows.exportDir, row.requestId), { recursive: true, force: true });
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(ExportPackageEntity).update({ id: packageId }, { deletedAt: this.clock.now() });
+      await this.audit.record(m, SYSTEM, { action: 'request.package_deleted', targetType: 'request', targetId: row.requestId, details: { downloads: row.downloads } });
+    });
+  }
+
+  /** For the request detail: package status without the link itself. */
+  async packageOf(requestId: string): Promise<ExportPackageEntity | null> {
+    return this.dataSource.getRepository(ExportPackageEntity).findOneBy({ requestId });
+  }
+
+  async ensureExportDir(): Promise<void> {
+    await mkdir(this.config.workflows.exportDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Steps of many requests at once, for listings. */
+  async stepsOf(requestIds: string[]): Promise<WorkflowStepEntity[]> {
+    return requestIds.length ? this.dataSource.getRepository(WorkflowStepEntity).findBy({ requestId: In(requestIds) }) : [];
+  }
+}
+
+/** What counsel sees of a failure: the typed kind and message, never a driver's text or personal data. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof DataStoreError) return `${error.kind}: ${error.message}`.slice(0, 500);
+  if (error instanceof WaitingError) return error.message;
+  return `failed: ${(error as Error)?.name ?? 'Error'}${(error as { code?: string })?.code ? ` ${(error as { code?: string }).code}` : ''}`.slice(0, 500);
+}

@@ -1,0 +1,342 @@
+import AdmZip from 'adm-zip';
+import { createHash, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { EmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
+import { bearer, bootApp, createKey, eventually, onServer, TestApp } from '../factories/app.js';
+import { createPurpose } from '../factories/consent.js';
+import { CapturedMail, startSmtp } from '../factories/smtp.js';
+
+/**
+ * The workflows end to end: two real Postgres databases (or schemas on a server) described in
+ * LETHE_DATA_STORES, a real SMTP server, and the register for the Art 15 information and Art 19
+ * recipients.
+ */
+const tag = randomUUID().replace(/-/g, '').slice(0, 8);
+const cat = (name: string) => `${name}-${tag}`;
+const MAILER = `Mailer Co ${tag}`;
+
+interface Database {
+  url: string;
+  client: pg.Client;
+  close(): Promise<void>;
+}
+
+/** A database for one store: its own embedded PGlite, or a fresh schema on the server. */
+async function database(name: string): Promise<Database> {
+  if (!onServer) {
+    const embedded = await EmbeddedPostgres.start({ dataDir: undefined, port: 0 });
+    const client = new pg.Client(embedded.url);
+    await client.connect();
+    return { url: embedded.url, client, close: async () => (await client.end(), await embedded.stop()) };
+  }
+  const schema = `wf_${name}_${tag}`;
+  const client = new pg.Client(process.env.DATABASE_URL);
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${schema}`);
+  await client.query(`SET search_path TO ${schema}`);
+  const url = new URL(process.env.DATABASE_URL!);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: url.toString(), client, close: async () => (await client.query(`DROP SCHEMA ${schema} CASCADE`), await client.end()) };
+}
+
+describe('workflows across data stores', () => {
+  let t: TestApp;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let crm: Database;
+  let billing: Database;
+  let counsel: string;
+
+  const stores = () => [
+    {
+      id: 'crm',
+      type: 'postgres',
+      url: crm.url,
+      tables: [
+        {
+          name: 'customers',
+          identity: { column: 'email', matches: 'email' },
+          columns: {
+            email: { categories: [cat('contact')], providedBySubject: true, anonymise: 'hash' },
+            name: { categories: [cat('identity')], providedBySubject: true, rectifiable: true, anonymise: 'fixed', fixedValue: 'erased' },
+            phone: { categories: [cat('contact')], providedBySubject: true, rectifiable: true, anonymise: 'null' },
+          },
+          erasure: { action: 'anonymise' },
+          restrictionColumn: 'restricted',
+        },
+        {
+          name: 'orders',
+          identity: { parent: 'customers', foreignKey: 'customer_id', parentKey: 'id' },
+          columns: { shipping_address: { categories: [cat('contact')], providedBySubject: true }, total: { categories: [cat('orders')] } },
+          erasure: { action: 'delete' },
+        },
+      ],
+    },
+    {
+      id: 'billing',
+      type: 'postgres',
+      url: billing.url,
+      tables: [
+        {
+          name: 'accounts',
+          identity: { column: 'subject_id', matches: 'subjectId' },
+          columns: { iban: { categories: [cat('bank')], providedBySubject: true, anonymise: 'null' }, holder: { categories: [cat('identity')], anonymise: 'fixed', fixedValue: 'erased' } },
+          erasure: { action: 'anonymise' },
+        },
+        {
+          name: 'invoices',
+          identity: { column: 'subject_id', matches: 'subjectId' },
+          columns: { customer_name: { categories: [cat('identity')] }, amount: { categories: [cat('orders')] } },
+          erasure: { action: 'retain', ground: 'Art 17(3)(b): invoices must be kept for tax law', retainFor: 'P7Y' },
+        },
+      ],
+    },
+  ];
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    crm = await database('crm');
+    billing = await database('billing');
+    await crm.client.query(`CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL, name text, phone text, restricted boolean NOT NULL DEFAULT false)`);
+    await crm.client.query(`CREATE TABLE orders (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), shipping_address text, total numeric(10,2))`);
+    await billing.client.query(`CREATE TABLE accounts (id serial PRIMARY KEY, subject_id text NOT NULL, iban text, holder text)`);
+    await billing.client.query(`CREATE TABLE invoices (id serial PRIMARY KEY, subject_id text NOT NULL, customer_name text, amount numeric(10,2))`);
+    t = await bootApp({
+      env: {
+        SMTP_URL: smtp.url,
+        LETHE_DATA_STORES: JSON.stringify({ stores: stores() }),
+        LETHE_STEP_ATTEMPTS: '3',
+        LETHE_STEP_BACKOFF_MS: '50',
+        LETHE_EXPORT_MAX_DOWNLOADS: '2',
+        LETHE_RECIPIENTS: JSON.stringify([{ name: MAILER, email: `dpo@mailer-${tag}.example` }]),
+        LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '1000',
+      },
+    });
+    counsel = (await createKey(t, ['counsel'])).key;
+    // The register: what the categories are for, who receives them, how long they are kept.
+    for (const key of [cat('contact'), cat('identity'), cat('orders'), cat('bank')]) {
+      expect((await t.http.post('/v1/register/data-categories').set(...bearer(counsel)).send({ key, title: `Title of ${key}` })).status).toBe(201);
+    }
+    const purpose = `newsletter-${tag}`;
+    await createPurpose(t, counsel, purpose);
+    const record = await t.http
+      .post('/v1/register/records')
+      .set(...bearer(counsel))
+      .send({
+        kind: 'activity',
+        name: `Customer accounts ${tag}`,
+        status: 'active',
+        controller: { name: 'Example Controller Ltd', contact: 'privacy@example.com' },
+        purposes: [{ purpose, lawfulBasis: 'consent' }],
+        dataSubjectCategories: ['customers'],
+        dataCategories: [cat('contact'), cat('identity'), cat('orders'), cat('bank')],
+        recipients: [{ type: 'processor', name: MAILER, dataCategories: [cat('contact')] }],
+        transfers: [{ country: 'US', recipient: MAILER, mechanism: 'sccs', documentation: 'DPA annex' }],
+        retention: [{ dataCategory: cat('contact'), duration: 'P2Y', trigger: 'account closure' }],
+        sources: [{ source: 'Credit reference agency', dataCategory: cat('bank') }],
+        securityMeasures: 'Encryption at rest',
+        automatedDecisionMaking: { exists: false },
+        systems: ['crm', 'billing'],
+      });
+    expect(record.status).toBe(201);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.close();
+    await crm?.close();
+    await billing?.close();
+  });
+
+  /** A subject present in both stores, with records of another subject next to theirs. */
+  async function seedSubject(): Promise<{ email: string; subjectId: string }> {
+    const email = `subject.${randomUUID().slice(0, 8)}@example.org`;
+    const subjectId = `usr_${randomUUID().slice(0, 8)}`;
+    const { rows } = await crm.client.query(`INSERT INTO customers (email, name, phone) VALUES ($1, 'Ada Lovelace', '=cmd|calc') , ('other@example.org', 'Other', '+1') RETURNING id`, [email]);
+    await crm.client.query(`INSERT INTO orders (customer_id, shipping_address, total) VALUES ($1, '1 Analytical Row', 10), ($1, '1 Analytical Row', 20), ($2, 'Elsewhere', 5)`, [rows[0].id, rows[1].id]);
+    await billing.client.query(`INSERT INTO accounts (subject_id, iban, holder) VALUES ($1, 'GB00TEST1234', 'Ada Lovelace'), ('usr_other', 'GB00OTHER', 'Other')`, [subjectId]);
+    await billing.client.query(`INSERT INTO invoices (subject_id, customer_name, amount) VALUES ($1, 'Ada Lovelace', 30)`, [subjectId]);
+    return { email, subjectId };
+  }
+
+  /** Counsel records a request (it came by email) and confirms the requester's identity. */
+  async function fileVerified(body: Record<string, unknown>): Promise<{ id: string; statusToken: string }> {
+    const created = await t.http.post('/v1/requests').set(...bearer(counsel)).send(body);
+    expect(created.status).toBe(202);
+    const { id, statusToken } = created.body as { id: string; statusToken: string };
+    const verified = await t.http.post(`/v1/requests/${id}/verification`).set(...bearer(counsel)).send({ method: 'existing_account', note: 'Signed in' });
+    expect(verified.status).toBe(200);
+    return { id, statusToken };
+  }
+
+  const workflow = async (id: string) => (await t.http.get(`/v1/requests/${id}/workflow`).set(...bearer(counsel))).body as { steps: { key: string; step: string; storeId: string; status: string; error: string | null; result: Record<string, unknown> }[] };
+  const statusOf = async (id: string) => ((await t.http.get(`/v1/requests/${id}`).set(...bearer(counsel))).body as { status: string }).status;
+  const mailTo = (to: string, subject: RegExp): Promise<CapturedMail> => smtp.waitFor((m) => m.to.includes(to) && subject.test(m.subject), 30_000);
+
+  it('access: every store exported into one zip with NDJSON, CSV, manifest, index and the Art 15 information; the link is bounded', async () => {
+    const subject = await seedSubject();
+    const { id } = await fileVerified({ type: 'access', ...subject });
+    const mail = await mailTo(subject.email, /personal data is ready/);
+    expect(await statusOf(id)).toBe('completed');
+    const link = new URL(/(http\S+\/package\?\S+)/.exec(mail.text)![1]!);
+
+    const download = await t.http.get(`${link.pathname}${link.search}`).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(download.status).toBe(200);
+    expect(download.headers['content-type']).toBe('application/zip');
+    const zip = new AdmZip(download.body as Buffer);
+    const names = zip.getEntries().map((e) => e.entryName).sort();
+    expect(names).toEqual([
+      'art15-information.json',
+      'index.html',
+      'manifest.json',
+      'stores/billing/accounts.csv',
+      'stores/billing/accounts.ndjson',
+      'stores/billing/invoices.csv',
+      'stores/billing/invoices.ndjson',
+      'stores/crm/customers.csv',
+      'stores/crm/customers.ndjson',
+      'stores/crm/orders.csv',
+      'stores/crm/orders.ndjson',
+    ]);
+    const read = (name: string) => zip.getEntry(name)!.getData().toString('utf8');
+    // All and only the subject's records.
+    expect(read('stores/crm/orders.ndjson').trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { shipping_address: '1 Analytical Row', total: '10.00' },
+      { shipping_address: '1 Analytical Row', total: '20.00' },
+    ]);
+    expect(JSON.parse(read('stores/crm/customers.ndjson'))).toEqual({ email: subject.email, name: 'Ada Lovelace', phone: '=cmd|calc' });
+    expect(read('stores/crm/customers.csv')).toBe(`email,name,phone,_other\r\n${subject.email},Ada Lovelace,"'=cmd|calc",\r\n`);
+    expect(names.map(read).join('')).not.toContain('Other');
+    // The manifest hashes every file.
+    const manifest = JSON.parse(read('manifest.json')) as { stores: { id: string; tables: Record<string, number> }[]; files: { name: string; sha256: string }[] };
+    expect(manifest.stores).toEqual([
+      { id: 'billing', status: 'exported', tables: { accounts: 1, invoices: 1 } },
+      { id: 'crm', status: 'exported', tables: { customers: 1, orders: 2 } },
+    ]);
+    for (const file of manifest.files) expect(createHash('sha256').update(zip.getEntry(file.name)!.getData()).digest('hex')).toBe(file.sha256);
+    expect(manifest.files.map((f) => f.name)).toContain('art15-information.json');
+    // Art 15(1)(a)-(h) and 15(2), from the register, for the categories found.
+    const info = JSON.parse(read('art15-information.json'));
+    expect(info.purposes).toEqual([expect.objectContaining({ purpose: `newsletter-${tag}`, lawfulBasis: 'consent' })]);
+    expect(info.categories.map((c: { key: string }) => c.key)).toEqual([cat('bank'), cat('contact'), cat('identity'), cat('orders')]);
+    expect(info.recipients).toEqual([{ name: MAILER, type: 'processor' }]);
+    expect(info.retention).toEqual([expect.objectContaining({ dataCategory: cat('contact'), period: 'P2Y from account closure' })]);
+    expect(info.sources).toEqual([{ dataCategory: cat('bank'), source: 'Credit reference agency' }]);
+    expect(info.transfers).toEqual([{ country: 'US', recipient: MAILER, mechanism: 'sccs' }]);
+    expect(info.rights.join(' ')).toMatch(/Art 16.*Art 17.*Art 18.*Art 21/);
+    expect(info.complaint).toMatch(/supervisory authority/);
+    expect(read('index.html')).toContain(MAILER);
+
+    // Bounded: the second download is the last; each is audited; a forged signature is a 404.
+    expect((await t.http.get(`${link.pathname}${link.search}`)).status).toBe(200);
+    const third = await t.http.get(`${link.pathname}${link.search}`);
+    expect(third.status).toBe(410);
+    expect(third.body.type).toBe('urn:lethe:problem:downloads_exhausted');
+    const forged = new URL(link);
+    forged.searchParams.set('signature', 'f'.repeat(64));
+    expect((await t.http.get(`${forged.pathname}${forged.search}`)).status).toBe(404);
+    const audit = await t.http.get(`/v1/audit-events?targetId=${id}&action=request.package_downloaded`).set(...bearer((await createKey(t, ['auditor'])).key));
+    expect(audit.body.items).toHaveLength(2);
+  }, 60_000);
+
+  it('portability: only what the subject provided', async () => {
+    const subject = await seedSubject();
+    await fileVerified({ type: 'portability', ...subject });
+    const mail = await mailTo(subject.email, /ready to take with you/);
+    const link = new URL(/(http\S+\/package\?\S+)/.exec(mail.text)![1]!);
+    const res = await t.http.get(`${link.pathname}${link.search}`).buffer(true).parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    const zip = new AdmZip(res.body as Buffer);
+    const names = zip.getEntries().map((e) => e.entryName).sort();
+    expect(names).not.toContain('art15-information.json');
+    expect(names).not.toContain('stores/billing/invoices.ndjson');
+    expect(JSON.parse(zip.getEntry('stores/crm/orders.ndjson')!.getData().toString().split('\n')[0]!)).toEqual({ shipping_address: '1 Analytical Row' });
+    expect(JSON.parse(zip.getEntry('stores/billing/accounts.ndjson')!.getData().toString())).toEqual({ iban: 'GB00TEST1234' });
+  }, 60_000);
+
+  it('erasure: dry run → counsel approves → erased → consent pseudonymised → verified → certificate mailed → recipients told', async () => {
+    const subject = await seedSubject();
+    const { id, statusToken } = await fileVerified({ type: 'erasure', ...subject });
+    // The dry run runs while counsel decides; nothing changes yet.
+    const planned = await eventually(async () => {
+      const w = await workflow(id);
+      return w.steps.length === 2 && w.steps.every((s) => s.status === 'succeeded') ? w : undefined;
+    });
+    expect(await statusOf(id)).toBe('awaiting_approval');
+    expect(planned.steps.find((s) => s.storeId === 'crm')!.result.items).toEqual([
+      { table: 'customers', action: 'anonymise', rows: 1, columns: ['email', 'name', 'phone'] },
+      { table: 'orders', action: 'delete', rows: 2 },
+    ]);
+    expect((await crm.client.query(`SELECT count(*)::int AS n FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = $1`, [subject.email])).rows[0].n).toBe(2);
+
+    expect((await t.http.post(`/v1/requests/${id}/approve`).set(...bearer(counsel))).status).toBe(200);
+    const certificateMail = await mailTo(subject.email, /erasure certificate/);
+    await mailTo(subject.email, /has been erased/);
+    expect(await statusOf(id)).toBe('completed');
+
+    // The data is gone where it should be, kept where the law says so.
+    expect((await crm.client.query(`SELECT count(*)::int AS n FROM customers WHERE email = $1`, [subject.email])).rows[0].n).toBe(0);
+    expect((await billing.client.query(`SELECT iban, holder FROM accounts WHERE subject_id = $1`, [subject.subjectId])).rows).toEqual([{ iban: null, holder: 'erased' }]);
+    expect((await billing.client.query(`SELECT count(*)::int AS n FROM invoices WHERE subject_id = $1`, [subject.subjectId])).rows[0].n).toBe(1);
+    expect((await billing.client.query(`SELECT iban FROM accounts WHERE subject_id = 'usr_other' LIMIT 1`)).rows[0].iban).toBe('GB00OTHER');
+
+    // The certificate: JSON and HTML attached, its SHA-256 in the audit trail.
+    const json = certificateMail.attachments.find((a) => a.filename.endsWith('.json'))!.content;
+    const html = certificateMail.attachments.find((a) => a.filename.endsWith('.html'))!.content;
+    const certificate = JSON.parse(json);
+    expect(certificate.stores.map((s: { id: string; status: string }) => [s.id, s.status])).toEqual([
+      ['billing', 'erased'],
+      ['crm', 'erased'],
+    ]);
+    expect(certificate.stores[0].items).toContainEqual({ table: 'invoices', action: 'retain', rows: 1, ground: 'Art 17(3)(b): invoices must be kept for tax law', retainUntil: 'P7Y after the retention trigger' });
+    const sha = createHash('sha256').update(json).digest('hex');
+    expect(html).toContain(sha);
+    const auditor = (await createKey(t, ['auditor'])).key;
+    const audit = await t.http.get(`/v1/audit-events?targetId=${id}&action=request.erasure_certified`).set(...bearer(auditor));
+    expect(audit.body.items).toEqual([expect.objectContaining({ details: { sha256: sha } })]);
+    expect((await workflow(id)).steps.map((s) => `${s.step}:${s.storeId}:${s.status}`)).toEqual(
+      expect.arrayContaining(['consent:-:succeeded', 'verify:crm:succeeded', 'verify:billing:succeeded', 'certificate:-:succeeded', 'notify:-:succeeded']),
+    );
+
+    // Art 19: the recipient of the contact data was told; the requester can ask who was.
+    const notice = await mailTo(`mailer-${tag}`, /Art 19 notice/);
+    expect(notice.text).toContain(subject.email);
+    const recipients = await t.http.get(`/v1/requests/${id}/recipients`).set('X-Request-Token', statusToken);
+    expect(recipients.status).toBe(200);
+    expect(recipients.body.recipients).toEqual([expect.objectContaining({ recipient: MAILER, action: 'erasure', dataCategories: [cat('contact')], channel: 'email', status: 'sent' })]);
+    expect((await t.http.get(`/v1/requests/${id}/recipients`).set('X-Request-Token', 'rt_wrong')).status).toBe(404);
+  }, 90_000);
+
+  it('rectification: applied where each field may be changed; the requester is told what changed where', async () => {
+    const subject = await seedSubject();
+    const { id } = await fileVerified({ type: 'rectification', ...subject, changes: [{ field: 'phone', newValue: '+44 20 7946 0000' }, { field: 'shoe_size', newValue: '42' }] });
+    expect((await t.http.post(`/v1/requests/${id}/approve`).set(...bearer(counsel))).status).toBe(200);
+    const done = await mailTo(subject.email, /has been corrected/);
+    expect(done.text).toContain('phone: corrected in crm (customers)');
+    expect(done.text).toContain('Not changed anywhere: shoe_size');
+    expect((await crm.client.query(`SELECT phone, name FROM customers WHERE email = $1`, [subject.email])).rows).toEqual([{ phone: '+44 20 7946 0000', name: 'Ada Lovelace' }]);
+  }, 60_000);
+
+  it('restriction: stores flag the subject; lifting tells the requester first, then lifts', async () => {
+    const subject = await seedSubject();
+    const { id } = await fileVerified({ type: 'restriction', ...subject });
+    expect((await t.http.post(`/v1/requests/${id}/approve`).set(...bearer(counsel))).status).toBe(200);
+    await mailTo(subject.email, /is restricted/);
+    expect((await crm.client.query(`SELECT restricted FROM customers WHERE email = $1`, [subject.email])).rows).toEqual([{ restricted: true }]);
+    const lift = await t.http.post(`/v1/requests/${id}/restriction/lift`).set(...bearer(counsel)).send({ reason: 'The accuracy of the data has been verified.' });
+    expect(lift.status).toBe(200);
+    const notice = await mailTo(subject.email, /lift the restriction/);
+    expect(notice.text).toContain('accuracy of the data has been verified');
+    await eventually(async () => (await crm.client.query(`SELECT restricted FROM customers WHERE email = $1`, [subject.email])).rows[0].restricted === false);
+    // The notice step succeeded (SMTP accepted the message) before the lift step was even created.
+    const [noticeStep, lifted] = await t.dataSource.query(`SELECT key, updated_at, created_at FROM workflow_step WHERE key IN ($1, $2) ORDER BY created_at`, [`${id}:notice:-`, `${id}:lift:crm`]);
+    expect(noticeStep.key).toBe(`${id}:notice:-`);
+    expect(new Date(noticeStep.updated_at).getTime()).toBeLessThanOrEqual(new Date(lifted.created_at).getTime());
+  }, 60_000);
+});
