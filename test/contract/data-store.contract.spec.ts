@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
+import { HttpAdapter } from '../../src/modules/data-stores/adapters/http.adapter.js';
 import { MemoryAdapter } from '../../src/modules/data-stores/adapters/memory.adapter.js';
 import { PostgresAdapter } from '../../src/modules/data-stores/adapters/postgres.adapter.js';
-import { parseStoresConfig } from '../../src/modules/data-stores/data-store.config.js';
+import { parseStoresConfig, StoreConfig } from '../../src/modules/data-stores/data-store.config.js';
 import { DataStoreAdapter, DataStoreError, ExportRecord, SubjectIdentity } from '../../src/modules/data-stores/data-store.port.js';
+import { signWebhook, verifyWebhook } from '../../src/modules/webhooks/webhook.signature.js';
+import { HttpStore, startHttpStore } from '../factories/http-store.js';
 
 /**
  * The contract every data-store adapter passes. A new adapter proves itself by joining `backends`.
@@ -44,6 +48,9 @@ const tables = parseStoresConfig([
   },
 ])[0]!.tables!;
 
+const SECRET = 'contract-secret-0123456789abcdef0123';
+const seeded = () => structuredClone(SEED) as Record<string, Record<string, unknown>[]>;
+
 const A = { requestId: 'r-a', email: 'Alice@Example.com', subjectId: 'usr_a' };
 const B = { requestId: 'r-b', email: 'bob@example.com', subjectId: 'usr_b' };
 const SEED = {
@@ -71,7 +78,7 @@ const backends: [string, () => Promise<Backend>][] = [
   [
     'memory',
     async () => {
-      const adapter = new MemoryAdapter({ id: 'shop', type: 'memory', tables }, SALT, structuredClone(SEED) as Record<string, Record<string, unknown>[]>);
+      const adapter = new MemoryAdapter({ id: 'shop', type: 'memory', tables }, SALT, seeded());
       return {
         adapter,
         reset: async () => void Object.assign(adapter.data, structuredClone(SEED)),
@@ -122,6 +129,20 @@ const backends: [string, () => Promise<Backend>][] = [
       };
     },
   ],
+  [
+    'http',
+    async () => {
+      // A real local service implementing the contract, backed by the memory adapter (the reference behaviour).
+      const memory = new MemoryAdapter({ id: 'shop', type: 'memory', tables }, SALT, seeded());
+      const store = await startHttpStore({ secret: SECRET, adapter: memory });
+      return {
+        adapter: new HttpAdapter({ id: 'shop', type: 'http', baseUrl: store.url, secret: SECRET }),
+        reset: async () => void Object.assign(memory.data, seeded()),
+        snapshot: async () => structuredClone(memory.data),
+        close: () => store.close(),
+      };
+    },
+  ],
 ];
 
 async function exportAll(adapter: DataStoreAdapter, subject: SubjectIdentity = A): Promise<ExportRecord[]> {
@@ -130,7 +151,7 @@ async function exportAll(adapter: DataStoreAdapter, subject: SubjectIdentity = A
   return records;
 }
 
-describe.each(backends)('%s adapter honours the data-store contract', (_name, start) => {
+describe.each(backends)('%s adapter honours the data-store contract', (name, start) => {
   let b: Backend;
   beforeAll(async () => {
     b = await start();
@@ -148,6 +169,36 @@ describe.each(backends)('%s adapter honours the data-store contract', (_name, st
     expect(customer.providedBySubject).toEqual(['email', 'name', 'phone']);
     expect((await exportAll(b.adapter, B)).map((r) => r.table).sort()).toEqual(['customers', 'orders']);
     expect(await exportAll(b.adapter, { requestId: 'r-x', email: 'nobody@example.com' })).toEqual([]);
+  });
+
+  (name === 'postgres' ? it : it.skip)('the fast export path (files written by the store) holds what export finds', async () => {
+    const files = new Map<string, string>();
+    const sink = {
+      file: (table: string, format: 'ndjson' | 'csv') => {
+        const key = `${table}.${format}`;
+        files.set(key, '');
+        return new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            files.set(key, files.get(key)! + chunk.toString('utf8'));
+            done();
+          },
+        });
+      },
+    };
+    const summary = await b.adapter.exportFiles!(A, sink, { providedOnly: false });
+    expect(summary).toEqual({ tables: { customers: 1, orders: 2, invoices: 1 }, categories: ['commerce.order', 'contact.address', 'contact.email', 'contact.phone', 'finance.invoice', 'identity.name'] });
+    const numeric = (v: unknown) => (typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v);
+    const normalise = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, numeric(v)])));
+    const records = await exportAll(b.adapter);
+    for (const table of ['customers', 'orders', 'invoices']) {
+      const lines = files.get(`${table}.ndjson`)!.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(normalise(lines)).toEqual(normalise(records.filter((r) => r.table === table).map((r) => r.data)));
+      expect(files.get(`${table}.csv`)!.split('\n')[0]).toBe(Object.keys(lines[0]!).join(','));
+    }
+    expect([...files.values()].join('')).not.toMatch(/Bob/);
+    const portable = await b.adapter.exportFiles!(A, sink, { providedOnly: true });
+    expect(portable.tables).toEqual({ customers: 1, orders: 2 });
+    expect(files.get('orders.ndjson')!.trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ shipping_address: '1 Alice Road' }, { shipping_address: '1 Alice Road' }]);
   });
 
   it('the dry run says what would be deleted, anonymised and retained, and changes nothing', async () => {
@@ -208,7 +259,173 @@ describe('postgres adapter failures', () => {
   });
 });
 
+describe('http adapter failures', () => {
+  const stores: HttpStore[] = [];
+  let memory: MemoryAdapter;
+  /** A local service over a fresh memory store, and an http adapter pointed at it. */
+  const start = async (config: Partial<StoreConfig> = {}, backing?: DataStoreAdapter) => {
+    memory = new MemoryAdapter({ id: 'shop', type: 'memory', tables }, SALT, seeded());
+    const store = await startHttpStore({ secret: SECRET, adapter: backing ?? memory });
+    stores.push(store);
+    return { store, adapter: new HttpAdapter({ id: 'crm', type: 'http', baseUrl: store.url, secret: SECRET, ...config }) };
+  };
+  const failure = (work: Promise<unknown>): Promise<DataStoreError> =>
+    work.then(
+      () => Promise.reject(new Error('expected a DataStoreError')),
+      (error: unknown) => {
+        expect(error).toBeInstanceOf(DataStoreError);
+        return error as DataStoreError;
+      },
+    );
+  const now = () => Math.floor(Date.now() / 1000);
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+  });
+
+  it('a wrong secret is refused by the service: rejected, not retried', async () => {
+    const { store, adapter } = await start({ secret: 'not-the-secret-0123456789abcdef0123' });
+    const error = await failure(adapter.planErasure(A));
+    expect(error).toMatchObject({ store: 'crm', kind: 'rejected' });
+    expect(error.message).toMatch(/HTTP 401/);
+    expect(store.requests).toHaveLength(1);
+    expect(store.requests[0]!.signatureValid).toBe(false);
+  });
+
+  it('503 twice, then an answer: retried, and the export arrives whole', async () => {
+    const { store, adapter } = await start();
+    store.faults.status(503, { times: 2 });
+    expect((await exportAll(adapter)).map((r) => r.table).sort()).toEqual(['customers', 'invoices', 'orders', 'orders']);
+    expect(store.requests).toHaveLength(3);
+    store.faults.status(429, { times: 1, operation: 'restrict' });
+    expect(await adapter.restrict(A, true)).toEqual({ rows: 1 });
+    expect(store.requests).toHaveLength(5);
+  });
+
+  it('a service that keeps failing: unavailable after retries + 1 tries, and nothing changed', async () => {
+    const { store, adapter } = await start();
+    store.faults.status(500);
+    const error = await failure(adapter.erase(A));
+    expect(error).toMatchObject({ kind: 'unavailable' });
+    expect(error.message).toMatch(/HTTP 500 \(3 tries\)/);
+    expect(store.requests).toHaveLength(3);
+    expect(memory.data.orders).toHaveLength(3);
+  });
+
+  it('another 4xx is rejected at once, and the problem body is never repeated', async () => {
+    const { store, adapter } = await start();
+    store.faults.status(422, { detail: 'alice@example.com has no account' });
+    const error = await failure(adapter.rectify(A, [{ field: 'phone', newValue: '+449999' }]));
+    expect(error).toMatchObject({ kind: 'rejected' });
+    expect(error.message).toMatch(/HTTP 422/);
+    expect(error.message).not.toMatch(/alice|account|\+44/i);
+    expect(store.requests).toHaveLength(1);
+  });
+
+  it('a redirect is not followed: rejected, and the other server never hears of it', async () => {
+    const { store, adapter } = await start();
+    const { store: elsewhere } = await start();
+    store.faults.redirect(`${elsewhere.url}/erase`);
+    const error = await failure(adapter.erase(A));
+    expect(error).toMatchObject({ kind: 'rejected' });
+    expect(error.message).toMatch(/HTTP 302: redirects are not followed/);
+    expect(store.requests).toHaveLength(1);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it('a stalled response fails as unavailable within about timeoutMs; a stall that passes is retried', async () => {
+    const { store, adapter } = await start({ timeoutMs: 300, retries: 0 });
+    store.faults.delay(Infinity, { times: 1 });
+    const started = Date.now();
+    const error = await failure(adapter.planErasure(A));
+    const elapsed = Date.now() - started;
+    expect(error).toMatchObject({ kind: 'unavailable' });
+    expect(error.message).toMatch(/no answer within 300 ms \(1 try\)/);
+    expect(elapsed).toBeGreaterThanOrEqual(280);
+    expect(elapsed).toBeLessThan(1_500);
+
+    const retrying = new HttpAdapter({ id: 'crm', type: 'http', baseUrl: store.url, secret: SECRET, timeoutMs: 300 });
+    store.faults.delay(Infinity, { times: 1 });
+    expect((await retrying.planErasure(A)).items).toHaveLength(3);
+  });
+
+  it('an export that stalls after some records fails as unavailable and is not retried (records were written)', async () => {
+    const { store, adapter } = await start({ timeoutMs: 300 });
+    store.faults.stallAfter(2);
+    const received: ExportRecord[] = [];
+    const error = await failure(adapter.export(A, { write: async (r) => void received.push(r) }));
+    expect(error).toMatchObject({ kind: 'unavailable' });
+    expect(error.message).toMatch(/no answer within 300 ms after records were written/);
+    expect(received).toHaveLength(2);
+    expect(store.requests).toHaveLength(1);
+  });
+
+  it('a long export that keeps streaming is not cut off by the idle timeout', async () => {
+    const { store, adapter } = await start({ timeoutMs: 300, retries: 0 });
+    store.faults.fragment(16, 40);
+    const started = Date.now();
+    expect((await exportAll(adapter)).map((r) => r.table).sort()).toEqual(['customers', 'invoices', 'orders', 'orders']);
+    expect(Date.now() - started).toBeGreaterThan(600);
+  });
+
+  it('lines and characters split across chunks arrive whole', async () => {
+    const { store, adapter } = await start();
+    memory.data.customers![0]!.name = 'Zoë 😀 Ågren';
+    store.faults.fragment(1);
+    const customer = (await exportAll(adapter)).find((r) => r.table === 'customers')!;
+    expect(customer.data.name).toBe('Zoë 😀 Ågren');
+  });
+
+  it.each([
+    ['cut-off JSON', '{"table":"customers","data":{"email":"carol@secret.example"', 1, 'line 2'],
+    ['the wrong shape', JSON.stringify({ table: 'customers', data: { email: 'carol@secret.example' }, categories: 'contact.email', providedBySubject: [] }), 0, 'line 1'],
+  ])('a malformed NDJSON line (%s) is rejected, naming the line and never quoting it', async (_name, line, afterRecords, where) => {
+    const { store, adapter } = await start();
+    store.faults.malformedLine(line, { afterRecords });
+    const error = await failure(exportAll(adapter));
+    expect(error).toMatchObject({ kind: 'rejected' });
+    expect(error.message).toContain(`${where} is not a valid record`);
+    expect(error.message).not.toMatch(/carol|secret|customers/);
+    expect(store.requests).toHaveLength(1);
+  });
+
+  it('an answer that does not match the contract is rejected', async () => {
+    const shredder = { id: 'x', capabilities: new Set(), planErasure: async () => ({ store: 'x', items: [{ table: 'customers', action: 'shred', rows: 1 }] }) };
+    const { adapter } = await start({}, shredder as unknown as DataStoreAdapter);
+    const error = await failure(adapter.planErasure(A));
+    expect(error).toMatchObject({ kind: 'rejected' });
+    expect(error.message).toMatch(/erasure-plan: answer does not match the contract/);
+  });
+
+  it('signs every call so that verifyWebhook accepts it, under the base path, with request id and idempotency key', async () => {
+    const { store, adapter } = await start();
+    await adapter.restrict(A, true);
+    await adapter.restrict(A, false);
+    const [restrict, lift] = store.requests;
+    expect(verifyWebhook(SECRET, restrict!.headers['lethe-signature'] as string, restrict!.body, now())).toBe(true);
+    expect(verifyWebhook('not-the-secret-0123456789abcdef0123', restrict!.headers['lethe-signature'] as string, restrict!.body, now())).toBe(false);
+    expect(verifyWebhook(SECRET, restrict!.headers['lethe-signature'] as string, restrict!.body.replace('true', 'false'), now())).toBe(false);
+    expect(restrict!.path).toBe('/lethe/restrict');
+    expect(JSON.parse(restrict!.body)).toEqual({ requestId: 'r-a', subject: { subjectId: 'usr_a', email: 'Alice@Example.com' }, restricted: true });
+    expect(restrict!.headers).toMatchObject({ 'lethe-request-id': 'r-a', 'idempotency-key': 'r-a:restrict', 'content-type': 'application/json' });
+    expect(lift!.headers['idempotency-key']).toBe('r-a:unrestrict');
+
+    const body = restrict!.body;
+    const stale = await fetch(`${store.url}/restrict`, { method: 'POST', body, headers: { 'Lethe-Signature': signWebhook(SECRET, now() - 301, body) } });
+    expect(stale.status).toBe(401);
+    expect(stale.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('offers only the configured capabilities, and refuses the others without a call', async () => {
+    const { store, adapter } = await start({ capabilities: ['export', 'rectify'] });
+    expect([...adapter.capabilities]).toEqual(['export', 'rectify']);
+    await expect(adapter.erase(A)).rejects.toMatchObject({ name: 'DataStoreError', kind: 'unsupported' });
+    await expect(adapter.restrict(A, true)).rejects.toMatchObject({ kind: 'unsupported' });
+    expect(store.requests).toHaveLength(0);
+  });
+});
+
 describe('data-store configuration', () => {
+  const crm = { id: 'crm', type: 'http', baseUrl: 'https://crm.example.com/lethe', secret: SECRET };
   it.each<[string, unknown, RegExp]>([
     ['a bad id', [{ id: 'Bad Id', type: 'memory', tables }], /stores\[0\] \(Bad Id\)\.id must be/],
     ['a postgres store without url', [{ id: 'db', type: 'postgres', tables }], /stores\[0\] \(db\)\.url must be a postgres:\/\/ URL/],
@@ -217,8 +434,16 @@ describe('data-store configuration', () => {
     ['a parent that does not exist', [{ id: 'db', type: 'memory', tables: [tables[1]] }], /tables\[0\]\.identity\.parent must name another table/],
     ['a column without categories', [{ id: 'db', type: 'memory', tables: [{ ...tables[0], columns: { email: { categories: [] } } }] }], /columns\.email\.categories must list data-category keys/],
     ['two stores with one id', [{ id: 'db', type: 'memory', tables }, { id: 'db', type: 'memory', tables }], /stores\[1\] \(db\)\.id is used by another store/],
+    ['an http base URL with credentials', [{ ...crm, baseUrl: 'https://lethe:pw@crm.example.com/' }], /stores\[0\] \(crm\)\.baseUrl must be an http\(s\) URL without credentials/],
+    ['an http timeout below 100 ms', [{ ...crm, timeoutMs: 50 }], /stores\[0\] \(crm\)\.timeoutMs must be a whole number of milliseconds from 100 to 600000/],
+    ['a fractional retry count', [{ ...crm, retries: 1.5 }], /stores\[0\] \(crm\)\.retries must be a whole number from 0 to 10/],
+    ['an unknown capability', [{ ...crm, capabilities: ['export', 'delete'] }], /stores\[0\] \(crm\)\.capabilities must list one or more of export, rectify, erase, restrict/],
   ])('rejects %s, naming the store and key', (_name, config, message) => {
     expect(() => parseStoresConfig(config)).toThrow(message);
+  });
+
+  it('accepts an http store with its options', () => {
+    expect(parseStoresConfig([{ ...crm, timeoutMs: 5_000, retries: 0, capabilities: ['export'] }])[0]).toMatchObject({ timeoutMs: 5_000, retries: 0, capabilities: ['export'] });
   });
 });
 
@@ -226,11 +451,14 @@ describe('data-store registry at boot', () => {
   it('builds every configured store', async () => {
     const { bootApp } = await import('../factories/app.js');
     const { DataStoreRegistry } = await import('../../src/modules/data-stores/data-store.registry.js');
-    const t = await bootApp({ env: { LETHE_DATA_STORES: JSON.stringify({ stores: [{ id: 'demo', type: 'memory', tables }] }) } });
+    const crm = { id: 'crm', type: 'http', baseUrl: 'https://crm.example.com/lethe', secret: SECRET, capabilities: ['export'] };
+    const t = await bootApp({ env: { LETHE_DATA_STORES: JSON.stringify({ stores: [{ id: 'demo', type: 'memory', tables }, crm] }) } });
     try {
       const registry = t.app.get(DataStoreRegistry);
-      expect([...registry.adapters.keys()]).toEqual(['demo']);
+      expect([...registry.adapters.keys()]).toEqual(['demo', 'crm']);
       expect(registry.get('demo')!.capabilities.has('erase')).toBe(true);
+      expect(registry.get('crm')).toBeInstanceOf(HttpAdapter);
+      expect([...registry.get('crm')!.capabilities]).toEqual(['export']);
     } finally {
       await t.close();
     }
@@ -250,6 +478,6 @@ describe('data-store registry at boot', () => {
     const { DataStoreRegistry } = await import('../../src/modules/data-stores/data-store.registry.js');
     const config = loadConfig({ LETHE_DATA_STORES: JSON.stringify([{ id: 'crm', type: 'salesforce' }]) });
     const keyring = new Keyring(Buffer.from('k'.repeat(32)), [{ id: 'k', key: Buffer.alloc(32) }]);
-    expect(() => new DataStoreRegistry(config, keyring, null)).toThrow(/\(crm\)\.type salesforce has no adapter \(known: postgres, memory\)/);
+    expect(() => new DataStoreRegistry(config, keyring, null)).toThrow(/\(crm\)\.type salesforce has no adapter \(known: postgres, http, memory\)/);
   });
 });

@@ -1,19 +1,37 @@
 import AdmZip from 'adm-zip';
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
-import { bearer, bootApp, createKey, eventually, onServer, TestApp } from '../factories/app.js';
+import { MemoryAdapter } from '../../src/modules/data-stores/adapters/memory.adapter.js';
+import { parseStoresConfig } from '../../src/modules/data-stores/data-store.config.js';
+import { bearer, bootApp, BootOptions, createKey, eventually, onServer, TestApp } from '../factories/app.js';
 import { createPurpose } from '../factories/consent.js';
+import { HttpStore, startHttpStore } from '../factories/http-store.js';
 import { CapturedMail, startSmtp } from '../factories/smtp.js';
 
 /**
- * The workflows end to end: two real Postgres databases (or schemas on a server) described in
- * LETHE_DATA_STORES, a real SMTP server, and the register for the Art 15 information and Art 19
- * recipients.
+ * The workflows end to end: two real Postgres databases (or schemas on a server) and a service
+ * behind the http adapter's contract on a real local HTTP server, described in LETHE_DATA_STORES; a
+ * real SMTP server; the register for the Art 15 information and Art 19 recipients.
  */
 const tag = randomUUID().replace(/-/g, '').slice(0, 8);
 const cat = (name: string) => `${name}-${tag}`;
 const MAILER = `Mailer Co ${tag}`;
+const SECRET = 'support-desk-shared-secret-0123456789';
+/** The support desk's own data, behind its HTTP service (the memory adapter is the contract's reference). */
+const supportDesk = new MemoryAdapter(
+  parseStoresConfig([
+    {
+      id: 'support',
+      type: 'memory',
+      tables: [{ name: 'tickets', identity: { column: 'email', matches: 'email' }, columns: { email: { categories: [cat('contact')], providedBySubject: true }, body: { categories: [cat('support')], providedBySubject: true } }, erasure: { action: 'delete' } }],
+    },
+  ])[0]!,
+  'salt',
+);
 
 interface Database {
   url: string;
@@ -45,8 +63,10 @@ describe('workflows across data stores', () => {
   let crm: Database;
   let billing: Database;
   let counsel: string;
+  let support: HttpStore;
 
   const stores = () => [
+    { id: 'support', type: 'http', baseUrl: `${support.url}`, secret: SECRET, timeoutMs: 1_500, retries: 0, categories: [cat('contact'), cat('support')] },
     {
       id: 'crm',
       type: 'postgres',
@@ -94,6 +114,7 @@ describe('workflows across data stores', () => {
 
   beforeAll(async () => {
     smtp = await startSmtp();
+    support = await startHttpStore({ secret: SECRET, adapter: supportDesk });
     crm = await database('crm');
     billing = await database('billing');
     await crm.client.query(`CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL, name text, phone text, restricted boolean NOT NULL DEFAULT false)`);
@@ -113,7 +134,7 @@ describe('workflows across data stores', () => {
     });
     counsel = (await createKey(t, ['counsel'])).key;
     // The register: what the categories are for, who receives them, how long they are kept.
-    for (const key of [cat('contact'), cat('identity'), cat('orders'), cat('bank')]) {
+    for (const key of [cat('contact'), cat('identity'), cat('orders'), cat('bank'), cat('support')]) {
       expect((await t.http.post('/v1/register/data-categories').set(...bearer(counsel)).send({ key, title: `Title of ${key}` })).status).toBe(201);
     }
     const purpose = `newsletter-${tag}`;
@@ -128,7 +149,7 @@ describe('workflows across data stores', () => {
         controller: { name: 'Example Controller Ltd', contact: 'privacy@example.com' },
         purposes: [{ purpose, lawfulBasis: 'consent' }],
         dataSubjectCategories: ['customers'],
-        dataCategories: [cat('contact'), cat('identity'), cat('orders'), cat('bank')],
+        dataCategories: [cat('contact'), cat('identity'), cat('orders'), cat('bank'), cat('support')],
         recipients: [{ type: 'processor', name: MAILER, dataCategories: [cat('contact')] }],
         transfers: [{ country: 'US', recipient: MAILER, mechanism: 'sccs', documentation: 'DPA annex' }],
         retention: [{ dataCategory: cat('contact'), duration: 'P2Y', trigger: 'account closure' }],
@@ -145,6 +166,7 @@ describe('workflows across data stores', () => {
     await smtp?.close();
     await crm?.close();
     await billing?.close();
+    await support?.close();
   });
 
   /** A subject present in both stores, with records of another subject next to theirs. */
@@ -155,6 +177,7 @@ describe('workflows across data stores', () => {
     await crm.client.query(`INSERT INTO orders (customer_id, shipping_address, total) VALUES ($1, '1 Analytical Row', 10), ($1, '1 Analytical Row', 20), ($2, 'Elsewhere', 5)`, [rows[0].id, rows[1].id]);
     await billing.client.query(`INSERT INTO accounts (subject_id, iban, holder) VALUES ($1, 'GB00TEST1234', 'Ada Lovelace'), ('usr_other', 'GB00OTHER', 'Other')`, [subjectId]);
     await billing.client.query(`INSERT INTO invoices (subject_id, customer_name, amount) VALUES ($1, 'Ada Lovelace', 30)`, [subjectId]);
+    supportDesk.data.tickets!.push({ email, body: 'My engine will not compute' }, { email, body: 'Thanks, it computes' }, { email: 'other@example.org', body: 'Other' });
     return { email, subjectId };
   }
 
@@ -200,28 +223,34 @@ describe('workflows across data stores', () => {
       'stores/crm/customers.ndjson',
       'stores/crm/orders.csv',
       'stores/crm/orders.ndjson',
+      'stores/support/tickets.csv',
+      'stores/support/tickets.ndjson',
     ]);
     const read = (name: string) => zip.getEntry(name)!.getData().toString('utf8');
     // All and only the subject's records.
+    // The postgres stores write their files with COPY: numbers stay JSON numbers.
     expect(read('stores/crm/orders.ndjson').trim().split('\n').map((l) => JSON.parse(l))).toEqual([
-      { shipping_address: '1 Analytical Row', total: '10.00' },
-      { shipping_address: '1 Analytical Row', total: '20.00' },
+      { shipping_address: '1 Analytical Row', total: 10 },
+      { shipping_address: '1 Analytical Row', total: 20 },
     ]);
     expect(JSON.parse(read('stores/crm/customers.ndjson'))).toEqual({ email: subject.email, name: 'Ada Lovelace', phone: '=cmd|calc' });
-    expect(read('stores/crm/customers.csv')).toBe(`email,name,phone,_other\r\n${subject.email},Ada Lovelace,"'=cmd|calc",\r\n`);
+    // A cell that a spreadsheet would run as a formula is defused.
+    expect(read('stores/crm/customers.csv')).toBe(`email,name,phone\n${subject.email},Ada Lovelace,'=cmd|calc\n`);
     expect(names.map(read).join('')).not.toContain('Other');
     // The manifest hashes every file.
     const manifest = JSON.parse(read('manifest.json')) as { stores: { id: string; tables: Record<string, number> }[]; files: { name: string; sha256: string }[] };
     expect(manifest.stores).toEqual([
       { id: 'billing', status: 'exported', tables: { accounts: 1, invoices: 1 } },
       { id: 'crm', status: 'exported', tables: { customers: 1, orders: 2 } },
+      { id: 'support', status: 'exported', tables: { tickets: 2 } },
     ]);
+    expect(read('stores/support/tickets.ndjson')).toBe(`{"email":"${subject.email}","body":"My engine will not compute"}\n{"email":"${subject.email}","body":"Thanks, it computes"}\n`);
     for (const file of manifest.files) expect(createHash('sha256').update(zip.getEntry(file.name)!.getData()).digest('hex')).toBe(file.sha256);
     expect(manifest.files.map((f) => f.name)).toContain('art15-information.json');
     // Art 15(1)(a)-(h) and 15(2), from the register, for the categories found.
     const info = JSON.parse(read('art15-information.json'));
     expect(info.purposes).toEqual([expect.objectContaining({ purpose: `newsletter-${tag}`, lawfulBasis: 'consent' })]);
-    expect(info.categories.map((c: { key: string }) => c.key)).toEqual([cat('bank'), cat('contact'), cat('identity'), cat('orders')]);
+    expect(info.categories.map((c: { key: string }) => c.key)).toEqual([cat('bank'), cat('contact'), cat('identity'), cat('orders'), cat('support')]);
     expect(info.recipients).toEqual([{ name: MAILER, type: 'processor' }]);
     expect(info.retention).toEqual([expect.objectContaining({ dataCategory: cat('contact'), period: 'P2Y from account closure' })]);
     expect(info.sources).toEqual([{ dataCategory: cat('bank'), source: 'Credit reference agency' }]);
@@ -266,8 +295,9 @@ describe('workflows across data stores', () => {
     // The dry run runs while counsel decides; nothing changes yet.
     const planned = await eventually(async () => {
       const w = await workflow(id);
-      return w.steps.length === 2 && w.steps.every((s) => s.status === 'succeeded') ? w : undefined;
+      return w.steps.length === 3 && w.steps.every((s) => s.status === 'succeeded') ? w : undefined;
     });
+    expect(planned.steps.find((s) => s.storeId === 'support')!.result.items).toEqual([{ table: 'tickets', action: 'delete', rows: 2 }]);
     expect(await statusOf(id)).toBe('awaiting_approval');
     expect(planned.steps.find((s) => s.storeId === 'crm')!.result.items).toEqual([
       { table: 'customers', action: 'anonymise', rows: 1, columns: ['email', 'name', 'phone'] },
@@ -293,7 +323,9 @@ describe('workflows across data stores', () => {
     expect(certificate.stores.map((s: { id: string; status: string }) => [s.id, s.status])).toEqual([
       ['billing', 'erased'],
       ['crm', 'erased'],
+      ['support', 'erased'],
     ]);
+    expect(supportDesk.data.tickets!.filter((r) => r.email === subject.email)).toEqual([]);
     expect(certificate.stores[0].items).toContainEqual({ table: 'invoices', action: 'retain', rows: 1, ground: 'Art 17(3)(b): invoices must be kept for tax law', retainUntil: 'P7Y after the retention trigger' });
     const sha = createHash('sha256').update(json).digest('hex');
     expect(html).toContain(sha);
@@ -301,7 +333,7 @@ describe('workflows across data stores', () => {
     const audit = await t.http.get(`/v1/audit-events?targetId=${id}&action=request.erasure_certified`).set(...bearer(auditor));
     expect(audit.body.items).toEqual([expect.objectContaining({ details: { sha256: sha } })]);
     expect((await workflow(id)).steps.map((s) => `${s.step}:${s.storeId}:${s.status}`)).toEqual(
-      expect.arrayContaining(['consent:-:succeeded', 'verify:crm:succeeded', 'verify:billing:succeeded', 'certificate:-:succeeded', 'notify:-:succeeded']),
+      expect.arrayContaining(['consent:-:succeeded', 'verify:crm:succeeded', 'verify:billing:succeeded', 'verify:support:succeeded', 'certificate:-:succeeded', 'notify:-:succeeded']),
     );
 
     // Art 19: the recipient of the contact data was told; the requester can ask who was.
@@ -310,6 +342,7 @@ describe('workflows across data stores', () => {
     const recipients = await t.http.get(`/v1/requests/${id}/recipients`).set('X-Request-Token', statusToken);
     expect(recipients.status).toBe(200);
     expect(recipients.body.recipients).toEqual([expect.objectContaining({ recipient: MAILER, action: 'erasure', dataCategories: [cat('contact')], channel: 'email', status: 'sent' })]);
+    expect(support.requests.filter((r) => r.operation === 'erase').every((r) => r.signatureValid && r.headers['idempotency-key'] === `${id}:erase`)).toBe(true);
     expect((await t.http.get(`/v1/requests/${id}/recipients`).set('X-Request-Token', 'rt_wrong')).status).toBe(404);
   }, 90_000);
 
@@ -339,4 +372,100 @@ describe('workflows across data stores', () => {
     expect(noticeStep.key).toBe(`${id}:notice:-`);
     expect(new Date(noticeStep.updated_at).getTime()).toBeLessThanOrEqual(new Date(lifted.created_at).getTime());
   }, 60_000);
+
+  it('a store failing three times shows on the request; counsel retries it and the request completes', async () => {
+    const subject = await seedSubject();
+    support.faults.status(503, { operation: 'export' });
+    const before = support.requests.filter((r) => r.operation === 'export').length;
+    const { id } = await fileVerified({ type: 'access', ...subject });
+    const failed = await eventually(async () => (await workflow(id)).steps.find((s) => s.key === `${id}:export:support` && s.status === 'failed'), 30_000);
+    expect(failed).toMatchObject({ attempts: 3, error: expect.stringMatching(/^unavailable: support: /) });
+    expect(support.requests.filter((r) => r.operation === 'export').length - before).toBe(3);
+    const detail = await t.http.get(`/v1/requests/${id}`).set(...bearer(counsel));
+    expect(detail.body.status).toBe('in_progress');
+    expect(detail.body.steps).toEqual(expect.arrayContaining([expect.objectContaining({ key: `${id}:export:support`, status: 'failed', error: failed.error }), expect.objectContaining({ key: `${id}:export:crm`, status: 'succeeded' })]));
+    await smtp.waitFor((m) => /Step failed: export on support/.test(m.subject) && m.text.includes(id));
+    // Counsel cannot complete it by hand past the failed step.
+    const manual = await t.http.post(`/v1/requests/${id}/complete`).set(...bearer(counsel));
+    expect(manual.status).toBe(409);
+    expect(manual.body).toMatchObject({ type: 'urn:lethe:problem:steps_unfinished', steps: ['export:support'] });
+
+    support.faults.clear();
+    const retried = await t.http.post(`/v1/requests/${id}/steps/export/support/retry`).set(...bearer(counsel));
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ status: 'pending', attempts: 0, error: null });
+    await mailTo(subject.email, /personal data is ready/);
+    expect(await statusOf(id)).toBe('completed');
+    expect((await t.http.post(`/v1/requests/${id}/steps/export/support/retry`).set(...bearer(counsel))).status).toBe(409);
+  }, 60_000);
+
+  it('counsel may waive a failed store with a reason; the package says so', async () => {
+    const subject = await seedSubject();
+    support.faults.status(500, { operation: 'export' });
+    const { id } = await fileVerified({ type: 'access', ...subject });
+    await eventually(async () => (await workflow(id)).steps.find((s) => s.key === `${id}:export:support` && s.status === 'failed'), 30_000);
+    support.faults.clear();
+    expect((await t.http.post(`/v1/requests/${id}/steps/export/support/waive`).set(...bearer(counsel)).send({ reason: 'short' })).status).toBe(400);
+    const waived = await t.http.post(`/v1/requests/${id}/steps/export/support/waive`).set(...bearer(counsel)).send({ reason: 'The support desk holds no data on this subject: checked by hand.' });
+    expect(waived.status).toBe(200);
+    expect(waived.body).toMatchObject({ status: 'waived', waivedReason: 'The support desk holds no data on this subject: checked by hand.' });
+    await mailTo(subject.email, /personal data is ready/);
+    const [pkg] = await t.dataSource.query(`SELECT count(*)::int AS n FROM export_package WHERE request_id = $1`, [id]);
+    expect(pkg.n).toBe(1);
+    expect((await t.http.post(`/v1/requests/${id}/steps/export/nope/retry`).set(...bearer(counsel))).status).toBe(404);
+    expect((await t.http.post(`/v1/requests/${id}/steps/explode/support/retry`).set(...bearer(counsel))).status).toBe(400);
+  }, 60_000);
+
+  it('a worker stopped mid-export resumes after a restart, and exactly one package results', async () => {
+    const subject = await seedSubject();
+    const dataDir = mkdtempSync(join(tmpdir(), 'lethe-resume-'));
+    const options: BootOptions = {
+      adminKey: `lth_${'w'.repeat(43)}`,
+      env: {
+        SMTP_URL: smtp.url,
+        LETHE_DATA_STORES: JSON.stringify({ stores: stores() }),
+        LETHE_STEP_ATTEMPTS: '5',
+        LETHE_STEP_BACKOFF_MS: '2000',
+        LETHE_EMBEDDED_PERSIST: 'on',
+        LETHE_DATA_DIR: dataDir,
+        LETHE_QUEUE_PREFIX: `resume${tag}`,
+        LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '1000',
+      },
+    };
+    let second: TestApp | undefined;
+    try {
+      // 1. The support desk sends one ticket, then stalls: the export is in flight when the worker stops.
+      support.faults.stallAfter(1, { operation: 'export' });
+      const first = await bootApp(options);
+      let id: string;
+      try {
+        const key = (await createKey(first, ['counsel'])).key;
+        const created = await first.http.post('/v1/requests').set(...bearer(key)).send({ type: 'access', ...subject });
+        id = created.body.id;
+        await first.http.post(`/v1/requests/${id}/verification`).set(...bearer(key)).send({ method: 'existing_account', note: 'Signed in' });
+        await eventually(async () => support.requests.some((r) => r.operation === 'export' && r.body.includes(id)) || undefined);
+      } finally {
+        await first.close();
+      }
+
+      // 2. A new process: the reconciler restores the pending step from Postgres and it runs to the end.
+      support.faults.clear();
+      second = await bootApp(options);
+      const done = await eventually(async () => {
+        const [row] = await second!.dataSource.query(`SELECT status FROM dsr_request WHERE id = $1`, [id!]);
+        return row.status === 'completed' ? row : undefined;
+      }, 30_000);
+      expect(done.status).toBe('completed');
+      const packages = await second.dataSource.query(`SELECT sha256 FROM export_package WHERE request_id = $1`, [id!]);
+      expect(packages).toHaveLength(1);
+      const [exported] = await second.dataSource.query(`SELECT attempts, result FROM workflow_step WHERE key = $1`, [`${id!}:export:support`]);
+      // The retried export started from a clean staging folder: both tickets once each, not the stalled one twice.
+      expect(exported.result.tables).toEqual({ tickets: 2 });
+      expect(support.requests.filter((r) => r.operation === 'export' && r.body.includes(id!)).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      support.faults.clear();
+      await second?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

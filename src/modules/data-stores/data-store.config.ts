@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import type { Capability } from './data-store.port.js';
 
 /** How one table holds a subject's data: the configuration every table-based adapter reads. */
 export interface ColumnConfig {
@@ -33,12 +34,24 @@ export interface StoreConfig {
   /** http: base URL and secret. */
   baseUrl?: string;
   secret?: string;
+  /** http: time allowed per call, and for an export between two chunks (default 30 000). */
+  timeoutMs?: number;
+  /** http: further tries after a network error, a timeout, 429 or 5xx (default 2). */
+  retries?: number;
+  /** http: what the service implements (default all four). */
+  capabilities?: Capability[];
+  /**
+   * Stores without table configuration (http, custom): the data categories they hold, so Art 19
+   * notices after an erasure, rectification or restriction reach those categories' recipients.
+   */
+  categories?: string[];
   tables?: TableConfig[];
 }
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const CATEGORY = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+const CAPABILITIES: readonly Capability[] = ['export', 'rectify', 'erase', 'restrict'];
 
 export class DataStoreConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -76,9 +89,12 @@ export function parseStoresConfig(raw: unknown): StoreConfig[] {
     if (typeof store.type !== 'string') problem('type', 'must name an adapter type (postgres, http, memory, or a custom one)');
     if (store.type === 'postgres' && (typeof store.url !== 'string' || !/^postgres(ql)?:\/\//.test(store.url))) problem('url', 'must be a postgres:// URL');
     if (store.type === 'http') {
-      if (typeof store.baseUrl !== 'string' || !/^https?:\/\//.test(store.baseUrl)) problem('baseUrl', 'must be an http(s) URL');
+      if (!isPlainHttpUrl(store.baseUrl)) problem('baseUrl', 'must be an http(s) URL without credentials');
       if (typeof store.secret !== 'string' || store.secret.length < 32) problem('secret', 'must be at least 32 characters');
+      checkHttpOptions(store, problem);
     }
+    const categories = store.categories as unknown;
+    if (categories !== undefined && !(Array.isArray(categories) && categories.every((k) => typeof k === 'string' && CATEGORY.test(k)))) problem('categories', 'must list data-category keys');
     if (store.type === 'postgres' || store.type === 'memory') {
       if (!Array.isArray(store.tables) || store.tables.length === 0) problem('tables', 'must list at least one table');
       const names = new Set((store.tables ?? []).map((t) => t?.name));
@@ -88,6 +104,22 @@ export function parseStoresConfig(raw: unknown): StoreConfig[] {
   });
   if (problems.length > 0) throw new DataStoreConfigError(problems);
   return stores;
+}
+
+function isPlainHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string' || !/^https?:\/\//.test(value) || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.username === '' && url.password === '';
+}
+
+function checkHttpOptions(store: Partial<StoreConfig>, problem: (key: string, message: string) => void): void {
+  const within = (value: unknown, min: number, max: number) => value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max);
+  if (!within(store.timeoutMs, 100, 600_000)) problem('timeoutMs', 'must be a whole number of milliseconds from 100 to 600000');
+  if (!within(store.retries, 0, 10)) problem('retries', 'must be a whole number from 0 to 10');
+  const caps = store.capabilities as unknown;
+  if (caps !== undefined && !(Array.isArray(caps) && caps.length > 0 && caps.every((c) => CAPABILITIES.includes(c)))) {
+    problem('capabilities', `must list one or more of ${CAPABILITIES.join(', ')}`);
+  }
 }
 
 function checkTable(table: Partial<TableConfig>, at: string, names: Set<unknown>, problem: (key: string, message: string) => void): void {

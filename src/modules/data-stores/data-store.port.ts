@@ -30,6 +30,22 @@ export interface ExportSummary {
   tables: Record<string, number>;
 }
 
+/**
+ * The optional fast path of an export: the store writes each table's NDJSON (one JSON object per
+ * line) and CSV (header row, formula-safe cells) itself, e.g. with Postgres's COPY, instead of
+ * handing Lethe one record at a time. The files must hold exactly what `export` would.
+ */
+export interface FileSink {
+  file(table: string, format: 'ndjson' | 'csv'): NodeJS.WritableStream;
+}
+
+export interface FilesExportSummary {
+  /** Records written per table. */
+  tables: Record<string, number>;
+  /** Data categories of the tables that had records. */
+  categories: string[];
+}
+
 export interface FieldChange {
   field: string;
   newValue: string;
@@ -60,6 +76,8 @@ export interface DataStoreAdapter {
   readonly id: string;
   readonly capabilities: ReadonlySet<Capability>;
   export(subject: SubjectIdentity, sink: RecordSink): Promise<ExportSummary>;
+  /** The fast path; `providedOnly` keeps only the columns the subject provided (portability). */
+  exportFiles?(subject: SubjectIdentity, sink: FileSink, options: { providedOnly: boolean }): Promise<FilesExportSummary>;
   rectify(subject: SubjectIdentity, changes: FieldChange[]): Promise<ChangeSummary>;
   /** The dry run: what erase would delete, anonymise or keep, and why. Changes nothing. */
   planErasure(subject: SubjectIdentity): Promise<ErasurePlan>;

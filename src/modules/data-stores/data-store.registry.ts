@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/com
 import { Keyring } from '../../common/keyring.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
+import { HttpAdapter } from './adapters/http.adapter.js';
 import { MemoryAdapter } from './adapters/memory.adapter.js';
 import { PostgresAdapter } from './adapters/postgres.adapter.js';
 import { DataStoreConfigError, StoreConfig } from './data-store.config.js';
@@ -17,6 +18,7 @@ export const DATA_STORE_FACTORIES = Symbol('DataStoreFactories');
 
 const BUILT_IN: DataStoreFactory[] = [
   { type: 'postgres', create: (config, salt) => new PostgresAdapter(config, salt) },
+  { type: 'http', create: (config) => new HttpAdapter(config) },
   { type: 'memory', create: (config, salt) => new MemoryAdapter(config, salt) },
 ];
 

@@ -4,10 +4,10 @@ import { createReadStream, createWriteStream, WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { csvCell } from '../../common/csv.js';
-import type { ExportRecord, RecordSink } from '../data-stores/data-store.port.js';
+import type { ExportRecord, FileSink, FilesExportSummary, RecordSink } from '../data-stores/data-store.port.js';
 
 /** One file of a store's export, as the package manifest lists it. */
 export interface StagedFile {
@@ -69,13 +69,43 @@ interface TableFiles {
 
 const cell = (value: unknown) => (value !== null && typeof value === 'object' && !(value instanceof Date) ? csvCell(JSON.stringify(value)) : csvCell(value));
 
+/** A file a store writes itself (the fast path), hashed on the way to disk. */
+class HashingWritable extends Writable {
+  readonly hash: Hash = createHash('sha256');
+  bytes = 0;
+  private readonly out: WriteStream;
+
+  constructor(path: string) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.out = createWriteStream(path, { mode: 0o600 });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    if (this.out.write(chunk)) done();
+    else this.out.once('drain', () => done());
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.out.end(() => done());
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    this.out.destroy();
+    done(error);
+  }
+}
+
 /**
  * Where one store's export lands before the package is built: per table an NDJSON file and a CSV
- * file (formula-safe cells), hashed as they are written. A portability export keeps only what the
- * subject provided (Art 20). Writing again starts from an empty folder, so a retried step is clean.
+ * file (formula-safe cells), hashed as they are written — record by record, or as whole files from
+ * stores that write them themselves (FileSink). A portability export keeps only what the subject
+ * provided (Art 20). Writing again starts from an empty folder, so a retried step is clean.
  */
-export class StagingSink implements RecordSink {
+export class StagingSink implements RecordSink, FileSink {
   private readonly tables = new Map<string, TableFiles>();
+  private readonly files = new Map<string, HashingWritable>();
   private readonly categories = new Set<string>();
 
   private constructor(
@@ -121,9 +151,29 @@ export class StagingSink implements RecordSink {
     return { tables, categories: [...this.categories].sort(), files };
   }
 
+  file(table: string, format: 'ndjson' | 'csv'): Writable {
+    const stream = new HashingWritable(join(this.dir, `${fileSafe(table)}.${format}`));
+    this.files.set(`${table}\u0000${format}`, stream);
+    return stream;
+  }
+
+  /** After the store wrote its own files: the tables that had records, as the manifest lists them. */
+  filesWritten(summary: FilesExportSummary): StagedExport {
+    const files: StagedFile[] = [];
+    for (const [table, count] of Object.entries(summary.tables)) {
+      if (count === 0) continue;
+      for (const format of ['ndjson', 'csv'] as const) {
+        const stream = this.files.get(`${table}\u0000${format}`);
+        if (stream) files.push({ name: `stores/${this.storeId}/${fileSafe(table)}.${format}`, sha256: stream.hash.digest('hex'), bytes: stream.bytes });
+      }
+    }
+    return { tables: Object.fromEntries(Object.entries(summary.tables).filter(([, n]) => n > 0)), categories: summary.categories, files };
+  }
+
   /** Closes the files without reporting, after a failed export. */
   async abort(): Promise<void> {
     await Promise.all([...this.tables.values()].flatMap((t) => [t.ndjson.close(), t.csv.close()]));
+    for (const stream of this.files.values()) stream.destroy();
   }
 }
 
@@ -146,7 +196,7 @@ export interface PackageDocument {
  */
 export async function writePackage(out: string, stagingRoot: string, staged: StagedFile[], documents: PackageDocument[]): Promise<{ sha256: string; bytes: number }> {
   const partial = `${out}.partial`;
-  const zip = new ZipArchive({ zlib: { level: 6 } });
+  const zip = new ZipArchive({ zlib: { level: 1 } });
   const hash = createHash('sha256');
   let bytes = 0;
   const tap = new Transform({

@@ -59,7 +59,7 @@ export class RecipientNotices implements OnModuleInit {
       const tables = store.tables ?? [];
       const whole = (table?: string) => {
         const picked = table ? tables.filter((t) => t.name === table) : tables;
-        if (tables.length === 0) for (const c of (store as { categories?: string[] }).categories ?? []) found.add(c);
+        if (tables.length === 0) for (const c of store.categories ?? []) found.add(c);
         for (const t of picked) for (const col of Object.values(t.columns)) col.categories.forEach((c) => found.add(c));
       };
       if (type === 'rectification' && step.step === 'rectify') {

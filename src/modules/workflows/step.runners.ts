@@ -107,9 +107,12 @@ export class StepRunners {
   }
 
   private async exportStore(request: RequestEntity, storeId: string, identity: SubjectIdentity): Promise<StagedExport> {
-    const sink = await StagingSink.open(join(this.stagingDir(request.id), storeId), storeId, request.type === 'portability');
+    const portability = request.type === 'portability';
+    const sink = await StagingSink.open(join(this.stagingDir(request.id), storeId), storeId, portability);
+    const adapter = this.store(storeId);
     try {
-      await this.store(storeId).export(identity, sink);
+      if (adapter.exportFiles) return sink.filesWritten(await adapter.exportFiles(identity, sink, { providedOnly: portability }));
+      await adapter.export(identity, sink);
     } catch (error) {
       await sink.abort();
       throw error;
