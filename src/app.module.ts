@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuditModule } from './common/audit/audit.module.js';
 import { CommonModule } from './common/common.module.js';
 import { ConfigModule } from './config/config.module.js';
@@ -26,15 +26,15 @@ function coreImports(config: LetheConfig) {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: LetheConfig): DynamicModule {
-    return { module: AppModule, imports: [...coreImports(config), OpsModule] };
+  static forRoot(config: LetheConfig, modules: Array<Type<unknown> | DynamicModule> = []): DynamicModule {
+    return { module: AppModule, imports: [...coreImports(config), OpsModule, ...modules] };
   }
 }
 
 /** The scale-out process: job handlers only, no HTTP. */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: LetheConfig): DynamicModule {
-    return { module: WorkerModule, imports: coreImports({ ...config, queue: { ...config.queue, workers: true } }) };
+  static forRoot(config: LetheConfig, modules: Array<Type<unknown> | DynamicModule> = []): DynamicModule {
+    return { module: WorkerModule, imports: [...coreImports({ ...config, queue: { ...config.queue, workers: true } }), ...modules] };
   }
 }

@@ -464,6 +464,26 @@ describe('data-store registry at boot', () => {
     }
   });
 
+  it('a custom adapter registers from code: a @Global() module providing DATA_STORE_FACTORIES', async () => {
+    const { bootApp } = await import('../factories/app.js');
+    const { DataStoreRegistry, DATA_STORE_FACTORIES } = await import('../../src/modules/data-stores/data-store.registry.js');
+    const { Global, Module } = await import('@nestjs/common');
+    const created: string[] = [];
+    @Global()
+    @Module({
+      providers: [{ provide: DATA_STORE_FACTORIES, useValue: [{ type: 'spreadsheet', create: (config: { id: string }) => (created.push(config.id), new MemoryAdapter({ id: config.id, type: 'memory', tables }, SALT)) }] }],
+      exports: [DATA_STORE_FACTORIES],
+    })
+    class SpreadsheetStoreModule {}
+    const t = await bootApp({ env: { LETHE_DATA_STORES: JSON.stringify([{ id: 'sheets', type: 'spreadsheet' }]) }, imports: [SpreadsheetStoreModule] });
+    try {
+      expect(created).toEqual(['sheets']);
+      expect(t.app.get(DataStoreRegistry).get('sheets')).toBeInstanceOf(MemoryAdapter);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('a bad configuration stops boot with a message naming the variable, the store and the key', async () => {
     const { loadConfig } = await import('../../src/config/config.schema.js');
     expect(() => loadConfig({ LETHE_DATA_STORES: JSON.stringify([{ id: 'billing-db', type: 'postgres', tables }]) })).toThrow(

@@ -1,14 +1,18 @@
 import AdmZip from 'adm-zip';
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
 import { MemoryAdapter } from '../../src/modules/data-stores/adapters/memory.adapter.js';
 import { parseStoresConfig } from '../../src/modules/data-stores/data-store.config.js';
 import { bearer, bootApp, BootOptions, createKey, eventually, onServer, TestApp } from '../factories/app.js';
-import { createPurpose } from '../factories/consent.js';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { JobsService } from '../../src/infrastructure/queue/jobs.service.js';
+import { verifyWebhook } from '../../src/modules/webhooks/webhook.signature.js';
+import { consentEvent, createPurpose, publishNotice } from '../factories/consent.js';
 import { HttpStore, startHttpStore } from '../factories/http-store.js';
 import { CapturedMail, startSmtp } from '../factories/smtp.js';
 
@@ -20,6 +24,9 @@ import { CapturedMail, startSmtp } from '../factories/smtp.js';
 const tag = randomUUID().replace(/-/g, '').slice(0, 8);
 const cat = (name: string) => `${name}-${tag}`;
 const MAILER = `Mailer Co ${tag}`;
+const ANALYTICS = `Analytics Ltd ${tag}`;
+const ANALYTICS_SECRET = 'analytics-webhook-secret-0123456789abcdef';
+const PURPOSE = `newsletter-${tag}`;
 const SECRET = 'support-desk-shared-secret-0123456789';
 /** The support desk's own data, behind its HTTP service (the memory adapter is the contract's reference). */
 const supportDesk = new MemoryAdapter(
@@ -64,6 +71,9 @@ describe('workflows across data stores', () => {
   let billing: Database;
   let counsel: string;
   let support: HttpStore;
+  /** The analytics recipient's webhook endpoint: what it received, raw. */
+  let analytics: Server;
+  const hooks: { signature: string; body: string }[] = [];
 
   const stores = () => [
     { id: 'support', type: 'http', baseUrl: `${support.url}`, secret: SECRET, timeoutMs: 1_500, retries: 0, categories: [cat('contact'), cat('support')] },
@@ -115,6 +125,15 @@ describe('workflows across data stores', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     support = await startHttpStore({ secret: SECRET, adapter: supportDesk });
+    analytics = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        hooks.push({ signature: String(req.headers['lethe-signature']), body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => analytics.listen(0, '127.0.0.1', resolve));
     crm = await database('crm');
     billing = await database('billing');
     await crm.client.query(`CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL, name text, phone text, restricted boolean NOT NULL DEFAULT false)`);
@@ -128,7 +147,10 @@ describe('workflows across data stores', () => {
         LETHE_STEP_ATTEMPTS: '3',
         LETHE_STEP_BACKOFF_MS: '50',
         LETHE_EXPORT_MAX_DOWNLOADS: '2',
-        LETHE_RECIPIENTS: JSON.stringify([{ name: MAILER, email: `dpo@mailer-${tag}.example` }]),
+        LETHE_RECIPIENTS: JSON.stringify([
+          { name: MAILER, email: `dpo@mailer-${tag}.example` },
+          { name: ANALYTICS, webhookUrl: `http://127.0.0.1:${(analytics.address() as AddressInfo).port}/art19`, secret: ANALYTICS_SECRET },
+        ]),
         LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '1000',
       },
     });
@@ -137,8 +159,9 @@ describe('workflows across data stores', () => {
     for (const key of [cat('contact'), cat('identity'), cat('orders'), cat('bank'), cat('support')]) {
       expect((await t.http.post('/v1/register/data-categories').set(...bearer(counsel)).send({ key, title: `Title of ${key}` })).status).toBe(201);
     }
-    const purpose = `newsletter-${tag}`;
+    const purpose = PURPOSE;
     await createPurpose(t, counsel, purpose);
+    await publishNotice(t, counsel, purpose, 'v1', '2020-01-01T00:00:00Z');
     const record = await t.http
       .post('/v1/register/records')
       .set(...bearer(counsel))
@@ -150,7 +173,10 @@ describe('workflows across data stores', () => {
         purposes: [{ purpose, lawfulBasis: 'consent' }],
         dataSubjectCategories: ['customers'],
         dataCategories: [cat('contact'), cat('identity'), cat('orders'), cat('bank'), cat('support')],
-        recipients: [{ type: 'processor', name: MAILER, dataCategories: [cat('contact')] }],
+        recipients: [
+          { type: 'processor', name: MAILER, dataCategories: [cat('contact')] },
+          { type: 'third_party', name: ANALYTICS, dataCategories: [cat('bank')] },
+        ],
         transfers: [{ country: 'US', recipient: MAILER, mechanism: 'sccs', documentation: 'DPA annex' }],
         retention: [{ dataCategory: cat('contact'), duration: 'P2Y', trigger: 'account closure' }],
         sources: [{ source: 'Credit reference agency', dataCategory: cat('bank') }],
@@ -167,6 +193,7 @@ describe('workflows across data stores', () => {
     await crm?.close();
     await billing?.close();
     await support?.close();
+    await new Promise((resolve) => analytics?.close(resolve));
   });
 
   /** A subject present in both stores, with records of another subject next to theirs. */
@@ -191,6 +218,15 @@ describe('workflows across data stores', () => {
     return { id, statusToken };
   }
 
+  const downloadZip = async (link: URL) => {
+    const res = await t.http.get(`${link.pathname}${link.search}`).buffer(true).parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(res.status).toBe(200);
+    return new AdmZip(res.body as Buffer);
+  };
   const workflow = async (id: string) => (await t.http.get(`/v1/requests/${id}/workflow`).set(...bearer(counsel))).body as { steps: { key: string; step: string; storeId: string; status: string; error: string | null; result: Record<string, unknown> }[] };
   const statusOf = async (id: string) => ((await t.http.get(`/v1/requests/${id}`).set(...bearer(counsel))).body as { status: string }).status;
   const mailTo = (to: string, subject: RegExp): Promise<CapturedMail> => smtp.waitFor((m) => m.to.includes(to) && subject.test(m.subject), 30_000);
@@ -251,7 +287,10 @@ describe('workflows across data stores', () => {
     const info = JSON.parse(read('art15-information.json'));
     expect(info.purposes).toEqual([expect.objectContaining({ purpose: `newsletter-${tag}`, lawfulBasis: 'consent' })]);
     expect(info.categories.map((c: { key: string }) => c.key)).toEqual([cat('bank'), cat('contact'), cat('identity'), cat('orders'), cat('support')]);
-    expect(info.recipients).toEqual([{ name: MAILER, type: 'processor' }]);
+    expect(info.recipients).toEqual([
+      { name: ANALYTICS, type: 'third_party' },
+      { name: MAILER, type: 'processor' },
+    ]);
     expect(info.retention).toEqual([expect.objectContaining({ dataCategory: cat('contact'), period: 'P2Y from account closure' })]);
     expect(info.sources).toEqual([{ dataCategory: cat('bank'), source: 'Credit reference agency' }]);
     expect(info.transfers).toEqual([{ country: 'US', recipient: MAILER, mechanism: 'sccs' }]);
@@ -269,6 +308,16 @@ describe('workflows across data stores', () => {
     expect((await t.http.get(`${forged.pathname}${forged.search}`)).status).toBe(404);
     const audit = await t.http.get(`/v1/audit-events?targetId=${id}&action=request.package_downloaded`).set(...bearer((await createKey(t, ['auditor'])).key));
     expect(audit.body.items).toHaveLength(2);
+
+    // At expiry the file is deleted (the job is brought forward here instead of waiting 7 days).
+    const [pkg] = await t.dataSource.query(`SELECT id, expires_at FROM export_package WHERE request_id = $1`, [id]);
+    expect(new Date(pkg.expires_at).getTime() - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+    await t.dataSource.query(`UPDATE scheduled_job SET run_at = now() WHERE job_key = $1`, [`package:${pkg.id}:expire`]);
+    await t.app.get(JobsService).reconcile();
+    await eventually(async () => ((await t.dataSource.query(`SELECT deleted_at FROM export_package WHERE id = $1`, [pkg.id]))[0].deleted_at ? true : undefined));
+    expect(readdirSync(join(t.config.workflows.exportDir)).includes(id)).toBe(false);
+    const gone = await t.http.get(`${link.pathname}${link.search}`);
+    expect(gone.status).toBe(410);
   }, 60_000);
 
   it('portability: only what the subject provided', async () => {
@@ -341,7 +390,15 @@ describe('workflows across data stores', () => {
     expect(notice.text).toContain(subject.email);
     const recipients = await t.http.get(`/v1/requests/${id}/recipients`).set('X-Request-Token', statusToken);
     expect(recipients.status).toBe(200);
-    expect(recipients.body.recipients).toEqual([expect.objectContaining({ recipient: MAILER, action: 'erasure', dataCategories: [cat('contact')], channel: 'email', status: 'sent' })]);
+    expect(recipients.body.recipients).toEqual([
+      expect.objectContaining({ recipient: ANALYTICS, action: 'erasure', dataCategories: [cat('bank')], channel: 'webhook' }),
+      expect.objectContaining({ recipient: MAILER, action: 'erasure', dataCategories: [cat('contact')], channel: 'email', status: 'sent' }),
+    ]);
+    // The analytics recipient's webhook: signed, naming the subject so it can act, for the categories it received.
+    const hook = await eventually(async () => hooks.find((h) => h.body.includes(id)));
+    expect(verifyWebhook(ANALYTICS_SECRET, hook.signature, hook.body, Math.floor(Date.now() / 1000))).toBe(true);
+    expect(JSON.parse(hook.body)).toMatchObject({ type: 'lethe.art19.erasure', requestId: id, subject: { subjectId: subject.subjectId }, dataCategories: [cat('bank')] });
+    await eventually(async () => ((await t.http.get(`/v1/requests/${id}/recipients`).set('X-Request-Token', statusToken)).body.recipients as { recipient: string; status: string }[]).find((r) => r.recipient === ANALYTICS && r.status === 'sent'));
     expect(support.requests.filter((r) => r.operation === 'erase').every((r) => r.signatureValid && r.headers['idempotency-key'] === `${id}:erase`)).toBe(true);
     expect((await t.http.get(`/v1/requests/${id}/recipients`).set('X-Request-Token', 'rt_wrong')).status).toBe(404);
   }, 90_000);
@@ -409,9 +466,13 @@ describe('workflows across data stores', () => {
     const waived = await t.http.post(`/v1/requests/${id}/steps/export/support/waive`).set(...bearer(counsel)).send({ reason: 'The support desk holds no data on this subject: checked by hand.' });
     expect(waived.status).toBe(200);
     expect(waived.body).toMatchObject({ status: 'waived', waivedReason: 'The support desk holds no data on this subject: checked by hand.' });
-    await mailTo(subject.email, /personal data is ready/);
+    const mail = await mailTo(subject.email, /personal data is ready/);
     const [pkg] = await t.dataSource.query(`SELECT count(*)::int AS n FROM export_package WHERE request_id = $1`, [id]);
     expect(pkg.n).toBe(1);
+    const zip = await downloadZip(new URL(/(http\S+\/package\?\S+)/.exec(mail.text)![1]!));
+    const manifest = JSON.parse(zip.getEntry('manifest.json')!.getData().toString('utf8')) as { stores: { id: string; status: string }[] };
+    expect(manifest.stores).toContainEqual({ id: 'support', status: 'waived', tables: {} });
+    expect(zip.getEntries().map((e) => e.entryName)).not.toContain('stores/support/tickets.ndjson');
     expect((await t.http.post(`/v1/requests/${id}/steps/export/nope/retry`).set(...bearer(counsel))).status).toBe(404);
     expect((await t.http.post(`/v1/requests/${id}/steps/explode/support/retry`).set(...bearer(counsel))).status).toBe(400);
   }, 60_000);
@@ -468,4 +529,21 @@ describe('workflows across data stores', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('objection: each objected purpose the subject had granted is withdrawn in the consent ledger', async () => {
+    const subject = await seedSubject();
+    const iam = (await createKey(t, ['iam'])).key;
+    expect((await t.http.post('/v1/consent-events').set(...bearer(iam)).send(consentEvent(PURPOSE, { subjectId: subject.subjectId }))).status).toBe(201);
+    const { id } = await fileVerified({ type: 'objection', ...subject, purposes: [PURPOSE] });
+    expect((await t.http.post(`/v1/requests/${id}/approve`).set(...bearer(counsel))).status).toBe(200);
+    const done = await mailTo(subject.email, /objection is recorded/);
+    expect(done.text).toContain(PURPOSE);
+    const consents = await t.http.get(`/v1/subjects/${subject.subjectId}/consents`).set(...bearer(iam));
+    expect(consents.body.purposes).toContainEqual(expect.objectContaining({ purpose: PURPOSE, state: 'withdrawn' }));
+    const history = await t.http.get(`/v1/subjects/${subject.subjectId}/consents/history`).set(...bearer(iam));
+    expect(history.body.items.map((e: { action: string; sourceSystem: string }) => [e.action, e.sourceSystem])).toEqual([
+      ['granted', 'iam-api'],
+      ['withdrawn', 'lethe-objection'],
+    ]);
+  }, 60_000);
 });

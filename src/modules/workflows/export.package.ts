@@ -1,20 +1,22 @@
-import { ZipArchive } from 'archiver';
-import { createHash, Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
 import { csvCell } from '../../common/csv.js';
 import type { ExportRecord, FileSink, FilesExportSummary, RecordSink } from '../data-stores/data-store.port.js';
+import { DeflatedEntry, deflatedBuffer, DeflatingFile, writeZip } from './zip.writer.js';
 
-/** One file of a store's export, as the package manifest lists it. */
+/** One file of a store's export, as the package manifest lists it and the zip writer takes it. */
 export interface StagedFile {
   /** Path inside the package, e.g. stores/crm/customers.ndjson. */
   name: string;
   sha256: string;
   bytes: number;
+  /** The deflated copy in the staging folder, relative to it. */
+  staged: string;
+  crc32: number;
+  compressedBytes: number;
 }
 
 export interface StagedExport {
@@ -23,30 +25,25 @@ export interface StagedExport {
   files: StagedFile[];
 }
 
-const FLUSH_BYTES = 256 * 1024;
+const FLUSH_CHARS = 256 * 1024;
 
-/** A file written in large chunks, hashed as it is written. */
-class HashedFile {
-  readonly hash: Hash = createHash('sha256');
-  bytes = 0;
+/** Record-by-record writing into a file, in large chunks. */
+class BufferedWriter {
   private buffer: string[] = [];
   private buffered = 0;
-  private readonly stream: WriteStream;
 
-  constructor(path: string) {
-    this.stream = createWriteStream(path, { mode: 0o600 });
-  }
+  constructor(readonly file: DeflatingFile) {}
 
   async write(text: string): Promise<void> {
     this.buffer.push(text);
     this.buffered += text.length;
-    if (this.buffered >= FLUSH_BYTES) await this.flush();
+    if (this.buffered >= FLUSH_CHARS) await this.flush();
   }
 
   async close(): Promise<void> {
     await this.flush();
-    this.stream.end();
-    await once(this.stream, 'close');
+    this.file.end();
+    await once(this.file, 'finish');
   }
 
   private async flush(): Promise<void> {
@@ -54,58 +51,29 @@ class HashedFile {
     const chunk = Buffer.from(this.buffer.join(''), 'utf8');
     this.buffer = [];
     this.buffered = 0;
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    if (!this.file.write(chunk)) await once(this.file, 'drain');
   }
 }
 
-interface TableFiles {
-  ndjson: HashedFile;
-  csv: HashedFile;
+interface TableWriters {
+  ndjson: BufferedWriter;
+  csv: BufferedWriter;
   columns: string[];
   records: number;
 }
 
 const cell = (value: unknown) => (value !== null && typeof value === 'object' && !(value instanceof Date) ? csvCell(JSON.stringify(value)) : csvCell(value));
 
-/** A file a store writes itself (the fast path), hashed on the way to disk. */
-class HashingWritable extends Writable {
-  readonly hash: Hash = createHash('sha256');
-  bytes = 0;
-  private readonly out: WriteStream;
-
-  constructor(path: string) {
-    super({ highWaterMark: 1024 * 1024 });
-    this.out = createWriteStream(path, { mode: 0o600 });
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    if (this.out.write(chunk)) done();
-    else this.out.once('drain', () => done());
-  }
-
-  override _final(done: (error?: Error | null) => void): void {
-    this.out.end(() => done());
-  }
-
-  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
-    this.out.destroy();
-    done(error);
-  }
-}
-
 /**
  * Where one store's export lands before the package is built: per table an NDJSON file and a CSV
- * file (formula-safe cells), hashed as they are written — record by record, or as whole files from
- * stores that write them themselves (FileSink). A portability export keeps only what the subject
- * provided (Art 20). Writing again starts from an empty folder, so a retried step is clean.
+ * file (formula-safe cells), deflated and hashed as they are written — record by record, or as
+ * whole files from stores that write them themselves (FileSink). A portability export keeps only
+ * what the subject provided (Art 20). Writing again starts from an empty folder, so a retried step
+ * is clean.
  */
 export class StagingSink implements RecordSink, FileSink {
-  private readonly tables = new Map<string, TableFiles>();
-  private readonly files = new Map<string, HashingWritable>();
+  private readonly tables = new Map<string, TableWriters>();
+  private readonly files = new Map<string, DeflatingFile>();
   private readonly categories = new Set<string>();
 
   private constructor(
@@ -120,51 +88,56 @@ export class StagingSink implements RecordSink, FileSink {
     return new StagingSink(dir, storeId, portability);
   }
 
+  file(table: string, format: 'ndjson' | 'csv'): Writable {
+    const stream = new DeflatingFile(join(this.dir, `${fileSafe(table)}.${format}.deflate`));
+    this.files.set(`${table}\u0000${format}`, stream);
+    return stream;
+  }
+
   async write(record: ExportRecord): Promise<void> {
     const data = this.portability ? pick(record.data, record.providedBySubject) : record.data;
     if (Object.keys(data).length === 0) return;
-    let files = this.tables.get(record.table);
-    if (!files) {
-      const base = join(this.dir, fileSafe(record.table));
-      files = { ndjson: new HashedFile(`${base}.ndjson`), csv: new HashedFile(`${base}.csv`), columns: Object.keys(data), records: 0 };
-      this.tables.set(record.table, files);
-      await files.csv.write(`${[...files.columns, '_other'].map(cell).join(',')}\r\n`);
+    let t = this.tables.get(record.table);
+    if (!t) {
+      t = { ndjson: new BufferedWriter(this.file(record.table, 'ndjson') as DeflatingFile), csv: new BufferedWriter(this.file(record.table, 'csv') as DeflatingFile), columns: Object.keys(data), records: 0 };
+      this.tables.set(record.table, t);
+      await t.csv.write(`${[...t.columns, '_other'].map(cell).join(',')}\r\n`);
     }
     for (const category of record.categories) this.categories.add(category);
-    files.records += 1;
-    await files.ndjson.write(`${JSON.stringify(data)}\n`);
+    t.records += 1;
+    await t.ndjson.write(`${JSON.stringify(data)}\n`);
     // Columns are the first record's; anything a later record adds goes, as JSON, in `_other`.
-    const other = Object.fromEntries(Object.entries(data).filter(([k]) => !files.columns.includes(k)));
-    await files.csv.write(`${[...files.columns.map((c) => cell(data[c])), Object.keys(other).length ? cell(JSON.stringify(other)) : ''].join(',')}\r\n`);
+    const columns = t.columns;
+    const other = Object.fromEntries(Object.entries(data).filter(([k]) => !columns.includes(k)));
+    await t.csv.write(`${[...columns.map((c) => cell(data[c])), Object.keys(other).length ? cell(JSON.stringify(other)) : ''].join(',')}\r\n`);
   }
 
+  /** After record-by-record writing. */
   async close(): Promise<StagedExport> {
-    const files: StagedFile[] = [];
     const tables: Record<string, number> = {};
     for (const [table, t] of this.tables) {
       await t.ndjson.close();
       await t.csv.close();
       tables[table] = t.records;
-      const base = `stores/${this.storeId}/${fileSafe(table)}`;
-      files.push({ name: `${base}.ndjson`, sha256: t.ndjson.hash.digest('hex'), bytes: t.ndjson.bytes }, { name: `${base}.csv`, sha256: t.csv.hash.digest('hex'), bytes: t.csv.bytes });
     }
-    return { tables, categories: [...this.categories].sort(), files };
+    return this.staged({ tables, categories: [...this.categories].sort() });
   }
 
-  file(table: string, format: 'ndjson' | 'csv'): Writable {
-    const stream = new HashingWritable(join(this.dir, `${fileSafe(table)}.${format}`));
-    this.files.set(`${table}\u0000${format}`, stream);
-    return stream;
-  }
-
-  /** After the store wrote its own files: the tables that had records, as the manifest lists them. */
+  /** After the store wrote its own files: the tables that had records. */
   filesWritten(summary: FilesExportSummary): StagedExport {
+    return this.staged(summary);
+  }
+
+  private staged(summary: FilesExportSummary): StagedExport {
     const files: StagedFile[] = [];
     for (const [table, count] of Object.entries(summary.tables)) {
       if (count === 0) continue;
       for (const format of ['ndjson', 'csv'] as const) {
         const stream = this.files.get(`${table}\u0000${format}`);
-        if (stream) files.push({ name: `stores/${this.storeId}/${fileSafe(table)}.${format}`, sha256: stream.hash.digest('hex'), bytes: stream.bytes });
+        if (!stream) continue;
+        const name = `stores/${this.storeId}/${fileSafe(table)}.${format}`;
+        const entry = stream.entry(name);
+        files.push({ name, sha256: entry.sha256, bytes: entry.size, staged: `${this.storeId}/${fileSafe(table)}.${format}.deflate`, crc32: entry.crc32, compressedBytes: entry.compressedSize });
       }
     }
     return { tables: Object.fromEntries(Object.entries(summary.tables).filter(([, n]) => n > 0)), categories: summary.categories, files };
@@ -172,7 +145,6 @@ export class StagingSink implements RecordSink, FileSink {
 
   /** Closes the files without reporting, after a failed export. */
   async abort(): Promise<void> {
-    await Promise.all([...this.tables.values()].flatMap((t) => [t.ndjson.close(), t.csv.close()]));
     for (const stream of this.files.values()) stream.destroy();
   }
 }
@@ -191,28 +163,16 @@ export interface PackageDocument {
 }
 
 /**
- * Zips the staged store files and the generated documents into `out`, via a temporary file renamed
- * into place, so a crash leaves no half package under the final name. Returns the zip's SHA-256.
+ * The package: the generated documents first, then every staged (already deflated) store file,
+ * copied into `out` through a temporary file renamed into place, so a crash leaves no half package
+ * under the final name. Returns the zip's SHA-256 and size.
  */
-export async function writePackage(out: string, stagingRoot: string, staged: StagedFile[], documents: PackageDocument[]): Promise<{ sha256: string; bytes: number }> {
-  const partial = `${out}.partial`;
-  const zip = new ZipArchive({ zlib: { level: 1 } });
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  const written = pipeline(zip, tap, createWriteStream(partial, { mode: 0o600 }));
-  for (const doc of documents) zip.append(doc.content, { name: doc.name });
-  for (const file of staged) zip.append(createReadStream(join(stagingRoot, file.name.replace(/^stores\//, ''))), { name: file.name });
-  await zip.finalize();
-  await written;
-  await rename(partial, out);
-  return { sha256: hash.digest('hex'), bytes };
+export async function writePackage(out: string, stagingRoot: string, staged: StagedFile[], documents: PackageDocument[], at: Date): Promise<{ sha256: string; bytes: number }> {
+  const entries: DeflatedEntry[] = [
+    ...documents.map((d) => deflatedBuffer(d.name, d.content)),
+    ...staged.map((f) => ({ name: f.name, crc32: f.crc32, size: f.bytes, compressedSize: f.compressedBytes, path: join(stagingRoot, f.staged) })),
+  ];
+  return writeZip(out, entries, at);
 }
 
 export function sha256Of(text: string): string {

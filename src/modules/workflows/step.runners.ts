@@ -150,13 +150,13 @@ export class StepRunners {
         ...exported.map((s) => ({ id: s.id, status: 'exported' as const, tables: s.tables })),
         ...steps.filter((s) => s.status === 'waived').map((s) => ({ id: s.storeId, status: 'waived' as const, tables: {} })),
       ],
-      files: [...staged, ...documents.map((d) => ({ name: d.name, sha256: sha256Of(d.content), bytes: Buffer.byteLength(d.content) }))],
+      files: [...staged.map(({ name, sha256, bytes }) => ({ name, sha256, bytes })), ...documents.map((d) => ({ name: d.name, sha256: sha256Of(d.content), bytes: Buffer.byteLength(d.content) }))],
     };
     documents.push({ name: 'index.html', content: indexHtml(manifest, info) }, { name: 'manifest.json', content: JSON.stringify(manifest, null, 2) });
     const dir = join(this.config.workflows.exportDir, request.id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const fileName = `${kind}-${request.id}.zip`;
-    const zip = await writePackage(join(dir, fileName), this.stagingDir(request.id), staged, documents);
+    const zip = await writePackage(join(dir, fileName), this.stagingDir(request.id), staged, documents, this.clock.now());
     const expiresAt = new Date(Math.ceil((this.clock.now().getTime() + this.config.workflows.exportLinkDays * 86_400_000) / 1000) * 1000);
     return {
       result: { sha256: zip.sha256, bytes: zip.bytes, files: manifest.files.length + 2 },

@@ -22,11 +22,15 @@ const quote = (identifier: string) => `"${identifier}"`; // identifiers are vali
 /** COPY's CSV mode with a delimiter and quote that JSON text never holds raw: each row_to_json line comes out as is. */
 const RAW_LINES = `FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'`;
 
-/** A CSV cell defused against formula injection, as common/csv.ts does it; plain numbers stay numbers. */
-const defused = (column: string) => {
-  const c = `${quote(column)}::text`;
-  return `CASE WHEN ${c} ~ '^[=+@\\t\\r]' OR (${c} ~ '^-' AND ${c} !~ '^-[0-9]+(\\.[0-9]+)?$') THEN '''' || ${c} ELSE ${c} END AS ${quote(column)}`;
-};
+/**
+ * A CSV cell defused against formula injection, as common/csv.ts does it: a text value starting with
+ * = + - @ tab or CR gets a leading quote. Only text-like columns: numbers (negative ones too) stay numbers.
+ */
+const csvColumn = (column: string, textLike: boolean) =>
+  textLike ? `CASE WHEN left(${quote(column)}::text, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${quote(column)}::text ELSE ${quote(column)}::text END AS ${quote(column)}` : quote(column);
+
+/** Type categories (pg_type.typcategory) of numbers, booleans, dates and times: never a formula. */
+const NOT_TEXT = new Set(['N', 'B', 'D', 'T']);
 
 /**
  * A Postgres database described table by table in configuration: how the subject is found (a column
@@ -78,9 +82,11 @@ export class PostgresAdapter implements DataStoreAdapter {
   }
 
   /**
-   * The fast path: per table, Postgres writes the NDJSON (row_to_json) and the CSV itself with COPY,
-   * two tables at a time on separate connections; Node only hashes and stores the bytes. The subject
-   * reaches the statements as transaction-local settings, since COPY takes no bind parameters.
+   * The fast path: per table, Postgres writes the NDJSON (row_to_json: numbers stay numbers, json
+   * stays json) and the CSV itself with COPY, on separate connections in parallel; Node only hashes,
+   * deflates and stores the bytes. COPY takes no bind parameters, so the subject reaches the
+   * statements as transaction-local settings; the statement text holds only validated, quoted
+   * identifiers.
    */
   async exportFiles(subject: SubjectIdentity, sink: FileSink, options: { providedOnly: boolean }): Promise<FilesExportSummary> {
     const tables: Record<string, number> = {};
@@ -89,13 +95,13 @@ export class PostgresAdapter implements DataStoreAdapter {
       .map((table) => ({ table, columns: Object.keys(table.columns).filter((c) => !options.providedOnly || table.columns[c]!.providedBySubject) }))
       .filter((w) => w.columns.length > 0);
     try {
+      const textLike = await this.textLikeColumns(work.map((w) => w.table.name));
       await Promise.all(
         work.map(async ({ table, columns }) => {
-          const where = this.condition(table, subject, [], true);
-          const from = `FROM ${quote(table.name)} WHERE ${where}`;
+          const from = `FROM ${quote(table.name)} WHERE ${this.condition(table, subject, [], true)}`;
           const [rows] = await Promise.all([
             this.copy(subject, `SELECT row_to_json(x)::text FROM (SELECT ${columns.map(quote).join(', ')} ${from}) x`, RAW_LINES, sink.file(table.name, 'ndjson')),
-            this.copy(subject, `SELECT ${columns.map(defused).join(', ')} ${from}`, 'FORMAT csv, HEADER true', sink.file(table.name, 'csv')),
+            this.copy(subject, `SELECT ${columns.map((c) => csvColumn(c, textLike.get(table.name)?.has(c) ?? true)).join(', ')} ${from}`, 'FORMAT csv, HEADER true', sink.file(table.name, 'csv')),
           ]);
           tables[table.name] = rows;
           if (rows > 0) for (const c of columns) table.columns[c]!.categories.forEach((k) => categories.add(k));
@@ -105,6 +111,27 @@ export class PostgresAdapter implements DataStoreAdapter {
       throw this.failure(error);
     }
     return { tables, categories: [...categories].sort() };
+  }
+
+  /** Per table, the columns whose values are text (and so may need defusing in CSV). */
+  private async textLikeColumns(names: string[]): Promise<Map<string, Set<string>>> {
+    const client = await this.connect();
+    try {
+      const { rows } = await client.query(
+        `SELECT c.relname AS table, a.attname AS column, t.typcategory AS category
+           FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_class c ON c.oid = a.attrelid
+          WHERE a.attrelid = ANY (SELECT to_regclass(n) FROM unnest($1::text[]) AS n) AND a.attnum > 0 AND NOT a.attisdropped`,
+        [names.map(quote)],
+      );
+      const out = new Map<string, Set<string>>();
+      for (const r of rows as { table: string; column: string; category: string }[]) {
+        if (!out.has(r.table)) out.set(r.table, new Set());
+        if (!NOT_TEXT.has(r.category)) out.get(r.table)!.add(r.column);
+      }
+      return out;
+    } finally {
+      client.release();
+    }
   }
 
   private async copy(subject: SubjectIdentity, select: string, options: string, out: NodeJS.WritableStream): Promise<number> {

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule, WorkerModule } from './app.module.js';
+import { configureApp } from './app.setup.js';
+import { closeOnSignal, configFromEnvironment } from './config/from-environment.js';
+
+/**
+ * Lethe's entry points, for `npm start` / `npm run start:worker` and for deployments that add their
+ * own modules — a custom data-store adapter is a @Global() module providing DATA_STORE_FACTORIES:
+ *
+ *   await runApi({ modules: [SalesforceStoreModule] });
+ */
+export interface LetheOptions {
+  /** Modules added to the application, e.g. custom data-store adapters. */
+  modules?: Array<Type<unknown> | DynamicModule>;
+}
+
+/** The HTTP API. It also runs the job handlers unless LETHE_WORKERS=off. */
+export async function runApi(options: LetheOptions = {}): Promise<void> {
+  const { config, logger } = configFromEnvironment();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.modules), { logger, bodyParser: false });
+  configureApp(app, config);
+  closeOnSignal(app, config, logger);
+  await app.listen(config.http.port, config.http.host);
+  logger.log(`Lethe listening on http://${config.http.host}:${config.http.port} (API docs at /docs)`, 'Lifecycle');
+}
+
+/** Job handlers only: run as many as the load needs, next to API processes started with LETHE_WORKERS=off. */
+export async function runWorker(options: LetheOptions = {}): Promise<void> {
+  const { config, logger } = configFromEnvironment();
+  if (config.database.url === undefined) {
+    process.stderr.write('lethe-worker: DATABASE_URL is required. The embedded database belongs to one process; `npm start` already runs the job handlers.\n');
+    process.exit(78);
+  }
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options.modules), { logger });
+  closeOnSignal(app, config, logger);
+  logger.log('Lethe worker running', 'Lifecycle');
+}
+
+export { DATA_STORE_FACTORIES, type DataStoreFactory } from './modules/data-stores/data-store.registry.js';
+export * from './modules/data-stores/data-store.port.js';
+export type { StoreConfig, TableConfig } from './modules/data-stores/data-store.config.js';
