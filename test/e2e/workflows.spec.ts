@@ -416,6 +416,9 @@ describe('workflows across data stores', () => {
   it('restriction: stores flag the subject; lifting tells the requester first, then lifts', async () => {
     const subject = await seedSubject();
     const { id } = await fileVerified({ type: 'restriction', ...subject });
+    const early = await t.http.post(`/v1/requests/${id}/restriction/lift`).set(...bearer(counsel)).send({ reason: 'Not yet: nothing is restricted.' });
+    expect(early.status).toBe(409);
+    expect(early.body.type).toBe('urn:lethe:problem:restriction_not_complete');
     expect((await t.http.post(`/v1/requests/${id}/approve`).set(...bearer(counsel))).status).toBe(200);
     await mailTo(subject.email, /is restricted/);
     expect((await crm.client.query(`SELECT restricted FROM customers WHERE email = $1`, [subject.email])).rows).toEqual([{ restricted: true }]);
@@ -545,5 +548,22 @@ describe('workflows across data stores', () => {
       ['granted', 'iam-api'],
       ['withdrawn', 'lethe-objection'],
     ]);
+  }, 60_000);
+
+  it('a refused request keeps no staged export on disk and runs no more steps', async () => {
+    const subject = await seedSubject();
+    support.faults.status(503, { operation: 'export' });
+    try {
+      const { id } = await fileVerified({ type: 'access', ...subject });
+      await eventually(async () => (await workflow(id)).steps.find((s) => s.key === `${id}:export:crm` && s.status === 'succeeded'));
+      const staged = join(t.config.workflows.exportDir, id, 'staging', 'crm');
+      expect(readdirSync(staged).sort()).toEqual(['customers.csv.deflate', 'customers.ndjson.deflate', 'orders.csv.deflate', 'orders.ndjson.deflate']);
+      const refused = await t.http.post(`/v1/requests/${id}/refuse`).set(...bearer(counsel)).send({ ground: 'manifestly_unfounded', explanation: 'A test of what a refusal leaves behind.' });
+      expect(refused.status).toBe(200);
+      await eventually(async () => !readdirSync(t.config.workflows.exportDir).includes(id) || undefined);
+      expect((await workflow(id)).steps.find((s) => s.key === `${id}:export:support`)!.status).toBe('cancelled');
+    } finally {
+      support.faults.clear();
+    }
   }, 60_000);
 });

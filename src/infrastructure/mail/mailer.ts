@@ -65,6 +65,16 @@ export class Mailer implements OnModuleInit {
    * lifted only after the requester was told). Callers run it from a durable job, which retries.
    */
   async sendNow(message: MailMessage): Promise<void> {
+    try {
+      await this.send(message);
+    } catch (error) {
+      // SMTP replies often quote the recipient's address: keep only the codes.
+      const { code, responseCode } = error as { code?: string; responseCode?: number };
+      throw Object.assign(new Error(`mail was not accepted${responseCode ? ` (SMTP ${responseCode})` : ''}`), { name: 'MailNotSent', code: code ?? (responseCode ? String(responseCode) : undefined) });
+    }
+  }
+
+  private async send(message: MailMessage): Promise<void> {
     const info = (await this.transport.sendMail({ from: this.config.mail.from, ...message })) as { messageId: string; message?: Buffer };
     if (this.folder && info.message) {
       mkdirSync(this.folder, { recursive: true });

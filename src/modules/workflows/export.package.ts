@@ -74,6 +74,7 @@ const cell = (value: unknown) => (value !== null && typeof value === 'object' &&
 export class StagingSink implements RecordSink, FileSink {
   private readonly tables = new Map<string, TableWriters>();
   private readonly files = new Map<string, DeflatingFile>();
+  private readonly names = new Map<string, string>();
   private readonly categories = new Set<string>();
 
   private constructor(
@@ -89,9 +90,21 @@ export class StagingSink implements RecordSink, FileSink {
   }
 
   file(table: string, format: 'ndjson' | 'csv'): Writable {
-    const stream = new DeflatingFile(join(this.dir, `${fileSafe(table)}.${format}.deflate`));
+    const stream = new DeflatingFile(join(this.dir, `${this.fileName(table)}.${format}.deflate`));
     this.files.set(`${table}\u0000${format}`, stream);
     return stream;
+  }
+
+  /** A file name per table: two tables whose names make the same safe name get numbered ones. */
+  private fileName(table: string): string {
+    let name = this.names.get(table);
+    if (name) return name;
+    const base = fileSafe(table);
+    const taken = new Set(this.names.values());
+    name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    this.names.set(table, name);
+    return name;
   }
 
   async write(record: ExportRecord): Promise<void> {
@@ -135,9 +148,9 @@ export class StagingSink implements RecordSink, FileSink {
       for (const format of ['ndjson', 'csv'] as const) {
         const stream = this.files.get(`${table}\u0000${format}`);
         if (!stream) continue;
-        const name = `stores/${this.storeId}/${fileSafe(table)}.${format}`;
+        const name = `stores/${this.storeId}/${this.fileName(table)}.${format}`;
         const entry = stream.entry(name);
-        files.push({ name, sha256: entry.sha256, bytes: entry.size, staged: `${this.storeId}/${fileSafe(table)}.${format}.deflate`, crc32: entry.crc32, compressedBytes: entry.compressedSize });
+        files.push({ name, sha256: entry.sha256, bytes: entry.size, staged: `${this.storeId}/${this.fileName(table)}.${format}.deflate`, crc32: entry.crc32, compressedBytes: entry.compressedSize });
       }
     }
     return { tables: Object.fromEntries(Object.entries(summary.tables).filter(([, n]) => n > 0)), categories: summary.categories, files };

@@ -10,7 +10,7 @@ import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { JobsService } from '../../infrastructure/queue/jobs.service.js';
 import { ConsentService } from '../consent/consent.service.js';
-import { DataStoreAdapter, DataStoreError, ErasurePlan, SubjectIdentity } from '../data-stores/data-store.port.js';
+import { ChangeSummary, DataStoreAdapter, DataStoreError, ErasurePlan, SubjectIdentity } from '../data-stores/data-store.port.js';
 import { DataStoreRegistry } from '../data-stores/data-store.registry.js';
 import type { TableConfig } from '../data-stores/data-store.config.js';
 import { RegisterService } from '../register/register.service.js';
@@ -64,6 +64,8 @@ export class StepRunners {
 
   async execute(step: WorkflowStepEntity, request: RequestEntity, subject: SubjectOfRequest): Promise<StepOutcome> {
     const identity: SubjectIdentity = { requestId: request.id, email: subject.email, subjectId: subject.subjectId };
+    /** What an earlier try of this step recorded before it could report success. */
+    const previous = step.result;
     switch (step.step) {
       case 'export':
         return { result: { ...(await this.exportStore(request, step.storeId, identity)) } };
@@ -71,14 +73,21 @@ export class StepRunners {
         return this.buildPackage(request);
       case 'rectify': {
         const changes = (subject.changes ?? []).map(({ field, newValue }) => ({ field, newValue }));
-        return { result: { ...(await this.store(step.storeId).rectify(identity, changes)) } };
+        const done = await this.store(step.storeId).rectify(identity, changes);
+        return { result: { ...done, applied: keepLarger(previous?.applied as ChangeSummary['applied'] | undefined, done.applied, (a) => `${a.table}.${a.field}`) } };
       }
       case 'plan':
         return { result: { items: (await this.store(step.storeId).planErasure(identity)).items } };
-      case 'erase':
-        return { result: { items: (await this.store(step.storeId).erase(identity)).items, erasedAt: this.clock.now().toISOString() } };
-      case 'consent':
-        return { result: subject.subjectId ? { events: (await this.consent.pseudonymise(subject.subjectId, SYSTEM)).events } : { events: 0, skipped: 'no subject id on the request' } };
+      case 'erase': {
+        // Erasing again finds nothing: after a crash, what the first run did is what it reports.
+        const done = await this.store(step.storeId).erase(identity);
+        return { result: { items: keepLarger(previous?.items as ErasurePlan['items'] | undefined, done.items, (i) => i.table), erasedAt: previous?.erasedAt ?? this.clock.now().toISOString() } };
+      }
+      case 'consent': {
+        if (!subject.subjectId) return { result: { events: 0, skipped: 'no subject id on the request' } };
+        const events = (await this.consent.pseudonymise(subject.subjectId, SYSTEM)).events;
+        return { result: { events: Math.max(events, Number(previous?.events ?? 0)) } };
+      }
       case 'verify':
         return { result: await this.verifyErased(request, step.storeId, identity) };
       case 'certificate':
@@ -240,7 +249,7 @@ export class StepRunners {
   private async sendLiftNotice(request: RequestEntity, subject: SubjectOfRequest, input: Record<string, unknown> | null): Promise<Record<string, unknown>> {
     const sealed = input?.notice as { keyId: string; data: string } | undefined;
     if (!sealed) return { sentAt: null };
-    if (!subject.email) return { sentAt: null, skipped: 'no email address on the request: tell the requester by other means' };
+    if (!subject.email) throw new WaitingError('no email address on the request: tell the requester another way, then waive this step with how they were told');
     const { reason } = JSON.parse(this.keyring.open(sealed)) as { reason: string };
     const c = { controller: this.config.controller.name, contact: this.config.controller.contact, requestId: request.id, type: request.type, name: subject.name };
     await this.mailer.sendNow({ to: subject.email, ...liftNoticeMessage(c, reason) });
@@ -284,6 +293,15 @@ export class StepRunners {
       commit: (m) => this.notices.send(m, request, subject, recipients, steps),
     };
   }
+}
+
+/** Per item, the larger row count of two runs of an idempotent change. */
+function keepLarger<T extends { rows: number }>(before: T[] | undefined, now: T[], keyOf: (item: T) => string): T[] {
+  if (!before?.length) return now;
+  return now.map((item) => {
+    const earlier = before.find((b) => keyOf(b) === keyOf(item));
+    return earlier && earlier.rows > item.rows ? { ...item, rows: earlier.rows } : item;
+  });
 }
 
 function isAnonymised(data: Record<string, unknown>, columns: string[], table: TableConfig | undefined): boolean {

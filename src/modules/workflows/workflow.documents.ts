@@ -141,8 +141,18 @@ export function certificateHtml(c: ErasureCertificate, sha256: string): string {
     'Erasure certificate',
     `<p>${escapeHtml(c.controller.name)} erased the personal data of request ${escapeHtml(c.requestId)} as set out below (Art 17 GDPR). Issued ${escapeHtml(c.issuedAt)}.</p>` +
       `<table><tr><th>System</th><th>Table</th><th>Action</th><th>Records</th><th>Columns, or why kept</th><th>When</th></tr>${rows}</table>` +
-      `<p>Consent records pseudonymised: ${c.consentLedger.pseudonymisedEvents}. Every system was checked again after erasure and held nothing erasable.</p>` +
+      `<p>Consent records pseudonymised: ${c.consentLedger.pseudonymisedEvents}.</p>` +
+      `<p>${escapeHtml(verificationSentence(c))}</p>` +
       `<p>Records that are kept are kept only for the ground shown and are deleted when it ends.</p>` +
       `<p style="font-size:85%;color:#555">SHA-256 of the JSON certificate: <code>${sha256}</code>. It is recorded in ${escapeHtml(c.controller.name)}’s tamper-evident audit trail.</p>`,
   );
+}
+
+function verificationSentence(c: ErasureCertificate): string {
+  const checked = c.stores.filter((s) => s.verifiedAt).map((s) => s.id);
+  const unchecked = c.stores.filter((s) => !s.verifiedAt).map((s) => s.id);
+  const parts = [];
+  if (checked.length) parts.push(`Checked again after erasure, holding nothing erasable: ${checked.join(', ')}.`);
+  if (unchecked.length) parts.push(`Not checked again after erasure: ${unchecked.join(', ')}.`);
+  return parts.join(' ');
 }

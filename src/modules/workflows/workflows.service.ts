@@ -76,6 +76,7 @@ export class WorkflowsService implements OnModuleInit {
       onExhausted: (p, error) => this.exhausted(String(p.key), error),
     });
     this.jobs.define('workflows', 'package.expire', (p) => this.expirePackage(String(p.packageId)));
+    this.jobs.define('workflows', 'request.files-cleanup', (p) => this.cleanUp(p));
   }
 
   // ── Reacting to the request's lifecycle ────────────────────────────────────────────────────
@@ -88,6 +89,7 @@ export class WorkflowsService implements OnModuleInit {
         await m.getRepository(WorkflowStepEntity).update({ key: step.key }, { status: 'cancelled', updatedAt: this.clock.now() });
         await this.jobs.cancel(m, step.key);
       }
+      await this.scheduleCleanUp(m, request.id, true);
       return;
     }
     if (action === 'complete') {
@@ -95,6 +97,7 @@ export class WorkflowsService implements OnModuleInit {
       if (open.length > 0) {
         throw new ConflictError('steps_unfinished', 'Steps of this request have not succeeded: retry or waive them first', { steps: open.map((s) => `${s.step}:${s.storeId}`) });
       }
+      await this.scheduleCleanUp(m, request.id, false);
       return;
     }
     if (action === 'approve' && request.type === 'erasure') {
@@ -104,6 +107,10 @@ export class WorkflowsService implements OnModuleInit {
       }
     }
     await this.advance(m, request, steps);
+  }
+
+  private async scheduleCleanUp(m: EntityManager, requestId: string, all: boolean): Promise<void> {
+    await this.jobs.schedule(m, { queue: 'workflows', name: 'request.files-cleanup', key: `request:${requestId}:files-cleanup`, payload: { requestId, all }, runAt: this.clock.now() });
   }
 
   /** Creates the next phase's steps, or completes the request. Runs with the request row locked. */
@@ -137,14 +144,19 @@ export class WorkflowsService implements OnModuleInit {
     const request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id: step.requestId });
     if (!request) return;
     if (step.step !== 'lift' && step.step !== 'notice' && !isOpen(request.status)) return;
-    await steps.update({ key }, { status: 'running', attempts: ctx.attempt, updatedAt: this.clock.now() });
+    // Only a step still to do is claimed, and only a claimed one goes back to pending: a waiver or a
+    // cancellation made meanwhile stands.
+    const claimed = await this.setStatus(key, { status: 'running', attempts: ctx.attempt });
+    if (!claimed) return;
     let outcome: StepOutcome;
     try {
       outcome = await this.runners.execute(step, request, this.requests.subjectOf(request));
     } catch (error) {
-      await steps.update({ key }, { status: 'pending', lastError: describeFailure(error), updatedAt: this.clock.now() });
+      await this.setStatus(key, { status: 'pending', lastError: describeFailure(error) });
       throw error;
     }
+    // Kept before success is recorded: a rerun after a crash here finds what the first run did.
+    await this.setStatus(key, { result: outcome.result });
     await this.dataSource.transaction(async (m) => {
       const locked = await this.requests.lockForUpdate(m, step.requestId);
       const current = await m.getRepository(WorkflowStepEntity).findOneBy({ key });
@@ -161,12 +173,26 @@ export class WorkflowsService implements OnModuleInit {
     await outcome.afterCommit?.();
   }
 
+  /** Updates a step that is still to do (pending, running or failed); false if it is not. */
+  private async setStatus(key: string, change: { status?: StepStatus; attempts?: number; lastError?: string | null; result?: Record<string, unknown> }): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(WorkflowStepEntity)
+      .set({ ...change, result: change.result as never, updatedAt: this.clock.now() })
+      .where('key = :key AND status IN (:...open)', { key, open: [...RETRYABLE] })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   /** The last try failed: the step shows as failed on the request until counsel retries or waives it. */
   private async exhausted(key: string, error: Error): Promise<void> {
     await this.dataSource.transaction(async (m) => {
+      const found = await m.getRepository(WorkflowStepEntity).findOneBy({ key });
+      if (!found) return;
+      const request = await this.requests.lockForUpdate(m, found.requestId);
+      // Read again under the request's lock: counsel may have waived it meanwhile.
       const step = await m.getRepository(WorkflowStepEntity).findOneBy({ key });
       if (!step || !RETRYABLE.has(step.status)) return;
-      const request = await this.requests.lockForUpdate(m, step.requestId);
       const lastError = describeFailure(error);
       await m.getRepository(WorkflowStepEntity).update({ key }, { status: 'failed', lastError, updatedAt: this.clock.now() });
       await this.audit.record(m, SYSTEM, { action: 'workflow.step_failed', targetType: 'request', targetId: step.requestId, details: { step: step.step, store: step.storeId, attempts: step.attempts } });
@@ -203,11 +229,14 @@ export class WorkflowsService implements OnModuleInit {
   async waive(requestId: string, step: string, storeId: string, reason: string, caller: Caller): Promise<StepView> {
     return this.changeStep(requestId, step, storeId, caller, async (m, row, request) => {
       if (!RETRYABLE.has(row.status)) throw new ConflictError('step_finished', `The step is ${row.status} and cannot be waived`);
-      if (!isOpen(request.status)) throw new ConflictError('request_closed', `The request is ${request.status}`);
+      const afterClosing = row.step === 'notice' || row.step === 'lift';
+      if (!afterClosing && !isOpen(request.status)) throw new ConflictError('request_closed', `The request is ${request.status}`);
       row.status = 'waived';
       row.waivedReason = reason;
       await this.jobs.cancel(m, row.key);
-      return { action: 'workflow.step_waived', details: {}, after: () => this.advance(m, request) };
+      // A waived notice (the requester was told another way) lets the stores lift the restriction.
+      const after = row.step === 'notice' ? () => this.afterLiftNotice(m, request) : row.step === 'lift' ? undefined : () => this.advance(m, request);
+      return { action: 'workflow.step_waived', details: {}, after };
     });
   }
 
@@ -238,6 +267,7 @@ export class WorkflowsService implements OnModuleInit {
     return this.dataSource.transaction(async (m) => {
       const request = await this.requests.lockForUpdate(m, requestId);
       if (request.type !== 'restriction') throw new ConflictError('not_a_restriction', 'Only a restriction request can be lifted');
+      if (request.status !== 'completed') throw new ConflictError('restriction_not_complete', 'Lift a restriction once every store has applied it and the request is completed');
       const restricted = await m.getRepository(WorkflowStepEntity).findBy({ requestId, step: 'restrict', status: 'succeeded' });
       if (restricted.length === 0) throw new ConflictError('nothing_restricted', 'No store has restricted this subject’s data yet');
       const existing = await m.getRepository(WorkflowStepEntity).findBy({ requestId, step: In(['notice', 'lift']) });
@@ -294,14 +324,37 @@ export class WorkflowsService implements OnModuleInit {
     return this.keyring.keyedHash('package-link', `${row.requestId}:${row.id}:${expires}`);
   }
 
+  /** Marked deleted first (under the row lock downloads take), then the files go. */
   private async expirePackage(packageId: string): Promise<void> {
-    const row = await this.dataSource.getRepository(ExportPackageEntity).findOneBy({ id: packageId });
-    if (!row || row.deletedAt) return;
-    await rm(join(this.config.workflows.exportDir, row.requestId), { recursive: true, force: true });
-    await this.dataSource.transaction(async (m) => {
-      await m.getRepository(ExportPackageEntity).update({ id: packageId }, { deletedAt: this.clock.now() });
-      await this.audit.record(m, SYSTEM, { action: 'request.package_deleted', targetType: 'request', targetId: row.requestId, details: { downloads: row.downloads } });
+    const requestId = await this.dataSource.transaction(async (m) => {
+      const row = await m.getRepository(ExportPackageEntity).findOne({ where: { id: packageId }, lock: { mode: 'pessimistic_write' } });
+      if (!row) return null;
+      if (!row.deletedAt) {
+        await m.getRepository(ExportPackageEntity).update({ id: packageId }, { deletedAt: this.clock.now() });
+        await this.audit.record(m, SYSTEM, { action: 'request.package_deleted', targetType: 'request', targetId: row.requestId, details: { downloads: row.downloads } });
+      }
+      return row.requestId;
     });
+    if (requestId) await this.removeFiles(requestId);
+  }
+
+  /** Everything Lethe wrote to disk for a request: staged exports and the package. */
+  private async removeFiles(requestId: string): Promise<void> {
+    await rm(join(this.config.workflows.exportDir, requestId), { recursive: true, force: true });
+  }
+
+  /** A closed request keeps no staged exports; a refused or withdrawn one no package either. */
+  private async cleanUp(payload: Record<string, unknown>): Promise<void> {
+    const requestId = String(payload.requestId);
+    if (payload.all) {
+      await this.dataSource.transaction(async (m) => {
+        const row = await m.getRepository(ExportPackageEntity).findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
+        if (row && !row.deletedAt) await m.getRepository(ExportPackageEntity).update({ id: row.id }, { deletedAt: this.clock.now() });
+      });
+      await this.removeFiles(requestId);
+    } else {
+      await rm(join(this.config.workflows.exportDir, requestId, 'staging'), { recursive: true, force: true });
+    }
   }
 
   /** For the request detail: package status without the link itself. */

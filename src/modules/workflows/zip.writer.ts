@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { createReadStream, createWriteStream, WriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { crc32, createDeflateRaw, DeflateRaw, deflateRawSync } from 'node:zlib';
 
@@ -108,6 +108,7 @@ export async function writeZip(out: string, entries: DeflatedEntry[], at: Date):
     await once(file, 'close');
   } catch (error) {
     file.destroy();
+    await rm(partial, { force: true });
     throw error;
   }
   await rename(partial, out);
@@ -123,11 +124,14 @@ export class DeflatingFile extends Writable {
   private readonly deflate: DeflateRaw;
   private readonly done: Promise<void>;
 
+  private readonly file: WriteStream;
+
   constructor(readonly path: string) {
     super({ highWaterMark: 1024 * 1024 });
     // Level 1: most of level 6's saving on this kind of text, at a fraction of the CPU.
     this.deflate = createDeflateRaw({ level: 1 });
-    const file = createWriteStream(path, { mode: 0o600 });
+    this.file = createWriteStream(path, { mode: 0o600 });
+    const file = this.file;
     this.deflate.on('data', (chunk: Buffer) => {
       this.compressedSize += chunk.length;
       if (!file.write(chunk)) {
@@ -140,6 +144,8 @@ export class DeflatingFile extends Writable {
       this.deflate.once('error', reject);
       file.once('error', reject);
     });
+    // A disk error fails this stream (and the step), never the process.
+    this.done.catch((error: Error) => this.destroy(error));
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -157,6 +163,7 @@ export class DeflatingFile extends Writable {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.deflate.destroy();
+    this.file.destroy();
     callback(error);
   }
 

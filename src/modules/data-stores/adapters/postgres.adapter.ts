@@ -29,6 +29,10 @@ const RAW_LINES = `FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'`;
 const csvColumn = (column: string, textLike: boolean) =>
   textLike ? `CASE WHEN left(${quote(column)}::text, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${quote(column)}::text ELSE ${quote(column)}::text END AS ${quote(column)}` : quote(column);
 
+/** Connections per store; an export uses two per table, for two tables at a time. */
+const POOL_SIZE = 6;
+const TABLES_AT_ONCE = 2;
+
 /** Type categories (pg_type.typcategory) of numbers, booleans, dates and times: never a formula. */
 const NOT_TEXT = new Set(['N', 'B', 'D', 'T']);
 
@@ -50,7 +54,7 @@ export class PostgresAdapter implements DataStoreAdapter {
   ) {
     this.id = config.id;
     this.tables = config.tables ?? [];
-    this.pool = new pg.Pool({ connectionString: config.url, max: 4, connectionTimeoutMillis: 5_000 });
+    this.pool = new pg.Pool({ connectionString: config.url, max: POOL_SIZE, connectionTimeoutMillis: 30_000 });
     this.pool.on('error', () => undefined);
     const caps: Capability[] = ['export', 'rectify', 'erase'];
     if (this.tables.some((t) => t.restrictionColumn)) caps.push('restrict');
@@ -96,17 +100,20 @@ export class PostgresAdapter implements DataStoreAdapter {
       .filter((w) => w.columns.length > 0);
     try {
       const textLike = await this.textLikeColumns(work.map((w) => w.table.name));
-      await Promise.all(
-        work.map(async ({ table, columns }) => {
-          const from = `FROM ${quote(table.name)} WHERE ${this.condition(table, subject, [], true)}`;
-          const [rows] = await Promise.all([
-            this.copy(subject, `SELECT row_to_json(x)::text FROM (SELECT ${columns.map(quote).join(', ')} ${from}) x`, RAW_LINES, sink.file(table.name, 'ndjson')),
-            this.copy(subject, `SELECT ${columns.map((c) => csvColumn(c, textLike.get(table.name)?.has(c) ?? true)).join(', ')} ${from}`, 'FORMAT csv, HEADER true', sink.file(table.name, 'csv')),
-          ]);
-          tables[table.name] = rows;
-          if (rows > 0) for (const c of columns) table.columns[c]!.categories.forEach((k) => categories.add(k));
-        }),
-      );
+      const exportTable = async ({ table, columns }: (typeof work)[number]) => {
+        const from = `FROM ${quote(table.name)} WHERE ${this.condition(table, subject, [], true)}`;
+        const [rows] = await Promise.all([
+          this.copy(subject, `SELECT row_to_json(x)::text FROM (SELECT ${columns.map(quote).join(', ')} ${from}) x`, RAW_LINES, sink.file(table.name, 'ndjson')),
+          this.copy(subject, `SELECT ${columns.map((c) => csvColumn(c, textLike.get(table.name)?.has(c) ?? true)).join(', ')} ${from}`, 'FORMAT csv, HEADER true', sink.file(table.name, 'csv')),
+        ]);
+        tables[table.name] = rows;
+        if (rows > 0) for (const c of columns) table.columns[c]!.categories.forEach((k) => categories.add(k));
+      };
+      const queue = [...work];
+      const exportNext = async (): Promise<void> => {
+        for (let next = queue.shift(); next; next = queue.shift()) await exportTable(next);
+      };
+      await Promise.all(Array.from({ length: Math.min(TABLES_AT_ONCE, work.length) }, exportNext));
     } catch (error) {
       throw this.failure(error);
     }
