@@ -314,8 +314,9 @@ describe('workflows across data stores', () => {
     expect(new Date(pkg.expires_at).getTime() - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
     await t.dataSource.query(`UPDATE scheduled_job SET run_at = now() WHERE job_key = $1`, [`package:${pkg.id}:expire`]);
     await t.app.get(JobsService).reconcile();
+    // Marked deleted first (downloads stop), then the files go.
     await eventually(async () => ((await t.dataSource.query(`SELECT deleted_at FROM export_package WHERE id = $1`, [pkg.id]))[0].deleted_at ? true : undefined));
-    expect(readdirSync(join(t.config.workflows.exportDir)).includes(id)).toBe(false);
+    await eventually(async () => !readdirSync(t.config.workflows.exportDir).includes(id) || undefined);
     const gone = await t.http.get(`${link.pathname}${link.search}`);
     expect(gone.status).toBe(410);
   }, 60_000);
