@@ -2,7 +2,7 @@ import { render, Rendered } from '../../infrastructure/mail/templates.js';
 import type { ChangeSummary } from '../data-stores/data-store.port.js';
 import type { RequestEntity } from '../requests/request.entity.js';
 import type { MailContext } from '../requests/request.mail.js';
-import type { ExportPackageEntity, WorkflowStepEntity } from './workflow.entity.js';
+import type { WorkflowStepEntity } from './workflow.entity.js';
 
 const hello = (c: MailContext) => (c.name ? `Dear ${c.name},` : 'Hello,');
 const footer = (c: MailContext) => `${c.controller} — privacy contact: ${c.contact}`;
@@ -13,7 +13,6 @@ export function completionMessage(
   request: RequestEntity,
   steps: WorkflowStepEntity[],
   link: { url: string; expiresAt: string; maxDownloads: number } | null,
-  _pkg: ExportPackageEntity | null,
 ): Rendered {
   const ref = `Reference: ${c.requestId}.`;
   switch (request.type) {

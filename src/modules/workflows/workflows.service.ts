@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -124,7 +124,7 @@ export class WorkflowsService implements OnModuleInit {
     } else if (decision.kind === 'complete') {
       const packageRow = await m.getRepository(ExportPackageEntity).findOneBy({ requestId: request.id });
       const link = packageRow ? this.downloadLink(packageRow) : null;
-      await this.requests.completeFromWorkflow(m, request, (c) => completionMessage(c, request, steps, link, packageRow));
+      await this.requests.completeFromWorkflow(m, request, (c) => completionMessage(c, request, steps, link));
     }
   }
 
@@ -362,14 +362,6 @@ export class WorkflowsService implements OnModuleInit {
     return this.dataSource.getRepository(ExportPackageEntity).findOneBy({ requestId });
   }
 
-  async ensureExportDir(): Promise<void> {
-    await mkdir(this.config.workflows.exportDir, { recursive: true, mode: 0o700 });
-  }
-
-  /** Steps of many requests at once, for listings. */
-  async stepsOf(requestIds: string[]): Promise<WorkflowStepEntity[]> {
-    return requestIds.length ? this.dataSource.getRepository(WorkflowStepEntity).findBy({ requestId: In(requestIds) }) : [];
-  }
 }
 
 /** What counsel sees of a failure: the typed kind and message, never a driver's text or personal data. */
