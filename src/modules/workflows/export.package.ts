@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { csvCell } from '../../common/csv.js';
 import type { ExportRecord, FileSink, FilesExportSummary, RecordSink } from '../data-stores/data-store.port.js';
 import { DeflatedEntry, deflatedBuffer, DeflatingFile, writeZip } from './zip.writer.js';
@@ -43,7 +44,7 @@ class BufferedWriter {
   async close(): Promise<void> {
     await this.flush();
     this.file.end();
-    await once(this.file, 'finish');
+    await finished(this.file);
   }
 
   private async flush(): Promise<void> {

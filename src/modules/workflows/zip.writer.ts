@@ -133,6 +133,7 @@ export class DeflatingFile extends Writable {
     this.file = createWriteStream(path, { mode: 0o600 });
     const file = this.file;
     this.deflate.on('data', (chunk: Buffer) => {
+      if (file.destroyed) return;
       this.compressedSize += chunk.length;
       if (!file.write(chunk)) {
         this.deflate.pause();
@@ -141,11 +142,13 @@ export class DeflatingFile extends Writable {
     });
     this.done = new Promise((resolve, reject) => {
       this.deflate.once('end', () => file.end(() => resolve()));
-      this.deflate.once('error', reject);
-      file.once('error', reject);
+      this.deflate.on('error', reject);
+      file.on('error', reject);
     });
-    // A disk error fails this stream (and the step), never the process.
+    // A disk error fails this stream, and so the step, never the process: its users see it through
+    // pipeline() or finished(); the listener below only keeps an unobserved one from being fatal.
     this.done.catch((error: Error) => this.destroy(error));
+    this.on('error', () => undefined);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
