@@ -499,7 +499,7 @@ describe('workflows across data stores', () => {
     };
     let second: TestApp | undefined;
     try {
-      // 1. The support desk sends one ticket, then stalls: the export is in flight when the worker stops.
+      // 1. The support desk sends one ticket, then stalls: the export breaks off half-way.
       support.faults.stallAfter(1, { operation: 'export' });
       const first = await bootApp(options);
       let id: string;
@@ -509,6 +509,13 @@ describe('workflows across data stores', () => {
         id = created.body.id;
         await first.http.post(`/v1/requests/${id}/verification`).set(...bearer(key)).send({ method: 'existing_account', note: 'Signed in' });
         await eventually(async () => support.requests.some((r) => r.operation === 'export' && r.body.includes(id)) || undefined);
+        // The stalled attempt dies mid-export (one ticket staged, then silence past timeoutMs); the process
+        // stops while its retry is still waiting.
+        const [interrupted] = await eventually(async () => {
+          const rows = await first.dataSource.query(`SELECT status, last_error FROM workflow_step WHERE key = $1 AND last_error IS NOT NULL`, [`${id}:export:support`]);
+          return rows.length ? rows : undefined;
+        });
+        expect(interrupted).toMatchObject({ status: 'pending', last_error: expect.stringMatching(/^unavailable: support: /) });
       } finally {
         await first.close();
       }

@@ -36,8 +36,6 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly handlers = new Map<string, { handle: JobHandler; options: JobOptions }>();
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers: Worker[] = [];
-  /** Handlers running in this process, awaited at shutdown. */
-  private readonly running = new Set<Promise<void>>();
   private readonly afterCommit = new WeakMap<QueryRunner, ScheduledJobEntity[]>();
   private readonly backend: QueueBackend;
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -175,18 +173,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /**
-   * Stops taking jobs and lets the running ones finish, before the database closes. The handlers
-   * are awaited here rather than trusting `worker.close()` to: BullMQ's Postgres backend returns
-   * from it with jobs still running, which then write to closed connections.
-   */
+  /** Stops taking jobs and lets the running ones finish, before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.reconcileTimer);
-    await Promise.all(this.workers.map((worker) => worker.pause(true)));
-    await Promise.allSettled([...this.running]);
-    // A moment for the workers to record the last outcomes (completed / failed) before their
-    // connections close; an outcome lost here is re-run from scheduled_job at the next boot.
-    await new Promise((resolve) => setTimeout(resolve, 50));
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await this.backend.close();
@@ -219,16 +208,6 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async process(job: Job<QueuedData>): Promise<void> {
-    const running = this.runJob(job);
-    this.running.add(running);
-    try {
-      await running;
-    } finally {
-      this.running.delete(running);
-    }
-  }
-
-  private async runJob(job: Job<QueuedData>): Promise<void> {
     await runWithRequestId(`job-${job.id ?? 'unknown'}`, async () => {
       const { key, version } = job.data;
       const row = await this.dataSource.getRepository(ScheduledJobEntity).findOneBy({ key });

@@ -40,12 +40,11 @@ export class QueueBackend {
       // Seconds a worker waits for a NOTIFY before looking again; PGlite never sends one across sockets.
       drainDelay: this.options.embedded ? 1 : 5,
     }) as unknown as Worker;
-    if (this.options.embedded) {
-      // With a delayed job in the queue the worker sleeps until it is due (up to an hour on this
-      // backend), trusting NOTIFY to wake it for new work. PGlite cannot deliver that NOTIFY, so
-      // the embedded worker looks again every second instead.
-      Object.defineProperty(worker, 'maximumBlockTimeout', { get: () => 1 });
-    }
+    // With a delayed job in the queue the worker sleeps until it is due (up to an hour on this
+    // backend), trusting NOTIFY to wake it for new work. PGlite cannot deliver that NOTIFY; and on a
+    // server, a worker closed while it sleeps wakes later and writes to its closed connection. So
+    // every Postgres-backed worker looks again at least every second.
+    Object.defineProperty(worker, 'maximumBlockTimeout', { get: () => 1 });
     return worker;
   }
 
