@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -187,8 +186,4 @@ export async function writePackage(out: string, stagingRoot: string, staged: Sta
     ...staged.map((f) => ({ name: f.name, crc32: f.crc32, size: f.bytes, compressedSize: f.compressedBytes, path: join(stagingRoot, f.staged) })),
   ];
   return writeZip(out, entries, at);
-}
-
-export function sha256Of(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

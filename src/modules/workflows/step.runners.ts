@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
@@ -17,7 +16,8 @@ import { RegisterService } from '../register/register.service.js';
 import { supervisoryAuthority } from '../requests/request.authorities.js';
 import { RequestEntity } from '../requests/request.entity.js';
 import { RequestsService, SubjectOfRequest } from '../requests/requests.service.js';
-import { StagedExport, StagingSink, writePackage, sha256Of } from './export.package.js';
+import { StagedExport, StagingSink, writePackage } from './export.package.js';
+import { sha256Hex } from '../../common/crypto.js';
 import { RecipientNotices } from './recipient.notices.js';
 import { certificateMessage, liftNoticeMessage } from './workflow.mail.js';
 import { Mailer } from '../../infrastructure/mail/mailer.js';
@@ -159,7 +159,7 @@ export class StepRunners {
         ...exported.map((s) => ({ id: s.id, status: 'exported' as const, tables: s.tables })),
         ...steps.filter((s) => s.status === 'waived').map((s) => ({ id: s.storeId, status: 'waived' as const, tables: {} })),
       ],
-      files: [...staged.map(({ name, sha256, bytes }) => ({ name, sha256, bytes })), ...documents.map((d) => ({ name: d.name, sha256: sha256Of(d.content), bytes: Buffer.byteLength(d.content) }))],
+      files: [...staged.map(({ name, sha256, bytes }) => ({ name, sha256, bytes })), ...documents.map((d) => ({ name: d.name, sha256: sha256Hex(d.content), bytes: Buffer.byteLength(d.content) }))],
     };
     documents.push({ name: 'index.html', content: indexHtml(manifest, info) }, { name: 'manifest.json', content: JSON.stringify(manifest, null, 2) });
     const dir = join(this.config.workflows.exportDir, request.id);
@@ -233,7 +233,7 @@ export class StepRunners {
       consentLedger: { pseudonymisedEvents: consent?.events ?? 0 },
     };
     const json = JSON.stringify(certificate, null, 2);
-    const sha256 = createHash('sha256').update(json).digest('hex');
+    const sha256 = sha256Hex(json);
     const html = certificateHtml(certificate, sha256);
     return {
       result: { sha256, certificate },
@@ -316,7 +316,7 @@ function isAnonymised(data: Record<string, unknown>, columns: string[], table: T
 }
 
 function deterministicUuid(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
+  const h = sha256Hex(seed);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
