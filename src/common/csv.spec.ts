@@ -19,6 +19,10 @@ describe('csv', () => {
     expect(csvCell(new Date('2026-01-01T00:00:00Z'))).toBe('2026-01-01T00:00:00.000Z');
   });
 
+  it('writes objects as JSON', () => {
+    expect(csvCell({ a: [1] })).toBe('"{""a"":[1]}"');
+  });
+
   it('joins rows with CRLF', () => {
     expect(toCsv(['a', 'b'], [[1, 'x']])).toBe('a,b\r\n1,x\r\n');
   });

@@ -62,8 +62,6 @@ interface TableWriters {
   records: number;
 }
 
-const cell = (value: unknown) => (value !== null && typeof value === 'object' && !(value instanceof Date) ? csvCell(JSON.stringify(value)) : csvCell(value));
-
 /**
  * Where one store's export lands before the package is built: per table an NDJSON file and a CSV
  * file (formula-safe cells), deflated and hashed as they are written — record by record, or as
@@ -114,7 +112,7 @@ export class StagingSink implements RecordSink, FileSink {
     if (!t) {
       t = { ndjson: new BufferedWriter(this.file(record.table, 'ndjson') as DeflatingFile), csv: new BufferedWriter(this.file(record.table, 'csv') as DeflatingFile), columns: Object.keys(data), records: 0 };
       this.tables.set(record.table, t);
-      await t.csv.write(`${[...t.columns, '_other'].map(cell).join(',')}\r\n`);
+      await t.csv.write(`${[...t.columns, '_other'].map(csvCell).join(',')}\r\n`);
     }
     for (const category of record.categories) this.categories.add(category);
     t.records += 1;
@@ -122,7 +120,7 @@ export class StagingSink implements RecordSink, FileSink {
     // Columns are the first record's; anything a later record adds goes, as JSON, in `_other`.
     const columns = t.columns;
     const other = Object.fromEntries(Object.entries(data).filter(([k]) => !columns.includes(k)));
-    await t.csv.write(`${[...columns.map((c) => cell(data[c])), Object.keys(other).length ? cell(JSON.stringify(other)) : ''].join(',')}\r\n`);
+    await t.csv.write(`${[...columns.map((c) => csvCell(data[c])), Object.keys(other).length ? csvCell(other) : ''].join(',')}\r\n`);
   }
 
   /** After record-by-record writing. */
