@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { DataStoreConfigError, loadStoresConfig, StoreConfig } from '../modules/data-stores/data-store.config.js';
-import { loadRecipients, RecipientContact, RecipientsConfigError } from '../modules/workflows/recipients.config.js';
+import { loadStoresConfig, StoreConfig } from '../modules/data-stores/data-store.config.js';
+import { loadRecipients, RecipientContact } from '../modules/workflows/recipients.config.js';
 
 /**
  * The one place that reads the environment. Every variable Lethe understands is declared here,
@@ -179,14 +179,14 @@ export function loadConfig(env: Env): LetheConfig {
       ratePerEmailPerHour: read.int('LETHE_INTAKE_RATE_PER_EMAIL_PER_HOUR', 5, 1, 100_000),
     },
     objectionWindowDays: read.int('LETHE_OBJECTION_WINDOW_DAYS', 30, 0, 365),
-    dataStores: read.dataStores('LETHE_DATA_STORES'),
+    dataStores: read.structured('LETHE_DATA_STORES', loadStoresConfig),
     workflows: {
       stepAttempts: read.int('LETHE_STEP_ATTEMPTS', 3, 1, 20),
       stepBackoffMs: read.int('LETHE_STEP_BACKOFF_MS', 30_000, 10, 3_600_000),
       exportDir: read.string('LETHE_EXPORT_DIR', join(read.string('LETHE_DATA_DIR', './data'), 'exports')),
       exportLinkDays: read.int('LETHE_EXPORT_LINK_DAYS', 7, 1, 90),
       exportMaxDownloads: read.int('LETHE_EXPORT_MAX_DOWNLOADS', 5, 1, 100),
-      recipients: read.recipients('LETHE_RECIPIENTS'),
+      recipients: read.structured('LETHE_RECIPIENTS', loadRecipients),
     },
     iam: {
       jwksUrl: read.url('IAM_JWKS_URL', ['https:', 'http:']),
@@ -280,23 +280,13 @@ class Reader {
     return items;
   }
 
-  /** The data-store file: every problem names the store and key. */
-  dataStores(name: string): StoreConfig[] {
+  /** A YAML or JSON file (or inline JSON) and its loader: every problem names the variable, then the entry and key. */
+  structured<T>(name: string, load: (value: string | undefined) => T[]): T[] {
     try {
-      return loadStoresConfig(this.raw(name));
+      return load(this.raw(name));
     } catch (error) {
-      if (error instanceof DataStoreConfigError) this.problems.push(...error.problems.map((p) => `${name}: ${p}`));
-      else this.problems.push(`${name}: cannot read ${this.raw(name)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-      return [];
-    }
-  }
-
-  /** The Art 19 recipient contacts: every problem names the entry and key. */
-  recipients(name: string): RecipientContact[] {
-    try {
-      return loadRecipients(this.raw(name));
-    } catch (error) {
-      if (error instanceof RecipientsConfigError) this.problems.push(...error.problems.map((p) => `${name}: ${p}`));
+      const problems = (error as { problems?: unknown }).problems;
+      if (Array.isArray(problems)) this.problems.push(...problems.map((p) => `${name}: ${String(p)}`));
       else this.problems.push(`${name}: cannot read ${this.raw(name)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
       return [];
     }

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { readStructured } from '../../config/structured-file.js';
 import type { Capability } from './data-store.port.js';
 
 /** How one table holds a subject's data: the configuration every table-based adapter reads. */
@@ -62,15 +61,8 @@ export class DataStoreConfigError extends Error {
 
 /** Reads LETHE_DATA_STORES: a path to a YAML or JSON file, or inline JSON. */
 export function loadStoresConfig(value: string | undefined): StoreConfig[] {
-  if (value === undefined || value.trim() === '') return [];
-  const text = value.trim().startsWith('{') || value.trim().startsWith('[') ? value : readFileSync(value, 'utf8');
-  let raw: unknown;
-  try {
-    raw = value.endsWith('.json') || text.trim().startsWith('{') || text.trim().startsWith('[') ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new DataStoreConfigError([`cannot be parsed: ${(error as Error).message.split('\n')[0]}`]);
-  }
-  return parseStoresConfig(raw);
+  const raw = readStructured(value, (message) => new DataStoreConfigError([message]));
+  return raw === undefined ? [] : parseStoresConfig(raw);
 }
 
 /** Validates the configuration; every problem names the store and the key. */

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { readStructured } from '../../config/structured-file.js';
 
 /**
  * How Lethe reaches a recipient of personal data to pass on a rectification, erasure or restriction
@@ -23,16 +22,8 @@ export class RecipientsConfigError extends Error {
 
 /** LETHE_RECIPIENTS: a YAML or JSON file path, or inline JSON; a list or { recipients: [...] }. */
 export function loadRecipients(value: string | undefined): RecipientContact[] {
-  if (value === undefined || value.trim() === '') return [];
-  const inline = /^[[{]/.test(value.trim());
-  const text = inline ? value : readFileSync(value, 'utf8');
-  let raw: unknown;
-  try {
-    raw = inline || value.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new RecipientsConfigError([`cannot be parsed: ${(error as Error).message.split('\n')[0]}`]);
-  }
-  return parseRecipients(raw);
+  const raw = readStructured(value, (message) => new RecipientsConfigError([message]));
+  return raw === undefined ? [] : parseRecipients(raw);
 }
 
 export function parseRecipients(raw: unknown): RecipientContact[] {
