@@ -24,7 +24,7 @@ import { DatabaseEndpoint } from '../src/infrastructure/database/database.module
 import { linkHash, CONSENT_GENESIS } from '../src/modules/consent/consent.chain.js';
 import { APPEND_ONE, appendOneParams, PreparedEvent } from '../src/modules/consent/consent.repository.js';
 import { Worker } from 'node:worker_threads';
-import { closedLoop, fmt, httpClient, Samples } from './load.js';
+import { closedLoop, fmt, httpClient, line, Samples, verdict } from './load.js';
 import type { LoadJob, LoadResult } from './consent.load-worker.js';
 
 /** Runs HTTP load in a worker thread and returns its samples. */
@@ -50,8 +50,6 @@ const CONCURRENCY = 16;
 const HMAC_KEY = 'bench-hmac-key-0123456789abcdef0123';
 const PURPOSES = ['bench-marketing', 'bench-analytics', 'bench-profiling', 'bench-partners', 'bench-research'];
 
-const line = (text = '') => process.stdout.write(`${text}\n`);
-const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
 
 async function main(): Promise<void> {
   const adminKey = `lth_${randomBytes(32).toString('base64url')}`;

@@ -12,7 +12,7 @@ import { configSource } from '../src/config/from-environment.js';
 import { PostgresAdapter } from '../src/modules/data-stores/adapters/postgres.adapter.js';
 import { ErasurePlan } from '../src/modules/data-stores/data-store.port.js';
 import { BENCH_EMAIL, benchDatabase, benchStoreConfig, eraseBaseline, SeededSubject, seedSubject, SUBJECT_ID } from './data-store-seed.js';
-import { fmt } from './load.js';
+import { count, fmt, line, median, verdict } from './load.js';
 
 const env = configSource();
 const ROWS = Number(env.BENCH_ROWS ?? 1_000_000);
@@ -20,10 +20,6 @@ const RUNS = 3;
 const SCHEMA = 'bench_erase';
 const SALT = 'salt';
 
-const line = (text = '') => process.stdout.write(`${text}\n`);
-const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const count = (n: number) => n.toLocaleString('en-GB');
 
 async function main(): Promise<void> {
   const db = await benchDatabase(SCHEMA, env.DATABASE_URL);

@@ -21,7 +21,7 @@ import { configureApp } from '../src/app.setup.js';
 import { loadConfig } from '../src/config/config.schema.js';
 import { configSource } from '../src/config/from-environment.js';
 import { BENCH_EMAIL, benchDatabase, benchStoreConfig, copyBaseline, seedSubject } from './data-store-seed.js';
-import { fmt, httpClient } from './load.js';
+import { count, fmt, httpClient, line, median, verdict } from './load.js';
 
 const env = configSource();
 const SIZES = (env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
@@ -29,13 +29,6 @@ const RUNS = Number(env.BENCH_RUNS ?? 3);
 const SCHEMA = 'bench_export';
 const MiB = 1024 * 1024;
 
-const line = (text = '') => process.stdout.write(`${text}\n`);
-const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const count = (n: number) => n.toLocaleString('en-GB');
 
 /** Samples RSS every 20 ms while `work` runs: the peak, and the RSS just before. */
 async function withRss<T>(work: () => Promise<T>): Promise<{ value: T; before: number; peak: number }> {

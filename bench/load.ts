@@ -103,3 +103,12 @@ export function httpClient(baseUrl: string, token: string, sockets: number): Htt
     },
   };
 }
+
+/** Report helpers shared by the benchmarks. */
+export const line = (text = ''): void => void process.stdout.write(`${text}\n`);
+export const verdict = (ok: boolean): string => (ok ? 'MET' : 'MISSED');
+export const count = (n: number): string => n.toLocaleString('en-GB');
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}

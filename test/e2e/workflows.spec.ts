@@ -325,13 +325,7 @@ describe('workflows across data stores', () => {
     const subject = await seedSubject();
     await fileVerified({ type: 'portability', ...subject });
     const mail = await mailTo(subject.email, /ready to take with you/);
-    const link = new URL(/(http\S+\/package\?\S+)/.exec(mail.text)![1]!);
-    const res = await t.http.get(`${link.pathname}${link.search}`).buffer(true).parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => done(null, Buffer.concat(chunks)));
-    });
-    const zip = new AdmZip(res.body as Buffer);
+    const zip = await downloadZip(new URL(/(http\S+\/package\?\S+)/.exec(mail.text)![1]!));
     const names = zip.getEntries().map((e) => e.entryName).sort();
     expect(names).not.toContain('art15-information.json');
     expect(names).not.toContain('stores/billing/invoices.ndjson');
