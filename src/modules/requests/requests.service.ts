@@ -464,14 +464,6 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
     await this.event(m, request, caller, kind, isPublic, details);
   }
 
-  async lockForUpdate(m: EntityManager, id: string): Promise<RequestEntity> {
-    return this.lock(m, id);
-  }
-
-  async withStatusToken(id: string, token: string | undefined): Promise<RequestEntity> {
-    return this.withToken(id, token);
-  }
-
   async addNote(id: string, dto: NoteDto, caller: Caller): Promise<RequestDetailDto> {
     await this.act(id, async (m, request) => {
       const sealed = this.keyring.seal(dto.body);
@@ -707,14 +699,16 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
     return this.keyring.keyedHash('request-code', `${requestId}:${code}`);
   }
 
-  private async withToken(id: string, token: string | undefined): Promise<RequestEntity> {
+  /** The request, if `token` is its status token; otherwise a 404 either way. */
+  async withToken(id: string, token: string | undefined): Promise<RequestEntity> {
     const request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id });
     // Unknown id and wrong token look the same: no existence leak.
     if (!request || !token || !safeEqual(request.statusTokenHash, sha256Hex(token))) throw new NotFoundError('Request');
     return request;
   }
 
-  private async lock(m: EntityManager, id: string): Promise<RequestEntity> {
+  /** The request, locked for update in `m`'s transaction. */
+  async lock(m: EntityManager, id: string): Promise<RequestEntity> {
     const request = await m.getRepository(RequestEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     if (!request) throw new NotFoundError('Request');
     return request;

@@ -158,7 +158,7 @@ export class WorkflowsService implements OnModuleInit {
     // Kept before success is recorded: a rerun after a crash here finds what the first run did.
     await this.setStatus(key, { result: outcome.result });
     await this.dataSource.transaction(async (m) => {
-      const locked = await this.requests.lockForUpdate(m, step.requestId);
+      const locked = await this.requests.lock(m, step.requestId);
       const current = await m.getRepository(WorkflowStepEntity).findOneBy({ key });
       // Waived or cancelled while it ran: the outcome is not recorded.
       if (!current || !RETRYABLE.has(current.status)) return;
@@ -189,7 +189,7 @@ export class WorkflowsService implements OnModuleInit {
     await this.dataSource.transaction(async (m) => {
       const found = await m.getRepository(WorkflowStepEntity).findOneBy({ key });
       if (!found) return;
-      const request = await this.requests.lockForUpdate(m, found.requestId);
+      const request = await this.requests.lock(m, found.requestId);
       // Read again under the request's lock: counsel may have waived it meanwhile.
       const step = await m.getRepository(WorkflowStepEntity).findOneBy({ key });
       if (!step || !RETRYABLE.has(step.status)) return;
@@ -248,7 +248,7 @@ export class WorkflowsService implements OnModuleInit {
     change: (m: EntityManager, row: WorkflowStepEntity, request: RequestEntity) => Promise<{ action: string; details: Record<string, unknown>; after?: () => Promise<void> }>,
   ): Promise<StepView> {
     return this.dataSource.transaction(async (m) => {
-      const request = await this.requests.lockForUpdate(m, requestId);
+      const request = await this.requests.lock(m, requestId);
       const row = await m.getRepository(WorkflowStepEntity).findOneBy({ key: stepKey(requestId, step as StepName, storeId) });
       if (!row) throw new NotFoundError('Step');
       const { action, details, after } = await change(m, row, request);
@@ -265,7 +265,7 @@ export class WorkflowsService implements OnModuleInit {
   /** Art 18(3): the requester is told before a restriction is lifted; the stores lift it after. */
   async liftRestriction(requestId: string, reason: string, caller: Caller): Promise<StepView[]> {
     return this.dataSource.transaction(async (m) => {
-      const request = await this.requests.lockForUpdate(m, requestId);
+      const request = await this.requests.lock(m, requestId);
       if (request.type !== 'restriction') throw new ConflictError('not_a_restriction', 'Only a restriction request can be lifted');
       if (request.status !== 'completed') throw new ConflictError('restriction_not_complete', 'Lift a restriction once every store has applied it and the request is completed');
       const restricted = await m.getRepository(WorkflowStepEntity).findBy({ requestId, step: 'restrict', status: 'succeeded' });
@@ -290,7 +290,7 @@ export class WorkflowsService implements OnModuleInit {
   // ── The requester ──────────────────────────────────────────────────────────────────────────
 
   async recipients(requestId: string, token: string | undefined) {
-    await this.requests.withStatusToken(requestId, token);
+    await this.requests.withToken(requestId, token);
     const rows = await this.dataSource.getRepository(RecipientNoticeEntity).find({ where: { requestId }, order: { createdAt: 'ASC', recipient: 'ASC' } });
     return {
       recipients: rows.map((r) => ({ recipient: r.recipient, action: r.action, dataCategories: r.dataCategories, channel: r.channel, status: r.status, notifiedAt: (r.sentAt ?? r.createdAt).toISOString() })),
