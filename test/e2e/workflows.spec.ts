@@ -25,6 +25,8 @@ const tag = randomUUID().replace(/-/g, '').slice(0, 8);
 const cat = (name: string) => `${name}-${tag}`;
 const MAILER = `Mailer Co ${tag}`;
 const ANALYTICS = `Analytics Ltd ${tag}`;
+/** A recipient in the register with no contact in LETHE_RECIPIENTS: it cannot be told automatically. */
+const UNREACHABLE = `Partner Shops ${tag}`;
 const ANALYTICS_SECRET = 'analytics-webhook-secret-0123456789abcdef';
 const PURPOSE = `newsletter-${tag}`;
 const SECRET = 'support-desk-shared-secret-0123456789';
@@ -80,6 +82,7 @@ describe('workflows across data stores', () => {
     {
       id: 'crm',
       type: 'postgres',
+      label: 'Customer records',
       url: crm.url,
       tables: [
         {
@@ -176,6 +179,7 @@ describe('workflows across data stores', () => {
         recipients: [
           { type: 'processor', name: MAILER, dataCategories: [cat('contact')] },
           { type: 'third_party', name: ANALYTICS, dataCategories: [cat('bank')] },
+          { type: 'third_party', name: UNREACHABLE, dataCategories: [cat('contact')] },
         ],
         transfers: [{ country: 'US', recipient: MAILER, mechanism: 'sccs', documentation: 'DPA annex' }],
         retention: [{ dataCategory: cat('contact'), duration: 'P2Y', trigger: 'account closure' }],
@@ -290,13 +294,22 @@ describe('workflows across data stores', () => {
     expect(info.recipients).toEqual([
       { name: ANALYTICS, type: 'third_party' },
       { name: MAILER, type: 'processor' },
+      { name: UNREACHABLE, type: 'third_party' },
     ]);
-    expect(info.retention).toEqual([expect.objectContaining({ dataCategory: cat('contact'), period: 'P2Y from account closure' })]);
+    expect(info.retention).toEqual([expect.objectContaining({ dataCategory: cat('contact'), period: '2 years from account closure', duration: 'P2Y' })]);
     expect(info.sources).toEqual([{ dataCategory: cat('bank'), source: 'Credit reference agency' }]);
-    expect(info.transfers).toEqual([{ country: 'US', recipient: MAILER, mechanism: 'sccs' }]);
+    expect(info.transfers).toEqual([{ country: 'US', recipient: MAILER, mechanism: 'sccs', safeguard: 'EU Standard Contractual Clauses (Art 46(2)(c) GDPR)' }]);
     expect(info.rights.join(' ')).toMatch(/Art 16.*Art 17.*Art 18.*Art 21/);
     expect(info.complaint).toMatch(/supervisory authority/);
-    expect(read('index.html')).toContain(MAILER);
+    // The index is for a person: titles, durations and safeguards in words, stores by their label.
+    const index = read('index.html');
+    expect(index).toContain(MAILER);
+    expect(index).toContain('2 years from account closure');
+    expect(index).toContain(`${MAILER} in United States, protected by EU Standard Contractual Clauses`);
+    expect(index).toContain('Customer records');
+    expect(index).toContain(`Title of ${cat('contact')}: 2 years`);
+    expect(index).not.toMatch(/P2Y|: sccs|>crm</);
+    expect(manifest.files.map((f) => f.name)).toContain('index.html');
 
     // Bounded: the second download is the last; each is audited; a forged signature is a 404.
     expect((await t.http.get(`${link.pathname}${link.search}`)).status).toBe(200);
@@ -351,8 +364,22 @@ describe('workflows across data stores', () => {
 
     expect((await t.http.post(`/v1/requests/${id}/approve`).set(...bearer(counsel))).status).toBe(200);
     const certificateMail = await mailTo(subject.email, /erasure certificate/);
-    await mailTo(subject.email, /has been erased/);
+    const erased = await mailTo(subject.email, /has been erased/);
     expect(await statusOf(id)).toBe('completed');
+    // Art 19, as it happened: the mail comes once every notice went, names who was told and when, and
+    // names the recipient that could not be reached without claiming it was told.
+    const toldAt = (await t.http.get(`/v1/requests/${id}/recipients`).set('X-Request-Token', statusToken)).body.recipients as { recipient: string; status: string; notifiedAt?: string }[];
+    expect(toldAt.find((r) => r.recipient === ANALYTICS)).toMatchObject({ status: 'sent', notifiedAt: expect.any(String) });
+    const text = erased.text.replace(/\s+/g, ' ');
+    const told = /We told those to whom we disclosed this data \(Art 19\): (.*?)\. We could not/.exec(text)?.[1];
+    expect(told).toContain(`${MAILER}, by email on ${new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date())}`);
+    expect(told).toContain(`${ANALYTICS}, by an automated notice`);
+    expect(told).not.toContain(UNREACHABLE);
+    expect(text).toContain(`We could not tell ${UNREACHABLE} (we hold no way to reach them automatically). Our privacy team will contact them another way`);
+    // Counsel is told whom to contact by hand, on the request and by email.
+    await smtp.waitFor((m) => m.subject.includes('recipients to tell by hand') && m.text.includes(id) && m.text.includes(UNREACHABLE), 30_000);
+    expect((await t.http.get(`/v1/requests/${id}`).set(...bearer(counsel))).body.timeline).toContainEqual(expect.objectContaining({ kind: 'recipients_unreached', public: false, details: expect.objectContaining({ recipients: [UNREACHABLE] }) }));
+    expect((await t.http.get(`/v1/requests/${id}/workflow`).set(...bearer(counsel))).body.recipients as unknown[]).toContainEqual(expect.objectContaining({ recipient: UNREACHABLE, status: 'no_contact', channel: 'none' }));
 
     // The data is gone where it should be, kept where the law says so.
     expect((await crm.client.query(`SELECT count(*)::int AS n FROM customers WHERE email = $1`, [subject.email])).rows[0].n).toBe(0);
@@ -371,6 +398,10 @@ describe('workflows across data stores', () => {
     ]);
     expect(supportDesk.data.tickets!.filter((r) => r.email === subject.email)).toEqual([]);
     expect(certificate.stores[0].items).toContainEqual({ table: 'invoices', action: 'retain', rows: 1, ground: 'Art 17(3)(b): invoices must be kept for tax law', retainUntil: 'P7Y after the retention trigger' });
+    // The HTML is for a person: the kept invoices in words, the store by its label.
+    expect(html).toContain('kept for 7 years after the event that starts the retention period');
+    expect(html).toContain('Customer records');
+    expect(html).not.toMatch(/P7Y|>crm</);
     const sha = createHash('sha256').update(json).digest('hex');
     expect(html).toContain(sha);
     const auditor = (await createKey(t, ['auditor'])).key;
@@ -386,8 +417,10 @@ describe('workflows across data stores', () => {
     const recipients = await t.http.get(`/v1/requests/${id}/recipients`).set('X-Request-Token', statusToken);
     expect(recipients.status).toBe(200);
     expect(recipients.body.recipients).toEqual([
-      expect.objectContaining({ recipient: ANALYTICS, action: 'erasure', dataCategories: [cat('bank')], channel: 'webhook' }),
+      expect.objectContaining({ recipient: ANALYTICS, action: 'erasure', dataCategories: [cat('bank')], channel: 'webhook', status: 'sent' }),
       expect.objectContaining({ recipient: MAILER, action: 'erasure', dataCategories: [cat('contact')], channel: 'email', status: 'sent' }),
+      // Not reached: no notifiedAt, not even a made-up one.
+      { recipient: UNREACHABLE, action: 'erasure', dataCategories: [cat('contact')], channel: 'none', status: 'no_contact' },
     ]);
     // The analytics recipient's webhook: signed, naming the subject so it can act, for the categories it received.
     const hook = await eventually(async () => hooks.find((h) => h.body.includes(id)));
@@ -403,8 +436,12 @@ describe('workflows across data stores', () => {
     const { id } = await fileVerified({ type: 'rectification', ...subject, changes: [{ field: 'phone', newValue: '+44 20 7946 0000' }, { field: 'shoe_size', newValue: '42' }] });
     expect((await t.http.post(`/v1/requests/${id}/approve`).set(...bearer(counsel))).status).toBe(200);
     const done = await mailTo(subject.email, /has been corrected/);
-    expect(done.text).toContain('phone: corrected in crm (customers)');
+    expect(done.text).toContain('phone: corrected in Customer records');
+    expect(done.text).not.toMatch(/\bcrm\b|customers/);
     expect(done.text).toContain('Not changed anywhere: shoe_size');
+    // The changed phone number is contact data: the mailer was told, the partner shops could not be.
+    expect(done.text.replace(/\s+/g, ' ')).toContain(`We told those to whom we disclosed this data (Art 19): ${MAILER}, by email on`);
+    expect(done.text.replace(/\s+/g, ' ')).toContain(`We could not tell ${UNREACHABLE}`);
     expect((await crm.client.query(`SELECT phone, name FROM customers WHERE email = $1`, [subject.email])).rows).toEqual([{ phone: '+44 20 7946 0000', name: 'Ada Lovelace' }]);
   }, 60_000);
 
@@ -441,7 +478,7 @@ describe('workflows across data stores', () => {
     expect(detail.body.steps).toEqual(expect.arrayContaining([expect.objectContaining({ key: `${id}:export:support`, status: 'failed', error: failed.error }), expect.objectContaining({ key: `${id}:export:crm`, status: 'succeeded' })]));
     await smtp.waitFor((m) => /Step failed: export on support/.test(m.subject) && m.text.includes(id));
     // Counsel cannot complete it by hand past the failed step.
-    const manual = await t.http.post(`/v1/requests/${id}/complete`).set(...bearer(counsel));
+    const manual = await t.http.post(`/v1/requests/${id}/complete`).set(...bearer(counsel)).send({ outcome: 'Sent the data by post.' });
     expect(manual.status).toBe(409);
     expect(manual.body).toMatchObject({ type: 'urn:lethe:problem:steps_unfinished', steps: ['export:support'] });
 

@@ -28,6 +28,8 @@ export interface TableConfig {
 export interface StoreConfig {
   id: string;
   type: string;
+  /** What a data subject reads for this store ("Our online shop"); the id when unset. */
+  label?: string;
   /** postgres: connection URL. */
   url?: string;
   /** http: base URL and secret. */
@@ -78,6 +80,7 @@ export function parseStoresConfig(raw: unknown): StoreConfig[] {
     if (typeof store.id !== 'string' || !ID.test(store.id)) problem('id', 'must be 1-64 lowercase letters, digits, - or _');
     else if (seen.has(store.id)) problem('id', 'is used by another store');
     else seen.add(store.id);
+    if (store.label !== undefined && (typeof store.label !== 'string' || store.label.trim().length === 0 || store.label.length > 100)) problem('label', 'must be 1-100 characters');
     if (typeof store.type !== 'string') problem('type', 'must name an adapter type (postgres, http, memory, or a custom one)');
     if (store.type === 'postgres' && (typeof store.url !== 'string' || !/^postgres(ql)?:\/\//.test(store.url))) problem('url', 'must be a postgres:// URL');
     if (store.type === 'http') {

@@ -18,7 +18,8 @@ export interface CategoryDisclosure {
   dataCategory: string;
   title: string | null;
   special: boolean;
-  purposes: { purpose: string; lawfulBasis: string; activity: string }[];
+  /** `title` from the purpose catalogue, null for a purpose it does not hold. */
+  purposes: { purpose: string; title: string | null; lawfulBasis: string; activity: string }[];
   recipients: { type: string; name: string; activity: string }[];
   retention: { duration?: string; trigger?: string; criteria?: string; activity: string }[];
   transfers: { country: string; recipient: string; mechanism: string; activity: string }[];
@@ -129,7 +130,7 @@ export class RegisterService {
     for (const { document: d } of await this.asOf(asOf)) {
       if (d.kind !== 'activity' || d.status !== 'active' || !d.dataCategories?.includes(category)) continue;
       const activity = d.name;
-      out.purposes.push(...(d.purposes ?? []).map((p) => ({ purpose: p.purpose, lawfulBasis: p.lawfulBasis, activity })));
+      for (const p of d.purposes ?? []) out.purposes.push({ purpose: p.purpose, title: (await this.catalog.get(p.purpose))?.purpose.title ?? null, lawfulBasis: p.lawfulBasis, activity });
       out.recipients.push(...(d.recipients ?? []).filter((r) => !r.dataCategories || r.dataCategories.includes(category)).map((r) => ({ type: r.type, name: r.name, activity })));
       out.retention.push(...(d.retention ?? []).filter((r) => r.dataCategory === category).map(({ duration, trigger, criteria }) => ({ duration, trigger, criteria, activity })));
       out.transfers.push(...(d.transfers ?? []).map((t) => ({ country: t.country, recipient: t.recipient, mechanism: t.mechanism, activity })));

@@ -178,6 +178,18 @@ export class ClarificationDto {
   message: string;
 }
 
+export class CompleteDto {
+  @ApiProperty({
+    description: 'What was provided to the requester and how; it is sent to them in the completion email (and kept, encrypted, as a note on the request)',
+    example: 'We sent you a copy of your order history and account details by post on 3 March, to the address you gave us.',
+    minLength: 10,
+    maxLength: 4000,
+  })
+  @IsString()
+  @Length(10, 4000)
+  outcome: string;
+}
+
 export class NoteDto {
   @ApiProperty({ example: 'Called the requester; they will send the account number.' })
   @IsString()

@@ -34,7 +34,7 @@ const ref = (c: MailContext) => `Reference: ${c.requestId}`;
 const footer = (c: MailContext) => `${c.controller} — privacy contact: ${c.contact}`;
 
 export const requesterMail = {
-  received: (c: MailContext, dueOn: string, needsCode: boolean): Rendered =>
+  received: (c: MailContext, dueOn: string, needsCode: boolean, follow?: { statusToken: string; statusUrl: string }): Rendered =>
     render(
       `We received your request (${c.type})`,
       [
@@ -42,6 +42,12 @@ export const requesterMail = {
         `We received your request for ${TYPE_NAMES[c.type]}. ${ref(c)}.`,
         needsCode ? 'To protect your data we first need to confirm it is you: we are sending a verification code in a separate email.' : 'Your identity is confirmed.',
         `We will answer by ${dueOn} at the latest.`,
+        ...(follow
+          ? [
+              `To follow your request, keep this status key: ${follow.statusToken}`,
+              `With it you (or an app you trust) can see where your request stands at ${follow.statusUrl}, sending the key in the X-Request-Token header, and withdraw the request. Anyone with this email can do the same, so keep it private; you can also simply reply to us and quote the reference.`,
+            ]
+          : []),
       ],
       footer(c),
     ),
@@ -80,8 +86,8 @@ export const requesterMail = {
       [hello(c), `To answer your request (${ref(c)}) we need more information:`, message, 'The time we have to answer is paused until we hear from you.'],
       footer(c),
     ),
-  completed: (c: MailContext): Rendered =>
-    render(`Your request is complete`, [hello(c), `We have completed your request for ${TYPE_NAMES[c.type]} (${ref(c)}).`], footer(c)),
+  completed: (c: MailContext, outcome: string, more: string[] = []): Rendered =>
+    render(`Your request is complete`, [hello(c), `We have completed your request for ${TYPE_NAMES[c.type]} (${ref(c)}).`, 'What we did:', outcome, ...more], footer(c)),
   withdrawn: (c: MailContext): Rendered =>
     render(`Your request is withdrawn`, [hello(c), `As you asked, we have closed your request (${ref(c)}).`], footer(c)),
   duplicate: (c: MailContext): Rendered =>

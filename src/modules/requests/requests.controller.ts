@@ -17,6 +17,7 @@ import { IamTokenVerifier } from './iam-token.js';
 import {
   AssignDto,
   ClarificationDto,
+  CompleteDto,
   CreatedRequestDto,
   CreateRequestDto,
   ExtendDto,
@@ -200,11 +201,12 @@ export class RequestsController {
   @Post(':id/complete')
   @Roles('counsel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark a request fulfilled outside Lethe as complete; the requester is told' })
+  @ApiOperation({ summary: 'Mark a request fulfilled outside Lethe as complete; the requester is told the outcome (and, for access, the Art 15 information)' })
   @ApiOkResponse({ type: RequestSummaryDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })
-  complete(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
-    return this.requests.complete(id, caller);
+  complete(@Param('id', uuid) id: string, @Body() dto: CompleteDto, @CurrentCaller() caller: Caller) {
+    return this.requests.complete(id, dto, caller);
   }
 
   @Post(':id/notes')

@@ -21,6 +21,7 @@ import { supervisoryAuthority } from './request.authorities.js';
 import {
   AssignDto,
   ClarificationDto,
+  CompleteDto,
   CreatedRequestDto,
   CreateRequestDto,
   ExtendDto,
@@ -61,6 +62,9 @@ interface Personal {
  */
 export type TransitionListener = (m: EntityManager, request: RequestEntity, action: RequestAction) => Promise<void>;
 
+/** What a hand completion adds to the requester's email (the workflows add the Art 15 information to an access request). */
+export type CompletionExtras = (request: RequestEntity) => Promise<{ paragraphs: string[]; attachments: NonNullable<Rendered['attachments']> }>;
+
 /** What the workflows need to reach the subject's data. Never logged, never stored unsealed. */
 export interface SubjectOfRequest {
   email: string | null;
@@ -78,6 +82,7 @@ export interface IntakeContext {
 @Injectable()
 export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
   private readonly listeners: TransitionListener[] = [];
+  private completionExtras: CompletionExtras | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
@@ -104,6 +109,10 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
 
   onTransition(listener: TransitionListener): void {
     this.listeners.push(listener);
+  }
+
+  onHandCompletion(extras: CompletionExtras): void {
+    this.completionExtras = extras;
   }
 
   // ── Intake ──────────────────────────────────────────────────────────────────────────────────
@@ -188,7 +197,8 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
         await this.sendCode(m, request, personal);
         await this.scheduleUnverified(m, request);
       }
-      if (email) await this.mail(m, request, personal, 'received', (c) => requesterMail.received(c, request.dueOn, !context.iam));
+      const follow = { statusToken, statusUrl: `${this.config.publicUrl}/v1/requests/${id}/status` };
+      if (email) await this.mail(m, request, personal, 'received', (c) => requesterMail.received(c, request.dueOn, !context.iam, follow));
       await m.getRepository(RequestEntity).save(request);
       await this.scheduleReminders(m, request);
     });
@@ -427,11 +437,18 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /** Counsel completes a request fulfilled outside Lethe's workflows. */
-  complete(id: string, caller: Caller) {
+  complete(id: string, dto: CompleteDto, caller: Caller) {
     return this.act(id, async (m, request) => {
       await this.move(m, request, 'complete', caller);
       await this.close(m, request);
-      await this.mail(m, request, this.personal(request), 'completed', (c) => requesterMail.completed(c));
+      // The outcome may name what was sent where: kept encrypted, as a note, like counsel's others.
+      const sealed = this.keyring.seal(`Outcome sent to the requester: ${dto.outcome}`);
+      await m.getRepository(RequestNoteEntity).insert({ requestId: request.id, at: this.clock.now(), author: actorOf(caller), bodySealed: sealed.data, keyId: sealed.keyId });
+      const extras = (await this.completionExtras?.(request)) ?? { paragraphs: [], attachments: [] };
+      await this.mail(m, request, this.personal(request), 'completed', (c) => {
+        const message = requesterMail.completed(c, dto.outcome, extras.paragraphs);
+        return extras.attachments.length ? { ...message, attachments: extras.attachments } : message;
+      });
     });
   }
 

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { NotFoundError } from '../../common/errors/domain.error.js';
 import { ProblemDto } from '../../common/errors/problem.js';
@@ -103,8 +104,17 @@ export class SubprocessorsController {
 
   @Get('public/subprocessors/subscriptions/confirm')
   @Public()
-  @ApiOperation({ summary: 'Confirm by following the emailed link' })
-  async confirmLink(@Query() dto: ConfirmDto): Promise<{ confirmed: true }> {
-    return this.confirm(dto);
+  @ApiOperation({ summary: 'Confirm by following the emailed link: a page for a browser (Accept: text/html), JSON for other clients' })
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({
+    description: 'Confirmed',
+    content: { 'application/json': { schema: { type: 'object', properties: { confirmed: { type: 'boolean', enum: [true] } }, required: ['confirmed'] } }, 'text/html': { schema: { type: 'string' } } },
+  })
+  @ApiNotFoundResponse({ description: 'Unknown token', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } }, 'text/html': { schema: { type: 'string' } } } })
+  async confirmLink(@Query() dto: ConfirmDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ confirmed: true } | string> {
+    if (req.accepts(['application/json', 'text/html']) !== 'text/html') return this.confirm(dto);
+    const page = await this.subprocessors.confirmationPage(dto.token);
+    res.status(page.status).type('html').setHeader('cache-control', 'no-store');
+    return page.html;
   }
 }

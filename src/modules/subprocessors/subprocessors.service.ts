@@ -7,6 +7,7 @@ import { randomToken, sha256Hex } from '../../common/crypto.js';
 import { ConflictError, NotFoundError } from '../../common/errors/domain.error.js';
 import { Keyring } from '../../common/keyring.js';
 import { CONFIG } from '../../config/config.module.js';
+import { subscriptionPage } from './subscription.page.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { Mailer } from '../../infrastructure/mail/mailer.js';
 import { render } from '../../infrastructure/mail/templates.js';
@@ -198,6 +199,14 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
         ...render('Confirm: subprocessor change notices', ['Please confirm that you want to be told before we add or replace a subprocessor.', `Confirm: ${link}`, `Or send this token to POST /v1/public/subprocessors/subscriptions/confirm: ${token}`, 'If you did not ask for this, ignore this email.'], `${this.config.controller.name} — ${this.config.controller.contact}`),
       });
     });
+  }
+
+  /** The confirmation as a person following the emailed link sees it. */
+  async confirmationPage(token: string): Promise<{ status: 200 | 404; html: string }> {
+    const controller = this.config.controller.name;
+    return (await this.confirm(token))
+      ? { status: 200, html: subscriptionPage(controller, 'You are subscribed', `Thank you. We will email you before we add or replace a subprocessor, so that you can object. If you did not ask for this, write to ${this.config.controller.contact}.`) }
+      : { status: 404, html: subscriptionPage(controller, 'This link does not work', `The link is not valid or is no longer valid. You can subscribe again, or write to ${this.config.controller.contact}.`) };
   }
 
   async confirm(token: string): Promise<boolean> {

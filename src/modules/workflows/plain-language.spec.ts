@@ -15,7 +15,7 @@ describe('plain language', () => {
     expect(durationInWords(iso)).toBe(words);
   });
 
-  it.each([
+  it.each<[{ duration?: string; trigger?: string; criteria?: string }, string, string]>([
     [{ duration: 'P6Y', trigger: 'order shipped' }, '6 years from order shipped', 'duration from a trigger'],
     [{ duration: 'P2Y' }, '2 years', 'duration only'],
     [{ criteria: 'until the account is closed' }, 'until the account is closed', 'criteria only'],
@@ -25,7 +25,7 @@ describe('plain language', () => {
     expect(retentionInWords(rule)).toBe(words);
   });
 
-  it.each([
+  it.each<[string, Date | undefined, string, string]>([
     ['P7Y after the retention trigger', undefined, 'for 7 years after the event that starts the retention period (for example, the end of the contract)', 'the postgres adapter’s form: no date can be computed'],
     ['P6Y after order shipped', undefined, 'for 6 years after order shipped', 'a named trigger'],
     ['2033-03-01', undefined, 'until 1 March 2033', 'a date stays a date, in words'],

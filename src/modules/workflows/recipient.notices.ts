@@ -42,12 +42,26 @@ export class RecipientNotices implements OnModuleInit {
     private readonly clock: Clock,
   ) {}
 
+  private readonly settledListeners: ((requestId: string) => Promise<void>)[] = [];
+
   onModuleInit(): void {
-    this.jobs.define('workflows', 'art19.webhook', (p) => this.deliver(String(p.noticeId)), {
+    const options = {
       attempts: this.config.webhooks.maxAttempts,
       backoffMs: this.config.webhooks.backoffMs,
-      onExhausted: async (p) => void (await this.dataSource.getRepository(RecipientNoticeEntity).update({ id: String(p.noticeId) }, { status: 'failed' })),
-    });
+      onExhausted: (p: Record<string, unknown>) => this.undelivered(String(p.noticeId)),
+    };
+    this.jobs.define('workflows', 'art19.webhook', (p) => this.deliver(String(p.noticeId)), options);
+    this.jobs.define('workflows', 'art19.email', (p) => this.deliver(String(p.noticeId)), options);
+  }
+
+  /** Called once a notice is no longer queued (delivered, or given up on): the request may complete. */
+  onSettled(listener: (requestId: string) => Promise<void>): void {
+    this.settledListeners.push(listener);
+  }
+
+  /** The request's notices, oldest first. */
+  async noticesOf(requestId: string, m: EntityManager = this.dataSource.manager): Promise<RecipientNoticeEntity[]> {
+    return m.getRepository(RecipientNoticeEntity).find({ where: { requestId }, order: { createdAt: 'ASC', recipient: 'ASC' } });
   }
 
   /** The data categories the request's steps actually changed, from the stores' configuration. */
@@ -100,33 +114,51 @@ export class RecipientNotices implements OnModuleInit {
     return [...byName].map(([name, set]) => ({ name, dataCategories: [...set].sort() })).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async send(m: EntityManager, request: RequestEntity, subject: SubjectOfRequest, recipients: Recipient[], steps: WorkflowStepEntity[]): Promise<void> {
+  /**
+   * One notice per recipient, in the step's transaction. Nothing is marked sent here: each email or
+   * webhook is delivered by its own durable job, which records when it went (or that it could not).
+   * A recipient with no contact in LETHE_RECIPIENTS is recorded as such and counsel is told.
+   */
+  async send(m: EntityManager, request: RequestEntity, recipients: Recipient[]): Promise<void> {
     const action = ACTION[request.type];
     if (!action) return;
     const now = this.clock.now();
-    let unreachable = 0;
+    const unreachable: string[] = [];
     for (const recipient of recipients) {
       const contact = this.contactOf(recipient.name);
       const channel = contact?.email ? 'email' : contact?.webhookUrl ? 'webhook' : 'none';
-      if (channel === 'none') unreachable += 1;
       const inserted = await m
         .createQueryBuilder()
         .insert()
         .into(RecipientNoticeEntity)
-        .values({ requestId: request.id, action, recipient: recipient.name, dataCategories: recipient.dataCategories, channel, status: channel === 'email' ? 'sent' : channel === 'webhook' ? 'queued' : 'no_contact', createdAt: now, sentAt: channel === 'email' ? now : null })
+        .values({ requestId: request.id, action, recipient: recipient.name, dataCategories: recipient.dataCategories, channel, status: channel === 'none' ? 'no_contact' : 'queued', createdAt: now, sentAt: null })
         .orIgnore()
         .returning(['id'])
         .execute();
       const id = (inserted.raw as { id: string }[])[0]?.id;
       if (!id) continue;
-      if (channel === 'email') {
-        await this.mailer.queue(m, `art19:${request.id}:${id}`, { to: contact!.email!, ...this.message(request, subject, recipient, steps) });
-      } else if (channel === 'webhook') {
-        await this.jobs.schedule(m, { queue: 'workflows', name: 'art19.webhook', key: `art19:${id}`, payload: { noticeId: id }, runAt: now });
-      }
+      if (channel === 'none') unreachable.push(recipient.name);
+      else await this.jobs.schedule(m, { queue: 'workflows', name: channel === 'email' ? 'art19.email' : 'art19.webhook', key: `art19:${id}`, payload: { noticeId: id }, runAt: now });
     }
-    await this.audit.record(m, SYSTEM, { action: 'request.recipients_notified', targetType: 'request', targetId: request.id, details: { recipients: recipients.length, unreachable } });
+    await this.audit.record(m, SYSTEM, { action: 'request.recipients_notified', targetType: 'request', targetId: request.id, details: { recipients: recipients.length, unreachable: unreachable.length } });
     await this.requests.recordEvent(m, request, 'recipients_notified', true, { recipients: recipients.length });
+    if (unreachable.length) await this.tellCounsel(m, request, unreachable, 'has no contact in LETHE_RECIPIENTS');
+  }
+
+  /** Counsel sees who could not be reached on the request's timeline and by email, to tell them another way. */
+  private async tellCounsel(m: EntityManager, request: RequestEntity, names: string[], why: string): Promise<void> {
+    await this.requests.recordEvent(m, request, 'recipients_unreached', false, { recipients: names, why });
+    await this.mailer.queue(m, `art19:${request.id}:unreached:${names.join('|').slice(0, 200)}`, {
+      to: this.config.mail.counselEmail,
+      ...render(
+        `Art 19: recipients to tell by hand for request ${request.id.slice(0, 8)}`,
+        [
+          `Request ${request.id} (${request.type}) could not be notified automatically to: ${names.join(', ')} (${why}).`,
+          'The requester has been told that you will contact them another way. Tell them of the change, and record how in a note on the request.',
+        ],
+        'Lethe',
+      ),
+    });
   }
 
   private contactOf(name: string): RecipientContact | undefined {
@@ -170,18 +202,46 @@ export class RecipientNotices implements OnModuleInit {
     if (!notice || notice.status !== 'queued') return;
     const contact = this.contactOf(notice.recipient);
     const request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id: notice.requestId });
-    if (!contact?.webhookUrl || !contact.secret || !request) return;
+    if (!request) return;
     const steps = await this.dataSource.getRepository(WorkflowStepEntity).findBy({ requestId: request.id, status: 'succeeded' });
-    const body = JSON.stringify({ id: notice.id, ...this.payload(request, this.requests.subjectOf(request), { name: notice.recipient, dataCategories: notice.dataCategories }, steps) });
-    const response = await fetch(contact.webhookUrl, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
-      headers: { 'content-type': 'application/json', 'lethe-signature': signWebhook(contact.secret, Math.floor(this.clock.now().getTime() / 1000), body), 'idempotency-key': notice.id },
-      body,
+    const recipient = { name: notice.recipient, dataCategories: notice.dataCategories };
+    const subject = this.requests.subjectOf(request);
+    if (notice.channel === 'email') {
+      if (!contact?.email) throw Object.assign(new Error('the recipient no longer has an email address in LETHE_RECIPIENTS'), { name: 'NoContact' });
+      await this.mailer.sendNow({ to: contact.email, ...this.message(request, subject, recipient, steps) });
+    } else {
+      if (!contact?.webhookUrl || !contact.secret) throw Object.assign(new Error('the recipient no longer has a webhook in LETHE_RECIPIENTS'), { name: 'NoContact' });
+      const body = JSON.stringify({ id: notice.id, ...this.payload(request, subject, recipient, steps) });
+      const response = await fetch(contact.webhookUrl, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
+        headers: { 'content-type': 'application/json', 'lethe-signature': signWebhook(contact.secret, Math.floor(this.clock.now().getTime() / 1000), body), 'idempotency-key': notice.id },
+        body,
+      });
+      await response.body?.cancel();
+      if (response.status < 200 || response.status >= 300) throw Object.assign(new Error(`recipient webhook answered ${response.status}`), { name: 'WebhookRejected', code: String(response.status) });
+    }
+    await this.settle(noticeId, 'sent');
+  }
+
+  /** Every try failed: the notice is failed, and counsel is told to reach the recipient another way. */
+  private async undelivered(noticeId: string): Promise<void> {
+    await this.settle(noticeId, 'failed');
+  }
+
+  private async settle(noticeId: string, status: 'sent' | 'failed'): Promise<void> {
+    const requestId = await this.dataSource.transaction(async (m) => {
+      const notice = await m.getRepository(RecipientNoticeEntity).findOne({ where: { id: noticeId }, lock: { mode: 'pessimistic_write' } });
+      if (!notice || notice.status !== 'queued') return null;
+      await m.getRepository(RecipientNoticeEntity).update({ id: noticeId }, { status, sentAt: status === 'sent' ? this.clock.now() : null });
+      await this.audit.record(m, SYSTEM, { action: status === 'sent' ? 'request.recipient_notified' : 'request.recipient_unreached', targetType: 'request', targetId: notice.requestId, details: { recipient: notice.recipient, channel: notice.channel } });
+      if (status === 'failed') {
+        const request = await m.getRepository(RequestEntity).findOneBy({ id: notice.requestId });
+        if (request) await this.tellCounsel(m, request, [notice.recipient], `every ${notice.channel} delivery failed`);
+      }
+      return notice.requestId;
     });
-    await response.body?.cancel();
-    if (response.status < 200 || response.status >= 300) throw Object.assign(new Error(`recipient webhook answered ${response.status}`), { name: 'WebhookRejected', code: String(response.status) });
-    await this.dataSource.getRepository(RecipientNoticeEntity).update({ id: noticeId }, { status: 'sent', sentAt: this.clock.now() });
+    if (requestId) for (const listener of this.settledListeners) await listener(requestId);
   }
 }

@@ -101,8 +101,13 @@ export class StepRunners {
       case 'object':
         return { result: await this.recordObjection(request, subject) };
       case 'notify':
-        return this.notify(request, subject);
+        return this.notify(request);
     }
+  }
+
+  /** What a data subject reads for each store: its configured label, else its id. */
+  private storeLabels(): Record<string, string> {
+    return Object.fromEntries(this.config.dataStores.map((s) => [s.id, s.label ?? s.id]));
   }
 
   private store(id: string): DataStoreAdapter {
@@ -161,14 +166,17 @@ export class StepRunners {
       ],
       files: [...staged.map(({ name, sha256, bytes }) => ({ name, sha256, bytes })), ...documents.map((d) => ({ name: d.name, sha256: sha256Hex(d.content), bytes: Buffer.byteLength(d.content) }))],
     };
-    documents.push({ name: 'index.html', content: indexHtml(manifest, info) }, { name: 'manifest.json', content: JSON.stringify(manifest, null, 2) });
+    // The index is listed in the manifest too; the manifest cannot list its own hash.
+    const index = indexHtml(manifest, info, this.storeLabels());
+    manifest.files.push({ name: 'index.html', sha256: sha256Hex(index), bytes: Buffer.byteLength(index) });
+    documents.push({ name: 'index.html', content: index }, { name: 'manifest.json', content: JSON.stringify(manifest, null, 2) });
     const dir = join(this.config.workflows.exportDir, request.id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const fileName = `${kind}-${request.id}.zip`;
     const zip = await writePackage(join(dir, fileName), this.stagingDir(request.id), staged, documents, this.clock.now());
     const expiresAt = new Date(Math.ceil((this.clock.now().getTime() + this.config.workflows.exportLinkDays * 86_400_000) / 1000) * 1000);
     return {
-      result: { sha256: zip.sha256, bytes: zip.bytes, files: manifest.files.length + 2 },
+      result: { sha256: zip.sha256, bytes: zip.bytes, files: manifest.files.length + 1 },
       commit: async (m) => {
         const inserted = await m
           .createQueryBuilder()
@@ -234,7 +242,7 @@ export class StepRunners {
     };
     const json = JSON.stringify(certificate, null, 2);
     const sha256 = sha256Hex(json);
-    const html = certificateHtml(certificate, sha256);
+    const html = certificateHtml(certificate, sha256, this.storeLabels());
     return {
       result: { sha256, certificate },
       commit: async (m, locked) => {
@@ -284,13 +292,13 @@ export class StepRunners {
   }
 
   /** Art 19: every recipient of the affected categories is told; the request records who and when. */
-  private async notify(request: RequestEntity, subject: SubjectOfRequest): Promise<StepOutcome> {
+  private async notify(request: RequestEntity): Promise<StepOutcome> {
     const steps = await this.dataSource.getRepository(WorkflowStepEntity).findBy({ requestId: request.id, status: 'succeeded' });
     const categories = this.notices.affectedCategories(request.type, steps);
     const recipients = await this.notices.recipientsOf(categories);
     return {
       result: { recipients: recipients.length, categories },
-      commit: (m) => this.notices.send(m, request, subject, recipients, steps),
+      commit: (m, locked) => this.notices.send(m, locked, recipients),
     };
   }
 }

@@ -50,6 +50,8 @@ export class WorkflowDto {
   @ApiProperty({ type: [StepViewDto] }) steps: StepViewDto[];
   @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true, description: 'The access or portability package: hash, size, expiry and downloads' })
   package: Record<string, unknown> | null;
+  @ApiProperty({ type: () => [RecipientNoticeDto], description: 'Art 19 notices, including recipients not reached (failed, no_contact) that counsel must tell another way' })
+  recipients: RecipientNoticeDto[];
 }
 
 export class RecipientNoticeDto {
@@ -57,8 +59,9 @@ export class RecipientNoticeDto {
   @ApiProperty({ example: 'erasure' }) action: string;
   @ApiProperty({ type: [String], example: ['contact.email'] }) dataCategories: string[];
   @ApiProperty({ enum: ['email', 'webhook', 'none'] }) channel: string;
-  @ApiProperty({ enum: ['queued', 'sent', 'failed', 'no_contact'] }) status: string;
-  @ApiProperty({ format: 'date-time' }) notifiedAt: string;
+  @ApiProperty({ enum: ['queued', 'sent', 'failed', 'no_contact'], description: 'queued: being delivered; sent: delivered (see notifiedAt); failed or no_contact: not reached, counsel tells them another way' })
+  status: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the notice was delivered; absent unless status is sent' }) notifiedAt?: string;
 }
 
 export class RecipientListDto {

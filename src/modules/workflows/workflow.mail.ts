@@ -2,10 +2,41 @@ import { render, Rendered } from '../../infrastructure/mail/templates.js';
 import type { ChangeSummary } from '../data-stores/data-store.port.js';
 import type { RequestEntity } from '../requests/request.entity.js';
 import type { MailContext } from '../requests/request.mail.js';
-import type { WorkflowStepEntity } from './workflow.entity.js';
+import { dateInWords, listInWords } from './plain-language.js';
+import type { RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entity.js';
 
 const hello = (c: MailContext) => (c.name ? `Dear ${c.name},` : 'Hello,');
 const footer = (c: MailContext) => `${c.controller} — privacy contact: ${c.contact}`;
+
+export interface Art19Outcome {
+  notices: Pick<RecipientNoticeEntity, 'recipient' | 'channel' | 'status' | 'sentAt'>[];
+  notifyStep: Pick<WorkflowStepEntity, 'status'> | null;
+}
+
+/**
+ * Art 19, as it happened: who was told and when, who could not be reached (and that our privacy team
+ * will contact them), or that there was no one to tell. Never a notice that did not go.
+ */
+export function art19Paragraphs(outcome: Art19Outcome): string[] {
+  if (outcome.notifyStep?.status === 'waived') {
+    return ['Our privacy team is telling those to whom we disclosed this data by other means (Art 19); ask us if you want to know who they are and when they were told.'];
+  }
+  if (outcome.notices.length === 0) {
+    return ['Our records show no one outside our organisation to whom we disclosed this data, so there was no one else to tell (Art 19).'];
+  }
+  const by = (channel: string) => (channel === 'email' ? 'by email' : 'by an automated notice to their systems');
+  const told = outcome.notices.filter((n) => n.status === 'sent' && n.sentAt);
+  const unreached = outcome.notices.filter((n) => !(n.status === 'sent' && n.sentAt));
+  const out: string[] = [];
+  if (told.length) out.push(`We told those to whom we disclosed this data (Art 19): ${listInWords(told.map((n) => `${n.recipient}, ${by(n.channel)} on ${dateInWords(n.sentAt!)}`))}.`);
+  if (unreached.length) {
+    out.push(
+      `We could not tell ${listInWords(unreached.map((n) => `${n.recipient} (${n.status === 'no_contact' ? 'we hold no way to reach them automatically' : 'our notice could not be delivered'})`))}. ` +
+        'Our privacy team will contact them another way; you may ask us when that is done.',
+    );
+  }
+  return out;
+}
 
 /** The completion email: what was done, per kind of request. */
 export function completionMessage(
@@ -13,6 +44,8 @@ export function completionMessage(
   request: RequestEntity,
   steps: WorkflowStepEntity[],
   link: { url: string; expiresAt: string; maxDownloads: number } | null,
+  art19: Art19Outcome = { notices: [], notifyStep: null },
+  storeLabels: Record<string, string> = {},
 ): Rendered {
   const ref = `Reference: ${c.requestId}.`;
   switch (request.type) {
@@ -33,7 +66,7 @@ export function completionMessage(
     case 'rectification': {
       const applied = steps.filter((s) => s.step === 'rectify' && s.status === 'succeeded').flatMap((s) => ((s.result as unknown as ChangeSummary | null)?.applied ?? []).filter((a) => a.rows > 0).map((a) => ({ ...a, store: s.storeId })));
       const fields = [...new Set(applied.map((a) => a.field))];
-      const lines = fields.map((f) => `${f}: corrected in ${applied.filter((a) => a.field === f).map((a) => `${a.store} (${a.table})`).join(', ')}`);
+      const lines = fields.map((f) => `${f}: corrected in ${[...new Set(applied.filter((a) => a.field === f).map((a) => storeLabels[a.store] ?? a.store))].join(', ')}`);
       const untouched = steps.filter((s) => s.step === 'rectify').flatMap((s) => (s.result as unknown as ChangeSummary | null)?.notApplied ?? []).filter((f) => !fields.includes(f));
       return render(
         'Your data has been corrected',
@@ -42,17 +75,17 @@ export function completionMessage(
           `We have completed your request for correction (${ref})`,
           ...(lines.length ? ['What changed, and where:', ...lines] : ['None of the stores we hold data in held the fields you asked us to correct.']),
           ...(untouched.length ? [`Not changed anywhere: ${[...new Set(untouched)].join(', ')}.`] : []),
-          'We have also told those to whom we disclosed this data (Art 19); you may ask us who they are.',
+          ...art19Paragraphs(art19),
         ],
         footer(c),
       );
     }
     case 'erasure':
-      return render('Your data has been erased', [hello(c), `We have completed your request for erasure (${ref}) Your erasure certificate was sent in a separate email; we have told those to whom we disclosed the data (Art 19).`], footer(c));
+      return render('Your data has been erased', [hello(c), `We have completed your request for erasure (${ref}) Your erasure certificate was sent in a separate email.`, ...art19Paragraphs(art19)], footer(c));
     case 'restriction':
       return render(
         'Processing of your data is restricted',
-        [hello(c), `We have completed your request for restriction (${ref}) Your personal data is now kept but not otherwise processed. We will tell you before we lift the restriction (Art 18(3)).`],
+        [hello(c), `We have completed your request for restriction (${ref}) Your personal data is now kept but not otherwise processed. We will tell you before we lift the restriction (Art 18(3)).`, ...art19Paragraphs(art19)],
         footer(c),
       );
     case 'objection':

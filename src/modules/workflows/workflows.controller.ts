@@ -17,9 +17,10 @@ export class WorkflowsController {
   @ApiOperation({ summary: 'The request’s steps per data store (status, tries, last error, result) and its package' })
   @ApiOkResponse({ type: WorkflowDto })
   async workflow(@Param('id', uuid) id: string): Promise<WorkflowDto> {
-    const [steps, pkg] = await Promise.all([this.workflows.steps(id), this.workflows.packageOf(id)]);
+    const [steps, pkg, recipients] = await Promise.all([this.workflows.steps(id), this.workflows.packageOf(id), this.workflows.noticesOf(id)]);
     return {
       steps,
+      recipients,
       package: pkg && { sha256: pkg.sha256, bytes: Number(pkg.bytes), createdAt: pkg.createdAt.toISOString(), expiresAt: pkg.expiresAt.toISOString(), downloads: pkg.downloads, maxDownloads: pkg.maxDownloads, deleted: pkg.deletedAt !== null },
     };
   }

@@ -21,6 +21,10 @@ import { DataStoreRegistry } from '../data-stores/data-store.registry.js';
 import { RequestEntity } from '../requests/request.entity.js';
 import { isOpen, RequestAction } from '../requests/request.state.js';
 import { RequestsService } from '../requests/requests.service.js';
+import { RegisterService } from '../register/register.service.js';
+import { supervisoryAuthority } from '../requests/request.authorities.js';
+import { RecipientNotices } from './recipient.notices.js';
+import { art15Html, art15Information } from './workflow.documents.js';
 import { StepOutcome, StepRunners, WaitingError } from './step.runners.js';
 import { ExportPackageEntity, RecipientNoticeEntity, stepView, WorkflowStepEntity } from './workflow.entity.js';
 import { nextSteps, NO_STORE, StepName, stepKey, StepStatus, unfinished } from './workflow.plan.js';
@@ -56,6 +60,8 @@ export class WorkflowsService implements OnModuleInit {
     private readonly registry: DataStoreRegistry,
     private readonly requests: RequestsService,
     private readonly runners: StepRunners,
+    private readonly notices: RecipientNotices,
+    private readonly register: RegisterService,
     private readonly jobs: JobsService,
     private readonly mailer: Mailer,
     private readonly audit: AuditService,
@@ -69,6 +75,8 @@ export class WorkflowsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.requests.onTransition((m, request, action) => this.onTransition(m, request, action));
+    this.notices.onSettled((requestId) => this.afterNoticeSettled(requestId));
+    this.requests.onHandCompletion((request) => this.handCompletionExtras(request));
     const { stepAttempts, stepBackoffMs } = this.config.workflows;
     this.jobs.define('workflows', 'workflow.step', (p, ctx) => this.run(String(p.key), ctx), {
       attempts: stepAttempts,
@@ -122,10 +130,46 @@ export class WorkflowsService implements OnModuleInit {
       await this.createSteps(m, request.id, decision.steps);
       await this.requests.recordEvent(m, request, 'workflow_phase_started', false, { steps: decision.steps.map((s) => `${s.step}:${s.storeId}`) });
     } else if (decision.kind === 'complete') {
+      // Art 19: the requester is told who was told only once every notice went, or could not go.
+      const notices = await this.notices.noticesOf(request.id, m);
+      if (notices.some((n) => n.status === 'queued')) return;
       const packageRow = await m.getRepository(ExportPackageEntity).findOneBy({ requestId: request.id });
       const link = packageRow ? this.downloadLink(packageRow) : null;
-      await this.requests.completeFromWorkflow(m, request, (c) => completionMessage(c, request, steps, link));
+      const told = { notices, notifyStep: steps.find((s) => s.step === 'notify') ?? null };
+      await this.requests.completeFromWorkflow(m, request, (c) => completionMessage(c, request, steps, link, told, this.storeLabels()));
     }
+  }
+
+  /** What the requester reads for each store: its configured label, else its id. */
+  private storeLabels(): Record<string, string> {
+    return Object.fromEntries(this.config.dataStores.map((s) => [s.id, s.label ?? s.id]));
+  }
+
+  /**
+   * An access request completed by hand still carries the Art 15 information: from the register,
+   * for every category an active processing activity uses (what was found is not known to Lethe).
+   */
+  private async handCompletionExtras(request: RequestEntity) {
+    if (request.type !== 'access') return { paragraphs: [], attachments: [] };
+    const categories = (await this.register.categories()).map((c) => c.key);
+    const disclosures = (await Promise.all(categories.map((c) => this.register.disclosure(c)))).filter((d) => d.purposes.length > 0);
+    const { name, contact, address } = this.config.controller;
+    const info = art15Information(disclosures, { name, contact, ...(address ? { address } : {}) }, supervisoryAuthority(request.jurisdiction, this.config.controller.country));
+    return {
+      paragraphs: ['Attached is what you are entitled to know about how we process personal data like yours (Art 15 GDPR): why we use it and on what legal basis, who receives it, how long we keep it, where it comes from, and your rights.'],
+      attachments: [
+        { filename: `art15-information-${request.id}.html`, content: art15Html(info, request.id), contentType: 'text/html; charset=utf-8' },
+        { filename: `art15-information-${request.id}.json`, content: JSON.stringify(info, null, 2), contentType: 'application/json' },
+      ],
+    };
+  }
+
+  /** A recipient notice was delivered or given up on: the request may now complete. */
+  private async afterNoticeSettled(requestId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const request = await this.requests.lock(m, requestId);
+      if (request.status === 'in_progress') await this.advance(m, request);
+    });
   }
 
   private async createSteps(m: EntityManager, requestId: string, refs: { step: StepName; storeId: string }[], input: Record<string, unknown> | null = null): Promise<void> {
@@ -291,10 +335,12 @@ export class WorkflowsService implements OnModuleInit {
 
   async recipients(requestId: string, token: string | undefined) {
     await this.requests.withToken(requestId, token);
-    const rows = await this.dataSource.getRepository(RecipientNoticeEntity).find({ where: { requestId }, order: { createdAt: 'ASC', recipient: 'ASC' } });
-    return {
-      recipients: rows.map((r) => ({ recipient: r.recipient, action: r.action, dataCategories: r.dataCategories, channel: r.channel, status: r.status, notifiedAt: (r.sentAt ?? r.createdAt).toISOString() })),
-    };
+    return { recipients: (await this.notices.noticesOf(requestId)).map(noticeView) };
+  }
+
+  /** For counsel: every notice, unreached ones included, to tell those by hand. */
+  async noticesOf(requestId: string) {
+    return (await this.notices.noticesOf(requestId)).map(noticeView);
   }
 
   /** A download through the signed link: bounded, audited, and only until the link expires. */
@@ -362,6 +408,11 @@ export class WorkflowsService implements OnModuleInit {
     return this.dataSource.getRepository(ExportPackageEntity).findOneBy({ requestId });
   }
 
+}
+
+/** A notice as the requester and counsel see it: `notifiedAt` only when it was delivered. */
+export function noticeView(r: RecipientNoticeEntity) {
+  return { recipient: r.recipient, action: r.action, dataCategories: r.dataCategories, channel: r.channel, status: r.status, ...(r.sentAt ? { notifiedAt: r.sentAt.toISOString() } : {}) };
 }
 
 /** What counsel sees of a failure: the typed kind and message, never a driver's text or personal data. */

@@ -1,0 +1,13 @@
+import { escapeHtml } from '../../infrastructure/mail/templates.js';
+
+/**
+ * The page a person sees after following a link from our email: plain HTML, no scripts and no
+ * third-party resources, every value escaped.
+ */
+export function subscriptionPage(controller: string, title: string, message: string): string {
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>` +
+    '<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em;line-height:1.5}</style></head>' +
+    `<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p style="color:#555">${escapeHtml(controller)}</p></main></body></html>`
+  );
+}
