@@ -378,7 +378,9 @@ describe('workflows across data stores', () => {
     expect(text).toContain(`We could not tell ${UNREACHABLE} (we hold no way to reach them automatically). Our privacy team will contact them another way`);
     // Counsel is told whom to contact by hand, on the request and by email.
     await smtp.waitFor((m) => m.subject.includes('recipients to tell by hand') && m.text.includes(id) && m.text.includes(UNREACHABLE), 30_000);
-    expect((await t.http.get(`/v1/requests/${id}`).set(...bearer(counsel))).body.timeline).toContainEqual(expect.objectContaining({ kind: 'recipients_unreached', public: false, details: expect.objectContaining({ recipients: [UNREACHABLE] }) }));
+    const detail = (await t.http.get(`/v1/requests/${id}`).set(...bearer(counsel))).body;
+    expect(detail.timeline).toContainEqual(expect.objectContaining({ kind: 'recipients_unreached', public: false, details: expect.objectContaining({ recipients: [UNREACHABLE] }) }));
+    expect(detail.recipients).toContainEqual({ recipient: UNREACHABLE, action: 'erasure', dataCategories: [cat('contact')], channel: 'none', status: 'no_contact' });
     expect((await t.http.get(`/v1/requests/${id}/workflow`).set(...bearer(counsel))).body.recipients as unknown[]).toContainEqual(expect.objectContaining({ recipient: UNREACHABLE, status: 'no_contact', channel: 'none' }));
 
     // The data is gone where it should be, kept where the law says so.

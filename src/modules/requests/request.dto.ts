@@ -22,7 +22,7 @@ import { JURISDICTIONS, type Jurisdiction } from '../deadlines/deadline.rules.js
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
 import { CHANNELS, type Channel, REFUSAL_GROUNDS, type RefusalGround, REQUEST_TYPES, type RequestType } from './request.entity.js';
 import { REQUEST_STATUSES, type RequestStatus } from './request.state.js';
-import { StepViewDto } from '../workflows/workflow.dto.js';
+import { RecipientNoticeDto, StepViewDto } from '../workflows/workflow.dto.js';
 
 export class FieldChangeDto {
   @ApiProperty({ example: 'postal_address', description: 'The field to correct' })
@@ -269,6 +269,8 @@ export class RequestDetailDto extends RequestSummaryDto {
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) timeline: object[];
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) notes: object[];
   @ApiProperty({ type: () => [StepViewDto], description: 'The workflow: each step per data store, with its status and last error' }) steps: StepViewDto[];
+  @ApiProperty({ type: () => [RecipientNoticeDto], description: 'Art 19 notices; failed and no_contact ones were not reached and are for counsel to tell another way' })
+  recipients: RecipientNoticeDto[];
 }
 
 export class FeedDto {

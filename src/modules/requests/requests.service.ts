@@ -38,7 +38,7 @@ import { RequestEntity, RequestEventEntity, RequestNoteEntity } from './request.
 import { counselMail, MailContext, requesterMail } from './request.mail.js';
 import { allowedActions, isOpen, RequestAction, transition } from './request.state.js';
 import { IamIdentity } from './iam-token.js';
-import { stepView, WorkflowStepEntity } from '../workflows/workflow.entity.js';
+import { noticeView, RecipientNoticeEntity, stepView, WorkflowStepEntity } from '../workflows/workflow.entity.js';
 
 const CODE_DIGITS = 6;
 const CODE_TTL_MINUTES = 15;
@@ -316,10 +316,11 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
       const request = await m.getRepository(RequestEntity).findOneBy({ id });
       if (!request) throw new NotFoundError('Request');
       await this.audit.record(m, caller, { action: 'request.viewed', targetType: 'request', targetId: id });
-      const [timeline, notes, steps] = await Promise.all([
+      const [timeline, notes, steps, notices] = await Promise.all([
         m.getRepository(RequestEventEntity).find({ where: { requestId: id }, order: { id: 'ASC' } }),
         m.getRepository(RequestNoteEntity).find({ where: { requestId: id }, order: { at: 'ASC' } }),
         m.getRepository(WorkflowStepEntity).find({ where: { requestId: id }, order: { createdAt: 'ASC', key: 'ASC' } }),
+        m.getRepository(RecipientNoticeEntity).find({ where: { requestId: id }, order: { createdAt: 'ASC', recipient: 'ASC' } }),
       ]);
       const personal = this.personal(request);
       return {
@@ -342,6 +343,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
         timeline: timeline.map((e) => ({ at: e.at.toISOString(), kind: e.kind, actor: e.actor, public: e.isPublic, details: e.details })),
         notes: notes.map((n) => ({ id: n.id, at: n.at.toISOString(), author: n.author, body: this.keyring.open({ keyId: n.keyId, data: n.bodySealed }) })),
         steps: steps.map(stepView),
+        recipients: notices.map(noticeView),
       };
     });
   }

@@ -120,3 +120,8 @@ export class RecipientNoticeEntity {
 export function stepView(s: WorkflowStepEntity) {
   return { key: s.key, step: s.step, storeId: s.storeId, status: s.status, attempts: s.attempts, error: s.lastError, waivedReason: s.waivedReason, result: s.result, updatedAt: s.updatedAt.toISOString() };
 }
+
+/** A notice as the requester and counsel see it: `notifiedAt` only when it was delivered. */
+export function noticeView(r: RecipientNoticeEntity) {
+  return { recipient: r.recipient, action: r.action, dataCategories: r.dataCategories, channel: r.channel, status: r.status, ...(r.sentAt ? { notifiedAt: r.sentAt.toISOString() } : {}) };
+}

@@ -26,7 +26,7 @@ import { supervisoryAuthority } from '../requests/request.authorities.js';
 import { RecipientNotices } from './recipient.notices.js';
 import { art15Html, art15Information } from './workflow.documents.js';
 import { StepOutcome, StepRunners, WaitingError } from './step.runners.js';
-import { ExportPackageEntity, RecipientNoticeEntity, stepView, WorkflowStepEntity } from './workflow.entity.js';
+import { ExportPackageEntity, noticeView, stepView, WorkflowStepEntity } from './workflow.entity.js';
 import { nextSteps, NO_STORE, StepName, stepKey, StepStatus, unfinished } from './workflow.plan.js';
 import { completionMessage } from './workflow.mail.js';
 
@@ -408,11 +408,6 @@ export class WorkflowsService implements OnModuleInit {
     return this.dataSource.getRepository(ExportPackageEntity).findOneBy({ requestId });
   }
 
-}
-
-/** A notice as the requester and counsel see it: `notifiedAt` only when it was delivered. */
-export function noticeView(r: RecipientNoticeEntity) {
-  return { recipient: r.recipient, action: r.action, dataCategories: r.dataCategories, channel: r.channel, status: r.status, ...(r.sentAt ? { notifiedAt: r.sentAt.toISOString() } : {}) };
 }
 
 /** What counsel sees of a failure: the typed kind and message, never a driver's text or personal data. */
