@@ -52,6 +52,9 @@ describe('data-subject requests', () => {
 
     const received = await smtp.waitFor((m) => m.to.includes(address) && /received your request/.test(m.subject));
     expect(received.text).toContain(id);
+    // The requester can follow the request: the mail carries the status key and where to use it.
+    expect(received.text).toContain(statusToken);
+    expect(received.text).toContain(`${t.config.publicUrl}/v1/requests/${id}/status`);
     const code = await codeFrom(address);
 
     const verified = await t.http.post(`/v1/requests/${id}/verify`).set('X-Request-Token', statusToken).send({ code });
@@ -201,6 +204,58 @@ describe('data-subject requests', () => {
     const publicTry = await file({ type: 'access', email: email(), receivedAt: '2025-08-01T00:00:00Z' });
     expect(publicTry.status).toBe(400);
     expect(publicTry.body.errors.map((e: { path: string }) => e.path)).toEqual(['receivedAt']);
+  });
+
+  it('counsel completes a request by hand: the outcome reaches the requester, and an access request still carries the Art 15 information', async () => {
+    // The register: one activity using a category, with a purpose, a recipient, a transfer and a retention rule.
+    const suffix = randomUUID().slice(0, 8);
+    const category = `contact.hand-${suffix}`;
+    expect((await asCounsel('post', '/v1/register/data-categories').send({ key: category, title: 'Your contact details' })).status).toBe(201);
+    const purpose = `orders-${suffix}`;
+    expect((await asCounsel('post', '/v1/purposes').send({ key: purpose, title: 'Sending your orders', description: 'Delivery of what you bought', lawfulBasis: 'contract', retention: 'P6Y', dataCategories: [category] })).status).toBe(201);
+    const record = await asCounsel('post', '/v1/register/records').send({
+      kind: 'activity',
+      name: `Orders ${suffix}`,
+      status: 'active',
+      controller: { name: 'Example Controller Ltd', contact: 'privacy@example.com' },
+      purposes: [{ purpose, lawfulBasis: 'contract' }],
+      dataSubjectCategories: ['customers'],
+      dataCategories: [category],
+      recipients: [{ type: 'processor', name: `Parcel Co ${suffix}`, dataCategories: [category] }],
+      transfers: [{ country: 'US', recipient: `Parcel Co ${suffix}`, mechanism: 'sccs', documentation: 'DPA annex' }],
+      retention: [{ dataCategory: category, duration: 'P6Y', trigger: 'order shipped' }],
+      securityMeasures: 'Encryption at rest',
+      automatedDecisionMaking: { exists: false },
+    });
+    expect(record.status).toBe(201);
+
+    const address = email();
+    const created = await asCounsel('post', '/v1/requests').send({ type: 'access', email: address, channel: 'post' });
+    const id = created.body.id as string;
+    await asCounsel('post', `/v1/requests/${id}/verification`).send({ method: 'existing_account', note: 'Signed letter' });
+    await asCounsel('post', `/v1/requests/${id}/approve`);
+    // The outcome is required and bounded, and named when it is wrong.
+    const missing = await asCounsel('post', `/v1/requests/${id}/complete`).send({});
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors.map((e: { path: string }) => e.path)).toEqual(['outcome']);
+    expect((await asCounsel('post', `/v1/requests/${id}/complete`).send({ outcome: 'x'.repeat(4001) })).status).toBe(400);
+
+    const outcome = 'We posted a printed copy of your order history to the address on your letter on 3 September.';
+    const done = await asCounsel('post', `/v1/requests/${id}/complete`).send({ outcome });
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('completed');
+    const mail = await smtp.waitFor((m) => m.to.includes(address) && /request is complete/.test(m.subject));
+    expect(mail.text.replace(/\s+/g, ' ')).toContain(`What we did: ${outcome}`);
+    const html = mail.attachments.find((a) => a.filename === `art15-information-${id}.html`)!.content;
+    const info = JSON.parse(mail.attachments.find((a) => a.filename === `art15-information-${id}.json`)!.content);
+    expect(info.purposes).toContainEqual(expect.objectContaining({ purpose, title: 'Sending your orders', lawfulBasis: 'contract' }));
+    expect(info.recipients).toContainEqual({ name: `Parcel Co ${suffix}`, type: 'processor' });
+    expect(html).toContain('Sending your orders: on the basis of a contract with you');
+    expect(html).toContain('Your contact details: 6 years from order shipped');
+    expect(html).toContain(`Parcel Co ${suffix} in United States, protected by EU Standard Contractual Clauses`);
+    expect(html).toMatch(/supervisory authority/);
+    // Counsel keeps what was said, encrypted, as a note.
+    expect((await asCounsel('get', `/v1/requests/${id}`)).body.notes.map((n: { body: string }) => n.body)).toContain(`Outcome sent to the requester: ${outcome}`);
   });
 
   it('a clarification pauses the clock and the due date moves when it arrives', async () => {

@@ -47,6 +47,27 @@ describe('subprocessors, change notices and the evidence pack', () => {
     expect((await t.http.get(`/v1/public/subprocessors/subscriptions/confirm?token=${token}`)).body).toEqual({ confirmed: true });
   });
 
+  it('the emailed confirmation link answers a person with a page, and an API client with JSON', async () => {
+    const person = `person.${tag}@example.org`;
+    expect((await t.http.post('/v1/public/subprocessors/subscriptions').send({ email: person })).status).toBe(202);
+    const confirm = await smtp.waitFor((m) => m.to.includes(person) && /Confirm/.test(m.subject));
+    const link = new URL(/(http\S+subscriptions\/confirm\?token=\S+)/.exec(confirm.text)![1]!);
+    const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const page = await t.http.get(`${link.pathname}${link.search}`).set('Accept', browser);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('<h1>You are subscribed</h1>');
+    expect(page.text).not.toMatch(/<script|https?:\/\//);
+    // Following it again, or a wrong token: a page that says so, not raw JSON.
+    const wrong = await t.http.get('/v1/public/subprocessors/subscriptions/confirm?token=sub_wrong-token-000').set('Accept', browser);
+    expect(wrong.status).toBe(404);
+    expect(wrong.headers['content-type']).toMatch(/^text\/html/);
+    expect(wrong.text).toContain('This link does not work');
+    const api = await t.http.get('/v1/public/subprocessors/subscriptions/confirm?token=sub_wrong-token-000').set('Accept', 'application/json');
+    expect(api.status).toBe(404);
+    expect(api.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
   it('a proposed subprocessor opens a notice, mails subscribers, and becomes active only after the window', async () => {
     const proposed = await t.http.post('/v1/subprocessors').set(...bearer(counsel)).send(vendor('MailCo', { processingCountries: ['US'], transferMechanism: 'sccs' }));
     expect(proposed.status).toBe(201);
