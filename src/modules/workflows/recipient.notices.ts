@@ -199,7 +199,9 @@ export class RecipientNotices implements OnModuleInit {
 
   private async deliver(noticeId: string): Promise<void> {
     const notice = await this.dataSource.getRepository(RecipientNoticeEntity).findOneBy({ id: noticeId });
-    if (!notice || notice.status !== 'queued') return;
+    if (!notice) return;
+    // Settled by an earlier try that stopped before the request moved on: move it on now.
+    if (notice.status !== 'queued') return this.afterSettled(notice.requestId);
     const contact = this.contactOf(notice.recipient);
     const request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id: notice.requestId });
     if (!request) return;
@@ -233,7 +235,8 @@ export class RecipientNotices implements OnModuleInit {
   private async settle(noticeId: string, status: 'sent' | 'failed'): Promise<void> {
     const requestId = await this.dataSource.transaction(async (m) => {
       const notice = await m.getRepository(RecipientNoticeEntity).findOne({ where: { id: noticeId }, lock: { mode: 'pessimistic_write' } });
-      if (!notice || notice.status !== 'queued') return null;
+      if (!notice) return null;
+      if (notice.status !== 'queued') return notice.requestId;
       await m.getRepository(RecipientNoticeEntity).update({ id: noticeId }, { status, sentAt: status === 'sent' ? this.clock.now() : null });
       await this.audit.record(m, SYSTEM, { action: status === 'sent' ? 'request.recipient_notified' : 'request.recipient_unreached', targetType: 'request', targetId: notice.requestId, details: { recipient: notice.recipient, channel: notice.channel } });
       if (status === 'failed') {
@@ -242,6 +245,11 @@ export class RecipientNotices implements OnModuleInit {
       }
       return notice.requestId;
     });
-    if (requestId) for (const listener of this.settledListeners) await listener(requestId);
+    if (requestId) await this.afterSettled(requestId);
+  }
+
+  /** The listeners are idempotent: a request completes once, when no notice is still queued. */
+  private async afterSettled(requestId: string): Promise<void> {
+    for (const listener of this.settledListeners) await listener(requestId);
   }
 }

@@ -31,7 +31,7 @@ export function art19Paragraphs(outcome: Art19Outcome): string[] {
   if (told.length) out.push(`We told those to whom we disclosed this data (Art 19): ${listInWords(told.map((n) => `${n.recipient}, ${by(n.channel)} on ${dateInWords(n.sentAt!)}`))}.`);
   if (unreached.length) {
     out.push(
-      `We could not tell ${listInWords(unreached.map((n) => `${n.recipient} (${n.status === 'no_contact' ? 'we hold no way to reach them automatically' : 'our notice could not be delivered'})`))}. ` +
+      `We could not tell ${listInWords(unreached.map((n) => `${n.recipient} (${n.status === 'no_contact' ? 'we hold no way to reach them automatically' : n.status === 'queued' ? 'our notice has not been delivered yet' : 'our notice could not be delivered'})`))}. ` +
         'Our privacy team will contact them another way; you may ask us when that is done.',
     );
   }
