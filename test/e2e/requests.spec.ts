@@ -237,7 +237,7 @@ describe('data-subject requests', () => {
     // The outcome is required and bounded, and named when it is wrong.
     const missing = await asCounsel('post', `/v1/requests/${id}/complete`).send({});
     expect(missing.status).toBe(400);
-    expect(missing.body.errors.map((e: { path: string }) => e.path)).toEqual(['outcome']);
+    expect([...new Set(missing.body.errors.map((e: { path: string }) => e.path))]).toEqual(['outcome']);
     expect((await asCounsel('post', `/v1/requests/${id}/complete`).send({ outcome: 'x'.repeat(4001) })).status).toBe(400);
 
     const outcome = 'We posted a printed copy of your order history to the address on your letter on 3 September.';

@@ -439,14 +439,16 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /** Counsel completes a request fulfilled outside Lethe's workflows. */
-  complete(id: string, dto: CompleteDto, caller: Caller) {
+  async complete(id: string, dto: CompleteDto, caller: Caller) {
+    // Gathered before the transaction: the register is read on its own connection.
+    const found = await this.dataSource.getRepository(RequestEntity).findOneBy({ id });
+    const extras = (found && (await this.completionExtras?.(found))) || { paragraphs: [], attachments: [] };
     return this.act(id, async (m, request) => {
       await this.move(m, request, 'complete', caller);
       await this.close(m, request);
       // The outcome may name what was sent where: kept encrypted, as a note, like counsel's others.
       const sealed = this.keyring.seal(`Outcome sent to the requester: ${dto.outcome}`);
       await m.getRepository(RequestNoteEntity).insert({ requestId: request.id, at: this.clock.now(), author: actorOf(caller), bodySealed: sealed.data, keyId: sealed.keyId });
-      const extras = (await this.completionExtras?.(request)) ?? { paragraphs: [], attachments: [] };
       await this.mail(m, request, this.personal(request), 'completed', (c) => {
         const message = requesterMail.completed(c, dto.outcome, extras.paragraphs);
         return extras.attachments.length ? { ...message, attachments: extras.attachments } : message;
