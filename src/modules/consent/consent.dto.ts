@@ -124,7 +124,8 @@ export class RecordedBatchDto {
 
 export class ConsentStateDto {
   @ApiProperty({ example: 'marketing-email' }) purpose: string;
-  @ApiProperty({ enum: ['granted', 'withdrawn', 'none'] }) state: ConsentAction | 'none';
+  @ApiProperty({ enum: ['granted', 'withdrawn', 'none', 'erased'], description: 'erased: the subject’s events were pseudonymised by an erasure; no grant is live (since = when)' })
+  state: ConsentAction | 'none' | 'erased';
   @ApiProperty({ nullable: true, type: String, example: '2026-11-23T10:15:00.000Z' }) since: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2026-11' }) noticeVersion: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2026-12', description: 'The version in force now' }) currentNoticeVersion: string | null;

@@ -98,24 +98,27 @@ export class ConsentService {
   }
 
   async current(subjectId: string): Promise<SubjectConsentsDto> {
+    // The event behind each state row says whether it was pseudonymised (an erasure): then no grant is live.
     const rows = (await this.dataSource.query(
-      'SELECT purpose, action, occurred_at AS "occurredAt", notice_version AS "noticeVersion" FROM consent_state WHERE subject_ref = $1',
+      `SELECT s.purpose, s.action, s.occurred_at AS "occurredAt", s.notice_version AS "noticeVersion", e.pseudonymised_at AS "erasedAt"
+         FROM consent_state s JOIN consent_event e ON e.id = s.event_id WHERE s.subject_ref = $1`,
       [this.subjectRef(subjectId)],
-    )) as { purpose: string; action: ConsentAction; occurredAt: Date; noticeVersion: string }[];
+    )) as StateRow[];
     const byPurpose = new Map(rows.map((row) => [row.purpose, row]));
     const now = this.clock.now();
     const purposes: ConsentStateDto[] = (await this.catalog.all()).map((entry) => {
       const row = byPurpose.get(entry.purpose.key);
       const inForce = noticeInForce(entry, now);
       const given = row ? entry.notices.find((n) => n.version === row.noticeVersion) : undefined;
+      const state = liveState(row);
       return {
         purpose: entry.purpose.key,
-        state: row?.action ?? 'none',
-        since: row?.occurredAt.toISOString() ?? null,
+        state,
+        since: (state === 'erased' ? row?.erasedAt : row?.occurredAt)?.toISOString() ?? null,
         noticeVersion: row?.noticeVersion ?? null,
         currentNoticeVersion: inForce?.version ?? null,
         reconsentNeeded:
-          row?.action === 'granted' &&
+          row !== undefined && state === 'granted' &&
           inForce !== undefined &&
           inForce.version !== row.noticeVersion &&
           (given === undefined || inForce.effectiveFrom.getTime() > given.effectiveFrom.getTime()),
@@ -316,6 +319,23 @@ export class ConsentService {
       },
     };
   }
+}
+
+interface StateRow {
+  purpose: string;
+  action: ConsentAction;
+  occurredAt: Date;
+  noticeVersion: string;
+  erasedAt: Date | null;
+}
+
+/**
+ * What a read says of one purpose: an erasure pseudonymised the event behind the state, so whatever
+ * it recorded is no longer live ('erased'); a later event (a new grant after erasure) is live again.
+ */
+export function liveState(row: Pick<StateRow, 'action' | 'erasedAt'> | undefined): ConsentStateDto['state'] {
+  if (!row) return 'none';
+  return row.erasedAt ? 'erased' : row.action;
 }
 
 function receiptPath(id: string): string {

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 import { SUBJECT_ID } from '../consent/consent.dto.js';
+import { SUBJECT_ID_STATUSES, type SubjectIdStatus } from './request.identity.js';
 import { JURISDICTIONS, type Jurisdiction } from '../deadlines/deadline.rules.js';
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
 import { CHANNELS, type Channel, REFUSAL_GROUNDS, type RefusalGround, REQUEST_TYPES, type RequestType } from './request.entity.js';
@@ -238,10 +239,32 @@ export class RequestPageDto extends PageMetaDto {
   counts: Record<string, number>;
 }
 
+export class SubjectIdStandingDto {
+  @ApiProperty({
+    enum: SUBJECT_ID_STATUSES,
+    description: 'unproven: the subject id is only what was typed; the workflows do not use it (the verified email only) until counsel confirms it',
+  })
+  status: SubjectIdStatus;
+  @ApiProperty({ nullable: true, type: String, example: 'counsel:existing_account', description: 'iam_token, or counsel:<method>' }) proof: string | null;
+  @ApiProperty({ nullable: true, type: String }) confirmedAt: string | null;
+}
+
+export class ConfirmSubjectIdDto {
+  @ApiProperty({ enum: VERIFICATION_METHODS, example: 'existing_account', description: 'How counsel checked that the subject id is the requester’s' })
+  @IsIn(VERIFICATION_METHODS)
+  method: (typeof VERIFICATION_METHODS)[number];
+
+  @ApiProperty({ example: 'The letter came from the account’s registered address', maxLength: 1000 })
+  @IsString()
+  @Length(1, 1000)
+  note: string;
+}
+
 export class RequestDetailDto extends RequestSummaryDto {
   @ApiProperty({ nullable: true, type: String }) email: string | null;
   @ApiProperty({ nullable: true, type: String }) name: string | null;
-  @ApiProperty({ nullable: true, type: String }) subjectId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'As given; see subjectIdStanding before relying on it' }) subjectId: string | null;
+  @ApiProperty({ type: SubjectIdStandingDto }) subjectIdStanding: SubjectIdStandingDto;
   @ApiProperty({ nullable: true, type: String }) details: string | null;
   @ApiProperty({ type: [FieldChangeDto], nullable: true }) changes: FieldChangeDto[] | null;
   @ApiProperty({ type: [String] }) purposes: string[];

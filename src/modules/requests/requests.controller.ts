@@ -17,6 +17,7 @@ import { IamTokenVerifier } from './iam-token.js';
 import {
   AssignDto,
   ClarificationDto,
+  ConfirmSubjectIdDto,
   CreatedRequestDto,
   CreateRequestDto,
   ExtendDto,
@@ -28,9 +29,11 @@ import {
   RequestPageDto,
   RequestStatusDto,
   RequestSummaryDto,
+  SubjectIdStandingDto,
   VerifyCodeDto,
 } from './request.dto.js';
 import { RequestsService } from './requests.service.js';
+import { SubjectIdConfirmation } from './subject-id.confirmation.js';
 
 const TOKEN_HEADER = { name: 'X-Request-Token', required: true, description: 'The statusToken returned when the request was made' };
 const uuid = new ParseUUIDPipe();
@@ -41,6 +44,7 @@ export class RequestsController {
   constructor(
     private readonly requests: RequestsService,
     private readonly iam: IamTokenVerifier,
+    private readonly subjectIds: SubjectIdConfirmation,
   ) {}
 
   @Post()
@@ -136,6 +140,20 @@ export class RequestsController {
   @ApiConflictResponse({ type: ProblemDto })
   verifyManually(@Param('id', uuid) id: string, @Body() dto: ManualVerificationDto, @CurrentCaller() caller: Caller) {
     return this.requests.verifyManually(id, dto, caller);
+  }
+
+  @Post(':id/subject-id/confirm')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm that the subject id the requester gave is theirs, and how; until then the workflows use the verified email only (audited)',
+  })
+  @ApiOkResponse({ type: SubjectIdStandingDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The request is closed, names no subject id, or its subject id is already proven' })
+  confirmSubjectId(@Param('id', uuid) id: string, @Body() dto: ConfirmSubjectIdDto, @CurrentCaller() caller: Caller) {
+    return this.subjectIds.confirm(id, dto, caller);
   }
 
   @Post(':id/verification/unlock')

@@ -16,6 +16,7 @@ import { RegisterService } from '../register/register.service.js';
 import { supervisoryAuthority } from '../requests/request.authorities.js';
 import { RequestEntity } from '../requests/request.entity.js';
 import { RequestsService, SubjectOfRequest } from '../requests/requests.service.js';
+import { UNPROVEN_SUBJECT_ID } from '../requests/request.identity.js';
 import { StagedExport, StagingSink, writePackage } from './export.package.js';
 import { sha256Hex } from '../../common/crypto.js';
 import { RecipientNotices } from './recipient.notices.js';
@@ -63,6 +64,13 @@ export class StepRunners {
   ) {}
 
   async execute(step: WorkflowStepEntity, request: RequestEntity, subject: SubjectOfRequest): Promise<StepOutcome> {
+    const outcome = await this.executeStep(step, request, subject);
+    // A typed subject id was left aside: the step says it used the verified email only.
+    if (subject.subjectIdUnproven && step.step !== 'package' && step.step !== 'certificate') outcome.result = { ...outcome.result, subjectId: UNPROVEN_SUBJECT_ID };
+    return outcome;
+  }
+
+  private async executeStep(step: WorkflowStepEntity, request: RequestEntity, subject: SubjectOfRequest): Promise<StepOutcome> {
     const identity: SubjectIdentity = { requestId: request.id, email: subject.email, subjectId: subject.subjectId };
     /** What an earlier try of this step recorded before it could report success. */
     const previous = step.result;
@@ -84,7 +92,7 @@ export class StepRunners {
         return { result: { items: keepLarger(previous?.items as ErasurePlan['items'] | undefined, done.items, (i) => i.table), erasedAt: previous?.erasedAt ?? this.clock.now().toISOString() } };
       }
       case 'consent': {
-        if (!subject.subjectId) return { result: { events: 0, skipped: 'no subject id on the request' } };
+        if (!subject.subjectId) return { result: { events: 0, skipped: subject.subjectIdUnproven ? 'the subject id is not proven: the consent ledger was not touched' : 'no subject id on the request' } };
         const events = (await this.consent.pseudonymise(subject.subjectId, SYSTEM)).events;
         return { result: { events: Math.max(events, Number(previous?.events ?? 0)) } };
       }
@@ -258,7 +266,9 @@ export class StepRunners {
 
   /** Art 21: the objection withdraws, in the consent ledger, every objected purpose the subject had granted. */
   private async recordObjection(request: RequestEntity, subject: SubjectOfRequest): Promise<Record<string, unknown>> {
-    if (!subject.subjectId) return { recorded: request.purposes, ledger: 'no subject id on the request: recorded on the request only' };
+    if (!subject.subjectId) {
+      return { recorded: request.purposes, ledger: `${subject.subjectIdUnproven ? 'the subject id is not proven' : 'no subject id on the request'}: recorded on the request only` };
+    }
     const current = await this.consent.current(subject.subjectId);
     const withdrawn: string[] = [];
     for (const purpose of request.purposes) {
