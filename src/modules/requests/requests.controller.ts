@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -31,9 +31,9 @@ import {
   VerifyCodeDto,
 } from './request.dto.js';
 import { RequestsService } from './requests.service.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
 
 const TOKEN_HEADER = { name: 'X-Request-Token', required: true, description: 'The statusToken returned when the request was made' };
-const uuid = new ParseUUIDPipe();
 
 @ApiTags('requests')
 @Controller('v1/requests')
