@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createValidationPipe } from './common/errors/validation.js';
 import { InputPipe, verifyJsonDepth } from './common/errors/input.pipe.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
+import { addValidationConstraints } from './common/openapi-constraints.js';
 import type { LetheConfig } from './config/config.schema.js';
 import { answerClientErrors } from './infrastructure/http/client-error.js';
 import { requestIdMiddleware } from './infrastructure/http/request-id.js';
@@ -48,6 +49,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key created with POST /v1/api-keys' }, 'apiKey')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  addValidationConstraints(document.components?.schemas as Record<string, unknown> | undefined);
   // Routes without a role are public: say so explicitly (`security: []`), as OpenAPI linters expect.
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item)) {

@@ -30,7 +30,7 @@ describe('no 5xx, whatever the input', () => {
     [counsel, iam, auditor] = (await Promise.all([createKey(t, ['counsel']), createKey(t, ['iam']), createKey(t, ['auditor'])])).map((k) => k.key) as [string, string, string];
     await createPurpose(t, counsel, purpose);
     await publishNotice(t, counsel, purpose, 'v1', '2020-01-01T00:00:00Z');
-  });
+  }, 180_000);
   afterAll(async () => {
     await t.close();
     await smtp.close();
