@@ -18,6 +18,7 @@ import {
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
 import { COLLECTION_METHODS, CONSENT_ACTIONS, type CollectionMethod, type ConsentAction } from './consent.entity.js';
+import { IsCalendarDate } from '../../common/errors/calendar-date.js';
 
 export const MAX_BATCH = 1000;
 export const SUBJECT_ID = /^[\x21-\x7E]{1,200}$/;
@@ -165,13 +166,11 @@ export class ConsentReportQueryDto {
   purpose?: string;
 
   @ApiProperty({ example: '2026-11-01', description: 'First day (UTC), inclusive' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
-  @IsDateString({ strict: true })
+  @IsCalendarDate()
   from: string;
 
   @ApiProperty({ example: '2026-11-30', description: 'Last day (UTC), inclusive; at most 366 days after from' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
-  @IsDateString({ strict: true })
+  @IsCalendarDate()
   to: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })

@@ -76,7 +76,13 @@ export class ConsentService {
     const events: PreparedEvent[] = [];
     const errors: FieldError[] = [];
     const seenKeys = new Map<string, number>();
+    const seenIds = new Map<string, number>();
     for (const [i, item] of dto.events.entries()) {
+      if (idempotencyKey !== undefined && item.eventId !== undefined) {
+        const first = seenIds.get(item.eventId.toLowerCase());
+        if (first !== undefined) errors.push({ path: `events[${i}].eventId`, message: `eventId repeats events[${first}].eventId` });
+        seenIds.set(item.eventId.toLowerCase(), i);
+      }
       const key = idempotencyKey !== undefined ? `${idempotencyKey}:${i}` : (item.eventId ?? null);
       const prepared = await this.prepare(item, key, caller, now);
       errors.push(...prepared.errors.map((e) => ({ path: `events[${i}].${e.path}`, message: e.message })));
@@ -91,9 +97,15 @@ export class ConsentService {
     try {
       return await this.appendBatch(events);
     } catch (error) {
-      // A concurrent retry of the same batch won the race: now it is a replay.
+      // A concurrent retry of the same batch won the race: now it is a replay (or, for an
+      // eventId recorded under another key meanwhile, the same 409 as appendBatch gives).
       if (!isUniqueViolation(error, 'uq_consent_event_idempotency') && !isUniqueViolation(error, 'pk_consent_event')) throw error;
-      return this.appendBatch(events);
+      try {
+        return await this.appendBatch(events);
+      } catch (again) {
+        if (!isUniqueViolation(again, 'uq_consent_event_idempotency') && !isUniqueViolation(again, 'pk_consent_event')) throw again;
+        throw new ConflictError('idempotency_conflict', 'Some events were recorded concurrently under other idempotency keys; nothing was written');
+      }
     }
   }
 
@@ -235,8 +247,13 @@ export class ConsentService {
           conflicts.push({ path: `events[${i}]`, message: 'this idempotency key was already used with a different event' });
         }
       });
-      if (conflicts.length > 0) throw new ConflictError('idempotency_conflict', 'Some idempotency keys were used before with different events', { errors: conflicts });
       const fresh = events.filter((e) => !e.idempotencyKey || !existing.has(e.idempotencyKey));
+      // An eventId already in the ledger under another idempotency key: the single route's 409.
+      const taken = await this.repository.existingIds(manager, fresh.map((e) => e.id));
+      events.forEach((e, i) => {
+        if (taken.has(e.id.toLowerCase()) && fresh.includes(e)) conflicts.push({ path: `events[${i}].eventId`, message: 'this eventId was already recorded with another idempotency key' });
+      });
+      if (conflicts.length > 0) throw new ConflictError('idempotency_conflict', 'Some idempotency keys or event ids were used before with different events; nothing was written', { errors: conflicts });
       const links = fresh.length > 0 ? await this.repository.appendMany(manager, fresh) : [];
       const linkOf = new Map(fresh.map((e, i) => [e.id, links[i]!]));
       return {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { BadRequestException } from '@nestjs/common';
@@ -6,8 +6,8 @@ import { type Caller, CurrentCaller, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { CATEGORY_KEY, CompletenessDto, DataCategoryDto, DiffQueryDto, RegisterEntryDto, RegisterExportQueryDto, RegisterQueryDto, RegisterRecordDto } from './register.dto.js';
 import { RegisterService } from './register.service.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
 
-const uuid = new ParseUUIDPipe();
 const asOf = (q: RegisterQueryDto) => (q.asOf ? new Date(q.asOf) : undefined);
 
 @ApiTags('register')

@@ -24,6 +24,7 @@ import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
 import { CHANNELS, type Channel, REFUSAL_GROUNDS, type RefusalGround, REQUEST_TYPES, type RequestType } from './request.entity.js';
 import { REQUEST_STATUSES, type RequestStatus } from './request.state.js';
 import { StepViewDto } from '../workflows/workflow.dto.js';
+import { IsCalendarDate } from '../../common/errors/calendar-date.js';
 
 export class FieldChangeDto {
   @ApiProperty({ example: 'postal_address', description: 'The field to correct' })
@@ -209,7 +210,7 @@ export class RequestListQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Due on or before this date' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueBefore must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   dueBefore?: string;
 
   @ApiPropertyOptional({ description: 'Only open requests past their due date' })

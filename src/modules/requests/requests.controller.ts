@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -34,9 +34,9 @@ import {
 } from './request.dto.js';
 import { RequestsService } from './requests.service.js';
 import { SubjectIdConfirmation } from './subject-id.confirmation.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
 
 const TOKEN_HEADER = { name: 'X-Request-Token', required: true, description: 'The statusToken returned when the request was made' };
-const uuid = new ParseUUIDPipe();
 
 @ApiTags('requests')
 @Controller('v1/requests')

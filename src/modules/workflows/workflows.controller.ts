@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiConflictResponse, ApiGoneResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { PackageQueryDto, ReasonDto, RecipientListDto, StepParamsDto, StepViewDto, WorkflowDto } from './workflow.dto.js';
 import { WorkflowsService } from './workflows.service.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
 
-const uuid = new ParseUUIDPipe();
 
 @ApiTags('workflows')
 @Controller('v1/requests')

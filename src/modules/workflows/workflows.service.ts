@@ -304,14 +304,17 @@ export class WorkflowsService implements OnModuleInit {
       if (!row || !Number.isSafeInteger(expires) || !safeEqual(this.signature(row, expires), signature) || expires !== Math.floor(row.expiresAt.getTime() / 1000)) throw new NotFoundError('Package');
       if (row.deletedAt || row.expiresAt.getTime() <= this.clock.now().getTime()) throw new DomainError(410, 'package_expired', 'Gone', 'This link has expired and the package was deleted: make a new request to get a fresh copy');
       if (row.downloads >= row.maxDownloads) throw new DomainError(410, 'downloads_exhausted', 'Gone', `This package may be downloaded ${row.maxDownloads} times, and has been`);
+      // The path is built from the stored id, never from the URL's spelling of it; a file gone
+      // from disk is the same answer as an expired package, and does not use up a download.
+      const bytes = await stat(join(this.config.workflows.exportDir, row.requestId, row.fileName)).then((s) => s.size, () => undefined);
+      if (bytes === undefined) throw new DomainError(410, 'package_expired', 'Gone', 'This package is no longer available: make a new request to get a fresh copy');
       row.downloads += 1;
       await m.getRepository(ExportPackageEntity).update({ id: row.id }, { downloads: row.downloads });
       await this.audit.record(m, { kind: 'subject', requestId }, { action: 'request.package_downloaded', targetType: 'request', targetId: requestId, details: { download: row.downloads, of: row.maxDownloads } });
-      return row;
+      return { row, bytes };
     });
-    const path = join(this.config.workflows.exportDir, requestId, found.fileName);
-    const size = (await stat(path)).size;
-    return { stream: createReadStream(path), fileName: found.fileName, bytes: size };
+    const path = join(this.config.workflows.exportDir, found.row.requestId, found.row.fileName);
+    return { stream: createReadStream(path), fileName: found.row.fileName, bytes: found.bytes };
   }
 
   downloadLink(row: ExportPackageEntity): { url: string; expiresAt: string; maxDownloads: number } {
