@@ -121,12 +121,12 @@ export class StepRunners {
     const adapter = this.store(storeId);
     try {
       if (adapter.exportFiles) return sink.filesWritten(await adapter.exportFiles(identity, sink, { providedOnly: portability }));
-      await adapter.export(identity, sink);
+      const summary = await adapter.export(identity, sink);
+      return sink.close(summary.uncategorised);
     } catch (error) {
       await sink.abort();
       throw error;
     }
-    return sink.close();
   }
 
   /** The one package of the request: a zip of every store's files, the manifest, the index and the Art 15 information. */
