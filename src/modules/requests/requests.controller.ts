@@ -23,6 +23,7 @@ import {
   ManualVerificationDto,
   NoteDto,
   RefuseDto,
+  RectifiableFieldListDto,
   RequestDetailDto,
   RequestListQueryDto,
   RequestPageDto,
@@ -42,6 +43,14 @@ export class RequestsController {
     private readonly requests: RequestsService,
     private readonly iam: IamTokenVerifier,
   ) {}
+
+  @Get('rectifiable-fields')
+  @Public()
+  @ApiOperation({ summary: 'The fields a requester may ask to correct (rectification), with plain-language labels (public)' })
+  @ApiOkResponse({ type: RectifiableFieldListDto })
+  rectifiableFields(): RectifiableFieldListDto {
+    return this.requests.rectifiableFields();
+  }
 
   @Post()
   @Public()

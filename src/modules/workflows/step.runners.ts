@@ -41,6 +41,17 @@ export class WaitingError extends Error {
 }
 
 /**
+ * A step that only counsel can settle (a correction no store can make): it fails at once, without
+ * retries, and counsel waives it saying what was done.
+ */
+export class NeedsCounselError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NeedsCounselError';
+  }
+}
+
+/**
  * The work of each kind of step. Every runner is idempotent: running it again after a crash gives
  * the same outcome (exports rewrite their staging folder, erasure and restriction are idempotent in
  * the adapters, commits are guarded by unique keys).
@@ -76,6 +87,8 @@ export class StepRunners {
         const done = await this.store(step.storeId).rectify(identity, changes);
         return { result: { ...done, applied: keepLarger(previous?.applied as ChangeSummary['applied'] | undefined, done.applied, (a) => `${a.table}.${a.field}`) } };
       }
+      case 'check':
+        return { result: await this.checkRectified(request, subject) };
       case 'plan':
         return { result: { items: (await this.store(step.storeId).planErasure(identity)).items } };
       case 'erase': {
@@ -127,6 +140,24 @@ export class StepRunners {
       await sink.abort();
       throw error;
     }
+  }
+
+  /**
+   * Every field the requester asked to correct must have been taken by at least one store (changed,
+   * or held by none of the subject's rows there). A field no store can change is counsel's to settle:
+   * the request waits instead of completing with a correction that did not happen.
+   */
+  private async checkRectified(request: RequestEntity, subject: SubjectOfRequest): Promise<Record<string, unknown>> {
+    const steps = await this.dataSource.getRepository(WorkflowStepEntity).findBy({ requestId: request.id, step: 'rectify', status: 'succeeded' });
+    const taken = new Set(steps.flatMap((s) => ((s.result as unknown as ChangeSummary | null)?.applied ?? []).map((a) => a.field)));
+    const asked = [...new Set((subject.changes ?? []).map((c) => c.field))];
+    const untaken = asked.filter((f) => !taken.has(f));
+    if (untaken.length > 0) {
+      throw new NeedsCounselError(
+        `no data store could correct ${untaken.join(', ')}: correct it by hand or tell the requester why not, then waive this step saying what was done (the requester is told)`.slice(0, 500),
+      );
+    }
+    return { fields: asked.length };
   }
 
   /** The one package of the request: a zip of every store's files, the manifest, the index and the Art 15 information. */

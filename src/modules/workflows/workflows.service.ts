@@ -21,7 +21,7 @@ import { DataStoreRegistry } from '../data-stores/data-store.registry.js';
 import { RequestEntity } from '../requests/request.entity.js';
 import { isOpen, RequestAction } from '../requests/request.state.js';
 import { RequestsService } from '../requests/requests.service.js';
-import { StepOutcome, StepRunners, WaitingError } from './step.runners.js';
+import { NeedsCounselError, StepOutcome, StepRunners, WaitingError } from './step.runners.js';
 import { ExportPackageEntity, RecipientNoticeEntity, stepView, WorkflowStepEntity } from './workflow.entity.js';
 import { nextSteps, NO_STORE, StepName, stepKey, StepStatus, unfinished } from './workflow.plan.js';
 import { completionMessage } from './workflow.mail.js';
@@ -106,6 +106,16 @@ export class WorkflowsService implements OnModuleInit {
         throw new ConflictError('dry_run_unfinished', 'The erasure dry run has not finished on every store: approve once counsel can see the whole plan', { steps: open.map((s) => `${s.step}:${s.storeId}`) });
       }
     }
+    if (action === 'approve' && request.type === 'access') {
+      // Approving an access request releases its package: counsel approves what they could review. (A
+      // request with no steps yet, from before packages were built for review, runs as approved.)
+      const built = steps.some((s) => s.step === 'package' && (s.status === 'succeeded' || s.status === 'waived'));
+      if (!built && steps.length > 0) {
+        throw new ConflictError('package_unfinished', 'The access package is not built yet: approve its release once counsel can see its manifest', {
+          steps: unfinished(steps).map((s) => `${s.step}:${s.storeId}`),
+        });
+      }
+    }
     await this.advance(m, request, steps);
   }
 
@@ -153,6 +163,8 @@ export class WorkflowsService implements OnModuleInit {
       outcome = await this.runners.execute(step, request, this.requests.subjectOf(request));
     } catch (error) {
       await this.setStatus(key, { status: 'pending', lastError: describeFailure(error) });
+      // Trying again would not help: the step fails now, for counsel.
+      if (error instanceof NeedsCounselError) return this.exhausted(key, error);
       throw error;
     }
     // Kept before success is recorded: a rerun after a crash here finds what the first run did.
@@ -201,7 +213,9 @@ export class WorkflowsService implements OnModuleInit {
         to: this.config.mail.counselEmail,
         ...render(
           `Step failed: ${step.step} on ${step.storeId} for request ${step.requestId.slice(0, 8)}`,
-          [`The ${step.step} step of request ${step.requestId} failed on store ${step.storeId} after ${step.attempts} tries: ${lastError}.`, 'Retry it once the store is back, or waive it with a reason.'],
+          error instanceof NeedsCounselError
+            ? [`The ${step.step} step of request ${step.requestId} needs you: ${lastError}.`]
+            : [`The ${step.step} step of request ${step.requestId} failed on store ${step.storeId} after ${step.attempts} tries: ${lastError}.`, 'Retry it once the store is back, or waive it with a reason.'],
           'Lethe',
         ),
       });
@@ -367,6 +381,6 @@ export class WorkflowsService implements OnModuleInit {
 /** What counsel sees of a failure: the typed kind and message, never a driver's text or personal data. */
 export function describeFailure(error: unknown): string {
   if (error instanceof DataStoreError) return `${error.kind}: ${error.message}`.slice(0, 500);
-  if (error instanceof WaitingError) return error.message;
+  if (error instanceof WaitingError || error instanceof NeedsCounselError) return error.message;
   return `failed: ${(error as Error)?.name ?? 'Error'}${(error as { code?: string })?.code ? ` ${(error as { code?: string }).code}` : ''}`.slice(0, 500);
 }
