@@ -54,7 +54,7 @@ describe('rectification', () => {
     });
     counsel = (await createKey(t, ['counsel'])).key;
     shop = t.app.get(DataStoreRegistry).get('shop') as MemoryAdapter;
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await t?.close();

@@ -81,7 +81,7 @@ export class StepRunners {
       case 'export':
         return { result: { ...(await this.exportStore(request, step.storeId, identity)) } };
       case 'package':
-        return this.buildPackage(request);
+        return this.buildPackage(request, previous);
       case 'rectify': {
         const changes = (subject.changes ?? []).map(({ field, newValue }) => ({ field, newValue }));
         const done = await this.store(step.storeId).rectify(identity, changes);
@@ -161,9 +161,9 @@ export class StepRunners {
   }
 
   /** The one package of the request: a zip of every store's files, the manifest, the index and the Art 15 information. */
-  private async buildPackage(request: RequestEntity): Promise<StepOutcome> {
+  private async buildPackage(request: RequestEntity, previous: Record<string, unknown> | null): Promise<StepOutcome> {
     const existing = await this.dataSource.getRepository(ExportPackageEntity).findOneBy({ requestId: request.id });
-    if (existing) return { result: { packageId: existing.id, sha256: existing.sha256, bytes: Number(existing.bytes) } };
+    if (existing) return { result: { ...previous, packageId: existing.id, sha256: existing.sha256, bytes: Number(existing.bytes) } };
     const steps = await this.dataSource.getRepository(WorkflowStepEntity).find({ where: { requestId: request.id, step: 'export' }, order: { storeId: 'ASC' } });
     const exported = steps.filter((s) => s.status === 'succeeded').map((s) => ({ id: s.storeId, ...(s.result as unknown as StagedExport) }));
     const kind = request.type === 'portability' ? 'portability' : 'access';
@@ -198,8 +198,10 @@ export class StepRunners {
     const fileName = `${kind}-${request.id}.zip`;
     const zip = await writePackage(join(dir, fileName), this.stagingDir(request.id), staged, documents, this.clock.now());
     const expiresAt = new Date(Math.ceil((this.clock.now().getTime() + this.config.workflows.exportLinkDays * 86_400_000) / 1000) * 1000);
+    // What counsel reviews before releasing an access package: per store the rows per table, and the files.
+    const review = { stores: manifest.stores, files: [...manifest.files.map(({ name, bytes }) => ({ name, bytes })), ...documents.slice(-2).map((d) => ({ name: d.name, bytes: Buffer.byteLength(d.content) }))] };
     return {
-      result: { sha256: zip.sha256, bytes: zip.bytes, files: manifest.files.length + 2 },
+      result: { sha256: zip.sha256, bytes: zip.bytes, files: manifest.files.length + 2, manifest: review },
       commit: async (m) => {
         const inserted = await m
           .createQueryBuilder()

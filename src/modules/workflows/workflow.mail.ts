@@ -62,6 +62,20 @@ export function completionMessage(
   }
 }
 
+/** A new download link, sent by counsel (the first mail was lost, or the requester asked again). */
+export function packageLinkMessage(c: MailContext, type: RequestEntity['type'], link: { url: string; expiresAt: string; maxDownloads: number }, downloads: number): Rendered {
+  const left = link.maxDownloads - downloads;
+  return render(
+    type === 'access' ? 'A new link to your personal data' : 'A new link to your data',
+    [
+      hello(c),
+      `Here is a new link to the package we prepared for your request (reference: ${c.requestId}): ${link.url}`,
+      `It works until ${link.expiresAt.slice(0, 10)} and for ${left} more download${left === 1 ? '' : 's'}; earlier links to the same package count towards the same limit. Keep this email private: anyone with the link can download the package.`,
+    ],
+    footer(c),
+  );
+}
+
 export function certificateMessage(c: MailContext, html: string, json: string): Rendered {
   const message = render(
     'Your erasure certificate',

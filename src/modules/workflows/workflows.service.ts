@@ -24,7 +24,18 @@ import { RequestsService } from '../requests/requests.service.js';
 import { NeedsCounselError, StepOutcome, StepRunners, WaitingError } from './step.runners.js';
 import { ExportPackageEntity, RecipientNoticeEntity, stepView, WorkflowStepEntity } from './workflow.entity.js';
 import { nextSteps, NO_STORE, StepName, stepKey, StepStatus, unfinished } from './workflow.plan.js';
-import { completionMessage } from './workflow.mail.js';
+import { completionMessage, packageLinkMessage } from './workflow.mail.js';
+
+export interface PackageLinkView {
+  url: string;
+  expiresAt: string;
+  maxDownloads: number;
+  /** Which link this is: 1 for the one in the completion mail, then one more per re-send. */
+  link: number;
+  downloads: number;
+  /** After a re-send: whether it was mailed (false when the request has no email address). */
+  mailed: boolean | null;
+}
 
 const RETRYABLE: ReadonlySet<StepStatus> = new Set(['pending', 'running', 'failed']);
 
@@ -311,16 +322,16 @@ export class WorkflowsService implements OnModuleInit {
     };
   }
 
-  /** A download through the signed link: bounded, audited, and only until the link expires. */
-  async download(requestId: string, expires: number, signature: string): Promise<{ stream: Readable; fileName: string; bytes: number }> {
+  /** A download through a signed link: bounded, audited, and only until the link expires. */
+  async download(requestId: string, expires: number, signature: string, link = 1): Promise<{ stream: Readable; fileName: string; bytes: number }> {
     const found = await this.dataSource.transaction(async (m) => {
       const row = await m.getRepository(ExportPackageEntity).findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
-      if (!row || !Number.isSafeInteger(expires) || !safeEqual(this.signature(row, expires), signature) || expires !== Math.floor(row.expiresAt.getTime() / 1000)) throw new NotFoundError('Package');
-      if (row.deletedAt || row.expiresAt.getTime() <= this.clock.now().getTime()) throw new DomainError(410, 'package_expired', 'Gone', 'This link has expired and the package was deleted: make a new request to get a fresh copy');
-      if (row.downloads >= row.maxDownloads) throw new DomainError(410, 'downloads_exhausted', 'Gone', `This package may be downloaded ${row.maxDownloads} times, and has been`);
+      const issued = row !== null && Number.isSafeInteger(link) && link >= 1 && link <= row.linksIssued;
+      if (!row || !issued || !Number.isSafeInteger(expires) || !safeEqual(this.signature(row, expires, link), signature) || expires !== Math.floor(row.expiresAt.getTime() / 1000)) throw new NotFoundError('Package');
+      this.assertDownloadable(row);
       row.downloads += 1;
       await m.getRepository(ExportPackageEntity).update({ id: row.id }, { downloads: row.downloads });
-      await this.audit.record(m, { kind: 'subject', requestId }, { action: 'request.package_downloaded', targetType: 'request', targetId: requestId, details: { download: row.downloads, of: row.maxDownloads } });
+      await this.audit.record(m, { kind: 'subject', requestId }, { action: 'request.package_downloaded', targetType: 'request', targetId: requestId, details: { download: row.downloads, of: row.maxDownloads, link } });
       return row;
     });
     const path = join(this.config.workflows.exportDir, requestId, found.fileName);
@@ -328,14 +339,60 @@ export class WorkflowsService implements OnModuleInit {
     return { stream: createReadStream(path), fileName: found.fileName, bytes: size };
   }
 
-  downloadLink(row: ExportPackageEntity): { url: string; expiresAt: string; maxDownloads: number } {
+  private assertDownloadable(row: ExportPackageEntity): void {
+    if (row.deletedAt || row.expiresAt.getTime() <= this.clock.now().getTime()) throw new DomainError(410, 'package_expired', 'Gone', 'This link has expired and the package was deleted: make a new request to get a fresh copy');
+    if (row.downloads >= row.maxDownloads) throw new DomainError(410, 'downloads_exhausted', 'Gone', `This package may be downloaded ${row.maxDownloads} times, and has been`);
+  }
+
+  /** Link `n` (default: the latest issued). The first link keeps the original form, without `link=`. */
+  downloadLink(row: ExportPackageEntity, n = row.linksIssued): { url: string; expiresAt: string; maxDownloads: number } {
     const expires = Math.floor(row.expiresAt.getTime() / 1000);
-    const url = `${this.config.publicUrl}/v1/requests/${row.requestId}/package?expires=${expires}&signature=${this.signature(row, expires)}`;
+    const url = `${this.config.publicUrl}/v1/requests/${row.requestId}/package?expires=${expires}${n > 1 ? `&link=${n}` : ''}&signature=${this.signature(row, expires, n)}`;
     return { url, expiresAt: row.expiresAt.toISOString(), maxDownloads: row.maxDownloads };
   }
 
-  private signature(row: ExportPackageEntity, expires: number): string {
-    return this.keyring.keyedHash('package-link', `${row.requestId}:${row.id}:${expires}`);
+  private signature(row: ExportPackageEntity, expires: number, n = 1): string {
+    return this.keyring.keyedHash('package-link', `${row.requestId}:${row.id}:${expires}${n > 1 ? `:${n}` : ''}`);
+  }
+
+  /** Counsel sees the requester's current download link, once the package was released (audited: the link opens the data). */
+  async packageLink(requestId: string, caller: Caller): Promise<PackageLinkView> {
+    return this.dataSource.transaction(async (m) => {
+      const { row } = await this.releasedPackage(m, requestId);
+      await this.audit.record(m, caller, { action: 'request.package_link_viewed', targetType: 'request', targetId: requestId, details: { link: row.linksIssued } });
+      return this.linkView(row, null);
+    });
+  }
+
+  /**
+   * Counsel sends the requester a new link (e.g. the first mail was lost). It shares the package's
+   * expiry and download budget with the earlier links, which keep working within those bounds.
+   */
+  async resendPackageLink(requestId: string, caller: Caller): Promise<PackageLinkView> {
+    return this.dataSource.transaction(async (m) => {
+      const { row, request } = await this.releasedPackage(m, requestId);
+      row.linksIssued += 1;
+      await m.getRepository(ExportPackageEntity).update({ id: row.id }, { linksIssued: row.linksIssued });
+      const link = this.downloadLink(row);
+      const sent = await this.requests.tellRequester(m, request, `package-link-${row.linksIssued}`, (c) => packageLinkMessage(c, request.type, link, row.downloads));
+      await this.audit.record(m, caller, { action: 'request.package_link_resent', targetType: 'request', targetId: requestId, details: { link: row.linksIssued, mailed: sent } });
+      await this.requests.recordEvent(m, request, 'package_link_resent', true, { link: row.linksIssued }, caller);
+      return this.linkView(row, sent);
+    });
+  }
+
+  private async releasedPackage(m: EntityManager, requestId: string): Promise<{ row: ExportPackageEntity; request: RequestEntity }> {
+    const request = await this.requests.lock(m, requestId);
+    const row = await m.getRepository(ExportPackageEntity).findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
+    if (!row) throw new NotFoundError('Package');
+    if (request.status !== 'completed') throw new ConflictError('package_not_released', `The request is ${request.status.replace(/_/g, ' ')}: the link exists once the package is released (the request completed)`);
+    if (row.deletedAt || row.expiresAt.getTime() <= this.clock.now().getTime()) throw new ConflictError('package_expired', 'The package has expired and was deleted');
+    if (row.downloads >= row.maxDownloads) throw new ConflictError('downloads_exhausted', `The package was downloaded ${row.maxDownloads} times, as many as allowed`);
+    return { row, request };
+  }
+
+  private linkView(row: ExportPackageEntity, mailed: boolean | null): PackageLinkView {
+    return { ...this.downloadLink(row), link: row.linksIssued, downloads: row.downloads, mailed };
   }
 
   /** Marked deleted first (under the row lock downloads take), then the files go. */
