@@ -185,7 +185,7 @@ describe('workflows across data stores', () => {
         systems: ['crm', 'billing'],
       });
     expect(record.status).toBe(201);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await t?.close();

@@ -199,7 +199,7 @@ export class RequestsController {
   @Post(':id/approve')
   @Roles('counsel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve a verified request for execution' })
+  @ApiOperation({ summary: 'Approve a verified request for execution; for an access request under review, release its built package (409 until it is built)' })
   @ApiOkResponse({ type: RequestSummaryDto })
   @ApiConflictResponse({ type: ProblemDto })
   approve(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
