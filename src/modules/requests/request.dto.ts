@@ -27,7 +27,7 @@ import { StepViewDto } from '../workflows/workflow.dto.js';
 import { IsCalendarDate } from '../../common/errors/calendar-date.js';
 
 export class FieldChangeDto {
-  @ApiProperty({ example: 'postal_address', description: 'The field to correct' })
+  @ApiProperty({ example: 'shipping_address', description: 'The field to correct: one of GET /v1/requests/rectifiable-fields (when that list is empty, any field name)' })
   @Matches(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, { message: 'field must be a field name (letters, digits, _ . -)' })
   field: string;
 
@@ -111,6 +111,15 @@ export class CreatedRequestDto {
   @ApiProperty({ nullable: true, type: String, example: 'rt_Q2x…', description: 'Send as X-Request-Token to follow the request. Shown once; null when an open request of this type already exists for you (it is answered instead).' })
   statusToken: string | null;
   @ApiProperty({ example: false, description: 'An open request of the same type already existed; that one goes on' }) duplicate: boolean;
+}
+
+export class RectifiableFieldDto {
+  @ApiProperty({ example: 'shipping_address', description: 'What to send as changes[].field' }) field: string;
+  @ApiProperty({ example: 'Delivery address', description: 'What the field is, in plain words' }) label: string;
+}
+
+export class RectifiableFieldListDto extends PageMetaDto {
+  @ApiProperty({ type: [RectifiableFieldDto] }) items: RectifiableFieldDto[];
 }
 
 export class VerifyCodeDto {

@@ -24,6 +24,7 @@ import {
   ManualVerificationDto,
   NoteDto,
   RefuseDto,
+  RectifiableFieldListDto,
   RequestDetailDto,
   RequestListQueryDto,
   RequestPageDto,
@@ -46,6 +47,14 @@ export class RequestsController {
     private readonly iam: IamTokenVerifier,
     private readonly subjectIds: SubjectIdConfirmation,
   ) {}
+
+  @Get('rectifiable-fields')
+  @Public()
+  @ApiOperation({ summary: 'The fields a requester may ask to correct (rectification), with plain-language labels (public)' })
+  @ApiOkResponse({ type: RectifiableFieldListDto })
+  rectifiableFields(): RectifiableFieldListDto {
+    return this.requests.rectifiableFields();
+  }
 
   @Post()
   @Public()
@@ -208,7 +217,7 @@ export class RequestsController {
   @Post(':id/approve')
   @Roles('counsel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve a verified request for execution' })
+  @ApiOperation({ summary: 'Approve a verified request for execution; for an access request under review, release its built package (409 until it is built)' })
   @ApiOkResponse({ type: RequestSummaryDto })
   @ApiConflictResponse({ type: ProblemDto })
   approve(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {

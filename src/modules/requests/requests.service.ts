@@ -40,6 +40,7 @@ import { IamIdentity } from './iam-token.js';
 import { actionableSubjectId, subjectIdStanding } from './request.identity.js';
 import { identityPauseFrom, recordedByCounsel, unverifiedPlan } from './unverified.plan.js';
 import { stepView, WorkflowStepEntity } from '../workflows/workflow.entity.js';
+import { RectifiableField, rectifiableFields } from '../data-stores/data-store.config.js';
 
 const CODE_DIGITS = 6;
 const CODE_TTL_MINUTES = 15;
@@ -123,6 +124,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
     }
     if (dto.type === 'rectification' && !dto.changes?.length) errors.push({ path: 'changes', message: 'changes are required for rectification' });
     if (dto.type !== 'rectification' && dto.changes !== undefined) errors.push({ path: 'changes', message: 'changes are only for rectification' });
+    if (dto.type === 'rectification') errors.push(...this.unknownFields(dto.changes ?? []));
     if (dto.type === 'objection' && !dto.purposes?.length) errors.push({ path: 'purposes', message: 'purposes are required for an objection' });
     if (dto.type !== 'objection' && dto.purposes !== undefined) errors.push({ path: 'purposes', message: 'purposes are only for an objection' });
     const email = context.iam?.email ?? dto.email ?? null;
@@ -202,6 +204,27 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
       await this.scheduleReminders(m, request);
     });
     return { id, status: request.status, statusToken, duplicate: false };
+  }
+
+  /** The fields a requester may ask to correct, with their labels (from the data stores' configuration). */
+  rectifiableFields(): { items: { field: string; label: string }[]; nextCursor: null } {
+    return { items: this.published().map(({ field, label }) => ({ field, label })), nextCursor: null };
+  }
+
+  private published(): RectifiableField[] {
+    return rectifiableFields(this.config.dataStores);
+  }
+
+  /**
+   * A correction must name a field some store can change. Without any published field (no data store,
+   * or none that declares one) counsel handles corrections by hand and any field is taken.
+   */
+  private unknownFields(changes: { field: string }[]): FieldError[] {
+    const fields = this.published();
+    if (fields.length === 0) return [];
+    const known = new Set(fields.map((f) => f.field));
+    const accepted = fields.map((f) => `${f.field} (${f.label})`).join(', ');
+    return changes.flatMap((c, i) => (known.has(c.field) ? [] : [{ path: `changes[${i}].field`, message: `field must be one of the fields we can correct: ${accepted}` }]));
   }
 
   // ── The requester, with the status token ───────────────────────────────────────────────────
