@@ -65,7 +65,6 @@ describe('README shell blocks: they run on a fresh install', () => {
         LETHE_ADMIN_API_KEY: '',
         DATABASE_URL: '',
         REDIS_URL: '',
-        LETHE_PUBLIC_URL: 'http://localhost:3000',
       },
     });
     await t.app.listen(0, '127.0.0.1');

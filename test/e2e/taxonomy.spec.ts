@@ -99,7 +99,7 @@ describe('default taxonomy and purpose templates', () => {
 
     // Loading under the template's own key marks the template as loaded.
     const before = (await t.http.get('/v1/purpose-templates').set(...bearer(counsel))).body.items.find((i: { key: string }) => i.key === 'bookkeeping');
-    if (!before.loaded) expect((await t.http.post('/v1/purpose-templates/bookkeeping/load').set(...bearer(counsel)).send({})).status).toBe(201);
+    if (!before.loaded) expect((await t.http.post('/v1/purpose-templates/bookkeeping/load').set(...bearer(counsel))).status).toBe(201);
     const after = (await t.http.get('/v1/purpose-templates').set(...bearer(counsel))).body.items.find((i: { key: string }) => i.key === 'bookkeeping');
     expect(after.loaded).toBe(true);
     const iam = (await createKey(t, ['iam'])).key;

@@ -84,11 +84,11 @@ export class PurposesService {
   }
 
   /** Creates an ordinary purpose from a template; the audit entry names the template. */
-  async loadTemplate(templateKey: string, dto: LoadPurposeTemplateDto, caller: Caller): Promise<PurposeDto> {
+  async loadTemplate(templateKey: string, dto: LoadPurposeTemplateDto | undefined, caller: Caller): Promise<PurposeDto> {
     const template = PURPOSE_TEMPLATES.find((t) => t.key === templateKey);
     if (!template) throw new NotFoundError('Purpose template');
     const { note: _note, ...fields } = template;
-    return this.create({ ...fields, dataCategories: [...fields.dataCategories], key: dto.key ?? template.key, specialCategoryCondition: null }, caller, template.key);
+    return this.create({ ...fields, dataCategories: [...fields.dataCategories], key: dto?.key ?? template.key, specialCategoryCondition: null }, caller, template.key);
   }
 
   /** Categories must be in the taxonomy, as the register requires: 400 naming each unknown one. */
