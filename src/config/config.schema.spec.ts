@@ -59,4 +59,38 @@ describe('loadConfig', () => {
     expect(config.queue.workers).toBe(false);
     expect(config.database.url).toBe('postgres://h/test');
   });
+
+  describe('public URL', () => {
+    it.each([
+      [{}, 'http://localhost:3000', 'no PORT: the default port'],
+      [{ PORT: '3411' }, 'http://localhost:3411', 'PORT alone: links follow the port'],
+      [{ PORT: '0' }, 'http://localhost:3000', 'PORT=0 (a free port) has no address to name: the default'],
+      [{ PORT: '3411', LETHE_PUBLIC_URL: 'https://privacy.example.com/' }, 'https://privacy.example.com', 'LETHE_PUBLIC_URL wins, trailing slash dropped'],
+    ])('%j gives %s — %s', (env, url) => {
+      expect(loadConfig(env).publicUrl).toBe(url);
+    });
+  });
+
+  describe('mail transport', () => {
+    const production = { NODE_ENV: 'production', LETHE_HMAC_KEY: 'h'.repeat(32), LETHE_ENCRYPTION_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}` };
+
+    it.each([
+      [{}, 'files', 'development without SMTP_URL writes .eml files'],
+      [{ SMTP_URL: 'smtp://mail:25' }, 'smtp', 'SMTP_URL sends'],
+      [{ ...production, SMTP_URL: 'smtp://mail:25' }, 'smtp', 'production with SMTP_URL'],
+      [{ ...production, LETHE_MAIL_TRANSPORT: 'files' }, 'files', 'production may choose files explicitly'],
+      [{ LETHE_MAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtps://mail:465' }, 'smtp', 'explicit smtp with its URL'],
+    ])('%j uses %s — %s', (env, transport) => {
+      expect(loadConfig(env).mail.transport).toBe(transport);
+    });
+
+    it.each([
+      [{ ...production }, /SMTP_URL must be set when NODE_ENV=production.*LETHE_MAIL_TRANSPORT=files/, 'production without SMTP_URL refuses to start'],
+      [{ LETHE_MAIL_TRANSPORT: 'smtp' }, /LETHE_MAIL_TRANSPORT=smtp needs SMTP_URL/, 'smtp without a URL'],
+      [{ LETHE_MAIL_TRANSPORT: 'files', SMTP_URL: 'smtp://mail:25' }, /LETHE_MAIL_TRANSPORT=files and SMTP_URL are both set/, 'contradictory choice'],
+      [{ LETHE_MAIL_TRANSPORT: 'pigeon' }, /LETHE_MAIL_TRANSPORT must be one of smtp, files/, 'unknown transport'],
+    ])('%j is refused — %s', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+  });
 });
