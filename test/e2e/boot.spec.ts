@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiKeysService } from '../../src/modules/api-keys/api-keys.service.js';
 import { JobsService } from '../../src/infrastructure/queue/jobs.service.js';
-import { bearer, bootApp, onServer, TestApp } from '../factories/app.js';
+import { bearer, bootApp, createKey, onServer, TestApp } from '../factories/app.js';
 
 /** What a first hour with Lethe runs into at boot: the admin key, replicas starting together. */
 describe('boot', () => {
@@ -98,6 +98,103 @@ describe('boot', () => {
       expect(active).toHaveLength(1);
       const written = readFileSync(file, 'utf8').trim();
       expect((await t.http.get('/v1/api-keys').set(...bearer(written))).status).toBe(200);
+    });
+  });
+
+  describe('data stores loaded', () => {
+    const stores = [
+      {
+        id: 'shop',
+        type: 'memory',
+        tables: [
+          {
+            name: 'customers',
+            identity: { column: 'email', matches: 'email' },
+            columns: { email: { categories: ['contact.email'], rectifiable: true }, city: { categories: ['contact.address'], anonymise: 'null' } },
+            erasure: { action: 'anonymise' },
+            restrictionColumn: 'restricted',
+          },
+        ],
+      },
+      { id: 'crm', type: 'http', baseUrl: 'http://crm.internal:8080/lethe', secret: 'crm-shared-secret-0123456789abcdef', capabilities: ['export', 'erase'], categories: ['contact.phone'] },
+    ];
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await bootApp({ env: { LETHE_DATA_STORES: JSON.stringify(stores) } });
+    });
+    afterAll(() => t.close());
+
+    it('are logged at boot, one line per store, without URLs or secrets', () => {
+      const lines = t.logs.filter((l) => l.context === 'DataStores').map((l) => String(l.msg));
+      expect(lines).toEqual([
+        'data store shop (memory): tables customers; can export, rectify, erase, restrict',
+        'data store crm (http): no table configuration; can export, erase',
+      ]);
+      expect(t.rawLogs()).not.toContain('crm-shared-secret');
+      expect(t.rawLogs()).not.toContain('crm.internal');
+    });
+
+    it('are listed for admin and counsel with ids, types, tables and capabilities, and no secrets', async () => {
+      const counsel = await createKey(t, ['counsel']);
+      for (const key of [t.adminKey, counsel.key]) {
+        const response = await t.http.get('/v1/data-stores').set(...bearer(key));
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual({
+          items: [
+            { id: 'shop', type: 'memory', capabilities: ['export', 'rectify', 'erase', 'restrict'], tables: [{ name: 'customers', erasure: 'anonymise' }], categories: ['contact.address', 'contact.email'] },
+            { id: 'crm', type: 'http', capabilities: ['export', 'erase'], tables: [], categories: ['contact.phone'] },
+          ],
+          nextCursor: null,
+        });
+        expect(JSON.stringify(response.body)).not.toMatch(/crm-shared-secret|crm\.internal/);
+      }
+    });
+
+    it('are not shown to auditors, the IAM or anonymous callers', async () => {
+      for (const roles of [['auditor'], ['iam']]) {
+        const key = await createKey(t, roles);
+        expect((await t.http.get('/v1/data-stores').set(...bearer(key.key))).status).toBe(403);
+      }
+      expect((await t.http.get('/v1/data-stores')).status).toBe(401);
+    });
+  });
+
+  describe('intake rate limit', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await bootApp({ env: { LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '3', LETHE_INTAKE_RATE_PER_EMAIL_PER_HOUR: '2' } });
+    });
+    afterAll(() => t.close());
+
+    it('does not count requests counsel records: 40 postal requests from one address in a row', async () => {
+      const counsel = await createKey(t, ['counsel']);
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i += 1) {
+        const response = await t.http
+          .post('/v1/requests')
+          .set(...bearer(counsel.key))
+          // Every fifth letter is from the same person: the per-email limit does not apply either.
+          .send({ type: 'access', email: `letter-${i % 5 === 0 ? 'same' : i}@example.com`, channel: 'post', receivedAt: new Date(Date.now() - 3_600_000).toISOString() });
+        statuses.push(response.status);
+      }
+      expect(statuses).toEqual(Array.from({ length: 40 }, () => 202));
+    });
+
+    it('does not count the IAM calling with its key', async () => {
+      const iam = await createKey(t, ['iam']);
+      for (let i = 0; i < 5; i += 1) {
+        expect((await t.http.post('/v1/requests').set(...bearer(iam.key)).send({ type: 'access', email: `iam-${i}@example.com` })).status).toBe(202);
+      }
+    });
+
+    it('still limits anonymous callers from that same address', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        statuses.push((await t.http.post('/v1/requests').send({ type: 'access', email: `anon-${i}@example.com` })).status);
+      }
+      expect(statuses).toEqual([202, 202, 202, 429]);
     });
   });
 });
