@@ -197,4 +197,29 @@ describe('boot', () => {
       expect(statuses).toEqual([202, 202, 202, 429]);
     });
   });
+
+  describe('PORT without LETHE_PUBLIC_URL', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      // The app is served by supertest, not on this port: what matters is the links Lethe writes.
+      t = await bootApp({ env: { PORT: '3411' } });
+    });
+    afterAll(() => t.close());
+
+    it('calendar events link to the request on that port, and say how counsel opens it', async () => {
+      const counsel = await createKey(t, ['counsel']);
+      const created = await t.http.post('/v1/requests').set(...bearer(counsel.key)).send({ type: 'access', email: 'port-3411@example.com', channel: 'post' });
+      expect(created.status).toBe(202);
+      const id = created.body.id as string;
+      const ics = await t.http.get('/v1/deadlines.ics').set(...bearer(counsel.key));
+      expect(ics.status).toBe(200);
+      const text = ics.text.replace(/\r\n[ \t]/g, '');
+      expect(text).toContain(`URL:http://localhost:3411/v1/requests/${id}`);
+      expect(text).not.toContain('localhost:3000');
+      expect(text).toMatch(/open it with their API key/);
+      // The link answers counsel's key with the request.
+      expect((await t.http.get(`/v1/requests/${id}`).set(...bearer(counsel.key))).status).toBe(200);
+    });
+  });
 });
