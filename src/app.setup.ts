@@ -28,7 +28,8 @@ export function configureApp(app: NestExpressApplication, config: LetheConfig): 
   // bodies nested too deep before anything recurses over them.
   const json = { limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'], verify: verifyJsonDepth };
   app.useBodyParser('json', json as NestExpressBodyParserOptionsFor<'json'>);
-  app.useGlobalPipes(new InputPipe(), createValidationPipe());
+  const validation = createValidationPipe();
+  app.useGlobalPipes(new InputPipe(validation), validation);
   const metrics = app.get(MetricsService);
   app.useGlobalFilters(new ProblemFilter({ databaseUnavailable: () => metrics.databaseUnavailable.inc() }));
   answerClientErrors(app.getHttpServer());

@@ -84,11 +84,15 @@ export function nullErrors(value: unknown, dto: Class, path = '', errors: FieldE
 
 /**
  * The first global pipe: input the DTOs must never see. Runs on every @Body, @Query and @Param
- * before the ValidationPipe, so the checks hold for routes written later too.
+ * before the ValidationPipe, so the checks hold for routes written later too. When the only
+ * problem is a forbidden `null`, the DTO's own rules still run on the rest, so one answer names
+ * every bad field.
  */
 @Injectable()
 export class InputPipe implements PipeTransform {
-  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+  constructor(private readonly validation?: PipeTransform) {}
+
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'custom') return value;
     const root = metadata.type === 'body' ? '' : (metadata.data ?? '');
     const errors = textErrors(value, root);
@@ -97,11 +101,26 @@ export class InputPipe implements PipeTransform {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         errors.push({ path: 'body', message: 'the request body must be a JSON object' });
       } else {
-        nullErrors(value, dto, '', errors);
+        const nulls = nullErrors(value, dto, '', []);
+        if (nulls.length > 0) errors.push(...nulls, ...(await this.otherErrors(value as Record<string, unknown>, nulls, metadata)));
       }
     }
     if (errors.length > 0) throw new BadRequestException({ message: 'The request is not valid', errors });
     return value;
+  }
+
+  /** What the DTO's rules say of the body once the refused nulls are left out. */
+  private async otherErrors(value: Record<string, unknown>, nulls: FieldError[], metadata: ArgumentMetadata): Promise<FieldError[]> {
+    if (!this.validation) return [];
+    const refused = new Set(nulls.map((error) => error.path));
+    const rest = Object.fromEntries(Object.entries(value).filter(([key]) => !refused.has(key)));
+    try {
+      await this.validation.transform(rest, metadata);
+      return [];
+    } catch (error) {
+      const body = error instanceof BadRequestException ? (error.getResponse() as { errors?: FieldError[] }) : undefined;
+      return (body?.errors ?? []).filter((e) => !refused.has(e.path));
+    }
   }
 }
 
