@@ -64,6 +64,7 @@ describe('every route declares who may call it', () => {
       'GET /v1/requests/:id/package',
       'GET /v1/requests/:id/recipients',
       'GET /v1/requests/:id/status',
+      'GET /v1/requests/rectifiable-fields',
       'POST /v1/public/subprocessors/subscriptions',
       'POST /v1/public/subprocessors/subscriptions/confirm',
       'POST /v1/requests',

@@ -1,19 +1,23 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { BadRequestException } from '@nestjs/common';
 import { type Caller, CurrentCaller, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
-import { CATEGORY_KEY, CompletenessDto, DataCategoryDto, DiffQueryDto, RegisterEntryDto, RegisterExportQueryDto, RegisterQueryDto, RegisterRecordDto } from './register.dto.js';
+import { CATEGORY_KEY, CompletenessDto, DataCategoryDto, UpdateDataCategoryDto, DiffQueryDto, RegisterEntryDto, RegisterExportQueryDto, RegisterQueryDto, RegisterRecordDto } from './register.dto.js';
 import { RegisterService } from './register.service.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
+import { TaxonomyService } from './taxonomy.service.js';
 
-const uuid = new ParseUUIDPipe();
 const asOf = (q: RegisterQueryDto) => (q.asOf ? new Date(q.asOf) : undefined);
 
 @ApiTags('register')
 @Controller('v1/register')
 export class RegisterController {
-  constructor(private readonly register: RegisterService) {}
+  constructor(
+    private readonly register: RegisterService,
+    private readonly taxonomy: TaxonomyService,
+  ) {}
 
   @Post('data-categories')
   @Roles('admin', 'counsel')
@@ -30,6 +34,18 @@ export class RegisterController {
   @ApiOkResponse({ type: [DataCategoryDto] })
   categories() {
     return this.register.categories();
+  }
+
+  @Patch('data-categories/:key')
+  @Roles('admin', 'counsel')
+  @ApiOperation({ summary: 'Change a category’s title, description or special flag (audited)' })
+  @ApiParam({ name: 'key', example: 'contact.email' })
+  @ApiOkResponse({ type: DataCategoryDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  updateCategory(@Param('key') key: string, @Body() dto: UpdateDataCategoryDto, @CurrentCaller() caller: Caller) {
+    if (!CATEGORY_KEY.test(key)) throw new BadRequestException({ message: 'The request is not valid', errors: [{ path: 'key', message: 'key must be a data-category key' }] });
+    return this.taxonomy.update(key, dto, caller);
   }
 
   @Get('data-categories/:key/disclosure')
