@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createValidationPipe } from './common/errors/validation.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
+import { completeResponses } from './common/openapi/responses.js';
 import type { LetheConfig } from './config/config.schema.js';
 import { requestIdMiddleware } from './infrastructure/http/request-id.js';
 
@@ -23,10 +24,11 @@ export function configureApp(app: NestExpressApplication, config: LetheConfig): 
   app.useBodyParser('json', { limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, () => buildOpenApi(app, config.publicUrl), { jsonDocumentUrl: 'docs/openapi.json' });
 }
 
-export function buildOpenApi(app: INestApplication): OpenAPIObject {
+/** `serverUrl`: where clients reach this instance (LETHE_PUBLIC_URL when served); relative in the committed file. */
+export function buildOpenApi(app: INestApplication, serverUrl = '/'): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Lethe')
     .setDescription(
@@ -36,8 +38,8 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     )
     .setVersion(packageVersion())
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
-    .addServer('http://localhost:3000', 'Local (npm start)')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key created with POST /v1/api-keys' }, 'apiKey')
+    .addServer(serverUrl, serverUrl === '/' ? 'This instance' : 'LETHE_PUBLIC_URL')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'An API key created with POST /v1/api-keys (an opaque secret, not a JWT)' }, 'apiKey')
     .build();
   const document = SwaggerModule.createDocument(app, config);
   // Routes without a role are public: say so explicitly (`security: []`), as OpenAPI linters expect.
@@ -48,6 +50,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       }
     }
   }
+  completeResponses(document);
   return document;
 }
 
