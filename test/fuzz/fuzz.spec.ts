@@ -53,7 +53,7 @@ describe('fuzzing every operation in openapi/openapi.json', () => {
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     key = (await createKey(t, ['admin', 'counsel', 'auditor', 'iam'])).key;
     pools.set('id', [(await createKey(t, ['auditor'])).id]);
-  });
+  }, 180_000);
   afterAll(() => t?.close());
 
   function remember(name: string, value: unknown): void {

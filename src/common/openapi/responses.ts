@@ -83,10 +83,8 @@ function completeOperation(operation: Operation, method: string): void {
   add(503, 'The database is unavailable or at its connection limit; try again after Retry-After', {
     'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
   });
-  // Every error is problem+json, including those declared with `type: ProblemDto` on the route.
+  // Every error is problem+json, including those declared on the route (whose @ApiProduces may list other types).
   for (const [status, response] of Object.entries(responses)) {
-    if (Number(status) < 400 || !response.content?.['application/json']) continue;
-    const { 'application/json': json, ...rest } = response.content;
-    response.content = { ...rest, [PROBLEM_CONTENT_TYPE]: json };
+    if (Number(status) >= 400) response.content = { [PROBLEM_CONTENT_TYPE]: { schema: PROBLEM_REF } };
   }
 }
