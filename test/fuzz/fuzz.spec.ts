@@ -3,13 +3,14 @@
  * seeded mutations (missing and extra fields, wrong types, null, empty, very long, NUL, lone
  * surrogates, RTL and emoji, deep nesting, huge arrays, bad ids and dates, wrong content types).
  * Every answer must be below 500, every error application/problem+json, and every status one the
- * document declares for that operation. Set FUZZ_SEED to replay another run, FUZZ_RUNS for more.
+ * document declares for that operation. A fixed sweep adds NUL, lone surrogates, null and bad dates
+ * to every query parameter and top-level body field. Set FUZZ_SEED to replay another run, FUZZ_RUNS for more.
  */
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { bootApp, createKey, TestApp } from '../factories/app.js';
-import { Document, FuzzRequest, mutationArbitrary, Op, operations, Pools, urlFor, validRequest } from './openapi.fuzz.js';
+import { Document, FuzzRequest, mutationArbitrary, Op, operations, Pools, sweep, urlFor, validRequest } from './openapi.fuzz.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
 const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 30);
@@ -134,7 +135,7 @@ describe('fuzzing every operation in openapi/openapi.json', () => {
       const request = valid(op, index);
       await send(op, request);
       const mutations = fc.sample(mutationArbitrary(op, request), { seed: SEED + index, numRuns: RUNS_PER_OPERATION });
-      for (const mutation of mutations) await send(op, mutation);
+      for (const mutation of [...mutations, ...sweep(op, request)]) await send(op, mutation);
     }
     // One line per distinct failure, so the report reads as a list of root causes.
     const distinct = new Map<string, Failure & { count: number }>();

@@ -204,3 +204,27 @@ export function urlFor(template: string, request: FuzzRequest): string {
   const query = request.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeValue(v)}`).join('&');
   return query ? `${path}?${query}` : path;
 }
+
+/**
+ * Besides the random mutations, a sweep that every run makes: each query parameter as NUL and as
+ * an impossible date, each top-level body field as null and as a string holding NUL or a lone
+ * surrogate. These classes each broke a route once; the sweep makes sure no operation skips them.
+ */
+export function sweep(op: Op, valid: FuzzRequest): FuzzRequest[] {
+  const out: FuzzRequest[] = [];
+  for (const parameter of op.operation.parameters ?? []) {
+    if (parameter.in !== 'query') continue;
+    for (const value of ['%00', '2025-13-45']) {
+      out.push({ ...valid, query: [...valid.query.filter(([k]) => k !== parameter.name), [parameter.name, value]], mutation: `sweep: query ${parameter.name} = ${value}` });
+    }
+  }
+  const body = parseBody(valid.body);
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    for (const field of Object.keys(body)) {
+      for (const value of [null, 'a\u0000b', 'a\ud800b']) {
+        out.push({ ...valid, body: JSON.stringify({ ...body, [field]: value }), mutation: `sweep: body ${field} = ${JSON.stringify(value)}` });
+      }
+    }
+  }
+  return out;
+}
