@@ -7,6 +7,18 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/common',
+              importNames: ['ParseUUIDPipe'],
+              message: 'Use `uuid` from src/common/errors/uuid.pipe.ts: a bad id is a validation_failed naming the parameter, and ids are lower-cased.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -13,5 +13,5 @@ export default {
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   globalSetup: '<rootDir>/test/global-setup.cjs',
   maxWorkers: shared ? 1 : 2,
-  testTimeout: 60_000,
+  testTimeout: 120_000,
 };

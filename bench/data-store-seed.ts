@@ -167,7 +167,7 @@ export async function seedSubject(target: pg.Client | string, options: SeedOptio
 }
 
 /**
- * The export baseline: COPY of the subject's personal-data columns (those the store config lists),
+ * The export baseline: COPY of the subject's rows (every column, as Lethe exports them by default),
  * table by table, each gzipped into a sink that only counts bytes. Timed from the customer lookup.
  */
 export async function copyBaseline(url: string, schema: string, email: string): Promise<{ ms: number; bytes: number }> {
@@ -225,8 +225,9 @@ async function subjectIds(client: pg.Client, s: string, email: string): Promise<
   return rows.map((r) => r.id);
 }
 
+/** What Lethe exports of the table: every column by default, or the configured ones. */
 function columnList(table: TableConfig): string {
-  return Object.keys(table.columns).join(', ');
+  return table.exportColumns === 'configured' ? Object.keys(table.columns).join(', ') : '*';
 }
 
 function checkSchema(schema: string): string {

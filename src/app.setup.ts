@@ -1,14 +1,18 @@
 import { INestApplication } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestExpressApplication, type NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createValidationPipe } from './common/errors/validation.js';
+import { InputPipe, verifyJsonDepth } from './common/errors/input.pipe.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { completeResponses } from './common/openapi/responses.js';
+import { addValidationConstraints } from './common/openapi-constraints.js';
 import type { LetheConfig } from './config/config.schema.js';
+import { answerClientErrors } from './infrastructure/http/client-error.js';
 import { requestIdMiddleware } from './infrastructure/http/request-id.js';
+import { MetricsService } from './modules/ops/metrics.service.js';
 
 /** The nearest package.json above this file (src/ when run by the tests, dist/src/ when built). */
 function packageVersion(): string {
@@ -21,9 +25,14 @@ function packageVersion(): string {
 export function configureApp(app: NestExpressApplication, config: LetheConfig): void {
   app.use(requestIdMiddleware);
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemFilter());
+  // `verify` is reserved by Nest for { rawBody: true }, which Lethe does not use: here it refuses
+  // bodies nested too deep before anything recurses over them.
+  const json = { limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'], verify: verifyJsonDepth };
+  app.useBodyParser('json', json as NestExpressBodyParserOptionsFor<'json'>);
+  app.useGlobalPipes(new InputPipe(), createValidationPipe());
+  const metrics = app.get(MetricsService);
+  app.useGlobalFilters(new ProblemFilter({ databaseUnavailable: () => metrics.databaseUnavailable.inc() }));
+  answerClientErrors(app.getHttpServer());
   SwaggerModule.setup('docs', app, () => buildOpenApi(app, config.publicUrl), { jsonDocumentUrl: 'docs/openapi.json' });
 }
 
@@ -42,6 +51,7 @@ export function buildOpenApi(app: INestApplication, serverUrl = '/'): OpenAPIObj
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'An API key created with POST /v1/api-keys (an opaque secret, not a JWT)' }, 'apiKey')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  addValidationConstraints(document.components?.schemas as Record<string, unknown> | undefined);
   // Routes without a role are public: say so explicitly (`security: []`), as OpenAPI linters expect.
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item)) {

@@ -25,6 +25,7 @@ export async function runApi(options: LetheOptions = {}): Promise<void> {
   closeOnSignal(app, config, logger);
   await app.listen(config.http.port, config.http.host);
   logger.log(`Lethe listening on http://${config.http.host}:${config.http.port} (API docs at /docs)`, 'Lifecycle');
+  logger.log(`links in mail and calendar feeds point at ${config.publicUrl} (LETHE_PUBLIC_URL)`, 'Lifecycle');
 }
 
 /** Job handlers only: run as many as the load needs, next to API processes started with LETHE_WORKERS=off. */

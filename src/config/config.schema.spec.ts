@@ -59,4 +59,38 @@ describe('loadConfig', () => {
     expect(config.queue.workers).toBe(false);
     expect(config.database.url).toBe('postgres://h/test');
   });
+
+  describe('public URL', () => {
+    it.each([
+      ['no PORT: the default port', {}, 'http://localhost:3000'],
+      ['PORT alone: links follow the port', { PORT: '3411' }, 'http://localhost:3411'],
+      ['PORT=0 (a free port) has no address to name: the default', { PORT: '0' }, 'http://localhost:3000'],
+      ['LETHE_PUBLIC_URL wins, trailing slash dropped', { PORT: '3411', LETHE_PUBLIC_URL: 'https://privacy.example.com/' }, 'https://privacy.example.com'],
+    ])('%s', (_rule, env: Record<string, string>, url) => {
+      expect(loadConfig(env).publicUrl).toBe(url);
+    });
+  });
+
+  describe('mail transport', () => {
+    const production = { NODE_ENV: 'production', LETHE_HMAC_KEY: 'h'.repeat(32), LETHE_ENCRYPTION_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}` };
+
+    it.each([
+      ['development without SMTP_URL writes .eml files', {}, 'files'],
+      ['SMTP_URL sends', { SMTP_URL: 'smtp://mail:25' }, 'smtp'],
+      ['production with SMTP_URL', { ...production, SMTP_URL: 'smtp://mail:25' }, 'smtp'],
+      ['production may choose files explicitly', { ...production, LETHE_MAIL_TRANSPORT: 'files' }, 'files'],
+      ['explicit smtp with its URL', { LETHE_MAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtps://mail:465' }, 'smtp'],
+    ])('%s', (_rule, env: Record<string, string>, transport) => {
+      expect(loadConfig(env).mail.transport).toBe(transport);
+    });
+
+    it.each([
+      ['production without SMTP_URL refuses to start', { ...production }, /SMTP_URL must be set when NODE_ENV=production.*LETHE_MAIL_TRANSPORT=files/],
+      ['smtp without a URL', { LETHE_MAIL_TRANSPORT: 'smtp' }, /LETHE_MAIL_TRANSPORT=smtp needs SMTP_URL/],
+      ['contradictory choice', { LETHE_MAIL_TRANSPORT: 'files', SMTP_URL: 'smtp://mail:25' }, /LETHE_MAIL_TRANSPORT=files and SMTP_URL are both set/],
+      ['unknown transport', { LETHE_MAIL_TRANSPORT: 'pigeon' }, /LETHE_MAIL_TRANSPORT must be one of smtp, files/],
+    ])('refused: %s', (_rule, env: Record<string, string>, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+  });
 });

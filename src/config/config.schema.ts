@@ -51,13 +51,18 @@ export interface LetheConfig {
   };
   readonly webhooks: { readonly maxAttempts: number; readonly backoffMs: number; readonly timeoutMs: number };
   readonly mail: {
-    /** smtp(s)://… Unset: messages are written as .eml files under <dataDir>/mail. */
+    /**
+     * `smtp`: sent through smtpUrl. `files`: written as .eml files under <dataDir>/mail, for
+     * development (the default without SMTP_URL, except in production where it must be chosen).
+     */
+    readonly transport: 'smtp' | 'files';
+    /** smtp(s)://…; set exactly when transport is `smtp`. */
     readonly smtpUrl: string | undefined;
     readonly from: string;
     /** Where counsel's reminders and digests go when a request has no assignee. */
     readonly counselEmail: string;
   };
-  /** Base URL the API is reached at, for links in emails and calendar feeds. */
+  /** Base URL the API is reached at, for links in emails and calendar feeds (default: http://localhost:<PORT>). */
   readonly publicUrl: string;
   readonly requests: {
     readonly defaultJurisdiction: 'EU' | 'UK' | 'US-CA' | 'BR' | 'CA-QC' | 'US-VA';
@@ -111,11 +116,14 @@ export function loadConfig(env: Env): LetheConfig {
   const problems: string[] = [];
   const read = new Reader(env, problems);
 
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'test', 'production'], 'development');
+  const port = read.int('PORT', 3000, 0, 65535);
+  const smtpUrl = read.url('SMTP_URL', ['smtp:', 'smtps:']);
   const config: LetheConfig = {
-    env: read.oneOf('NODE_ENV', ['development', 'test', 'production'], 'development'),
+    env: nodeEnv,
     http: {
       host: read.string('HOST', '0.0.0.0'),
-      port: read.int('PORT', 3000, 0, 65535),
+      port,
       bodyLimitBytes: read.bytes('LETHE_BODY_LIMIT', '1mb'),
     },
     database: {
@@ -160,11 +168,13 @@ export function loadConfig(env: Env): LetheConfig {
       timeoutMs: read.int('LETHE_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     },
     mail: {
-      smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
+      transport: mailTransport(read.optional('LETHE_MAIL_TRANSPORT'), smtpUrl, nodeEnv, problems),
+      smtpUrl,
       from: read.string('LETHE_MAIL_FROM', 'Lethe <privacy@example.com>'),
       counselEmail: read.pattern('COUNSEL_EMAIL', /^[^\s@]+@[^\s@]+$/, 'privacy-counsel@example.com', 'an email address'),
     },
-    publicUrl: (read.url('LETHE_PUBLIC_URL', ['http:', 'https:']) ?? 'http://localhost:3000').replace(/\/$/, ''),
+    // Port 0 (a free port, tests) has no address to name before listening: links then say 3000.
+    publicUrl: (read.url('LETHE_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port === 0 ? 3000 : port}`).replace(/\/$/, ''),
     requests: {
       defaultJurisdiction: read.oneOf('LETHE_DEFAULT_JURISDICTION', ['EU', 'UK', 'US-CA', 'BR', 'CA-QC', 'US-VA'], 'EU'),
       approvalRequired: read.list('LETHE_APPROVAL_REQUIRED_TYPES', ['access', 'portability', 'rectification', 'erasure', 'restriction', 'objection'], [
@@ -207,6 +217,30 @@ export function loadConfig(env: Env): LetheConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * How mail leaves. Without SMTP_URL, development writes .eml files; production must say so with
+ * LETHE_MAIL_TRANSPORT=files, or verification codes would land in files nobody reads.
+ */
+function mailTransport(value: string | undefined, smtpUrl: string | undefined, env: LetheConfig['env'], problems: string[]): 'smtp' | 'files' {
+  if (value !== undefined && value !== 'smtp' && value !== 'files') {
+    problems.push(`LETHE_MAIL_TRANSPORT must be one of smtp, files (got "${value}")`);
+    return smtpUrl === undefined ? 'files' : 'smtp';
+  }
+  if (value === 'files') {
+    if (smtpUrl !== undefined) problems.push('LETHE_MAIL_TRANSPORT=files and SMTP_URL are both set: unset one of them');
+    return 'files';
+  }
+  if (smtpUrl !== undefined) return 'smtp';
+  if (value === 'smtp') problems.push('LETHE_MAIL_TRANSPORT=smtp needs SMTP_URL');
+  else if (env === 'production') {
+    problems.push(
+      'SMTP_URL must be set when NODE_ENV=production (requesters would never get their verification codes); ' +
+        'to write mail as .eml files under LETHE_DATA_DIR/mail instead, set LETHE_MAIL_TRANSPORT=files',
+    );
+  }
+  return 'files';
 }
 
 class Reader {

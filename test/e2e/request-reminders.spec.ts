@@ -77,6 +77,11 @@ describe('request reminders', () => {
     const counsel = (await createKey(t, ['counsel'])).key;
     const created = await t.http.post('/v1/requests').set(...bearer(counsel)).send({ type: 'erasure', email: 'never.verified@example.org', name: 'Never Verified', channel: 'email', receivedAt: new Date(Date.now() - 31 * 86_400_000).toISOString() });
     const id = created.body.id;
+    // The purge counts from when verification was asked for (now), not from receipt: bring it forward.
+    const [purge] = await t.dataSource.query(`SELECT run_at FROM scheduled_job WHERE job_key = $1`, [`request:${id}:expire-unverified`]);
+    expect(new Date(purge.run_at).getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    await t.dataSource.query(`UPDATE scheduled_job SET run_at = now() WHERE job_key = $1`, [`request:${id}:expire-unverified`]);
+    await t.app.get(JobsService).reconcile();
     const row = await eventually(async () => {
       const [r] = await t.dataSource.query('SELECT status, personal_sealed, email_hash, identity_purged_at FROM dsr_request WHERE id = $1', [id]);
       return r.status === 'expired_unverified' ? r : undefined;

@@ -189,7 +189,7 @@ describe('data-subject requests', () => {
     const id = created.body.id;
     const verified = await asCounsel('post', `/v1/requests/${id}/verification`).send({ method: 'existing_account', note: 'Signed letter matches the account address' });
     expect(verified.body).toMatchObject({ status: 'awaiting_approval', channel: 'post' });
-    // Received Fri 29 Aug, identity asked that day, confirmed Wed 3 Sep: the UK clock restarts 3 Sep.
+    // Received Fri 29 Aug, recorded and identity asked Wed 3 Sep, confirmed that day: the UK clock restarts 3 Sep.
     expect(verified.body.dueOn).toBe('2025-10-03');
     const approved = await asCounsel('post', `/v1/requests/${id}/approve`);
     expect(approved.body.status).toBe('in_progress');

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -66,6 +66,39 @@ describeEmbedded('embedded Postgres (PGlite)', () => {
     } finally {
       await pool.end();
       await db.stop();
+    }
+  });
+
+  it('keeps the data folder to its owner: folders 0700, files 0600, whatever the umask', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lethe-modes-'));
+    const umask = process.umask(0); // as in containers that run with umask 0
+    try {
+      // What an earlier version left behind: readable and writable by everyone.
+      chmodSync(dir, 0o777);
+      mkdirSync(join(dir, 'pglite'), { mode: 0o777 });
+      writeFileSync(join(dir, 'pglite', 'left-over'), 'x', { mode: 0o666 });
+      writeFileSync(join(dir, 'secrets.json'), '{}', { mode: 0o644 });
+      const db = await EmbeddedPostgres.start({ dataDir: dir, port: 0 });
+      try {
+        await db.db.exec('CREATE TABLE modes_probe (n int); INSERT INTO modes_probe SELECT generate_series(1, 1000); CHECKPOINT;');
+      } finally {
+        await db.stop();
+      }
+      const open: string[] = [];
+      const walk = (path: string): void => {
+        const stat = lstatSync(path);
+        const mode = stat.mode & 0o777;
+        if (stat.isDirectory()) {
+          if (mode !== 0o700) open.push(`${path} ${mode.toString(8)}`);
+          for (const entry of readdirSync(path)) walk(join(path, entry));
+        } else if (stat.isFile() && mode !== 0o600) open.push(`${path} ${mode.toString(8)}`);
+      };
+      walk(dir);
+      expect(readdirSync(join(dir, 'pglite')).length).toBeGreaterThan(5);
+      expect(open).toEqual([]);
+    } finally {
+      process.umask(umask);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -2,7 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { currentRequestId } from '../logging/request-context.js';
+import { isDatabaseUnavailable } from '../../infrastructure/database/errors.js';
 import { DomainError } from './domain.error.js';
+import { MAX_JSON_DEPTH } from './input.pipe.js';
 import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDto } from './problem.js';
 
 interface BodyParserError {
@@ -16,16 +18,30 @@ interface BodyParserError {
  * 5xx carries a correlation id and nothing else, and paths are never echoed (they may hold ids
  * a requester typed).
  */
+/** Seconds a client is asked to wait when the database refuses connections. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+export interface ProblemFilterHooks {
+  /** Called once per request answered 503 because the database refused or dropped the connection. */
+  databaseUnavailable?: () => void;
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+
+  constructor(private readonly hooks: ProblemFilterHooks = {}) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
     const problem = this.toProblem(exception, request);
-    if (problem.status >= 500) {
+    if (problem.type === DATABASE_UNAVAILABLE) {
+      this.logger.warn({ err: describeError(exception), requestId: currentRequestId() }, 'database unavailable');
+      this.hooks.databaseUnavailable?.();
+      if (!response.headersSent) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    } else if (problem.status >= 500) {
       this.logger.error({ err: describeError(exception), requestId: currentRequestId() }, 'unhandled error');
     }
     if (response.headersSent) {
@@ -70,6 +86,15 @@ export class ProblemFilter implements ExceptionFilter {
       };
     }
     if (isBodyParserError(exception)) return this.bodyProblem(exception, instance);
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        type: DATABASE_UNAVAILABLE,
+        title: 'Service Unavailable',
+        status: 503,
+        detail: `The database is not accepting connections right now. Try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`,
+        instance,
+      };
+    }
     return {
       type: 'urn:lethe:problem:internal_error',
       title: 'Internal Server Error',
@@ -80,12 +105,16 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
+const DATABASE_UNAVAILABLE = 'urn:lethe:problem:database_unavailable';
+
 function bodyProblemDetail(error: BodyParserError): string {
   switch (error.type) {
     case 'entity.too.large':
       return 'The request body is larger than the limit';
     case 'entity.parse.failed':
       return 'The request body is not valid JSON';
+    case 'entity.too.deep':
+      return `The request body nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`;
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return 'The request body encoding is not supported';

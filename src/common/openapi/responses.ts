@@ -26,7 +26,7 @@ interface Operation {
 
 /**
  * What every operation can answer besides its own outcomes, derived from its shape so a new route
- * cannot forget them: 400 for any input, 401/403 behind a key, 404 for a path id, 413 for a body,
+ * cannot forget them: 400 and 431 for any request, 401/403 behind a key, 404 for a path id, 413 for a body,
  * 500 and 503 everywhere. Errors are `application/problem+json`. Also declares the request token
  * once (a security scheme) instead of a header parameter on each route.
  */
@@ -65,8 +65,8 @@ function completeOperation(operation: Operation, method: string): void {
     }
     responses[String(status)] = { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: PROBLEM_REF } }, ...(headers ? { headers } : {}) };
   };
-  const hasInput = Boolean(operation.requestBody) || parameters.some((p) => p.in === 'path' || p.in === 'query' || p.in === 'header');
-  if (hasInput) add(400, 'The request is not valid: `errors[]` names each field');
+  // Any request can be malformed (a body where none is read is still parsed), so 400 is everywhere.
+  add(400, 'The request is not valid: `errors[]` names each field');
   if ((operation.security ?? []).some((requirement) => 'apiKey' in requirement)) {
     add(401, 'No API key, or an unknown, revoked or expired one');
   }
@@ -79,6 +79,7 @@ function completeOperation(operation: Operation, method: string): void {
     // Express answers a matching If-None-Match with 304 (ETag on every JSON or text answer).
     responses['304'] ??= { description: 'Not modified: the If-None-Match ETag still matches' };
   }
+  add(431, 'The request line or headers exceed 16 KiB (Node.js header limit)');
   add(500, 'Something went wrong on our side; `instance` identifies the occurrence');
   add(503, 'The database is unavailable or at its connection limit; try again after Retry-After', {
     'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },

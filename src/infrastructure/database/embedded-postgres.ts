@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -37,13 +37,20 @@ export class EmbeddedPostgres {
     let dbPath: string | undefined;
     if (options.dataDir !== undefined) {
       const dir = resolve(options.dataDir);
-      mkdirSync(dir, { recursive: true });
+      // The database holds personal data: files this process creates from here on (PGlite's, and
+      // Lethe's own under the data folder) are for this user only, whatever the umask was, and so
+      // are those an earlier version left readable by others.
+      process.umask(0o077);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      restrictDataDir(dir);
       lockFile = join(dir, 'pglite.lock');
       takeLock(lockFile);
       dbPath = join(dir, 'pglite');
     }
     try {
       const db = dbPath === undefined ? await PGlite.create() : await PGlite.create(dbPath);
+      // PGlite's initdb writes the cluster with explicit 0666 modes, past the umask: tighten them.
+      if (options.dataDir !== undefined) restrictDataDir(resolve(options.dataDir));
       // BullMQ's Postgres backend pins `search_path` through startup options, which PGlite
       // ignores; its tables live in the `bullmq` schema, ours in `public`.
       await db.exec('SET search_path TO public, bullmq');
@@ -64,6 +71,26 @@ export class EmbeddedPostgres {
     await this.db.close();
     if (this.lockFile) rmSync(this.lockFile, { force: true });
   }
+}
+
+/** What Lethe writes in its data folder: the folder 0700; its files and its own subfolders' contents 0600. */
+function restrictDataDir(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile() || ['pglite', 'mail', 'exports'].includes(entry.name)) restrictToOwner(join(dir, entry.name));
+  }
+}
+
+/** Folders 0700, files 0600, everywhere under `dir` (symbolic links are left alone). */
+function restrictToOwner(dir: string): void {
+  const stat = lstatSync(dir);
+  if (stat.isSymbolicLink()) return;
+  if (!stat.isDirectory()) {
+    if ((stat.mode & 0o777) !== 0o600) chmodSync(dir, 0o600);
+    return;
+  }
+  if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir)) restrictToOwner(join(dir, entry));
 }
 
 /** Two processes on one PGlite folder would corrupt it: refuse while a live process holds it. */

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
+import type { AuthenticatedRequest, Caller } from '../../common/auth/roles.js';
 import { Keyring } from '../../common/keyring.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
@@ -51,8 +52,18 @@ export class RedisRateStore implements RateStore {
 }
 
 /**
- * Limits request intake per IP address (per minute) and per email address (per hour, keyed by a
- * keyed hash so no address is kept). Over the limit: 429 with Retry-After.
+ * The intake limit is for anonymous callers. A caller with an API key (counsel recording requests
+ * that came by post, the IAM forwarding its users' requests) is known and audited, and is not
+ * counted: forty postal requests typed in by one counsel are not forty strangers from one address.
+ * The global AuthGuard runs first and has set `caller` when a valid key was sent.
+ */
+export function countsAgainstIntakeLimit(caller: Caller | undefined): boolean {
+  return caller?.kind !== 'api_key';
+}
+
+/**
+ * Limits anonymous request intake per IP address (per minute) and per email address (per hour,
+ * keyed by a keyed hash so no address is kept). Over the limit: 429 with Retry-After.
  */
 @Injectable()
 export class IntakeRateLimit implements CanActivate, OnApplicationShutdown {
@@ -66,7 +77,8 @@ export class IntakeRateLimit implements CanActivate, OnApplicationShutdown {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
+    if (!countsAgainstIntakeLimit(request.caller)) return true;
     const limits: [string, number, number][] = [[`ip:${request.ip ?? 'unknown'}`, 60_000, this.config.requests.ratePerIpPerMinute]];
     const email = (request.body as { email?: unknown } | undefined)?.email;
     if (typeof email === 'string') limits.push([`email:${this.keyring.keyedHash('rate-email', email.trim().toLowerCase())}`, 3_600_000, this.config.requests.ratePerEmailPerHour]);

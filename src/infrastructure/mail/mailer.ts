@@ -37,7 +37,7 @@ export class Mailer implements OnModuleInit {
     private readonly keyring: Keyring,
     private readonly clock: Clock,
   ) {
-    if (config.mail.smtpUrl) {
+    if (config.mail.transport === 'smtp' && config.mail.smtpUrl) {
       this.transport = nodemailer.createTransport(config.mail.smtpUrl);
     } else {
       this.folder = resolve(join(config.dataDir, 'mail'));
@@ -47,7 +47,7 @@ export class Mailer implements OnModuleInit {
 
   onModuleInit(): void {
     this.jobs.define('mail', SEND_JOB, async (payload) => this.deliver(payload), { attempts: 8, backoffMs: 30_000 });
-    if (this.folder) this.logger.log(`SMTP_URL is not set: outgoing mail is written to ${this.folder}`);
+    if (this.folder) this.logger.log(`LETHE_MAIL_TRANSPORT=files: outgoing mail is written to ${this.folder}`);
   }
 
   /** Sends `message` once the caller's transaction commits. `key` makes it idempotent. */

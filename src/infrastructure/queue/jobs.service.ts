@@ -101,11 +101,16 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /**
    * For recurring work whose handler schedules its next run (digests, sweeps): schedules the first
-   * run unless a run is already pending, so a restart neither duplicates nor moves it.
+   * run unless a run is already pending, so a restart neither duplicates nor moves it. Replicas
+   * booting together take turns (a transaction-scoped advisory lock per key): the first schedules,
+   * the others find its run pending.
    */
   async ensureScheduled(key: string, first: (manager: EntityManager) => Promise<void>): Promise<void> {
-    const [row] = (await this.dataSource.query(`SELECT 1 FROM scheduled_job WHERE job_key = $1 AND status = 'pending'`, [key])) as unknown[];
-    if (!row) await this.dataSource.transaction(first);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('lethe:ensure-scheduled:' || $1))`, [key]);
+      const [row] = (await manager.query(`SELECT 1 FROM scheduled_job WHERE job_key = $1 AND status = 'pending'`, [key])) as unknown[];
+      if (!row) await first(manager);
+    });
   }
 
   /** Cancels a pending job in the caller's transaction; a queued copy finds it cancelled and does nothing. */

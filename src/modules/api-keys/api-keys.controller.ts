@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Caller, CurrentCaller, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { ApiKeyListQueryDto, ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
 
 @ApiTags('api-keys')
 @Controller('v1/api-keys')
@@ -31,7 +32,7 @@ export class ApiKeysController {
   @ApiNoContentResponse({ description: 'Revoked (or already revoked)' })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The last active admin key cannot be revoked' })
-  revoke(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @CurrentCaller() caller: Caller) {
+  revoke(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
     return this.keys.revoke(id, caller);
   }
 }

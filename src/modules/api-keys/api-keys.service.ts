@@ -16,6 +16,11 @@ import { ApiKeyDto, ApiKeyListQueryDto, CreateApiKeyDto, CreatedApiKeyDto } from
 
 const KEY_PREFIX = 'lth_';
 const EXPIRE_JOB = 'api-key.expire';
+/** Arbitrary constant: replicas booting at once take turns at creating the first admin key. */
+const BOOTSTRAP_LOCK = 4_117_712;
+/** Keys are opaque: Lethe's own start with lth_, a configured LETHE_ADMIN_API_KEY may be any 32+ characters. */
+const MIN_SECRET = 32;
+const MAX_SECRET = 200;
 
 export interface AuthenticatedKey {
   id: string;
@@ -41,7 +46,12 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
     this.jobs.define('maintenance', EXPIRE_JOB, (payload, context) => this.expire(String(payload.keyId), context.complete));
   }
 
-  /** Makes sure an admin can get in: LETHE_ADMIN_API_KEY, or a generated key written to the data folder. */
+  /**
+   * Makes sure an admin can get in: LETHE_ADMIN_API_KEY (any secret of 32+ characters, `lth_…` or
+   * not), or a generated key written to the data folder. Replicas booting together may all run
+   * this: the configured key is inserted with ON CONFLICT DO NOTHING, and the generated one is made
+   * under an advisory lock, so exactly one key is created and no process fails.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const configured = this.config.auth.adminApiKey;
     if (configured !== undefined) {
@@ -50,9 +60,12 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
       if (!existing) await this.insert({ name: 'bootstrap admin (LETHE_ADMIN_API_KEY)', roles: ['admin'] }, SYSTEM, configured);
       return;
     }
-    const count = await this.activeAdminCount(this.dataSource.manager);
-    if (count > 0) return;
-    const created = await this.insert({ name: 'bootstrap admin (generated)', roles: ['admin'] }, SYSTEM);
+    const created = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
+      if ((await this.activeAdminCount(manager)) > 0) return undefined;
+      return this.insertIn(manager, { name: 'bootstrap admin (generated)', roles: ['admin'] }, SYSTEM, `${KEY_PREFIX}${randomToken(32)}`);
+    });
+    if (!created) return;
     const dir = resolve(this.config.dataDir);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'admin-api-key.txt');
@@ -65,7 +78,11 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
     if (dto.expiresAt !== undefined && new Date(dto.expiresAt).getTime() <= this.clock.now().getTime()) {
       throw new ValidationFailed([{ path: 'expiresAt', message: 'expiresAt must be in the future' }]);
     }
-    return this.insert(dto, caller);
+    return this.insert(dto, caller).then((created) => {
+      // A fresh random secret cannot collide; if it ever did, say so rather than return nothing.
+      if (!created) throw new ConflictError('key_collision', 'Creating the key collided with an existing one: try again');
+      return created;
+    });
   }
 
   async list(query: ApiKeyListQueryDto): Promise<Page<ApiKeyDto>> {
@@ -98,7 +115,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
 
   /** The key behind a bearer token, or null when unknown, revoked or expired. */
   async authenticate(presented: string): Promise<AuthenticatedKey | null> {
-    if (!presented.startsWith(KEY_PREFIX) || presented.length > 200) return null;
+    if (presented.length < MIN_SECRET || presented.length > MAX_SECRET) return null;
     const hash = sha256Hex(presented);
     const now = this.clock.now().getTime();
     const cached = this.cache.get(hash);
@@ -129,38 +146,44 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
     this.cache.clear();
   }
 
-  private async insert(dto: CreateApiKeyDto, caller: Caller, secret = `${KEY_PREFIX}${randomToken(32)}`): Promise<CreatedApiKeyDto> {
-    const created = await this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(ApiKeyEntity);
-      const row = repo.create({
-        name: dto.name,
-        prefix: secret.slice(0, 12),
-        secretHash: sha256Hex(secret),
-        roles: [...dto.roles].sort(),
-        createdAt: this.clock.now(),
-        createdBy: actorOf(caller),
-        expiresAt: dto.expiresAt ? new Date(dto.expiresAt) : null,
-        revokedAt: null,
-      });
-      await repo.insert(row);
-      if (row.expiresAt) {
-        await this.jobs.schedule(manager, {
-          queue: 'maintenance',
-          name: EXPIRE_JOB,
-          key: `${EXPIRE_JOB}:${row.id}`,
-          payload: { keyId: row.id },
-          runAt: row.expiresAt,
-        });
-      }
-      await this.audit.record(manager, caller, {
-        action: 'api_key.created',
-        targetType: 'api_key',
-        targetId: row.id,
-        details: { roles: row.roles, expiresAt: row.expiresAt?.toISOString() ?? null },
-      });
-      return row;
+  private async insert(dto: CreateApiKeyDto, caller: Caller, secret = `${KEY_PREFIX}${randomToken(32)}`): Promise<CreatedApiKeyDto | undefined> {
+    return this.dataSource.transaction((manager) => this.insertIn(manager, dto, caller, secret));
+  }
+
+  /** Inserts the key and audits it; undefined when a key with this secret exists already (a replica made it). */
+  private async insertIn(manager: EntityManager, dto: CreateApiKeyDto, caller: Caller, secret: string): Promise<CreatedApiKeyDto | undefined> {
+    const repo = manager.getRepository(ApiKeyEntity);
+    const row = repo.create({
+      name: dto.name,
+      // Enough to tell keys apart; a configured secret may be short on entropy, so it shows less of itself.
+      prefix: secret.startsWith(KEY_PREFIX) ? secret.slice(0, 12) : `${secret.slice(0, 4)}…`,
+      secretHash: sha256Hex(secret),
+      roles: [...dto.roles].sort(),
+      createdAt: this.clock.now(),
+      createdBy: actorOf(caller),
+      expiresAt: dto.expiresAt ? new Date(dto.expiresAt) : null,
+      revokedAt: null,
     });
-    return { ...this.toDto(created), key: secret };
+    const result = await repo.createQueryBuilder().insert().values(row).orIgnore().returning('id').execute();
+    const inserted = (result.raw as Array<{ id: string }>)[0];
+    if (!inserted) return undefined;
+    row.id = inserted.id;
+    if (row.expiresAt) {
+      await this.jobs.schedule(manager, {
+        queue: 'maintenance',
+        name: EXPIRE_JOB,
+        key: `${EXPIRE_JOB}:${row.id}`,
+        payload: { keyId: row.id },
+        runAt: row.expiresAt,
+      });
+    }
+    await this.audit.record(manager, caller, {
+      action: 'api_key.created',
+      targetType: 'api_key',
+      targetId: row.id,
+      details: { roles: row.roles, expiresAt: row.expiresAt?.toISOString() ?? null },
+    });
+    return { ...this.toDto(row), key: secret };
   }
 
   private activeAdminCount(manager: EntityManager): Promise<number> {

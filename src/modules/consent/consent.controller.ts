@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -30,6 +30,7 @@ import {
 import { ConsentReceiptDto } from './consent-receipt.dto.js';
 import { ConsentService } from './consent.service.js';
 import { SubjectIdPipe } from './subject-id.pipe.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
 
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
@@ -78,7 +79,7 @@ export class ConsentController {
   @ApiOperation({ summary: 'A consent receipt (Kantara Consent Receipt 1.1 / ISO/IEC TS 27560 fields)' })
   @ApiOkResponse({ type: ConsentReceiptDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  receipt(@Param('id', new ParseUUIDPipe()) id: string) {
+  receipt(@Param('id', uuid) id: string) {
     return this.consent.receipt(id);
   }
 

@@ -18,6 +18,7 @@ import {
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
 import { COLLECTION_METHODS, CONSENT_ACTIONS, type CollectionMethod, type ConsentAction } from './consent.entity.js';
+import { IsCalendarDate } from '../../common/errors/calendar-date.js';
 
 export const MAX_BATCH = 1000;
 export const SUBJECT_ID = /^[\x21-\x7E]{1,200}$/;
@@ -124,7 +125,8 @@ export class RecordedBatchDto {
 
 export class ConsentStateDto {
   @ApiProperty({ example: 'marketing-email' }) purpose: string;
-  @ApiProperty({ enum: ['granted', 'withdrawn', 'none'] }) state: ConsentAction | 'none';
+  @ApiProperty({ enum: ['granted', 'withdrawn', 'none', 'erased'], description: 'erased: the subject’s events were pseudonymised by an erasure; no grant is live (since = when)' })
+  state: ConsentAction | 'none' | 'erased';
   @ApiProperty({ nullable: true, type: String, example: '2026-11-23T10:15:00.000Z' }) since: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2026-11' }) noticeVersion: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2026-12', description: 'The version in force now' }) currentNoticeVersion: string | null;
@@ -164,13 +166,11 @@ export class ConsentReportQueryDto {
   purpose?: string;
 
   @ApiProperty({ example: '2026-11-01', description: 'First day (UTC), inclusive' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
-  @IsDateString({ strict: true })
+  @IsCalendarDate()
   from: string;
 
   @ApiProperty({ example: '2026-11-30', description: 'Last day (UTC), inclusive; at most 366 days after from' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
-  @IsDateString({ strict: true })
+  @IsCalendarDate()
   to: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })

@@ -137,6 +137,13 @@ export class ConsentRepository {
     return links.map(({ seq, hash }) => ({ seq, hash }));
   }
 
+  /** Which of these event ids the ledger already holds. */
+  async existingIds(manager: EntityManager, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = (await manager.query('SELECT id FROM consent_event WHERE id = ANY($1::uuid[])', [ids])) as { id: string }[];
+    return new Set(rows.map((row) => row.id));
+  }
+
   findByIdempotencyKeys(manager: EntityManager, keys: string[]): Promise<ConsentEventEntity[]> {
     if (keys.length === 0) return Promise.resolve([]);
     return manager.getRepository(ConsentEventEntity).createQueryBuilder('e').where('e.idempotencyKey IN (:...keys)', { keys }).getMany();

@@ -76,7 +76,13 @@ export class ConsentService {
     const events: PreparedEvent[] = [];
     const errors: FieldError[] = [];
     const seenKeys = new Map<string, number>();
+    const seenIds = new Map<string, number>();
     for (const [i, item] of dto.events.entries()) {
+      if (idempotencyKey !== undefined && item.eventId !== undefined) {
+        const first = seenIds.get(item.eventId.toLowerCase());
+        if (first !== undefined) errors.push({ path: `events[${i}].eventId`, message: `eventId repeats events[${first}].eventId` });
+        seenIds.set(item.eventId.toLowerCase(), i);
+      }
       const key = idempotencyKey !== undefined ? `${idempotencyKey}:${i}` : (item.eventId ?? null);
       const prepared = await this.prepare(item, key, caller, now);
       errors.push(...prepared.errors.map((e) => ({ path: `events[${i}].${e.path}`, message: e.message })));
@@ -91,31 +97,40 @@ export class ConsentService {
     try {
       return await this.appendBatch(events);
     } catch (error) {
-      // A concurrent retry of the same batch won the race: now it is a replay.
+      // A concurrent retry of the same batch won the race: now it is a replay (or, for an
+      // eventId recorded under another key meanwhile, the same 409 as appendBatch gives).
       if (!isUniqueViolation(error, 'uq_consent_event_idempotency') && !isUniqueViolation(error, 'pk_consent_event')) throw error;
-      return this.appendBatch(events);
+      try {
+        return await this.appendBatch(events);
+      } catch (again) {
+        if (!isUniqueViolation(again, 'uq_consent_event_idempotency') && !isUniqueViolation(again, 'pk_consent_event')) throw again;
+        throw new ConflictError('idempotency_conflict', 'Some events were recorded concurrently under other idempotency keys; nothing was written');
+      }
     }
   }
 
   async current(subjectId: string): Promise<SubjectConsentsDto> {
+    // The event behind each state row says whether it was pseudonymised (an erasure): then no grant is live.
     const rows = (await this.dataSource.query(
-      'SELECT purpose, action, occurred_at AS "occurredAt", notice_version AS "noticeVersion" FROM consent_state WHERE subject_ref = $1',
+      `SELECT s.purpose, s.action, s.occurred_at AS "occurredAt", s.notice_version AS "noticeVersion", e.pseudonymised_at AS "erasedAt"
+         FROM consent_state s JOIN consent_event e ON e.id = s.event_id WHERE s.subject_ref = $1`,
       [this.subjectRef(subjectId)],
-    )) as { purpose: string; action: ConsentAction; occurredAt: Date; noticeVersion: string }[];
+    )) as StateRow[];
     const byPurpose = new Map(rows.map((row) => [row.purpose, row]));
     const now = this.clock.now();
     const purposes: ConsentStateDto[] = (await this.catalog.all()).map((entry) => {
       const row = byPurpose.get(entry.purpose.key);
       const inForce = noticeInForce(entry, now);
       const given = row ? entry.notices.find((n) => n.version === row.noticeVersion) : undefined;
+      const state = liveState(row);
       return {
         purpose: entry.purpose.key,
-        state: row?.action ?? 'none',
-        since: row?.occurredAt.toISOString() ?? null,
+        state,
+        since: (state === 'erased' ? row?.erasedAt : row?.occurredAt)?.toISOString() ?? null,
         noticeVersion: row?.noticeVersion ?? null,
         currentNoticeVersion: inForce?.version ?? null,
         reconsentNeeded:
-          row?.action === 'granted' &&
+          row !== undefined && state === 'granted' &&
           inForce !== undefined &&
           inForce.version !== row.noticeVersion &&
           (given === undefined || inForce.effectiveFrom.getTime() > given.effectiveFrom.getTime()),
@@ -232,8 +247,13 @@ export class ConsentService {
           conflicts.push({ path: `events[${i}]`, message: 'this idempotency key was already used with a different event' });
         }
       });
-      if (conflicts.length > 0) throw new ConflictError('idempotency_conflict', 'Some idempotency keys were used before with different events', { errors: conflicts });
       const fresh = events.filter((e) => !e.idempotencyKey || !existing.has(e.idempotencyKey));
+      // An eventId already in the ledger under another idempotency key: the single route's 409.
+      const taken = await this.repository.existingIds(manager, fresh.map((e) => e.id));
+      events.forEach((e, i) => {
+        if (taken.has(e.id.toLowerCase()) && fresh.includes(e)) conflicts.push({ path: `events[${i}].eventId`, message: 'this eventId was already recorded with another idempotency key' });
+      });
+      if (conflicts.length > 0) throw new ConflictError('idempotency_conflict', 'Some idempotency keys or event ids were used before with different events; nothing was written', { errors: conflicts });
       const links = fresh.length > 0 ? await this.repository.appendMany(manager, fresh) : [];
       const linkOf = new Map(fresh.map((e, i) => [e.id, links[i]!]));
       return {
@@ -316,6 +336,23 @@ export class ConsentService {
       },
     };
   }
+}
+
+interface StateRow {
+  purpose: string;
+  action: ConsentAction;
+  occurredAt: Date;
+  noticeVersion: string;
+  erasedAt: Date | null;
+}
+
+/**
+ * What a read says of one purpose: an erasure pseudonymised the event behind the state, so whatever
+ * it recorded is no longer live ('erased'); a later event (a new grant after erasure) is live again.
+ */
+export function liveState(row: Pick<StateRow, 'action' | 'erasedAt'> | undefined): ConsentStateDto['state'] {
+  if (!row) return 'none';
+  return row.erasedAt ? 'erased' : row.action;
 }
 
 function receiptPath(id: string): string {

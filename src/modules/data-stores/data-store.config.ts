@@ -8,6 +8,8 @@ export interface ColumnConfig {
   providedBySubject?: boolean;
   /** Counsel may change it on a rectification request. */
   rectifiable?: boolean;
+  /** What a requester calls it (published with the rectifiable fields); default: the column name in words. */
+  label?: string;
   /** How `anonymise` treats it: null, a fixed value, a salted one-way hash, or the first N characters. */
   anonymise?: 'null' | 'fixed' | 'hash' | 'truncate';
   fixedValue?: string;
@@ -23,6 +25,12 @@ export interface TableConfig {
   erasure: { action: 'delete' } | { action: 'anonymise' } | { action: 'retain'; ground: string; retainFor?: string };
   /** A boolean column set while processing is restricted (Art 18). */
   restrictionColumn?: string;
+  /**
+   * What an access copy (Art 15) holds: `all` (the default) every column of the subject's rows, the
+   * configured ones adding categories; `configured` only the columns described here. Adapters that
+   * cannot list a table's columns (memory) export the configured ones.
+   */
+  exportColumns?: 'all' | 'configured';
 }
 
 export interface StoreConfig {
@@ -44,12 +52,15 @@ export interface StoreConfig {
    * notices after an erasure, rectification or restriction reach those categories' recipients.
    */
   categories?: string[];
+  /** Stores without table configuration (http, custom): the fields they can correct, with the label a requester sees. */
+  rectifiable?: Record<string, string>;
   tables?: TableConfig[];
 }
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const CATEGORY = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+const FIELD = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
 const CAPABILITIES: readonly Capability[] = ['export', 'rectify', 'erase', 'restrict'];
 
 export class DataStoreConfigError extends Error {
@@ -87,6 +98,10 @@ export function parseStoresConfig(raw: unknown): StoreConfig[] {
     }
     const categories = store.categories as unknown;
     if (categories !== undefined && !(Array.isArray(categories) && categories.every((k) => typeof k === 'string' && CATEGORY.test(k)))) problem('categories', 'must list data-category keys');
+    const rectifiable = store.rectifiable as unknown;
+    if (rectifiable !== undefined && !(isRecord(rectifiable) && Object.entries(rectifiable).every(([k, v]) => FIELD.test(k) && isLabel(v)))) {
+      problem('rectifiable', 'must map field names to labels (1-100 characters)');
+    }
     if (store.type === 'postgres' || store.type === 'memory') {
       if (!Array.isArray(store.tables) || store.tables.length === 0) problem('tables', 'must list at least one table');
       const names = new Set((store.tables ?? []).map((t) => t?.name));
@@ -97,6 +112,9 @@ export function parseStoresConfig(raw: unknown): StoreConfig[] {
   if (problems.length > 0) throw new DataStoreConfigError(problems);
   return stores;
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isLabel = (v: unknown) => typeof v === 'string' && v.trim().length > 0 && v.length <= 100;
 
 function isPlainHttpUrl(value: unknown): boolean {
   if (typeof value !== 'string' || !/^https?:\/\//.test(value) || !URL.canParse(value)) return false;
@@ -133,6 +151,7 @@ function checkTable(table: Partial<TableConfig>, at: string, names: Set<unknown>
     if (!Array.isArray(c?.categories) || c.categories.length === 0 || !c.categories.every((k) => typeof k === 'string' && CATEGORY.test(k))) {
       problem(`${at}.columns.${name}.categories`, 'must list data-category keys');
     }
+    if (c?.label !== undefined && !isLabel(c.label)) problem(`${at}.columns.${name}.label`, 'must be 1-100 characters');
     if (c?.anonymise !== undefined && !['null', 'fixed', 'hash', 'truncate'].includes(c.anonymise)) problem(`${at}.columns.${name}.anonymise`, 'must be null, fixed, hash or truncate');
     if (c?.anonymise === 'fixed' && typeof c.fixedValue !== 'string') problem(`${at}.columns.${name}.fixedValue`, 'is required with anonymise: fixed');
     if (c?.anonymise === 'truncate' && !(Number.isInteger(c.truncateTo) && (c.truncateTo as number) >= 0)) problem(`${at}.columns.${name}.truncateTo`, 'must be a whole number with anonymise: truncate');
@@ -141,6 +160,7 @@ function checkTable(table: Partial<TableConfig>, at: string, names: Set<unknown>
   if (!erasure || !['delete', 'anonymise', 'retain'].includes(erasure.action ?? '')) problem(`${at}.erasure.action`, 'must be delete, anonymise or retain');
   else if (erasure.action === 'retain' && (typeof erasure.ground !== 'string' || erasure.ground.length < 3)) problem(`${at}.erasure.ground`, 'must give the Art 17(3) ground for keeping the data');
   else if (erasure.action === 'anonymise' && !columns.some(([, c]) => (c as ColumnConfig).anonymise)) problem(`${at}.erasure`, 'anonymise needs at least one column with an anonymise rule');
+  if (table?.exportColumns !== undefined && table.exportColumns !== 'all' && table.exportColumns !== 'configured') problem(`${at}.exportColumns`, 'must be all or configured');
   if (table?.restrictionColumn !== undefined && !IDENTIFIER.test(table.restrictionColumn)) problem(`${at}.restrictionColumn`, 'must be a plain SQL identifier');
 }
 
@@ -152,4 +172,46 @@ export function childrenFirst(tables: TableConfig[]): TableConfig[] {
     return parent ? 1 + depth(parent, new Set([...seen, t.name])) : 0;
   };
   return [...tables].sort((a, b) => depth(b) - depth(a));
+}
+
+/** A field a requester may ask to correct, as the intake publishes it. */
+export interface RectifiableField {
+  field: string;
+  label: string;
+  /** The stores that can change it. */
+  stores: string[];
+}
+
+/** `shipping_address` → "Shipping address". */
+export function humanise(name: string): string {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_.-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * Every field some store can correct, from the configuration: table columns marked rectifiable
+ * (with their label, or the column name in words) and the fields stores without tables declare.
+ * The first label configured for a field wins. Sorted by field.
+ */
+export function rectifiableFields(stores: readonly StoreConfig[]): RectifiableField[] {
+  const fields = new Map<string, RectifiableField>();
+  const labelled = new Set<string>();
+  const add = (field: string, label: string | undefined, store: string) => {
+    const known = fields.get(field) ?? { field, label: humanise(field), stores: [] };
+    if (label !== undefined && !labelled.has(field)) {
+      known.label = label.trim();
+      labelled.add(field);
+    }
+    if (!known.stores.includes(store)) known.stores.push(store);
+    fields.set(field, known);
+  };
+  for (const store of stores) {
+    for (const table of store.tables ?? []) for (const [name, column] of Object.entries(table.columns)) if (column.rectifiable) add(name, column.label, store.id);
+    for (const [field, label] of Object.entries(store.rectifiable ?? {})) add(field, label, store.id);
+  }
+  return [...fields.values()].sort((a, b) => a.field.localeCompare(b.field));
 }

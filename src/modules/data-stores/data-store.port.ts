@@ -28,6 +28,8 @@ export interface RecordSink {
 export interface ExportSummary {
   /** Records written per table. */
   tables: Record<string, number>;
+  /** Per table, the exported columns that the configuration gives no data category (whole-row exports). */
+  uncategorised?: Record<string, string[]>;
 }
 
 /**
@@ -44,6 +46,8 @@ export interface FilesExportSummary {
   tables: Record<string, number>;
   /** Data categories of the tables that had records. */
   categories: string[];
+  /** Per table, the exported columns that the configuration gives no data category (whole-row exports). */
+  uncategorised?: Record<string, string[]>;
 }
 
 export interface FieldChange {

@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { JURISDICTIONS, type Jurisdiction } from './deadline.rules.js';
+import { IsCalendarDate } from '../../common/errors/calendar-date.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = (field: string) => ({ message: `${field} must be a date YYYY-MM-DD` });
 
 export class DeadlinePreviewQueryDto {
   @ApiProperty({ enum: JURISDICTIONS, example: 'UK' })
@@ -12,7 +11,7 @@ export class DeadlinePreviewQueryDto {
   jurisdiction: Jurisdiction;
 
   @ApiProperty({ example: '2025-09-03', description: 'Day of receipt, in the jurisdiction’s time zone' })
-  @Matches(DATE, DATE_MESSAGE('receivedAt'))
+  @IsCalendarDate()
   receivedAt: string;
 
   @ApiPropertyOptional({ example: false, description: 'Apply the extension the law allows' })
@@ -23,22 +22,22 @@ export class DeadlinePreviewQueryDto {
 
   @ApiPropertyOptional({ example: '2025-09-10', description: 'Clarification asked on (pauses the clock)' })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE('pauseFrom'))
+  @IsCalendarDate()
   pauseFrom?: string;
 
   @ApiPropertyOptional({ example: '2025-09-14', description: 'Clarification received on' })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE('pauseTo'))
+  @IsCalendarDate()
   pauseTo?: string;
 
   @ApiPropertyOptional({ example: '2025-09-08', description: 'Identity information asked for on (EU: start of the pause)' })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE('identityRequestedAt'))
+  @IsCalendarDate()
   identityRequestedAt?: string;
 
   @ApiPropertyOptional({ example: '2025-09-12', description: 'Identity information received on (UK: the clock restarts)' })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE('identityReceivedAt'))
+  @IsCalendarDate()
   identityReceivedAt?: string;
 
   @ApiPropertyOptional({ enum: ['standard', 'opt_out'], default: 'standard', description: 'US-CA: opt-out of sale or sharing has its own clock' })

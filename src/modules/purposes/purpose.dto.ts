@@ -39,7 +39,7 @@ export class PurposeFieldsDto {
   @IsIn(SPECIAL_CATEGORY_CONDITIONS)
   specialCategoryCondition?: SpecialCategoryCondition | null;
 
-  @ApiProperty({ example: ['contact.email', 'usage.preferences'], description: 'Data-category keys (lowercase)' })
+  @ApiProperty({ example: ['contact.email', 'account.preferences'], description: 'Data-category keys from the taxonomy (GET /v1/register/data-categories)' })
   @IsArray()
   @ArrayMaxSize(50)
   @ArrayUnique()
@@ -154,4 +154,26 @@ export class PurposeDto {
 
 export class PurposePageDto extends PageMetaDto {
   @ApiProperty({ type: [PurposeDto] }) items: PurposeDto[];
+}
+
+export class PurposeTemplateDto {
+  @ApiProperty({ example: 'marketing-email' }) key: string;
+  @ApiProperty({ example: 'Marketing emails' }) title: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ enum: LAWFUL_BASES }) lawfulBasis: LawfulBasis;
+  @ApiProperty({ example: ['contact.email'] }) dataCategories: string[];
+  @ApiProperty({ example: 'P13M' }) retention: string;
+  @ApiProperty({ description: 'Why this lawful basis, for counsel choosing a template' }) note: string;
+  @ApiProperty({ description: 'A purpose with this key already exists' }) loaded: boolean;
+}
+
+export class PurposeTemplatePageDto extends PageMetaDto {
+  @ApiProperty({ type: [PurposeTemplateDto] }) items: PurposeTemplateDto[];
+}
+
+export class LoadPurposeTemplateDto {
+  @ApiPropertyOptional({ example: 'newsletter', description: 'Key of the purpose to create (default: the template key)', pattern: PURPOSE_KEY.source })
+  @ValidateIf((o: LoadPurposeTemplateDto) => o.key !== undefined)
+  @Matches(PURPOSE_KEY, { message: 'key must be 2-64 lowercase letters, digits, - or _' })
+  key?: string;
 }

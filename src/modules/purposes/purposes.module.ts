@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { TaxonomyModule } from '../register/taxonomy.module.js';
 import { PurposeCatalog } from './purpose-catalog.js';
+import { PurposeTemplatesController } from './purpose-templates.controller.js';
 import { PurposesController } from './purposes.controller.js';
 import { PurposesService } from './purposes.service.js';
 
-@Module({ controllers: [PurposesController], providers: [PurposesService, PurposeCatalog], exports: [PurposeCatalog] })
+@Module({ imports: [TaxonomyModule], controllers: [PurposesController, PurposeTemplatesController], providers: [PurposesService, PurposeCatalog], exports: [PurposeCatalog] })
 export class PurposesModule {}

@@ -4,10 +4,12 @@ import { AuditService } from '../../common/audit/audit.service.js';
 import { actorOf, Caller } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { sha256Hex } from '../../common/crypto.js';
-import { ConflictError, NotFoundError } from '../../common/errors/domain.error.js';
+import { ConflictError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
 import { isUniqueViolation } from '../../infrastructure/database/errors.js';
+import { TaxonomyService } from '../register/taxonomy.service.js';
 import { CatalogPurpose, noticeInForce, PurposeCatalog } from './purpose-catalog.js';
-import { CreatePurposeDto, NoticeDto, PublishNoticeDto, PurposeDto, UpdatePurposeDto } from './purpose.dto.js';
+import { PURPOSE_TEMPLATES } from './purpose-templates.js';
+import { CreatePurposeDto, LoadPurposeTemplateDto, NoticeDto, PublishNoticeDto, PurposeDto, PurposeTemplateDto, UpdatePurposeDto } from './purpose.dto.js';
 import { PurposeEntity, PurposeNoticeEntity } from './purpose.entity.js';
 
 @Injectable()
@@ -17,6 +19,7 @@ export class PurposesService {
     private readonly catalog: PurposeCatalog,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly taxonomy: TaxonomyService,
   ) {}
 
   async list(): Promise<{ items: PurposeDto[]; nextCursor: null }> {
@@ -30,7 +33,8 @@ export class PurposesService {
     return toDto(entry, this.clock.now());
   }
 
-  async create(dto: CreatePurposeDto, caller: Caller): Promise<PurposeDto> {
+  async create(dto: CreatePurposeDto, caller: Caller, fromTemplate?: string): Promise<PurposeDto> {
+    await this.checkCategories(dto.dataCategories);
     try {
       await this.dataSource.transaction(async (manager) => {
         const now = this.clock.now();
@@ -45,7 +49,7 @@ export class PurposesService {
           action: 'purpose.created',
           targetType: 'purpose',
           targetId: dto.key,
-          details: { lawfulBasis: dto.lawfulBasis, dataCategories: dto.dataCategories },
+          details: { lawfulBasis: dto.lawfulBasis, dataCategories: dto.dataCategories, ...(fromTemplate ? { template: fromTemplate } : {}) },
         });
       });
     } catch (error) {
@@ -57,6 +61,7 @@ export class PurposesService {
   }
 
   async update(key: string, dto: UpdatePurposeDto, caller: Caller): Promise<PurposeDto> {
+    if (dto.dataCategories) await this.checkCategories(dto.dataCategories);
     await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(PurposeEntity);
       const purpose = await repo.findOne({ where: { key }, lock: { mode: 'pessimistic_write' } });
@@ -71,6 +76,26 @@ export class PurposesService {
     });
     this.catalog.invalidate();
     return this.get(key);
+  }
+
+  async templates(): Promise<{ items: PurposeTemplateDto[]; nextCursor: null }> {
+    const existing = new Set((await this.catalog.all()).map((entry) => entry.purpose.key));
+    return { items: PURPOSE_TEMPLATES.map((t) => ({ ...t, dataCategories: [...t.dataCategories], loaded: existing.has(t.key) })), nextCursor: null };
+  }
+
+  /** Creates an ordinary purpose from a template; the audit entry names the template. */
+  async loadTemplate(templateKey: string, dto: LoadPurposeTemplateDto | undefined, caller: Caller): Promise<PurposeDto> {
+    const template = PURPOSE_TEMPLATES.find((t) => t.key === templateKey);
+    if (!template) throw new NotFoundError('Purpose template');
+    const { note: _note, ...fields } = template;
+    return this.create({ ...fields, dataCategories: [...fields.dataCategories], key: dto?.key ?? template.key, specialCategoryCondition: null }, caller, template.key);
+  }
+
+  /** Categories must be in the taxonomy, as the register requires: 400 naming each unknown one. */
+  private async checkCategories(categories: string[]): Promise<void> {
+    const unknown = new Set(await this.taxonomy.unknown(categories));
+    const errors = categories.flatMap((key, i) => (unknown.has(key) ? [{ path: `dataCategories[${i}]`, message: `data category ${key} is not in the taxonomy` }] : []));
+    if (errors.length > 0) throw new ValidationFailed(errors);
   }
 
   async publishNotice(key: string, dto: PublishNoticeDto, caller: Caller): Promise<NoticeDto> {

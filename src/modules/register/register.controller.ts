@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { PageQueryDto, pageItems } from '../../common/pagination.js';
 import type { Response } from 'express';
 import { BadRequestException } from '@nestjs/common';
@@ -19,16 +19,21 @@ import {
   RegisterQueryDto,
   RegisterRecordDto,
   RegisterVersionPageDto,
+  UpdateDataCategoryDto,
 } from './register.dto.js';
 import { RegisterService } from './register.service.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
+import { TaxonomyService } from './taxonomy.service.js';
 
-const uuid = new ParseUUIDPipe();
 const asOf = (q: RegisterQueryDto | RegisterListQueryDto) => (q.asOf ? new Date(q.asOf) : undefined);
 
 @ApiTags('register')
 @Controller('v1/register')
 export class RegisterController {
-  constructor(private readonly register: RegisterService) {}
+  constructor(
+    private readonly register: RegisterService,
+    private readonly taxonomy: TaxonomyService,
+  ) {}
 
   @Post('data-categories')
   @Roles('admin', 'counsel')
@@ -45,6 +50,18 @@ export class RegisterController {
   @ApiOkResponse({ type: DataCategoryPageDto })
   async categories(@Query() query: PageQueryDto) {
     return pageItems(await this.register.categories(), query, (c) => c.key);
+  }
+
+  @Patch('data-categories/:key')
+  @Roles('admin', 'counsel')
+  @ApiOperation({ summary: 'Change a category’s title, description or special flag (audited)' })
+  @ApiParam({ name: 'key', example: 'contact.email' })
+  @ApiOkResponse({ type: DataCategoryDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  updateCategory(@Param('key') key: string, @Body() dto: UpdateDataCategoryDto, @CurrentCaller() caller: Caller) {
+    if (!CATEGORY_KEY.test(key)) throw new BadRequestException({ message: 'The request is not valid', errors: [{ path: 'key', message: 'key must be a data-category key' }] });
+    return this.taxonomy.update(key, dto, caller);
   }
 
   @Get('data-categories/:key/disclosure')

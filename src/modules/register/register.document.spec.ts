@@ -1,4 +1,4 @@
-import { changedFields, diffDocuments, missingFields, RegisterDocument } from './register.document.js';
+import { basisConflicts, changedFields, diffDocuments, missingFields, RegisterDocument } from './register.document.js';
 
 const complete: RegisterDocument = {
   kind: 'activity',
@@ -25,6 +25,24 @@ describe('register documents', () => {
     ['a transfer without documentation', { transfers: [{ country: 'US', recipient: 'X', mechanism: 'sccs', documentation: '' }] }, 'transfers[US].documentation'],
   ])('%s → missing %s', (_name, change, missing) => {
     expect(missingFields({ ...complete, ...change })).toContain(missing);
+  });
+
+  const catalogue = new Map([
+    ['marketing', 'consent'],
+    ['security', 'legitimate_interests'],
+  ]);
+  it.each<[string, Partial<RegisterDocument>, string[]]>([
+    ['the same basis as the catalogue', {}, []],
+    ['a basis the catalogue contradicts', { purposes: [{ purpose: 'marketing', lawfulBasis: 'legitimate_interests' }] }, ['purposes[0]: lawful basis legitimate_interests, but the purposes catalogue gives consent for marketing']],
+    [
+      'each contradicted purpose, by position',
+      { purposes: [{ purpose: 'marketing', lawfulBasis: 'consent' }, { purpose: 'security', lawfulBasis: 'contract' }] },
+      ['purposes[1]: lawful basis contract, but the purposes catalogue gives legitimate_interests for security'],
+    ],
+    ['a purpose not in the catalogue (the reference check reports it)', { purposes: [{ purpose: 'gone', lawfulBasis: 'consent' }] }, []],
+    ['a processor record has no purposes to compare', { kind: 'processor_record' }, []],
+  ])('lawful basis: %s', (_name, change, conflicts) => {
+    expect(basisConflicts({ ...complete, ...change }, catalogue)).toEqual(conflicts);
   });
 
   it('a complete activity misses nothing; a bare processor record misses its Art 30(2) fields', () => {

@@ -74,6 +74,21 @@ export function missingFields(doc: RegisterDocument): string[] {
   return missing;
 }
 
+/**
+ * Where an activity's lawful basis for a purpose contradicts the basis the purposes catalogue gives that purpose:
+ * the register and what data subjects are told must not disagree. Purposes missing from the catalogue are left to
+ * the reference check.
+ */
+export function basisConflicts(doc: RegisterDocument, catalogue: ReadonlyMap<string, string>): string[] {
+  if (doc.kind !== 'activity') return [];
+  return (doc.purposes ?? []).flatMap((p, i) => {
+    const expected = catalogue.get(p.purpose);
+    return expected !== undefined && expected !== p.lawfulBasis
+      ? [`purposes[${i}]: lawful basis ${p.lawfulBasis}, but the purposes catalogue gives ${expected} for ${p.purpose}`]
+      : [];
+  });
+}
+
 /** The top-level fields that differ between two versions. */
 export function changedFields(before: RegisterDocument | undefined, after: RegisterDocument): string[] {
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);

@@ -14,6 +14,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { LAWFUL_BASES, SPECIAL_CATEGORY_CONDITIONS } from '../purposes/purpose.entity.js';
@@ -25,16 +26,16 @@ const CATEGORY_MESSAGE = { message: 'must be a data-category key such as contact
 const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 
 export class DataCategoryDto {
-  @ApiProperty({ example: 'contact.email', pattern: CATEGORY_KEY.source })
+  @ApiProperty({ example: 'loyalty.tier', pattern: CATEGORY_KEY.source })
   @Matches(CATEGORY_KEY, { message: 'key must be a lowercase key such as contact.email' })
   key: string;
 
-  @ApiProperty({ example: 'Email address' })
+  @ApiProperty({ example: 'Loyalty programme tier' })
   @IsString()
   @Length(1, 200)
   title: string;
 
-  @ApiPropertyOptional({ example: 'Addresses used to reach the person' })
+  @ApiPropertyOptional({ example: 'The tier a customer has reached in the loyalty programme' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -42,6 +43,26 @@ export class DataCategoryDto {
 
   @ApiPropertyOptional({ example: false, description: 'Art 9 special category or Art 10 data' })
   @IsOptional()
+  @IsBoolean()
+  special?: boolean;
+}
+
+/** Changes to a category; absent fields stay as they are, and none may be null. */
+export class UpdateDataCategoryDto {
+  @ApiPropertyOptional({ example: 'Email address', minLength: 1, maxLength: 200 })
+  @ValidateIf((o: UpdateDataCategoryDto) => o.title !== undefined)
+  @IsString()
+  @Length(1, 200)
+  title?: string;
+
+  @ApiPropertyOptional({ example: 'Addresses used to reach the person by email', maxLength: 2000 })
+  @ValidateIf((o: UpdateDataCategoryDto) => o.description !== undefined)
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: false, description: 'Art 9 special category or Art 10 data' })
+  @ValidateIf((o: UpdateDataCategoryDto) => o.special !== undefined)
   @IsBoolean()
   special?: boolean;
 }
@@ -155,7 +176,7 @@ export class RetentionDto {
 }
 
 export class SourceDto {
-  @ApiPropertyOptional({ example: 'credit.score' })
+  @ApiPropertyOptional({ example: 'financial.credit' })
   @IsOptional()
   @Matches(CATEGORY_KEY, { message: 'dataCategory must be a data-category key' })
   dataCategory?: string;
@@ -306,7 +327,13 @@ export class CompletenessDto {
   @ApiProperty({ enum: ['activity', 'processor_record'] }) kind: string;
   @ApiProperty({ enum: ['draft', 'active', 'retired'] }) status: string;
   @ApiProperty({ type: [String], example: ['securityMeasures (Art 30(1)(g))'] }) missing: string[];
-  @ApiProperty() complete: boolean;
+  @ApiProperty({
+    type: [String],
+    example: ['purposes[0]: lawful basis legitimate_interests, but the purposes catalogue gives consent for analytics'],
+    description: 'Where the record contradicts the purposes catalogue',
+  })
+  conflicts: string[];
+  @ApiProperty({ description: 'Nothing missing and no conflicts' }) complete: boolean;
 }
 
 export class DataCategoryPageDto extends PageMetaDto {

@@ -9,7 +9,7 @@ import { FieldError } from '../../common/errors/problem.js';
 import { isUniqueViolation } from '../../infrastructure/database/errors.js';
 import { escapeHtml } from '../../infrastructure/mail/templates.js';
 import { PurposeCatalog } from '../purposes/purpose-catalog.js';
-import { changedFields, diffDocuments, FieldDiff, missingFields, RegisterDocument } from './register.document.js';
+import { basisConflicts, changedFields, diffDocuments, FieldDiff, missingFields, RegisterDocument } from './register.document.js';
 import { CompletenessDto, DataCategoryDto, RegisterEntryDto, RegisterRecordDto } from './register.dto.js';
 import { DataCategoryEntity, RegisterRecordEntity, RegisterVersionEntity } from './register.entity.js';
 
@@ -116,9 +116,11 @@ export class RegisterService {
   }
 
   async completeness(): Promise<CompletenessDto[]> {
+    const catalogue = new Map((await this.catalog.all()).map(({ purpose }) => [purpose.key, purpose.lawfulBasis as string]));
     return (await this.asOf()).map((v) => {
       const missing = missingFields(v.document);
-      return { id: v.recordId, name: v.document.name, kind: v.document.kind, status: v.document.status, missing, complete: missing.length === 0 };
+      const conflicts = basisConflicts(v.document, catalogue);
+      return { id: v.recordId, name: v.document.name, kind: v.document.kind, status: v.document.status, missing, conflicts, complete: missing.length === 0 && conflicts.length === 0 };
     });
   }
 

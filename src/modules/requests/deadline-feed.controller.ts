@@ -1,9 +1,10 @@
-import { Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { type AuthenticatedRequest, type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { DeadlineFeedService } from './deadline-feed.service.js';
 import { FeedDto } from './request.dto.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
 
 @ApiTags('deadlines')
 @Controller('v1')
@@ -36,7 +37,7 @@ export class DeadlineFeedController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a feed URL' })
   @ApiNoContentResponse()
-  revoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentCaller() caller: Caller) {
+  revoke(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
     return this.feeds.revokeFeed(id, caller);
   }
 }

@@ -74,7 +74,12 @@ export class DeadlineFeedService {
       return {
         uid: `${r.id}@lethe`,
         title: `${TYPE_TITLES[r.type]} ${r.id.slice(0, 8)} due`,
-        description: `Request ${r.id} (${r.type}, ${r.jurisdiction}) is ${r.status}.`,
+        // Lethe has no web console yet: the link is the request in the API, which counsel opens with
+        // their API key (curl, or the API docs' "Authorize"). The description says so, in plain words.
+        description:
+          `Request ${r.id} (${r.type}, ${r.jurisdiction}) is ${r.status}, due ${due}. ` +
+          `Counsel can open it with their API key: GET ${this.config.publicUrl}/v1/requests/${r.id} ` +
+          `(header Authorization: Bearer <key>), or through the API docs at ${this.config.publicUrl}/docs.`,
         start: [y, m, d],
         end: [ey, em, ed],
         url: `${this.config.publicUrl}/v1/requests/${r.id}`,

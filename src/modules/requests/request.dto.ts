@@ -18,14 +18,16 @@ import {
 } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 import { SUBJECT_ID } from '../consent/consent.dto.js';
+import { SUBJECT_ID_STATUSES, type SubjectIdStatus } from './request.identity.js';
 import { JURISDICTIONS, type Jurisdiction } from '../deadlines/deadline.rules.js';
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
 import { CHANNELS, type Channel, REFUSAL_GROUNDS, type RefusalGround, REQUEST_TYPES, type RequestType } from './request.entity.js';
 import { REQUEST_STATUSES, type RequestStatus } from './request.state.js';
 import { StepViewDto } from '../workflows/workflow.dto.js';
+import { IsCalendarDate } from '../../common/errors/calendar-date.js';
 
 export class FieldChangeDto {
-  @ApiProperty({ example: 'postal_address', description: 'The field to correct' })
+  @ApiProperty({ example: 'shipping_address', description: 'The field to correct: one of GET /v1/requests/rectifiable-fields (when that list is empty, any field name)' })
   @Matches(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, { message: 'field must be a field name (letters, digits, _ . -)' })
   field: string;
 
@@ -109,6 +111,15 @@ export class CreatedRequestDto {
   @ApiProperty({ nullable: true, type: String, example: 'rt_Q2x…', description: 'Send as X-Request-Token to follow the request. Shown once; null when an open request of this type already exists for you (it is answered instead).' })
   statusToken: string | null;
   @ApiProperty({ example: false, description: 'An open request of the same type already existed; that one goes on' }) duplicate: boolean;
+}
+
+export class RectifiableFieldDto {
+  @ApiProperty({ example: 'shipping_address', description: 'What to send as changes[].field' }) field: string;
+  @ApiProperty({ example: 'Delivery address', description: 'What the field is, in plain words' }) label: string;
+}
+
+export class RectifiableFieldListDto extends PageMetaDto {
+  @ApiProperty({ type: [RectifiableFieldDto] }) items: RectifiableFieldDto[];
 }
 
 export class VerifyCodeDto {
@@ -208,7 +219,7 @@ export class RequestListQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Due on or before this date' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueBefore must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   dueBefore?: string;
 
   @ApiPropertyOptional({ description: 'Only open requests past their due date' })
@@ -238,10 +249,32 @@ export class RequestPageDto extends PageMetaDto {
   counts: Record<string, number>;
 }
 
+export class SubjectIdStandingDto {
+  @ApiProperty({
+    enum: SUBJECT_ID_STATUSES,
+    description: 'unproven: the subject id is only what was typed; the workflows do not use it (the verified email only) until counsel confirms it',
+  })
+  status: SubjectIdStatus;
+  @ApiProperty({ nullable: true, type: String, example: 'counsel:existing_account', description: 'iam_token, or counsel:<method>' }) proof: string | null;
+  @ApiProperty({ nullable: true, type: String }) confirmedAt: string | null;
+}
+
+export class ConfirmSubjectIdDto {
+  @ApiProperty({ enum: VERIFICATION_METHODS, example: 'existing_account', description: 'How counsel checked that the subject id is the requester’s' })
+  @IsIn(VERIFICATION_METHODS)
+  method: (typeof VERIFICATION_METHODS)[number];
+
+  @ApiProperty({ example: 'The letter came from the account’s registered address', maxLength: 1000 })
+  @IsString()
+  @Length(1, 1000)
+  note: string;
+}
+
 export class RequestDetailDto extends RequestSummaryDto {
   @ApiProperty({ nullable: true, type: String }) email: string | null;
   @ApiProperty({ nullable: true, type: String }) name: string | null;
-  @ApiProperty({ nullable: true, type: String }) subjectId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'As given; see subjectIdStanding before relying on it' }) subjectId: string | null;
+  @ApiProperty({ type: SubjectIdStandingDto }) subjectIdStanding: SubjectIdStandingDto;
   @ApiProperty({ nullable: true, type: String }) details: string | null;
   @ApiProperty({ type: [FieldChangeDto], nullable: true }) changes: FieldChangeDto[] | null;
   @ApiProperty({ type: [String] }) purposes: string[];

@@ -42,6 +42,13 @@ export class RequestEntity {
   @Column({ name: 'subject_ref', type: 'varchar', length: 64, nullable: true })
   subjectRef: string | null;
 
+  /** How the subject id was proven (`iam_token`, `counsel:<method>`); null while it is only what was typed. */
+  @Column({ name: 'subject_id_proof', type: 'varchar', length: 80, nullable: true })
+  subjectIdProof: string | null;
+
+  @Column({ name: 'subject_id_confirmed_at', type: 'timestamptz', nullable: true })
+  subjectIdConfirmedAt: Date | null;
+
   @Column({ name: 'email_hash', type: 'varchar', length: 64, nullable: true })
   emailHash: string | null;
 
@@ -107,6 +114,10 @@ export class RequestEntity {
 
   @Column({ name: 'verified_at', type: 'timestamptz', nullable: true })
   verifiedAt: Date | null;
+
+  /** When verification was asked for: the unverified reminder and purge count from here, not from receipt. */
+  @Column({ name: 'verification_asked_at', type: 'timestamptz', nullable: true })
+  verificationAskedAt: Date | null;
 
   @Column({ name: 'code_hash', type: 'varchar', length: 64, nullable: true })
   codeHash: string | null;

@@ -1,5 +1,5 @@
 import { render, Rendered } from '../../infrastructure/mail/templates.js';
-import type { RefusalGround, RequestType } from './request.entity.js';
+import type { Channel, RefusalGround, RequestType } from './request.entity.js';
 
 /**
  * Every message Lethe sends about a request. Requester messages may use the requester's name;
@@ -20,6 +20,8 @@ const GROUND_TEXT: Record<RefusalGround, string> = {
   identity_not_verified: 'we could not verify your identity (Art 12(2), 12(6))',
   exemption: 'an exemption provided by law applies',
 };
+
+const RECORDED_FROM: Record<Channel, string> = { post: 'by post', phone: 'by phone', email: 'by email', in_person: 'in person', web: 'online', iam: 'online' };
 
 export interface MailContext {
   controller: string;
@@ -90,10 +92,17 @@ export const requesterMail = {
       [hello(c), `We received another request for ${TYPE_NAMES[c.type]} from you. Your earlier request (${ref(c)}) is still open, so we are answering that one; you do not need to do anything.`],
       footer(c),
     ),
-  unverifiedReminder: (c: MailContext, expiresOn: string): Rendered =>
+  /** `recordedFrom`: the channel counsel recorded the request from, or null when the requester made it on our page. */
+  unverifiedReminder: (c: MailContext, expiresOn: string, recordedFrom: Channel | null): Rendered =>
     render(
       `Please confirm your request`,
-      [hello(c), `Your request (${ref(c)}) is waiting for you to confirm your identity. Ask for a new code from the page where you made it.`, `If it is not confirmed by ${expiresOn}, we will close it and delete the details you gave us.`],
+      [
+        hello(c),
+        recordedFrom
+          ? `We recorded the request you sent us ${RECORDED_FROM[recordedFrom]} (${ref(c)}). Before we act on it we need to confirm it is you: please contact us at ${c.contact}, quoting the reference, and we will confirm your identity with you.`
+          : `Your request (${ref(c)}) is waiting for you to confirm your identity. Ask for a new code from the page where you made it.`,
+        `If it is not confirmed by ${expiresOn}, we will close it and delete the details you gave us.`,
+      ],
       footer(c),
     ),
 };

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -19,23 +19,27 @@ import { IamTokenVerifier } from './iam-token.js';
 import {
   AssignDto,
   ClarificationDto,
+  ConfirmSubjectIdDto,
   CreatedRequestDto,
   CreateRequestDto,
   ExtendDto,
   ManualVerificationDto,
   NoteDto,
   RefuseDto,
+  RectifiableFieldListDto,
   RequestDetailDto,
   RequestListQueryDto,
   RequestPageDto,
   RequestStatusDto,
   RequestSummaryDto,
+  SubjectIdStandingDto,
   VerifyCodeDto,
 } from './request.dto.js';
 import { RequestsService } from './requests.service.js';
+import { SubjectIdConfirmation } from './subject-id.confirmation.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
 
 const TOKEN_HEADER = { name: 'X-Request-Token', required: true, description: 'The statusToken returned when the request was made' };
-const uuid = new ParseUUIDPipe();
 
 @ApiTags('requests')
 @Controller('v1/requests')
@@ -43,7 +47,16 @@ export class RequestsController {
   constructor(
     private readonly requests: RequestsService,
     private readonly iam: IamTokenVerifier,
+    private readonly subjectIds: SubjectIdConfirmation,
   ) {}
+
+  @Get('rectifiable-fields')
+  @Public()
+  @ApiOperation({ summary: 'The fields a requester may ask to correct (rectification), with plain-language labels (public)' })
+  @ApiOkResponse({ type: RectifiableFieldListDto })
+  rectifiableFields(): RectifiableFieldListDto {
+    return this.requests.rectifiableFields();
+  }
 
   @Post()
   @Public()
@@ -142,6 +155,20 @@ export class RequestsController {
     return this.requests.verifyManually(id, dto, caller);
   }
 
+  @Post(':id/subject-id/confirm')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm that the subject id the requester gave is theirs, and how; until then the workflows use the verified email only (audited)',
+  })
+  @ApiOkResponse({ type: SubjectIdStandingDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The request is closed, names no subject id, or its subject id is already proven' })
+  confirmSubjectId(@Param('id', uuid) id: string, @Body() dto: ConfirmSubjectIdDto, @CurrentCaller() caller: Caller) {
+    return this.subjectIds.confirm(id, dto, caller);
+  }
+
   @Post(':id/verification/unlock')
   @Roles('counsel')
   @HttpCode(200)
@@ -194,7 +221,7 @@ export class RequestsController {
   @Post(':id/approve')
   @Roles('counsel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve a verified request for execution' })
+  @ApiOperation({ summary: 'Approve a verified request for execution; for an access request under review, release its built package (409 until it is built)' })
   @ApiOkResponse({ type: RequestSummaryDto })
   @ApiConflictResponse({ type: ProblemDto })
   approve(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {

@@ -6,11 +6,12 @@ import { DeadlineFeedService } from './deadline-feed.service.js';
 import { IamTokenVerifier } from './iam-token.js';
 import { RequestsController } from './requests.controller.js';
 import { RequestsService } from './requests.service.js';
+import { SubjectIdConfirmation } from './subject-id.confirmation.js';
 
 @Module({
   imports: [DeadlinesModule],
   controllers: [RequestsController, DeadlineFeedController],
-  providers: [RequestsService, DeadlineFeedService, IamTokenVerifier, IntakeRateLimit],
+  providers: [RequestsService, SubjectIdConfirmation, DeadlineFeedService, IamTokenVerifier, IntakeRateLimit],
   exports: [RequestsService],
 })
 export class RequestsModule {}

@@ -37,7 +37,10 @@ import { RequestEntity, RequestEventEntity, RequestNoteEntity } from './request.
 import { counselMail, MailContext, requesterMail } from './request.mail.js';
 import { allowedActions, isOpen, RequestAction, transition } from './request.state.js';
 import { IamIdentity } from './iam-token.js';
+import { actionableSubjectId, subjectIdStanding } from './request.identity.js';
+import { identityPauseFrom, recordedByCounsel, unverifiedPlan } from './unverified.plan.js';
 import { stepView, WorkflowStepEntity } from '../workflows/workflow.entity.js';
+import { RectifiableField, rectifiableFields } from '../data-stores/data-store.config.js';
 
 const CODE_DIGITS = 6;
 const CODE_TTL_MINUTES = 15;
@@ -64,7 +67,10 @@ export type TransitionListener = (m: EntityManager, request: RequestEntity, acti
 /** What the workflows need to reach the subject's data. Never logged, never stored unsealed. */
 export interface SubjectOfRequest {
   email: string | null;
+  /** The subject id only once proven (IAM token, counsel's confirmation); null otherwise. */
   subjectId: string | null;
+  /** A subject id was given but not proven: the workflows used the verified email only. */
+  subjectIdUnproven: boolean;
   name: string | null;
   changes: { field: string; newValue: string; note?: string }[] | null;
 }
@@ -118,6 +124,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
     }
     if (dto.type === 'rectification' && !dto.changes?.length) errors.push({ path: 'changes', message: 'changes are required for rectification' });
     if (dto.type !== 'rectification' && dto.changes !== undefined) errors.push({ path: 'changes', message: 'changes are only for rectification' });
+    if (dto.type === 'rectification') errors.push(...this.unknownFields(dto.changes ?? []));
     if (dto.type === 'objection' && !dto.purposes?.length) errors.push({ path: 'purposes', message: 'purposes are required for an objection' });
     if (dto.type !== 'objection' && dto.purposes !== undefined) errors.push({ path: 'purposes', message: 'purposes are only for an objection' });
     const email = context.iam?.email ?? dto.email ?? null;
@@ -143,6 +150,8 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
       jurisdiction: dto.jurisdiction ?? this.config.requests.defaultJurisdiction,
       channel: dto.channel ?? (context.iam ? 'iam' : counsel ? 'email' : 'web'),
       subjectRef,
+      subjectIdProof: context.iam ? 'iam_token' : null,
+      subjectIdConfirmedAt: context.iam ? now : null,
       emailHash,
       personalSealed: sealed.data,
       contactKeyId: sealed.keyId,
@@ -157,6 +166,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
       assigneeHash: null,
       verificationMethod: null,
       verifiedAt: null,
+      verificationAskedAt: null,
       codeHash: null,
       codeExpiresAt: null,
       codeAttempts: 0,
@@ -185,6 +195,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
         await this.afterVerified(m, request, actor);
       } else if (email) {
         await this.move(m, request, 'request_verification', actor);
+        request.verificationAskedAt = now;
         await this.sendCode(m, request, personal);
         await this.scheduleUnverified(m, request);
       }
@@ -193,6 +204,27 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
       await this.scheduleReminders(m, request);
     });
     return { id, status: request.status, statusToken, duplicate: false };
+  }
+
+  /** The fields a requester may ask to correct, with their labels (from the data stores' configuration). */
+  rectifiableFields(): { items: { field: string; label: string }[]; nextCursor: null } {
+    return { items: this.published().map(({ field, label }) => ({ field, label })), nextCursor: null };
+  }
+
+  private published(): RectifiableField[] {
+    return rectifiableFields(this.config.dataStores);
+  }
+
+  /**
+   * A correction must name a field some store can change. Without any published field (no data store,
+   * or none that declares one) counsel handles corrections by hand and any field is taken.
+   */
+  private unknownFields(changes: { field: string }[]): FieldError[] {
+    const fields = this.published();
+    if (fields.length === 0) return [];
+    const known = new Set(fields.map((f) => f.field));
+    const accepted = fields.map((f) => `${f.field} (${f.label})`).join(', ');
+    return changes.flatMap((c, i) => (known.has(c.field) ? [] : [{ path: `changes[${i}].field`, message: `field must be one of the fields we can correct: ${accepted}` }]));
   }
 
   // ── The requester, with the status token ───────────────────────────────────────────────────
@@ -317,6 +349,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
         email: personal.email,
         name: personal.name,
         subjectId: personal.subjectId,
+        subjectIdStanding: subjectIdStanding(personal.subjectId, request.subjectIdProof, request.subjectIdConfirmedAt),
         details: personal.details,
         changes: personal.changes,
         purposes: request.purposes,
@@ -440,7 +473,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
   /** The subject's identity and requested changes, for the adapters. */
   subjectOf(request: RequestEntity): SubjectOfRequest {
     const { email, subjectId, name, changes } = this.personal(request);
-    return { email, subjectId, name, changes };
+    return { email, subjectId: actionableSubjectId(subjectId, request.subjectIdProof), subjectIdUnproven: Boolean(subjectId && !request.subjectIdProof), name, changes };
   }
 
   /** Every workflow step is done: the request completes, the clock stops, the requester is told. */
@@ -496,8 +529,8 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
     await this.dataSource.transaction(async (m) => {
       const request = await m.getRepository(RequestEntity).findOneBy({ id });
       if (!request || request.status !== 'awaiting_verification') return;
-      const expiresOn = localDateIn(new Date(request.receivedAt.getTime() + this.config.requests.unverifiedPurgeDays * 86_400_000), 'UTC');
-      await this.mail(m, request, this.personal(request), 'unverified-reminder', (c) => requesterMail.unverifiedReminder(c, expiresOn));
+      const { expiresOn } = this.unverifiedPlan(request);
+      await this.mail(m, request, this.personal(request), 'unverified-reminder', (c) => requesterMail.unverifiedReminder(c, expiresOn, recordedByCounsel(request.channel) ? request.channel : null));
       await this.event(m, request, SYSTEM, 'verification_reminder_sent', true, {});
     });
   }
@@ -569,10 +602,13 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
     await this.move(m, request, 'verify', caller, { method });
     request.verificationMethod = method;
     request.verifiedAt = this.clock.now();
+    // Verified, by code or by counsel: the code flow ends here.
     request.codeHash = null;
+    request.codeExpiresAt = null;
+    request.codeLockedAt = null;
     if (wasAwaiting) {
       // Identity was asked for at intake: EU pause / UK restart from that day to today.
-      request.pauses = [...request.pauses, { from: localDateIn(request.receivedAt, this.deadlines.profile(request.jurisdiction).timeZone), to: this.today(request), reason: 'identity' }];
+      request.pauses = [...request.pauses, { from: identityPauseFrom(request.receivedAt, request.verificationAskedAt, this.deadlines.profile(request.jurisdiction).timeZone), to: this.today(request), reason: 'identity' }];
       this.applyClock(request);
     }
     await this.jobs.cancel(m, `request:${request.id}:unverified-reminder`);
@@ -607,9 +643,14 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async scheduleUnverified(m: EntityManager, request: RequestEntity): Promise<void> {
-    const day = 86_400_000;
-    await this.jobs.schedule(m, { queue: 'requests', name: 'request.unverified-reminder', key: `request:${request.id}:unverified-reminder`, payload: { requestId: request.id }, runAt: new Date(request.receivedAt.getTime() + this.config.requests.unverifiedReminderDays * day) });
-    await this.jobs.schedule(m, { queue: 'requests', name: 'request.expire-unverified', key: `request:${request.id}:expire-unverified`, payload: { requestId: request.id }, runAt: new Date(request.receivedAt.getTime() + this.config.requests.unverifiedPurgeDays * day) });
+    const { remindAt, purgeAt } = this.unverifiedPlan(request);
+    await this.jobs.schedule(m, { queue: 'requests', name: 'request.unverified-reminder', key: `request:${request.id}:unverified-reminder`, payload: { requestId: request.id }, runAt: remindAt });
+    await this.jobs.schedule(m, { queue: 'requests', name: 'request.expire-unverified', key: `request:${request.id}:expire-unverified`, payload: { requestId: request.id }, runAt: purgeAt });
+  }
+
+  private unverifiedPlan(request: RequestEntity) {
+    const { unverifiedReminderDays: reminderDays, unverifiedPurgeDays: purgeDays } = this.config.requests;
+    return unverifiedPlan({ askedAt: request.verificationAskedAt ?? request.receivedAt, reminderDays, purgeDays });
   }
 
   /** Reminders follow the due date: 7 and 2 days before, on the day, then daily while overdue. */

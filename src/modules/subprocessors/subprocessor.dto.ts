@@ -3,12 +3,11 @@ import { PageMetaDto } from '../../common/pagination.js';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { CATEGORY_KEY } from '../register/register.dto.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { IsCalendarDate } from '../../common/errors/calendar-date.js';
 
 export class CertificationDto {
   @ApiProperty({ example: 'SOC 2 Type II' }) @IsString() @Length(1, 100) name: string;
-  @ApiPropertyOptional({ example: '2026-03-31' }) @IsOptional() @Matches(DATE, { message: 'reportDate must be a date YYYY-MM-DD' }) reportDate?: string;
+  @ApiPropertyOptional({ example: '2026-03-31' }) @IsOptional() @IsCalendarDate() reportDate?: string;
 }
 
 export class SubprocessorDto {
@@ -35,12 +34,12 @@ export class SubprocessorDto {
   @IsUUID('all', { each: true })
   activities?: string[];
 
-  @ApiPropertyOptional({ example: '2026-01-15' }) @IsOptional() @Matches(DATE, { message: 'dpaSignedOn must be a date YYYY-MM-DD' }) dpaSignedOn?: string;
+  @ApiPropertyOptional({ example: '2026-01-15' }) @IsOptional() @IsCalendarDate() dpaSignedOn?: string;
   @ApiPropertyOptional({ example: 'https://contracts.example.com/dpa/mailco' }) @IsOptional() @IsUrl({ require_protocol: true }) @MaxLength(2000) dpaUrl?: string;
   @ApiPropertyOptional({ enum: ['adequacy', 'sccs', 'bcrs', 'art49_derogation', 'none'] }) @IsOptional() @IsIn(['adequacy', 'sccs', 'bcrs', 'art49_derogation', 'none']) transferMechanism?: string;
   @ApiPropertyOptional({ type: [CertificationDto] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => CertificationDto) certifications?: CertificationDto[];
   @ApiProperty({ enum: ['low', 'medium', 'high'] }) @IsIn(['low', 'medium', 'high']) riskRating: 'low' | 'medium' | 'high';
-  @ApiPropertyOptional({ example: '2027-01-15' }) @IsOptional() @Matches(DATE, { message: 'nextReviewOn must be a date YYYY-MM-DD' }) nextReviewOn?: string;
+  @ApiPropertyOptional({ example: '2027-01-15' }) @IsOptional() @IsCalendarDate() nextReviewOn?: string;
 
   @ApiPropertyOptional({ description: 'The subprocessor this one replaces (offboarded when this one becomes active)' })
   @IsOptional()

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQueryDto, pageItems } from '../../common/pagination.js';
 import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
@@ -6,8 +6,8 @@ import { NotFoundError } from '../../common/errors/domain.error.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { ConfirmDto, NoticePageDto, ObjectionDto, OverrideDto, PublicSubprocessorPageDto, SubprocessorDto, SubprocessorPageDto, SubscribeDto } from './subprocessor.dto.js';
 import { SubprocessorsService } from './subprocessors.service.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
 
-const uuid = new ParseUUIDPipe();
 
 @ApiTags('subprocessors')
 @Controller('v1')

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Caller, CurrentCaller, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { CreatedWebhookDto, CreateWebhookDto, DeliveryDto, DeliveryPageDto, WebhookListQueryDto, WebhookPageDto } from './webhook.dto.js';
 import { WebhooksService } from './webhooks.service.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
 
 @ApiTags('webhooks')
 @Controller('v1/webhooks')
@@ -30,7 +31,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Stop a subscription; pending deliveries to it are cancelled' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ProblemDto })
-  disable(@Param('id', new ParseUUIDPipe()) id: string, @CurrentCaller() caller: Caller) {
+  disable(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
     return this.webhooks.disable(id, caller);
   }
 
@@ -47,7 +48,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: DeliveryDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })
-  redrive(@Param('id', new ParseUUIDPipe()) id: string, @CurrentCaller() caller: Caller) {
+  redrive(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
     return this.webhooks.redrive(id, caller);
   }
 }

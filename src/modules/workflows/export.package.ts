@@ -22,6 +22,8 @@ export interface StagedFile {
 export interface StagedExport {
   tables: Record<string, number>;
   categories: string[];
+  /** Per table, exported columns without a data category: counsel sees them on the export step. */
+  uncategorised?: Record<string, string[]>;
   files: StagedFile[];
 }
 
@@ -124,14 +126,14 @@ export class StagingSink implements RecordSink, FileSink {
   }
 
   /** After record-by-record writing. */
-  async close(): Promise<StagedExport> {
+  async close(uncategorised?: Record<string, string[]>): Promise<StagedExport> {
     const tables: Record<string, number> = {};
     for (const [table, t] of this.tables) {
       await t.ndjson.close();
       await t.csv.close();
       tables[table] = t.records;
     }
-    return this.staged({ tables, categories: [...this.categories].sort() });
+    return this.staged({ tables, categories: [...this.categories].sort(), uncategorised });
   }
 
   /** After the store wrote its own files: the tables that had records. */
@@ -151,7 +153,9 @@ export class StagingSink implements RecordSink, FileSink {
         files.push({ name, sha256: entry.sha256, bytes: entry.size, staged: `${this.storeId}/${this.fileName(table)}.${format}.deflate`, crc32: entry.crc32, compressedBytes: entry.compressedSize });
       }
     }
-    return { tables: Object.fromEntries(Object.entries(summary.tables).filter(([, n]) => n > 0)), categories: summary.categories, files };
+    // A portability copy holds only configured columns: nothing uncategorised to report.
+    const uncategorised = this.portability ? undefined : summary.uncategorised;
+    return { tables: Object.fromEntries(Object.entries(summary.tables).filter(([, n]) => n > 0)), categories: summary.categories, ...(uncategorised && Object.keys(uncategorised).length ? { uncategorised } : {}), files };
   }
 
   /** Closes the files without reporting, after a failed export. */

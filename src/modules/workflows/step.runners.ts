@@ -16,6 +16,7 @@ import { RegisterService } from '../register/register.service.js';
 import { supervisoryAuthority } from '../requests/request.authorities.js';
 import { RequestEntity } from '../requests/request.entity.js';
 import { RequestsService, SubjectOfRequest } from '../requests/requests.service.js';
+import { UNPROVEN_SUBJECT_ID } from '../requests/request.identity.js';
 import { StagedExport, StagingSink, writePackage } from './export.package.js';
 import { sha256Hex } from '../../common/crypto.js';
 import { RecipientNotices } from './recipient.notices.js';
@@ -37,6 +38,17 @@ export class WaitingError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'WaitingError';
+  }
+}
+
+/**
+ * A step that only counsel can settle (a correction no store can make): it fails at once, without
+ * retries, and counsel waives it saying what was done.
+ */
+export class NeedsCounselError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NeedsCounselError';
   }
 }
 
@@ -63,6 +75,13 @@ export class StepRunners {
   ) {}
 
   async execute(step: WorkflowStepEntity, request: RequestEntity, subject: SubjectOfRequest): Promise<StepOutcome> {
+    const outcome = await this.executeStep(step, request, subject);
+    // A typed subject id was left aside: the step says it used the verified email only.
+    if (subject.subjectIdUnproven && step.step !== 'package' && step.step !== 'certificate') outcome.result = { ...outcome.result, subjectId: UNPROVEN_SUBJECT_ID };
+    return outcome;
+  }
+
+  private async executeStep(step: WorkflowStepEntity, request: RequestEntity, subject: SubjectOfRequest): Promise<StepOutcome> {
     const identity: SubjectIdentity = { requestId: request.id, email: subject.email, subjectId: subject.subjectId };
     /** What an earlier try of this step recorded before it could report success. */
     const previous = step.result;
@@ -70,12 +89,14 @@ export class StepRunners {
       case 'export':
         return { result: { ...(await this.exportStore(request, step.storeId, identity)) } };
       case 'package':
-        return this.buildPackage(request);
+        return this.buildPackage(request, previous);
       case 'rectify': {
         const changes = (subject.changes ?? []).map(({ field, newValue }) => ({ field, newValue }));
         const done = await this.store(step.storeId).rectify(identity, changes);
         return { result: { ...done, applied: keepLarger(previous?.applied as ChangeSummary['applied'] | undefined, done.applied, (a) => `${a.table}.${a.field}`) } };
       }
+      case 'check':
+        return { result: await this.checkRectified(request, subject) };
       case 'plan':
         return { result: { items: (await this.store(step.storeId).planErasure(identity)).items } };
       case 'erase': {
@@ -84,7 +105,7 @@ export class StepRunners {
         return { result: { items: keepLarger(previous?.items as ErasurePlan['items'] | undefined, done.items, (i) => i.table), erasedAt: previous?.erasedAt ?? this.clock.now().toISOString() } };
       }
       case 'consent': {
-        if (!subject.subjectId) return { result: { events: 0, skipped: 'no subject id on the request' } };
+        if (!subject.subjectId) return { result: { events: 0, skipped: subject.subjectIdUnproven ? 'the subject id is not proven: the consent ledger was not touched' : 'no subject id on the request' } };
         const events = (await this.consent.pseudonymise(subject.subjectId, SYSTEM)).events;
         return { result: { events: Math.max(events, Number(previous?.events ?? 0)) } };
       }
@@ -121,18 +142,36 @@ export class StepRunners {
     const adapter = this.store(storeId);
     try {
       if (adapter.exportFiles) return sink.filesWritten(await adapter.exportFiles(identity, sink, { providedOnly: portability }));
-      await adapter.export(identity, sink);
+      const summary = await adapter.export(identity, sink);
+      return sink.close(summary.uncategorised);
     } catch (error) {
       await sink.abort();
       throw error;
     }
-    return sink.close();
+  }
+
+  /**
+   * Every field the requester asked to correct must have been taken by at least one store (changed,
+   * or held by none of the subject's rows there). A field no store can change is counsel's to settle:
+   * the request waits instead of completing with a correction that did not happen.
+   */
+  private async checkRectified(request: RequestEntity, subject: SubjectOfRequest): Promise<Record<string, unknown>> {
+    const steps = await this.dataSource.getRepository(WorkflowStepEntity).findBy({ requestId: request.id, step: 'rectify', status: 'succeeded' });
+    const taken = new Set(steps.flatMap((s) => ((s.result as unknown as ChangeSummary | null)?.applied ?? []).map((a) => a.field)));
+    const asked = [...new Set((subject.changes ?? []).map((c) => c.field))];
+    const untaken = asked.filter((f) => !taken.has(f));
+    if (untaken.length > 0) {
+      throw new NeedsCounselError(
+        `no data store could correct ${untaken.join(', ')}: correct it by hand or tell the requester why not, then waive this step saying what was done (the requester is told)`.slice(0, 500),
+      );
+    }
+    return { fields: asked.length };
   }
 
   /** The one package of the request: a zip of every store's files, the manifest, the index and the Art 15 information. */
-  private async buildPackage(request: RequestEntity): Promise<StepOutcome> {
+  private async buildPackage(request: RequestEntity, previous: Record<string, unknown> | null): Promise<StepOutcome> {
     const existing = await this.dataSource.getRepository(ExportPackageEntity).findOneBy({ requestId: request.id });
-    if (existing) return { result: { packageId: existing.id, sha256: existing.sha256, bytes: Number(existing.bytes) } };
+    if (existing) return { result: { ...previous, packageId: existing.id, sha256: existing.sha256, bytes: Number(existing.bytes) } };
     const steps = await this.dataSource.getRepository(WorkflowStepEntity).find({ where: { requestId: request.id, step: 'export' }, order: { storeId: 'ASC' } });
     const exported = steps.filter((s) => s.status === 'succeeded').map((s) => ({ id: s.storeId, ...(s.result as unknown as StagedExport) }));
     const kind = request.type === 'portability' ? 'portability' : 'access';
@@ -167,8 +206,10 @@ export class StepRunners {
     const fileName = `${kind}-${request.id}.zip`;
     const zip = await writePackage(join(dir, fileName), this.stagingDir(request.id), staged, documents, this.clock.now());
     const expiresAt = new Date(Math.ceil((this.clock.now().getTime() + this.config.workflows.exportLinkDays * 86_400_000) / 1000) * 1000);
+    // What counsel reviews before releasing an access package: per store the rows per table, and the files.
+    const review = { stores: manifest.stores, files: [...manifest.files.map(({ name, bytes }) => ({ name, bytes })), ...documents.slice(-2).map((d) => ({ name: d.name, bytes: Buffer.byteLength(d.content) }))] };
     return {
-      result: { sha256: zip.sha256, bytes: zip.bytes, files: manifest.files.length + 2 },
+      result: { sha256: zip.sha256, bytes: zip.bytes, files: manifest.files.length + 2, manifest: review },
       commit: async (m) => {
         const inserted = await m
           .createQueryBuilder()
@@ -258,7 +299,9 @@ export class StepRunners {
 
   /** Art 21: the objection withdraws, in the consent ledger, every objected purpose the subject had granted. */
   private async recordObjection(request: RequestEntity, subject: SubjectOfRequest): Promise<Record<string, unknown>> {
-    if (!subject.subjectId) return { recorded: request.purposes, ledger: 'no subject id on the request: recorded on the request only' };
+    if (!subject.subjectId) {
+      return { recorded: request.purposes, ledger: `${subject.subjectIdUnproven ? 'the subject id is not proven' : 'no subject id on the request'}: recorded on the request only` };
+    }
     const current = await this.consent.current(subject.subjectId);
     const withdrawn: string[] = [];
     for (const purpose of request.purposes) {

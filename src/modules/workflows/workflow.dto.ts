@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { STEP_NAMES, STEP_STATUSES, type StepName, type StepStatus } from './workflow.plan.js';
 
 export class StepParamsDto {
@@ -28,6 +28,11 @@ export class PackageQueryDto {
   @Matches(/^\d{1,12}$/, { message: 'expires must be a Unix time in seconds' })
   expires: string;
 
+  @ApiPropertyOptional({ example: '2', description: 'Which link: absent for the first, then the number of a link counsel re-sent' })
+  @IsOptional()
+  @Matches(/^[1-9]\d{0,3}$/, { message: 'link must be a link number' })
+  link?: string;
+
   @ApiProperty({ example: 'a3f1…', description: 'The link’s signature' })
   @Matches(/^[0-9a-f]{64}$/, { message: 'signature must be 64 hex characters' })
   signature: string;
@@ -50,6 +55,15 @@ export class WorkflowDto {
   @ApiProperty({ type: [StepViewDto] }) steps: StepViewDto[];
   @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true, description: 'The access or portability package: hash, size, expiry and downloads' })
   package: Record<string, unknown> | null;
+}
+
+export class PackageLinkDto {
+  @ApiProperty({ example: 'https://privacy.example.com/v1/requests/8f0c…/package?expires=1795000000&link=2&signature=a3f1…' }) url: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiProperty({ example: 3 }) maxDownloads: number;
+  @ApiProperty({ example: 2, description: '1 for the link in the completion mail, one more per re-send; every link shares the expiry and the download budget' }) link: number;
+  @ApiProperty({ example: 1, description: 'Downloads so far, through any link' }) downloads: number;
+  @ApiProperty({ nullable: true, type: Boolean, description: 'After a re-send: whether it was mailed (false: the request has no email address; pass the link on another way)' }) mailed: boolean | null;
 }
 
 export class RecipientNoticeDto {

@@ -75,6 +75,10 @@ export class ExportPackageEntity {
   @Column({ type: 'integer', default: 0 })
   downloads: number;
 
+  /** Download links issued so far (counsel may re-send one); every one shares the expiry and the download budget. */
+  @Column({ name: 'links_issued', type: 'integer', default: 1 })
+  linksIssued: number;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

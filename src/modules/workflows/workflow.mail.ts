@@ -34,14 +34,16 @@ export function completionMessage(
       const applied = steps.filter((s) => s.step === 'rectify' && s.status === 'succeeded').flatMap((s) => ((s.result as unknown as ChangeSummary | null)?.applied ?? []).filter((a) => a.rows > 0).map((a) => ({ ...a, store: s.storeId })));
       const fields = [...new Set(applied.map((a) => a.field))];
       const lines = fields.map((f) => `${f}: corrected in ${applied.filter((a) => a.field === f).map((a) => `${a.store} (${a.table})`).join(', ')}`);
-      const untouched = steps.filter((s) => s.step === 'rectify').flatMap((s) => (s.result as unknown as ChangeSummary | null)?.notApplied ?? []).filter((f) => !fields.includes(f));
+      const untouched = [...new Set(steps.filter((s) => s.step === 'rectify').flatMap((s) => (s.result as unknown as ChangeSummary | null)?.notApplied ?? []))].filter((f) => !fields.includes(f));
+      // What counsel did about fields no store could change, as written when waiving the check.
+      const handled = steps.find((s) => s.step === 'check' && s.status === 'waived')?.waivedReason?.replace(/[.\s]+$/, '');
       return render(
         'Your data has been corrected',
         [
           hello(c),
           `We have completed your request for correction (${ref})`,
           ...(lines.length ? ['What changed, and where:', ...lines] : ['None of the stores we hold data in held the fields you asked us to correct.']),
-          ...(untouched.length ? [`Not changed anywhere: ${[...new Set(untouched)].join(', ')}.`] : []),
+          ...(untouched.length ? [`Our systems could not correct ${untouched.join(', ')} automatically; our privacy team handled ${untouched.length > 1 ? 'them' : 'it'}: ${handled ?? 'we will contact you'}.`] : []),
           'We have also told those to whom we disclosed this data (Art 19); you may ask us who they are.',
         ],
         footer(c),
@@ -58,6 +60,20 @@ export function completionMessage(
     case 'objection':
       return render('Your objection is recorded', [hello(c), `We have recorded your objection (${ref}) and stopped processing your data for: ${request.purposes.join(', ')}.`], footer(c));
   }
+}
+
+/** A new download link, sent by counsel (the first mail was lost, or the requester asked again). */
+export function packageLinkMessage(c: MailContext, type: RequestEntity['type'], link: { url: string; expiresAt: string; maxDownloads: number }, downloads: number): Rendered {
+  const left = link.maxDownloads - downloads;
+  return render(
+    type === 'access' ? 'A new link to your personal data' : 'A new link to your data',
+    [
+      hello(c),
+      `Here is a new link to the package we prepared for your request (reference: ${c.requestId}): ${link.url}`,
+      `It works until ${link.expiresAt.slice(0, 10)} and for ${left} more download${left === 1 ? '' : 's'}; earlier links to the same package count towards the same limit. Keep this email private: anyone with the link can download the package.`,
+    ],
+    footer(c),
+  );
 }
 
 export function certificateMessage(c: MailContext, html: string, json: string): Rendered {

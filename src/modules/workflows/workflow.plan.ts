@@ -7,7 +7,7 @@ import type { RequestStatus } from '../requests/request.state.js';
  * Steps run in phases; a phase starts once every step of the one before succeeded or was waived.
  *
  *   access, portability  export(each store) → package
- *   rectification        rectify(each store) → notify
+ *   rectification        rectify(each store) → check (every field changed somewhere, else counsel) → notify
  *   erasure              plan(each store, the dry run) ┆ approval ┆ erase(each) → consent → verify(each) → certificate → notify
  *   restriction          restrict(each store) → notify
  *   objection            object (recorded in the consent ledger as a withdrawal for each purpose)
@@ -16,9 +16,11 @@ import type { RequestStatus } from '../requests/request.state.js';
  * (Art 18(3)) and only once it succeeded do the `lift` steps run on each store.
  *
  * The erasure dry run already runs while the request awaits counsel's approval, so counsel approves
- * a plan; everything else waits for the request to be in progress.
+ * a plan. An access request awaiting approval is reviewed after the fact: its package is built and
+ * counsel approves its release (the requester gets the link on completion). Everything else waits
+ * for the request to be in progress.
  */
-export const STEP_NAMES = ['export', 'package', 'rectify', 'plan', 'erase', 'consent', 'verify', 'certificate', 'restrict', 'object', 'notify', 'notice', 'lift'] as const;
+export const STEP_NAMES = ['export', 'package', 'rectify', 'check', 'plan', 'erase', 'consent', 'verify', 'certificate', 'restrict', 'object', 'notify', 'notice', 'lift'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 export const STEP_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'waived', 'cancelled'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -50,7 +52,7 @@ type Phase = { step: StepName; needs?: Capability[] } & ({ perStore: true } | { 
 const PHASES: Record<RequestType, Phase[]> = {
   access: [{ step: 'export', perStore: true, needs: ['export'] }, { step: 'package', perStore: false }],
   portability: [{ step: 'export', perStore: true, needs: ['export'] }, { step: 'package', perStore: false }],
-  rectification: [{ step: 'rectify', perStore: true, needs: ['rectify'] }, { step: 'notify', perStore: false }],
+  rectification: [{ step: 'rectify', perStore: true, needs: ['rectify'] }, { step: 'check', perStore: false }, { step: 'notify', perStore: false }],
   erasure: [
     { step: 'plan', perStore: true, needs: ['erase'] },
     { step: 'erase', perStore: true, needs: ['erase'] },
@@ -68,7 +70,8 @@ const FINISHED: ReadonlySet<StepStatus> = new Set(['succeeded', 'waived']);
 /** May the phase at `index` start while the request is in `status`? */
 function mayStart(type: RequestType, index: number, status: RequestStatus): boolean {
   if (status === 'in_progress') return true;
-  return type === 'erasure' && index === 0 && status === 'awaiting_approval';
+  if (status !== 'awaiting_approval') return false;
+  return type === 'access' || (type === 'erasure' && index === 0);
 }
 
 export function phasesOf(type: RequestType): readonly Phase[] {

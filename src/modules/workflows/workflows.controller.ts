@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiConflictResponse, ApiGoneResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
-import { PackageQueryDto, ReasonDto, RecipientListDto, StepParamsDto, StepViewDto, WorkflowDto } from './workflow.dto.js';
+import { PackageLinkDto, PackageQueryDto, ReasonDto, RecipientListDto, StepParamsDto, StepViewDto, WorkflowDto } from './workflow.dto.js';
 import { WorkflowsService } from './workflows.service.js';
+import { uuid } from '../../common/errors/uuid.pipe.js';
 
-const uuid = new ParseUUIDPipe();
 
 @ApiTags('workflows')
 @Controller('v1/requests')
@@ -20,7 +20,7 @@ export class WorkflowsController {
     const [steps, pkg] = await Promise.all([this.workflows.steps(id), this.workflows.packageOf(id)]);
     return {
       steps,
-      package: pkg && { sha256: pkg.sha256, bytes: Number(pkg.bytes), createdAt: pkg.createdAt.toISOString(), expiresAt: pkg.expiresAt.toISOString(), downloads: pkg.downloads, maxDownloads: pkg.maxDownloads, deleted: pkg.deletedAt !== null },
+      package: pkg && { sha256: pkg.sha256, bytes: Number(pkg.bytes), createdAt: pkg.createdAt.toISOString(), expiresAt: pkg.expiresAt.toISOString(), downloads: pkg.downloads, maxDownloads: pkg.maxDownloads, links: pkg.linksIssued, deleted: pkg.deletedAt !== null },
     };
   }
 
@@ -64,6 +64,27 @@ export class WorkflowsController {
     return this.workflows.recipients(id, token);
   }
 
+  @Get(':id/package/link')
+  @Roles('counsel')
+  @ApiOperation({ summary: 'The requester’s current download link, once the package was released (this read is audited)' })
+  @ApiOkResponse({ type: PackageLinkDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No package for this request' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Not released yet, expired, or every download used' })
+  packageLink(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
+    return this.workflows.packageLink(id, caller);
+  }
+
+  @Post(':id/package/link')
+  @Roles('counsel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send the requester a new download link (same expiry and download budget; earlier links keep working within them; audited)' })
+  @ApiOkResponse({ type: PackageLinkDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No package for this request' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Not released yet, expired, or every download used' })
+  resendPackageLink(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
+    return this.workflows.resendPackageLink(id, caller);
+  }
+
   @Get(':id/package')
   @Public()
   @ApiOperation({ summary: 'Download the access or portability package through the emailed link (public, signed, bounded, audited)' })
@@ -73,7 +94,7 @@ export class WorkflowsController {
   @ApiGoneResponse({ type: ProblemDto, description: 'Expired, or every download used' })
   @Header('cache-control', 'no-store')
   async download(@Param('id', uuid) id: string, @Query() q: PackageQueryDto): Promise<StreamableFile> {
-    const file = await this.workflows.download(id, Number(q.expires), q.signature);
+    const file = await this.workflows.download(id, Number(q.expires), q.signature, q.link === undefined ? 1 : Number(q.link));
     return new StreamableFile(file.stream, { type: 'application/zip', disposition: `attachment; filename="${file.fileName}"`, length: file.bytes });
   }
 }

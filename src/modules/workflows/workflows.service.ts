@@ -21,10 +21,21 @@ import { DataStoreRegistry } from '../data-stores/data-store.registry.js';
 import { RequestEntity } from '../requests/request.entity.js';
 import { isOpen, RequestAction } from '../requests/request.state.js';
 import { RequestsService } from '../requests/requests.service.js';
-import { StepOutcome, StepRunners, WaitingError } from './step.runners.js';
+import { NeedsCounselError, StepOutcome, StepRunners, WaitingError } from './step.runners.js';
 import { ExportPackageEntity, RecipientNoticeEntity, stepView, WorkflowStepEntity } from './workflow.entity.js';
 import { nextSteps, NO_STORE, StepName, stepKey, StepStatus, unfinished } from './workflow.plan.js';
-import { completionMessage } from './workflow.mail.js';
+import { completionMessage, packageLinkMessage } from './workflow.mail.js';
+
+export interface PackageLinkView {
+  url: string;
+  expiresAt: string;
+  maxDownloads: number;
+  /** Which link this is: 1 for the one in the completion mail, then one more per re-send. */
+  link: number;
+  downloads: number;
+  /** After a re-send: whether it was mailed (false when the request has no email address). */
+  mailed: boolean | null;
+}
 
 const RETRYABLE: ReadonlySet<StepStatus> = new Set(['pending', 'running', 'failed']);
 
@@ -106,6 +117,16 @@ export class WorkflowsService implements OnModuleInit {
         throw new ConflictError('dry_run_unfinished', 'The erasure dry run has not finished on every store: approve once counsel can see the whole plan', { steps: open.map((s) => `${s.step}:${s.storeId}`) });
       }
     }
+    if (action === 'approve' && request.type === 'access') {
+      // Approving an access request releases its package: counsel approves what they could review. (A
+      // request with no steps yet, from before packages were built for review, runs as approved.)
+      const built = steps.some((s) => s.step === 'package' && (s.status === 'succeeded' || s.status === 'waived'));
+      if (!built && steps.length > 0) {
+        throw new ConflictError('package_unfinished', 'The access package is not built yet: approve its release once counsel can see its manifest', {
+          steps: unfinished(steps).map((s) => `${s.step}:${s.storeId}`),
+        });
+      }
+    }
     await this.advance(m, request, steps);
   }
 
@@ -153,6 +174,8 @@ export class WorkflowsService implements OnModuleInit {
       outcome = await this.runners.execute(step, request, this.requests.subjectOf(request));
     } catch (error) {
       await this.setStatus(key, { status: 'pending', lastError: describeFailure(error) });
+      // Trying again would not help: the step fails now, for counsel.
+      if (error instanceof NeedsCounselError) return this.exhausted(key, error);
       throw error;
     }
     // Kept before success is recorded: a rerun after a crash here finds what the first run did.
@@ -201,7 +224,9 @@ export class WorkflowsService implements OnModuleInit {
         to: this.config.mail.counselEmail,
         ...render(
           `Step failed: ${step.step} on ${step.storeId} for request ${step.requestId.slice(0, 8)}`,
-          [`The ${step.step} step of request ${step.requestId} failed on store ${step.storeId} after ${step.attempts} tries: ${lastError}.`, 'Retry it once the store is back, or waive it with a reason.'],
+          error instanceof NeedsCounselError
+            ? [`The ${step.step} step of request ${step.requestId} needs you: ${lastError}.`]
+            : [`The ${step.step} step of request ${step.requestId} failed on store ${step.storeId} after ${step.attempts} tries: ${lastError}.`, 'Retry it once the store is back, or waive it with a reason.'],
           'Lethe',
         ),
       });
@@ -297,31 +322,80 @@ export class WorkflowsService implements OnModuleInit {
     };
   }
 
-  /** A download through the signed link: bounded, audited, and only until the link expires. */
-  async download(requestId: string, expires: number, signature: string): Promise<{ stream: Readable; fileName: string; bytes: number }> {
+  /** A download through a signed link: bounded, audited, and only until the link expires. */
+  async download(requestId: string, expires: number, signature: string, link = 1): Promise<{ stream: Readable; fileName: string; bytes: number }> {
     const found = await this.dataSource.transaction(async (m) => {
       const row = await m.getRepository(ExportPackageEntity).findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
-      if (!row || !Number.isSafeInteger(expires) || !safeEqual(this.signature(row, expires), signature) || expires !== Math.floor(row.expiresAt.getTime() / 1000)) throw new NotFoundError('Package');
-      if (row.deletedAt || row.expiresAt.getTime() <= this.clock.now().getTime()) throw new DomainError(410, 'package_expired', 'Gone', 'This link has expired and the package was deleted: make a new request to get a fresh copy');
-      if (row.downloads >= row.maxDownloads) throw new DomainError(410, 'downloads_exhausted', 'Gone', `This package may be downloaded ${row.maxDownloads} times, and has been`);
+      const issued = row !== null && Number.isSafeInteger(link) && link >= 1 && link <= row.linksIssued;
+      if (!row || !issued || !Number.isSafeInteger(expires) || !safeEqual(this.signature(row, expires, link), signature) || expires !== Math.floor(row.expiresAt.getTime() / 1000)) throw new NotFoundError('Package');
+      this.assertDownloadable(row);
+      // The path is built from the stored id, never from the URL's spelling of it; a file gone
+      // from disk is the same answer as an expired package, and does not use up a download.
+      const bytes = await stat(join(this.config.workflows.exportDir, row.requestId, row.fileName)).then((s) => s.size, () => undefined);
+      if (bytes === undefined) throw new DomainError(410, 'package_expired', 'Gone', 'This package is no longer available: make a new request to get a fresh copy');
       row.downloads += 1;
       await m.getRepository(ExportPackageEntity).update({ id: row.id }, { downloads: row.downloads });
-      await this.audit.record(m, { kind: 'subject', requestId }, { action: 'request.package_downloaded', targetType: 'request', targetId: requestId, details: { download: row.downloads, of: row.maxDownloads } });
-      return row;
+      await this.audit.record(m, { kind: 'subject', requestId }, { action: 'request.package_downloaded', targetType: 'request', targetId: requestId, details: { download: row.downloads, of: row.maxDownloads, link } });
+      return { row, bytes };
     });
-    const path = join(this.config.workflows.exportDir, requestId, found.fileName);
-    const size = (await stat(path)).size;
-    return { stream: createReadStream(path), fileName: found.fileName, bytes: size };
+    const path = join(this.config.workflows.exportDir, found.row.requestId, found.row.fileName);
+    return { stream: createReadStream(path), fileName: found.row.fileName, bytes: found.bytes };
   }
 
-  downloadLink(row: ExportPackageEntity): { url: string; expiresAt: string; maxDownloads: number } {
+  private assertDownloadable(row: ExportPackageEntity): void {
+    if (row.deletedAt || row.expiresAt.getTime() <= this.clock.now().getTime()) throw new DomainError(410, 'package_expired', 'Gone', 'This link has expired and the package was deleted: make a new request to get a fresh copy');
+    if (row.downloads >= row.maxDownloads) throw new DomainError(410, 'downloads_exhausted', 'Gone', `This package may be downloaded ${row.maxDownloads} times, and has been`);
+  }
+
+  /** Link `n` (default: the latest issued). The first link keeps the original form, without `link=`. */
+  downloadLink(row: ExportPackageEntity, n = row.linksIssued): { url: string; expiresAt: string; maxDownloads: number } {
     const expires = Math.floor(row.expiresAt.getTime() / 1000);
-    const url = `${this.config.publicUrl}/v1/requests/${row.requestId}/package?expires=${expires}&signature=${this.signature(row, expires)}`;
+    const url = `${this.config.publicUrl}/v1/requests/${row.requestId}/package?expires=${expires}${n > 1 ? `&link=${n}` : ''}&signature=${this.signature(row, expires, n)}`;
     return { url, expiresAt: row.expiresAt.toISOString(), maxDownloads: row.maxDownloads };
   }
 
-  private signature(row: ExportPackageEntity, expires: number): string {
-    return this.keyring.keyedHash('package-link', `${row.requestId}:${row.id}:${expires}`);
+  private signature(row: ExportPackageEntity, expires: number, n = 1): string {
+    return this.keyring.keyedHash('package-link', `${row.requestId}:${row.id}:${expires}${n > 1 ? `:${n}` : ''}`);
+  }
+
+  /** Counsel sees the requester's current download link, once the package was released (audited: the link opens the data). */
+  async packageLink(requestId: string, caller: Caller): Promise<PackageLinkView> {
+    return this.dataSource.transaction(async (m) => {
+      const { row } = await this.releasedPackage(m, requestId);
+      await this.audit.record(m, caller, { action: 'request.package_link_viewed', targetType: 'request', targetId: requestId, details: { link: row.linksIssued } });
+      return this.linkView(row, null);
+    });
+  }
+
+  /**
+   * Counsel sends the requester a new link (e.g. the first mail was lost). It shares the package's
+   * expiry and download budget with the earlier links, which keep working within those bounds.
+   */
+  async resendPackageLink(requestId: string, caller: Caller): Promise<PackageLinkView> {
+    return this.dataSource.transaction(async (m) => {
+      const { row, request } = await this.releasedPackage(m, requestId);
+      row.linksIssued += 1;
+      await m.getRepository(ExportPackageEntity).update({ id: row.id }, { linksIssued: row.linksIssued });
+      const link = this.downloadLink(row);
+      const sent = await this.requests.tellRequester(m, request, `package-link-${row.linksIssued}`, (c) => packageLinkMessage(c, request.type, link, row.downloads));
+      await this.audit.record(m, caller, { action: 'request.package_link_resent', targetType: 'request', targetId: requestId, details: { link: row.linksIssued, mailed: sent } });
+      await this.requests.recordEvent(m, request, 'package_link_resent', true, { link: row.linksIssued }, caller);
+      return this.linkView(row, sent);
+    });
+  }
+
+  private async releasedPackage(m: EntityManager, requestId: string): Promise<{ row: ExportPackageEntity; request: RequestEntity }> {
+    const request = await this.requests.lock(m, requestId);
+    const row = await m.getRepository(ExportPackageEntity).findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
+    if (!row) throw new NotFoundError('Package');
+    if (request.status !== 'completed') throw new ConflictError('package_not_released', `The request is ${request.status.replace(/_/g, ' ')}: the link exists once the package is released (the request completed)`);
+    if (row.deletedAt || row.expiresAt.getTime() <= this.clock.now().getTime()) throw new ConflictError('package_expired', 'The package has expired and was deleted');
+    if (row.downloads >= row.maxDownloads) throw new ConflictError('downloads_exhausted', `The package was downloaded ${row.maxDownloads} times, as many as allowed`);
+    return { row, request };
+  }
+
+  private linkView(row: ExportPackageEntity, mailed: boolean | null): PackageLinkView {
+    return { ...this.downloadLink(row), link: row.linksIssued, downloads: row.downloads, mailed };
   }
 
   /** Marked deleted first (under the row lock downloads take), then the files go. */
@@ -367,6 +441,6 @@ export class WorkflowsService implements OnModuleInit {
 /** What counsel sees of a failure: the typed kind and message, never a driver's text or personal data. */
 export function describeFailure(error: unknown): string {
   if (error instanceof DataStoreError) return `${error.kind}: ${error.message}`.slice(0, 500);
-  if (error instanceof WaitingError) return error.message;
+  if (error instanceof WaitingError || error instanceof NeedsCounselError) return error.message;
   return `failed: ${(error as Error)?.name ?? 'Error'}${(error as { code?: string })?.code ? ` ${(error as { code?: string }).code}` : ''}`.slice(0, 500);
 }

@@ -65,17 +65,20 @@ export class PostgresAdapter implements DataStoreAdapter {
     const summary: ExportSummary = { tables: {} };
     const client = await this.connect();
     try {
+      const layout = await this.columnsOf(client, this.tables.map((t) => t.name));
       for (const table of this.tables) {
         const params: unknown[] = [];
         const where = this.condition(table, subject, params);
-        const columns = Object.keys(table.columns);
+        const columns = exportedColumns(table, layout.get(table.name));
+        const provided = columns.filter((c) => table.columns[c]?.providedBySubject);
         const stream = client.query(new QueryStream(`SELECT ${columns.map(quote).join(', ')} FROM ${quote(table.name)} WHERE ${where}`, params, { batchSize: 500 }));
         let count = 0;
         for await (const row of stream as AsyncIterable<Record<string, unknown>>) {
-          await sink.write({ table: table.name, data: row, categories: categoriesOf(table.columns, row), providedBySubject: columns.filter((c) => table.columns[c]!.providedBySubject) });
+          await sink.write({ table: table.name, data: row, categories: categoriesOf(table.columns, row), providedBySubject: provided });
           count += 1;
         }
         summary.tables[table.name] = count;
+        noteUncategorised(summary, table, columns, count);
       }
       return summary;
     } catch (error) {
@@ -93,21 +96,24 @@ export class PostgresAdapter implements DataStoreAdapter {
    * identifiers.
    */
   async exportFiles(subject: SubjectIdentity, sink: FileSink, options: { providedOnly: boolean }): Promise<FilesExportSummary> {
-    const tables: Record<string, number> = {};
+    const summary: FilesExportSummary = { tables: {}, categories: [] };
     const categories = new Set<string>();
-    const work = this.tables
-      .map((table) => ({ table, columns: Object.keys(table.columns).filter((c) => !options.providedOnly || table.columns[c]!.providedBySubject) }))
-      .filter((w) => w.columns.length > 0);
     try {
-      const textLike = await this.textLikeColumns(work.map((w) => w.table.name));
+      const layout = await this.withClient((client) => this.columnsOf(client, this.tables.map((t) => t.name)));
+      const work = this.tables
+        .map((table) => ({ table, columns: exportedColumns(table, layout.get(table.name)).filter((c) => !options.providedOnly || table.columns[c]?.providedBySubject) }))
+        .filter((w) => w.columns.length > 0);
       const exportTable = async ({ table, columns }: (typeof work)[number]) => {
+        const textLike = new Set((layout.get(table.name) ?? []).filter((c) => c.textLike).map((c) => c.name));
+        const known = layout.has(table.name);
         const from = `FROM ${quote(table.name)} WHERE ${this.condition(table, subject, [], true)}`;
         const [rows] = await Promise.all([
           this.copy(subject, `SELECT row_to_json(x)::text FROM (SELECT ${columns.map(quote).join(', ')} ${from}) x`, RAW_LINES, sink.file(table.name, 'ndjson')),
-          this.copy(subject, `SELECT ${columns.map((c) => csvColumn(c, textLike.get(table.name)?.has(c) ?? true)).join(', ')} ${from}`, 'FORMAT csv, HEADER true', sink.file(table.name, 'csv')),
+          this.copy(subject, `SELECT ${columns.map((c) => csvColumn(c, !known || textLike.has(c))).join(', ')} ${from}`, 'FORMAT csv, HEADER true', sink.file(table.name, 'csv')),
         ]);
-        tables[table.name] = rows;
-        if (rows > 0) for (const c of columns) table.columns[c]!.categories.forEach((k) => categories.add(k));
+        summary.tables[table.name] = rows;
+        if (rows > 0) for (const c of columns) table.columns[c]?.categories.forEach((k) => categories.add(k));
+        noteUncategorised(summary, table, columns, rows);
       };
       const queue = [...work];
       const exportNext = async (): Promise<void> => {
@@ -117,25 +123,31 @@ export class PostgresAdapter implements DataStoreAdapter {
     } catch (error) {
       throw this.failure(error);
     }
-    return { tables, categories: [...categories].sort() };
+    summary.categories = [...categories].sort();
+    return summary;
   }
 
-  /** Per table, the columns whose values are text (and so may need defusing in CSV). */
-  private async textLikeColumns(names: string[]): Promise<Map<string, Set<string>>> {
+  /** Per table, its columns in table order, and whether each holds text (and so may need defusing in CSV). */
+  private async columnsOf(client: pg.PoolClient, names: string[]): Promise<Map<string, TableColumn[]>> {
+    const { rows } = await client.query(
+      `SELECT c.relname AS table, a.attname AS column, t.typcategory AS category
+         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_class c ON c.oid = a.attrelid
+        WHERE a.attrelid = ANY (SELECT to_regclass(n) FROM unnest($1::text[]) AS n) AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY c.relname, a.attnum`,
+      [names.map(quote)],
+    );
+    const out = new Map<string, TableColumn[]>();
+    for (const r of rows as { table: string; column: string; category: string }[]) {
+      if (!out.has(r.table)) out.set(r.table, []);
+      out.get(r.table)!.push({ name: r.column, textLike: !NOT_TEXT.has(r.category) });
+    }
+    return out;
+  }
+
+  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.connect();
     try {
-      const { rows } = await client.query(
-        `SELECT c.relname AS table, a.attname AS column, t.typcategory AS category
-           FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_class c ON c.oid = a.attrelid
-          WHERE a.attrelid = ANY (SELECT to_regclass(n) FROM unnest($1::text[]) AS n) AND a.attnum > 0 AND NOT a.attisdropped`,
-        [names.map(quote)],
-      );
-      const out = new Map<string, Set<string>>();
-      for (const r of rows as { table: string; column: string; category: string }[]) {
-        if (!out.has(r.table)) out.set(r.table, new Set());
-        if (!NOT_TEXT.has(r.category)) out.get(r.table)!.add(r.column);
-      }
-      return out;
+      return await work(client);
     } finally {
       client.release();
     }
@@ -304,6 +316,28 @@ export class PostgresAdapter implements DataStoreAdapter {
     const code = (error as { code?: string }).code ?? '';
     return new DataStoreError(this.id, /^(08|57P)/.test(code) || code === 'ECONNREFUSED' ? 'unavailable' : 'failed', `query failed (${code || 'error'})`);
   }
+}
+
+interface TableColumn {
+  name: string;
+  textLike: boolean;
+}
+
+/**
+ * The columns an access copy of `table` holds: by default every column the database has (in table
+ * order), else, with `exportColumns: configured` or when the table's columns cannot be listed, the
+ * configured ones.
+ */
+export function exportedColumns(table: TableConfig, actual: readonly { name: string }[] | undefined): string[] {
+  if (table.exportColumns === 'configured' || !actual?.length) return Object.keys(table.columns);
+  return actual.map((c) => c.name);
+}
+
+/** Records, for counsel, which exported columns of a table that had records carry no data category. */
+function noteUncategorised(summary: { uncategorised?: Record<string, string[]> }, table: TableConfig, columns: string[], rows: number): void {
+  const bare = columns.filter((c) => !table.columns[c]);
+  if (rows === 0 || bare.length === 0) return;
+  summary.uncategorised = { ...summary.uncategorised, [table.name]: bare };
 }
 
 export function categoriesOf(columns: Record<string, ColumnConfig>, row: Record<string, unknown>): string[] {

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { TaxonomyService } from './taxonomy.service.js';
+
+/** The data-category taxonomy, on its own so that purposes can check categories without depending on the register. */
+@Module({ providers: [TaxonomyService], exports: [TaxonomyService] })
+export class TaxonomyModule {}

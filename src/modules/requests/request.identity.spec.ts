@@ -1,0 +1,24 @@
+import { actionableSubjectId, subjectIdStanding, whyNotConfirmable } from './request.identity.js';
+
+describe('subject id standing', () => {
+  const at = new Date('2026-01-05T10:00:00Z');
+  it.each<[string | null, string | null, Date | null, string, string | null, string]>([
+    [null, null, null, 'none', null, 'no subject id given: nothing to prove'],
+    ['usr_123', null, null, 'unproven', null, 'typed on the public form: only the email was verified'],
+    ['usr_123', 'iam_token', at, 'proven', 'usr_123', 'came from a signed IAM token at intake'],
+    ['usr_123', 'counsel:existing_account', at, 'proven', 'usr_123', 'counsel confirmed it with a recorded method'],
+    [null, 'iam_token', at, 'none', null, 'a proof without an id (identity purged) acts on nothing'],
+  ])('id %s, proof %s → %s, acted on as %s — %s', (subjectId, proof, confirmedAt, status, actionable) => {
+    expect(subjectIdStanding(subjectId, proof, confirmedAt).status).toBe(status);
+    expect(actionableSubjectId(subjectId, proof)).toBe(actionable);
+  });
+
+  it.each<[boolean, boolean, string | null, string | null, string]>([
+    [true, true, null, null, 'an open request with an unproven id may be confirmed'],
+    [false, true, null, 'request_closed', 'too late once closed'],
+    [true, false, null, 'no_subject_id', 'nothing to confirm'],
+    [true, true, 'iam_token', 'subject_id_already_proven', 'an IAM-proven id needs no confirmation'],
+  ])('open %s, has id %s, proof %s → %s — %s', (open, hasSubjectId, proof, code) => {
+    expect(whyNotConfirmable({ open, hasSubjectId, proof })?.code ?? null).toBe(code);
+  });
+});
