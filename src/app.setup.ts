@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createValidationPipe } from './common/errors/validation.js';
 import { InputPipe, verifyJsonDepth } from './common/errors/input.pipe.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
+import { completeResponses } from './common/openapi/responses.js';
 import { addValidationConstraints } from './common/openapi-constraints.js';
 import type { LetheConfig } from './config/config.schema.js';
 import { answerClientErrors } from './infrastructure/http/client-error.js';
@@ -33,10 +34,11 @@ export function configureApp(app: NestExpressApplication, config: LetheConfig): 
   const metrics = app.get(MetricsService);
   app.useGlobalFilters(new ProblemFilter({ databaseUnavailable: () => metrics.databaseUnavailable.inc() }));
   answerClientErrors(app.getHttpServer());
-  SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, () => buildOpenApi(app, config.publicUrl), { jsonDocumentUrl: 'docs/openapi.json' });
 }
 
-export function buildOpenApi(app: INestApplication): OpenAPIObject {
+/** `serverUrl`: where clients reach this instance (LETHE_PUBLIC_URL when served); relative in the committed file. */
+export function buildOpenApi(app: INestApplication, serverUrl = '/'): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Lethe')
     .setDescription(
@@ -46,8 +48,8 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     )
     .setVersion(packageVersion())
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
-    .addServer('http://localhost:3000', 'Local (npm start)')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key created with POST /v1/api-keys' }, 'apiKey')
+    .addServer(serverUrl, serverUrl === '/' ? 'This instance' : 'LETHE_PUBLIC_URL')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'An API key created with POST /v1/api-keys (an opaque secret, not a JWT)' }, 'apiKey')
     .build();
   const document = SwaggerModule.createDocument(app, config);
   addValidationConstraints(document.components?.schemas as Record<string, unknown> | undefined);
@@ -59,6 +61,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       }
     }
   }
+  completeResponses(document);
   return document;
 }
 

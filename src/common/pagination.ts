@@ -63,3 +63,19 @@ export function toPage<R, T>(rows: R[], limit: number, position: (row: R) => Rec
   const last = pageRows.at(-1);
   return { items: pageRows.map(map), nextCursor: hasMore && last !== undefined ? encodeCursor(position(last)) : null };
 }
+
+function isSortKey(value: Record<string, unknown>): value is { s: string } {
+  return typeof value.s === 'string';
+}
+
+/**
+ * A page of a list that is built in memory (small lists: the register, subprocessors): ordered by
+ * `sortKey` (unique per item), the cursor carries the last key so a page never repeats or skips an
+ * item when others are added or removed in between.
+ */
+export function pageItems<T>(items: readonly T[], query: PageQueryDto, sortKey: (item: T) => string): Page<T> {
+  const after = decodeCursor(query.cursor, isSortKey)?.s;
+  const keyed = items.map((item) => ({ key: sortKey(item), item })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rest = after === undefined ? keyed : keyed.filter((entry) => entry.key > after);
+  return toPage(rest.slice(0, pageSize(query) + 1), pageSize(query), (entry) => ({ s: entry.key }), (entry) => entry.item);
+}

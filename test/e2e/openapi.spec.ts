@@ -19,9 +19,49 @@ describe('OpenAPI document', () => {
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         expect([path, method, Boolean(operation.summary)]).toEqual([path, method, true]);
-        if (operation.security?.length) expect([path, method, Object.keys(operation.responses)]).toEqual([path, method, expect.arrayContaining(['401', '403'])]);
+        if (operation.security?.length && operation.security.every((requirement) => 'apiKey' in (requirement as object))) expect([path, method, Object.keys(operation.responses)]).toEqual([path, method, expect.arrayContaining(['401', '403'])]);
       }
     }
+  });
+
+  it('every list (GET) answers { items, nextCursor }, never a bare array', () => {
+    const document = buildOpenApi(t.app) as unknown as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { type?: string } }> }> }>> };
+    const bare = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations).flatMap(([method, operation]) =>
+        Object.entries(operation.responses)
+          .filter(([status, response]) => method === 'get' && status.startsWith('2') && Object.values(response.content ?? {}).some((media) => media.schema?.type === 'array'))
+          .map(([status]) => `${method} ${path} ${status}`),
+      ),
+    );
+    expect(bare).toEqual([]);
+  });
+
+  it('declares every error as problem+json, a success for every operation, and the request token once', () => {
+    const document = buildOpenApi(t.app) as unknown as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }>; parameters?: { in: string; name: string }[]; requestBody?: unknown }>>;
+      components: { securitySchemes: Record<string, { bearerFormat?: string }> };
+      servers: { url: string }[];
+    };
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const statuses = Object.keys(operation.responses);
+        expect([method, path, statuses.some((s) => s.startsWith('2'))]).toEqual([method, path, true]);
+        expect([method, path, statuses]).toEqual([method, path, expect.arrayContaining(['500', '503', ...(operation.requestBody ? ['400', '413', '415'] : [])])]);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) >= 400) expect([method, path, status, Object.keys(response.content ?? {})]).toEqual([method, path, status, ['application/problem+json']]);
+        }
+        const headers = (operation.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name.toLowerCase());
+        expect([method, path, headers.filter((h) => h === 'x-request-token' || h === 'authorization')]).toEqual([method, path, []]);
+      }
+    }
+    expect(document.components.securitySchemes.apiKey.bearerFormat).not.toBe('JWT');
+    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    expect(document.paths['/metrics']?.get).toBeDefined();
+  });
+
+  it('the served document names LETHE_PUBLIC_URL as its server', async () => {
+    const served = await t.http.get('/docs/openapi.json');
+    expect(served.body.servers).toEqual([expect.objectContaining({ url: t.config.publicUrl })]);
   });
 
   it('serves Swagger UI at /docs and the JSON at /docs/openapi.json', async () => {

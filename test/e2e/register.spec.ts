@@ -69,7 +69,8 @@ describe('Article 30 register', () => {
     const now = await t.http.get(`/v1/register/records/${id}`).set(...bearer(auditor));
     expect(now.body.version).toBe(2);
     const versions = await t.http.get(`/v1/register/records/${id}/versions`).set(...bearer(auditor));
-    expect(versions.body.map((v: { version: number; changed: string[] }) => [v.version, v.changed.includes('recipients')])).toEqual([
+    expect(versions.body.nextCursor).toBeNull();
+    expect(versions.body.items.map((v: { version: number; changed: string[] }) => [v.version, v.changed.includes('recipients')])).toEqual([
       [1, true],
       [2, true],
     ]);
@@ -88,13 +89,39 @@ describe('Article 30 register', () => {
     ]);
   });
 
+  it('lists page with { items, nextCursor }: following the cursors visits every record once', async () => {
+    for (const path of ['/v1/register/records', '/v1/register/data-categories', '/v1/register/completeness']) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: { items: { id?: string; key?: string }[]; nextCursor: string | null } } = await t.http
+          .get(path)
+          .query({ limit: 1, ...(cursor ? { cursor } : {}) })
+          .set(...bearer(auditor));
+        expect([path, page.status, page.body.items.length]).toEqual([path, 200, 1]);
+        seen.push(...page.body.items.map((item) => item.id ?? item.key ?? ''));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect([path, seen.length > 1, new Set(seen).size]).toEqual([path, true, seen.length]);
+    }
+    const bad = await t.http.get('/v1/register/records?cursor=eyJrIjo0Mn0').set(...bearer(auditor));
+    expect([bad.status, bad.body.errors]).toEqual([400, [{ path: 'cursor', message: 'cursor is not valid for this list' }]]);
+  });
+
+  it('a version number beyond what is stored is a 400, not a database error', async () => {
+    const { id } = (await post(activity({ name: `Huge diff ${tag}` }))).body;
+    const response = await t.http.get(`/v1/register/records/${id}/diff?from=1&to=99999999999999999999`).set(...bearer(auditor));
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((e: { path: string }) => e.path)).toEqual(['to']);
+  });
+
   it('completeness names the missing Art 30 fields of drafts', async () => {
     const draft = await post({ kind: 'activity', name: `Draft ${tag}`, status: 'draft', dataCategories: [cat('health')] });
     const list = await t.http.get('/v1/register/completeness').set(...bearer(counsel));
-    const entry = list.body.find((c: { id: string }) => c.id === draft.body.id);
+    const entry = list.body.items.find((c: { id: string }) => c.id === draft.body.id);
     expect(entry.complete).toBe(false);
     expect(entry.missing).toEqual(expect.arrayContaining(['controller (Art 30(1)(a))', 'securityMeasures (Art 30(1)(g))', `retention for ${cat('health')} (Art 30(1)(f))`]));
-    const full = list.body.find((c: { name: string }) => c.name === `Newsletter ${tag}`);
+    const full = list.body.items.find((c: { name: string }) => c.name === `Newsletter ${tag}`);
     expect(full).toMatchObject({ complete: true, missing: [] });
   });
 

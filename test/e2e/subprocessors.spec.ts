@@ -92,7 +92,7 @@ describe('subprocessors, change notices and the evidence pack', () => {
       clock.advance(-31 * 86_400_000);
     }
     const notices = await t.http.get('/v1/subprocessor-notices').set(...bearer(auditor));
-    expect(notices.body.find((n: { id: string }) => n.id === notice.id)).toMatchObject({ status: 'closed', objections: [expect.objectContaining({ customer: 'Acme Corp' })] });
+    expect(notices.body.items.find((n: { id: string }) => n.id === notice.id)).toMatchObject({ status: 'closed', objections: [expect.objectContaining({ customer: 'Acme Corp' })] });
   });
 
   it('an admin may override the window with a reason (audited); a replacement offboards the one it replaces', async () => {
@@ -102,7 +102,7 @@ describe('subprocessors, change notices and the evidence pack', () => {
     const overridden = await t.http.post(`/v1/subprocessors/${replacement.id}/override`).set(...bearer(t.adminKey)).send({ reason: 'Security incident at OldCo: switching now' });
     expect(overridden.body.status).toBe('active');
     const all = await t.http.get('/v1/subprocessors').set(...bearer(counsel));
-    expect(all.body.find((s: { id: string }) => s.id === old.id).status).toBe('offboarded');
+    expect(all.body.items.find((s: { id: string }) => s.id === old.id).status).toBe('offboarded');
     const audit = await t.http.get(`/v1/audit-events?targetId=${replacement.id}&action=subprocessor.activated_by_override`).set(...bearer(t.adminKey));
     expect(audit.body.items).toHaveLength(1);
     expect((await t.http.post(`/v1/subprocessors/${replacement.id}/override`).set(...bearer(t.adminKey)).send({ reason: 'short' })).status).toBe(400);
@@ -111,10 +111,11 @@ describe('subprocessors, change notices and the evidence pack', () => {
   it('the public list shows only public fields, without a key; the feed lists changes', async () => {
     const list = await t.http.get('/v1/public/subprocessors');
     expect(list.status).toBe(200);
-    const mailco = list.body.find((s: { name: string }) => s.name === `MailCo ${tag}`);
+    expect(list.body.nextCursor).toBeNull();
+    const mailco = list.body.items.find((s: { name: string }) => s.name === `MailCo ${tag}`);
     expect(Object.keys(mailco).sort()).toEqual(['dataCategories', 'legalEntity', 'name', 'objectionDeadline', 'processingCountries', 'service', 'status', 'transferMechanism']);
     expect(JSON.stringify(list.body)).not.toMatch(/dpaUrl|riskRating|certifications/);
-    expect(list.body.find((s: { name: string }) => s.name === `OldCo ${tag}`)).toBeUndefined();
+    expect(list.body.items.find((s: { name: string }) => s.name === `OldCo ${tag}`)).toBeUndefined();
     const feed = await t.http.get('/v1/public/subprocessors/feed.json');
     expect(feed.body.version).toBe('https://jsonfeed.org/version/1.1');
     expect(feed.body.items.map((i: { content_text: string }) => i.content_text).join('\n')).toContain(`MailCo ${tag} is now active`);

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
@@ -42,7 +42,9 @@ export class OpsController {
   }
 
   @Get('metrics')
-  @ApiExcludeEndpoint()
+  @ApiOperation({ summary: 'Prometheus metrics: HTTP timings by route template and status, queue depths; no ids or personal data' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
   @Header('Cache-Control', 'no-store')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async prometheus(): Promise<string> {

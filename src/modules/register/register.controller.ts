@@ -1,15 +1,31 @@
 import { Body, Controller, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { PageQueryDto, pageItems } from '../../common/pagination.js';
 import type { Response } from 'express';
 import { BadRequestException } from '@nestjs/common';
 import { type Caller, CurrentCaller, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
-import { CATEGORY_KEY, CompletenessDto, DataCategoryDto, UpdateDataCategoryDto, DiffQueryDto, RegisterEntryDto, RegisterExportQueryDto, RegisterQueryDto, RegisterRecordDto } from './register.dto.js';
+import {
+  CATEGORY_KEY,
+  CompletenessPageDto,
+  DataCategoryDto,
+  DataCategoryPageDto,
+  DiffQueryDto,
+  RegisterDiffDto,
+  RegisterEntryDto,
+  RegisterEntryPageDto,
+  RegisterExportQueryDto,
+  RegisterListQueryDto,
+  RegisterQueryDto,
+  RegisterRecordDto,
+  RegisterVersionPageDto,
+  UpdateDataCategoryDto,
+} from './register.dto.js';
 import { RegisterService } from './register.service.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
 import { TaxonomyService } from './taxonomy.service.js';
 
-const asOf = (q: RegisterQueryDto) => (q.asOf ? new Date(q.asOf) : undefined);
+const asOf = (q: RegisterQueryDto | RegisterListQueryDto) => (q.asOf ? new Date(q.asOf) : undefined);
 
 @ApiTags('register')
 @Controller('v1/register')
@@ -31,9 +47,9 @@ export class RegisterController {
   @Get('data-categories')
   @Roles('admin', 'counsel', 'auditor', 'iam')
   @ApiOperation({ summary: 'The data-category taxonomy' })
-  @ApiOkResponse({ type: [DataCategoryDto] })
-  categories() {
-    return this.register.categories();
+  @ApiOkResponse({ type: DataCategoryPageDto })
+  async categories(@Query() query: PageQueryDto) {
+    return pageItems(await this.register.categories(), query, (c) => c.key);
   }
 
   @Patch('data-categories/:key')
@@ -52,6 +68,7 @@ export class RegisterController {
   @Roles('counsel', 'auditor')
   @ApiOperation({ summary: 'What the register says about a category: purposes, bases, recipients, retention, transfers, sources (Art 15(1))' })
   @ApiParam({ name: 'key', example: 'contact.email' })
+  @ApiOkResponse({ description: 'Purposes, lawful bases, recipients, retention, transfers, sources and automated decisions for the category' })
   disclosure(@Param('key') key: string, @Query() query: RegisterQueryDto) {
     if (!CATEGORY_KEY.test(key)) throw new BadRequestException({ message: 'The request is not valid', errors: [{ path: 'key', message: 'key must be a data-category key' }] });
     return this.register.disclosure(key, asOf(query));
@@ -68,9 +85,9 @@ export class RegisterController {
   @Get('records')
   @Roles('admin', 'counsel', 'auditor')
   @ApiOperation({ summary: 'The register, now or as it stood at asOf' })
-  @ApiOkResponse({ type: [RegisterEntryDto] })
-  list(@Query() query: RegisterQueryDto) {
-    return this.register.register(asOf(query));
+  @ApiOkResponse({ type: RegisterEntryPageDto })
+  async list(@Query() query: RegisterListQueryDto) {
+    return pageItems(await this.register.register(asOf(query)), query, (r) => `${(r.document as { name?: string }).name ?? ''}\u0000${r.id}`);
   }
 
   @Get('records/:id')
@@ -94,13 +111,17 @@ export class RegisterController {
   @Get('records/:id/versions')
   @Roles('admin', 'counsel', 'auditor')
   @ApiOperation({ summary: 'Every version of a record: who, when, which fields changed' })
-  versions(@Param('id', uuid) id: string) {
-    return this.register.versions(id);
+  @ApiOkResponse({ type: RegisterVersionPageDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  async versions(@Param('id', uuid) id: string, @Query() query: PageQueryDto) {
+    return pageItems(await this.register.versions(id), query, (v) => String(v.version).padStart(10, '0'));
   }
 
   @Get('records/:id/diff')
   @Roles('admin', 'counsel', 'auditor')
   @ApiOperation({ summary: 'What changed between two versions, field by field' })
+  @ApiOkResponse({ type: RegisterDiffDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
   diff(@Param('id', uuid) id: string, @Query() query: DiffQueryDto) {
     return this.register.diff(id, query.from, query.to);
   }
@@ -108,15 +129,23 @@ export class RegisterController {
   @Get('completeness')
   @Roles('admin', 'counsel', 'auditor')
   @ApiOperation({ summary: 'Per record, the Art 30 fields still missing' })
-  @ApiOkResponse({ type: [CompletenessDto] })
-  completeness() {
-    return this.register.completeness();
+  @ApiOkResponse({ type: CompletenessPageDto })
+  async completeness(@Query() query: PageQueryDto) {
+    return pageItems(await this.register.completeness(), query, (c) => `${c.name ?? ''}\u0000${c.id}`);
   }
 
   @Get('export')
   @Roles('counsel', 'auditor')
   @ApiOperation({ summary: 'The register for auditors and supervisory authorities: JSON, CSV or printable HTML (one page per record)' })
   @ApiProduces('application/json', 'text/csv', 'text/html')
+  @ApiOkResponse({
+    description: 'The register as an attachment, in the asked format',
+    content: {
+      'application/json': { schema: { type: 'object', additionalProperties: true } },
+      'text/csv': { schema: { type: 'string' } },
+      'text/html': { schema: { type: 'string' } },
+    },
+  })
   async export(@Query() query: RegisterExportQueryDto, @Res({ passthrough: true }) response: Response) {
     const result = await this.register.export(query.format ?? 'json', asOf(query));
     response.setHeader('Content-Type', result.contentType);

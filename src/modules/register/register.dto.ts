@@ -11,6 +11,7 @@ import {
   IsString,
   Length,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateIf,
@@ -18,6 +19,7 @@ import {
 } from 'class-validator';
 import { LAWFUL_BASES, SPECIAL_CATEGORY_CONDITIONS } from '../purposes/purpose.entity.js';
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
+import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 
 export const CATEGORY_KEY = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 const CATEGORY_MESSAGE = { message: 'must be a data-category key such as contact.email' };
@@ -289,6 +291,13 @@ export class RegisterQueryDto {
   asOf?: string;
 }
 
+export class RegisterListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: '2026-06-30T23:59:59Z', description: 'The register as it stood at this instant' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  asOf?: string;
+}
+
 export class RegisterExportQueryDto extends RegisterQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'csv', 'html'], default: 'json' })
   @IsOptional()
@@ -296,9 +305,12 @@ export class RegisterExportQueryDto extends RegisterQueryDto {
   format?: 'json' | 'csv' | 'html';
 }
 
+/** Versions are Postgres integers: a larger number is a 400, not a database error. */
+const MAX_VERSION = 2_147_483_647;
+
 export class DiffQueryDto {
-  @ApiProperty({ example: 1 }) @Type(() => Number) @IsInt() @Min(1) from: number;
-  @ApiProperty({ example: 2 }) @Type(() => Number) @IsInt() @Min(1) to: number;
+  @ApiProperty({ example: 1, minimum: 1, maximum: MAX_VERSION }) @Type(() => Number) @IsInt() @Min(1) @Max(MAX_VERSION) from: number;
+  @ApiProperty({ example: 2, minimum: 1, maximum: MAX_VERSION }) @Type(() => Number) @IsInt() @Min(1) @Max(MAX_VERSION) to: number;
 }
 
 export class RegisterEntryDto {
@@ -322,4 +334,41 @@ export class CompletenessDto {
   })
   conflicts: string[];
   @ApiProperty({ description: 'Nothing missing and no conflicts' }) complete: boolean;
+}
+
+export class DataCategoryPageDto extends PageMetaDto {
+  @ApiProperty({ type: [DataCategoryDto] }) items: DataCategoryDto[];
+}
+
+export class RegisterEntryPageDto extends PageMetaDto {
+  @ApiProperty({ type: [RegisterEntryDto] }) items: RegisterEntryDto[];
+}
+
+export class RegisterVersionDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 3 }) version: number;
+  @ApiProperty() changedAt: string;
+  @ApiProperty() changedBy: string;
+  @ApiProperty({ type: [String], example: ['retention'], description: 'Top-level fields that changed in this version' }) changed: string[];
+}
+
+export class RegisterVersionPageDto extends PageMetaDto {
+  @ApiProperty({ type: [RegisterVersionDto] }) items: RegisterVersionDto[];
+}
+
+export class CompletenessPageDto extends PageMetaDto {
+  @ApiProperty({ type: [CompletenessDto] }) items: CompletenessDto[];
+}
+
+export class FieldDiffDto {
+  @ApiProperty({ example: 'retention[0].duration', description: 'JSON path of the value that changed' }) path: string;
+  @ApiProperty({ description: 'The value in `from` (absent when added)' }) before: unknown;
+  @ApiProperty({ description: 'The value in `to` (absent when removed)' }) after: unknown;
+}
+
+export class RegisterDiffDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 1 }) from: number;
+  @ApiProperty({ example: 2 }) to: number;
+  @ApiProperty({ type: [FieldDiffDto] }) changes: FieldDiffDto[];
 }

@@ -3,10 +3,12 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
@@ -91,6 +93,7 @@ export class RequestsController {
   @ApiOkResponse({ type: RequestStatusDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'Wrong or expired code (attemptsLeft says how many tries remain)' })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiResponse({ status: 423, type: ProblemDto, description: 'Five wrong codes: locked until privacy counsel unlocks it' })
   verify(@Param('id', uuid) id: string, @Body() dto: VerifyCodeDto, @Headers('x-request-token') token?: string) {
     return this.requests.verifyCode(id, token, dto.code);
   }
@@ -102,6 +105,7 @@ export class RequestsController {
   @ApiHeader(TOKEN_HEADER)
   @ApiAcceptedResponse({ description: 'Sent' })
   @ApiTooManyRequestsResponse({ type: ProblemDto })
+  @ApiResponse({ status: 423, type: ProblemDto, description: 'Locked after five wrong codes' })
   resend(@Param('id', uuid) id: string, @Headers('x-request-token') token?: string) {
     return this.requests.resendCode(id, token);
   }
@@ -240,7 +244,7 @@ export class RequestsController {
   @Roles('counsel')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a note (stored encrypted)' })
-  @ApiOkResponse({ type: RequestDetailDto })
+  @ApiCreatedResponse({ type: RequestDetailDto })
   note(@Param('id', uuid) id: string, @Body() dto: NoteDto, @CurrentCaller() caller: Caller) {
     return this.requests.addNote(id, dto, caller);
   }

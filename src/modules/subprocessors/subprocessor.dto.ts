@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageMetaDto } from '../../common/pagination.js';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { CATEGORY_KEY } from '../register/register.dto.js';
@@ -76,4 +77,18 @@ export class PublicSubprocessorDto {
   @ApiProperty({ nullable: true, type: String }) transferMechanism: string | null;
   @ApiProperty({ enum: ['proposed', 'active'] }) status: string;
   @ApiProperty({ nullable: true, type: String, description: 'For proposed ones: until when objections are taken' }) objectionDeadline: string | null;
+}
+
+export class PublicSubprocessorPageDto extends PageMetaDto {
+  @ApiProperty({ type: [PublicSubprocessorDto] }) items: PublicSubprocessorDto[];
+}
+
+export class SubprocessorPageDto extends PageMetaDto {
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Subprocessors: the proposal’s fields plus id, status, createdAt, updatedAt' })
+  items: object[];
+}
+
+export class NoticePageDto extends PageMetaDto {
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Change notices: id, subprocessorId, replacesId, openedAt, objectionDeadline, status, overrideReason, closedAt, objections[]' })
+  items: object[];
 }

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { PageQueryDto, pageItems } from '../../common/pagination.js';
 import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { NotFoundError } from '../../common/errors/domain.error.js';
 import { ProblemDto } from '../../common/errors/problem.js';
-import { ConfirmDto, ObjectionDto, OverrideDto, PublicSubprocessorDto, SubprocessorDto, SubscribeDto } from './subprocessor.dto.js';
+import { ConfirmDto, NoticePageDto, ObjectionDto, OverrideDto, PublicSubprocessorPageDto, SubprocessorDto, SubprocessorPageDto, SubscribeDto } from './subprocessor.dto.js';
 import { SubprocessorsService } from './subprocessors.service.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
 
@@ -25,14 +26,17 @@ export class SubprocessorsController {
   @Get('subprocessors')
   @Roles('admin', 'counsel', 'auditor')
   @ApiOperation({ summary: 'The full inventory: DPA, certifications, risk, reviews, status' })
-  list() {
-    return this.subprocessors.list();
+  @ApiOkResponse({ type: SubprocessorPageDto })
+  async list(@Query() query: PageQueryDto) {
+    return pageItems(await this.subprocessors.list(), query, (s) => `${s.name}\u0000${s.id}`);
   }
 
   @Post('subprocessors/:id/activate')
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Activate once the objection window has ended (before that, use /override with a reason)' })
+  @ApiOkResponse({ description: 'The subprocessor, now active' })
+  @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The window is still open and no reason was given' })
   activate(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
     return this.subprocessors.activate(id, caller, null);
@@ -42,6 +46,9 @@ export class SubprocessorsController {
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Activate before the objection window ends, with a reason (audited)' })
+  @ApiOkResponse({ description: 'The subprocessor, now active' })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Not proposed any more (already active or offboarded)' })
   override(@Param('id', uuid) id: string, @Body() dto: OverrideDto, @CurrentCaller() caller: Caller) {
     return this.subprocessors.activate(id, caller, dto.reason);
   }
@@ -50,6 +57,8 @@ export class SubprocessorsController {
   @Roles('admin', 'counsel')
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop using a subprocessor' })
+  @ApiNoContentResponse({ description: 'Offboarded' })
+  @ApiNotFoundResponse({ type: ProblemDto })
   offboard(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
     return this.subprocessors.offboard(id, caller);
   }
@@ -57,13 +66,15 @@ export class SubprocessorsController {
   @Get('subprocessor-notices')
   @Roles('admin', 'counsel', 'auditor')
   @ApiOperation({ summary: 'Change notices with their objection windows and objections' })
-  notices() {
-    return this.subprocessors.notices();
+  @ApiOkResponse({ type: NoticePageDto })
+  async notices(@Query() query: PageQueryDto) {
+    return pageItems(await this.subprocessors.notices(), query, (n) => `${n.openedAt.toISOString()}\u0000${n.id}`);
   }
 
   @Post('subprocessor-notices/:id/objections')
   @Roles('admin', 'counsel')
   @ApiOperation({ summary: 'Record a customer’s objection against a notice' })
+  @ApiCreatedResponse({ description: 'The objection as recorded' })
   @ApiNotFoundResponse({ type: ProblemDto })
   object(@Param('id', uuid) id: string, @Body() dto: ObjectionDto, @CurrentCaller() caller: Caller) {
     return this.subprocessors.object(id, dto, caller);
@@ -72,9 +83,9 @@ export class SubprocessorsController {
   @Get('public/subprocessors')
   @Public()
   @ApiOperation({ summary: 'Our subprocessors: public fields only, no key needed' })
-  @ApiOkResponse({ type: [PublicSubprocessorDto] })
-  publicList() {
-    return this.subprocessors.publicList();
+  @ApiOkResponse({ type: PublicSubprocessorPageDto })
+  async publicList(@Query() query: PageQueryDto) {
+    return pageItems(await this.subprocessors.publicList(), query, (s) => s.name);
   }
 
   @Get('public/subprocessors/feed.json')
@@ -97,6 +108,8 @@ export class SubprocessorsController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm a subscription with the emailed token' })
+  @ApiOkResponse({ description: 'Confirmed' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No subscription waits for this token' })
   async confirm(@Body() dto: ConfirmDto): Promise<{ confirmed: true }> {
     if (!(await this.subprocessors.confirm(dto.token))) throw new NotFoundError('Subscription');
     return { confirmed: true };
