@@ -274,7 +274,8 @@ describe('consent ledger', () => {
     expect(rows).toHaveLength(3);
     expect(rows.every((r: { subject_id: null; user_agent: null; pseudonymised_at: Date }) => r.subject_id === null && r.user_agent === null && r.pseudonymised_at)).toBe(true);
     expect(await verify(subjectId)).toEqual({ valid: true, checked: 3, firstBrokenSeq: null });
-    expect(await state(subjectId)).toMatchObject({ state: 'granted' });
+    // A pseudonymised subject never reads as a live grant (an erasure); the proof stays in the ledger.
+    expect(await state(subjectId)).toMatchObject({ state: 'erased' });
     const audit = await t.http.get(`/v1/audit-events?action=consent.pseudonymised&targetId=${response.body.subjectRef}`).set(...bearer(t.adminKey));
     expect(audit.body.items).toHaveLength(1);
     expect(JSON.stringify(audit.body)).not.toContain(subjectId);
