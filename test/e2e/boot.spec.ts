@@ -32,8 +32,9 @@ describe('boot', () => {
 
     it('lists the key without showing more than four characters of the secret', async () => {
       const list = await t.http.get('/v1/api-keys?limit=200').set(...bearer(hexKey));
-      const boot = (list.body.items as Array<{ name: string; prefix: string }>).find((k) => k.name.includes('LETHE_ADMIN_API_KEY'));
-      expect(boot?.prefix).toBe(`${hexKey.slice(0, 4)}…`);
+      // On a shared server database other suites' bootstrap keys are listed too: this key is the one not starting lth_.
+      const boots = (list.body.items as Array<{ name: string; prefix: string }>).filter((k) => k.name.includes('LETHE_ADMIN_API_KEY'));
+      expect(boots.map((k) => k.prefix)).toContain(`${hexKey.slice(0, 4)}…`);
       expect(JSON.stringify(list.body)).not.toContain(hexKey.slice(0, 8));
     });
 

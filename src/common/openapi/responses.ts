@@ -26,7 +26,8 @@ interface Operation {
 
 /**
  * What every operation can answer besides its own outcomes, derived from its shape so a new route
- * cannot forget them: 400 and 431 for any request, 401/403 behind a key, 404 for a path id, 413 for a body,
+ * cannot forget them: 400 and 431 for any request, 401/403 behind a key, 404 for a path id (and 409 for
+ * an action on it), 413 for a body,
  * 500 and 503 everywhere. Errors are `application/problem+json`. Also declares the request token
  * once (a security scheme) instead of a header parameter on each route.
  */
@@ -70,7 +71,11 @@ function completeOperation(operation: Operation, method: string): void {
   if ((operation.security ?? []).some((requirement) => 'apiKey' in requirement)) {
     add(401, 'No API key, or an unknown, revoked or expired one');
   }
-  if (parameters.some((p) => p.in === 'path')) add(404, 'Not found');
+  if (parameters.some((p) => p.in === 'path')) {
+    add(404, 'Not found');
+    // An action on an object that exists can meet it in a state that does not allow it (a closed request, say).
+    if (method !== 'get') add(409, 'The object is in a state that does not allow this now; `detail` says why');
+  }
   if (operation.requestBody) {
     add(413, 'The request body is larger than the limit (LETHE_BODY_LIMIT)');
     add(415, 'The body is not JSON in UTF-8');

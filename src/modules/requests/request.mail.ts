@@ -31,18 +31,25 @@ export interface MailContext {
   name: string | null;
 }
 
+const IDENTITY_TEXT: Record<'confirmed' | 'code' | 'with_counsel', (c: MailContext) => string> = {
+  confirmed: () => 'Your identity is confirmed.',
+  code: () => 'To protect your data we first need to confirm it is you: we are sending a verification code in a separate email.',
+  with_counsel: (c) => `To protect your data we first need to confirm it is you. Our privacy team will contact you to do that; you can also contact us at ${c.contact}, quoting the reference.`,
+};
+
 const hello = (c: MailContext) => (c.name ? `Dear ${c.name},` : 'Hello,');
 const ref = (c: MailContext) => `Reference: ${c.requestId}`;
 const footer = (c: MailContext) => `${c.controller} — privacy contact: ${c.contact}`;
 
 export const requesterMail = {
-  received: (c: MailContext, dueOn: string, needsCode: boolean, follow?: { statusToken: string; statusUrl: string }): Rendered =>
+  /** `identity`: confirmed (signed in), code (sent in a separate mail), or with_counsel (a request counsel recorded). */
+  received: (c: MailContext, dueOn: string, identity: 'confirmed' | 'code' | 'with_counsel', follow?: { statusToken: string; statusUrl: string }): Rendered =>
     render(
       `We received your request (${c.type})`,
       [
         hello(c),
         `We received your request for ${TYPE_NAMES[c.type]}. ${ref(c)}.`,
-        needsCode ? 'To protect your data we first need to confirm it is you: we are sending a verification code in a separate email.' : 'Your identity is confirmed.',
+        IDENTITY_TEXT[identity](c),
         `We will answer by ${dueOn} at the latest.`,
         ...(follow
           ? [

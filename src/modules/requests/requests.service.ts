@@ -205,11 +205,14 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
       } else if (email) {
         await this.move(m, request, 'request_verification', actor);
         request.verificationAskedAt = now;
-        await this.sendCode(m, request, personal);
+        // A request counsel recorded (post, phone, …) was made on no page of ours: nowhere to type
+        // a code, so counsel confirms the requester's identity with them instead.
+        if (!recordedByCounsel(request.channel)) await this.sendCode(m, request, personal);
         await this.scheduleUnverified(m, request);
       }
       const follow = { statusToken, statusUrl: `${this.config.publicUrl}/v1/requests/${id}/status` };
-      if (email) await this.mail(m, request, personal, 'received', (c) => requesterMail.received(c, request.dueOn, !context.iam, follow));
+      const identity = context.iam ? 'confirmed' : recordedByCounsel(request.channel) ? 'with_counsel' : 'code';
+      if (email) await this.mail(m, request, personal, 'received', (c) => requesterMail.received(c, request.dueOn, identity, follow));
       await m.getRepository(RequestEntity).save(request);
       await this.scheduleReminders(m, request);
     });

@@ -4,7 +4,7 @@ import { AuditService } from '../../common/audit/audit.service.js';
 import { actorOf, Caller, SYSTEM } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { randomToken, sha256Hex } from '../../common/crypto.js';
-import { ConflictError, NotFoundError } from '../../common/errors/domain.error.js';
+import { ConflictError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
 import { Keyring } from '../../common/keyring.js';
 import { CONFIG } from '../../config/config.module.js';
 import { subscriptionPage } from './subscription.page.js';
@@ -54,7 +54,7 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
 
   async propose(dto: SubprocessorDto, caller: Caller): Promise<{ subprocessor: SubprocessorEntity; notice: SubprocessorNoticeEntity }> {
     return this.dataSource.transaction(async (m) => {
-      if (dto.replaces && !(await m.getRepository(SubprocessorEntity).findOneBy({ id: dto.replaces }))) throw new NotFoundError('Replaced subprocessor');
+      if (dto.replaces && !(await m.getRepository(SubprocessorEntity).findOneBy({ id: dto.replaces }))) throw new ValidationFailed([{ path: 'replaces', message: 'replaces must be the id of a subprocessor in the inventory' }]);
       const now = this.clock.now();
       const sub = m.getRepository(SubprocessorEntity).create({
         name: dto.name,
