@@ -404,7 +404,7 @@ describe('workflows across data stores', () => {
       ['support', 'erased'],
     ]);
     expect(supportDesk.data.tickets!.filter((r) => r.email === subject.email)).toEqual([]);
-    expect(certificate.stores[0].items).toContainEqual({ table: 'invoices', action: 'retain', rows: 1, ground: 'Art 17(3)(b): invoices must be kept for tax law', retainUntil: 'P7Y after the retention trigger' });
+    expect(certificate.stores[0].items).toContainEqual({ table: 'invoices', action: 'retain', rows: 1, ground: 'Art 17(3)(b): invoices must be kept for tax law', retainUntil: expect.stringMatching(/^for 7 years after /) });
     // The HTML is for a person: the kept invoices in words, the store by its label.
     expect(html).toContain('kept for 7 years after the event that starts the retention period');
     expect(html).toContain('Customer records');

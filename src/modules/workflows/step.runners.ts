@@ -24,6 +24,7 @@ import { certificateMessage, liftNoticeMessage } from './workflow.mail.js';
 import { Mailer } from '../../infrastructure/mail/mailer.js';
 import { Keyring } from '../../common/keyring.js';
 import { art15Information, certificateHtml, ErasureCertificate, indexHtml, Manifest } from './workflow.documents.js';
+import { retainUntilInWords } from './plain-language.js';
 import { ExportPackageEntity, WorkflowStepEntity } from './workflow.entity.js';
 
 /** What a step did: its result (no personal data), and the writes that commit with its success. */
@@ -276,7 +277,10 @@ export class StepRunners {
           status: s.status === 'waived' ? ('waived' as const) : ('erased' as const),
           erasedAt: (s.result?.erasedAt as string | undefined) ?? null,
           ...(s.waivedReason ? { waivedReason: s.waivedReason } : {}),
-          items: (s.result?.items as ErasurePlan['items'] | undefined) ?? [],
+          // What a store reports as retainUntil ("P7Y after the retention trigger") is put in words for the requester.
+          items: ((s.result?.items as ErasurePlan['items'] | undefined) ?? []).map((i) =>
+            i.retainUntil ? { ...i, retainUntil: retainUntilInWords(i.retainUntil, s.result?.erasedAt ? new Date(s.result.erasedAt as string) : undefined) } : i,
+          ),
           verifiedAt: (of('verify', s.storeId)?.result?.verifiedAt as string | undefined) ?? null,
         })),
       consentLedger: { pseudonymisedEvents: consent?.events ?? 0 },
