@@ -1,5 +1,5 @@
 import AdmZip from 'adm-zip';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -529,7 +529,8 @@ describe('workflows across data stores', () => {
     const subject = await seedSubject();
     const dataDir = mkdtempSync(join(tmpdir(), 'lethe-resume-'));
     const options: BootOptions = {
-      adminKey: `lth_${'w'.repeat(43)}`,
+      // Fresh per run: on a shared server database the fuzz suite may have revoked an earlier run's key.
+      adminKey: `lth_${randomBytes(32).toString('base64url')}`,
       env: {
         SMTP_URL: smtp.url,
         LETHE_DATA_STORES: JSON.stringify({ stores: stores() }),
