@@ -141,7 +141,7 @@ export function loadConfig(env: Env): LetheConfig {
       reconcileIntervalSeconds: read.int('LETHE_RECONCILE_INTERVAL_SECONDS', 300, 0, 86_400),
     },
     auth: {
-      adminApiKey: read.secret('LETHE_ADMIN_API_KEY', 32),
+      adminApiKey: read.bearerSecret('LETHE_ADMIN_API_KEY'),
       keyCacheSeconds: read.int('LETHE_API_KEY_CACHE_SECONDS', 10, 0, 3600),
     },
     secrets: {
@@ -350,6 +350,15 @@ class Reader {
     const value = this.raw(name);
     if (value !== undefined && value.length < minLength) {
       this.problems.push(`${name} must be at least ${minLength} characters`);
+    }
+    return value;
+  }
+
+  /** A secret sent as `Authorization: Bearer <secret>`: 32–200 visible ASCII characters, no spaces. */
+  bearerSecret(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && !/^[\x21-\x7E]{32,200}$/.test(value)) {
+      this.problems.push(`${name} must be 32 to 200 visible ASCII characters without spaces (e.g. \`openssl rand -hex 32\`), so it can be sent as a bearer token`);
     }
     return value;
   }

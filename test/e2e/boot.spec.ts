@@ -190,6 +190,16 @@ describe('boot', () => {
       }
     });
 
+    it('limits any other key like the public: an auditor key cannot send unlimited code mails', async () => {
+      const auditor = await createKey(t, ['auditor']);
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        statuses.push((await t.http.post('/v1/requests').set(...bearer(auditor.key)).send({ type: 'access', email: 'target@example.com' })).status);
+      }
+      // Per email address: two an hour, then 429 (the second is answered as a duplicate of the first).
+      expect(statuses[2]).toBe(429);
+    });
+
     it('still limits anonymous callers from that same address', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i += 1) {

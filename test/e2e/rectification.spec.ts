@@ -133,4 +133,14 @@ describe('rectification', () => {
     expect(done.text).not.toContain('Not changed anywhere');
     expect(await statusOf(id)).toBe('completed');
   }, 90_000);
+
+  it('a field a store publishes but where no row of the requester was found is held for counsel too, not reported done', async () => {
+    // Counsel recorded it under an address the shop does not know: the store changed 0 rows.
+    const email = `unknown.${randomUUID().slice(0, 8)}@example.org`;
+    const id = await fileApproved(email, [{ field: 'shipping_address', newValue: '3 Nowhere Lane' }]);
+    const check = await eventually(async () => (await workflow(id)).steps.find((s) => s.step === 'check' && s.status === 'failed'), 30_000);
+    expect(check.error).toMatch(/no data store could correct shipping_address/);
+    expect(await statusOf(id)).toBe('in_progress');
+    expect(smtp.mails.some((m) => m.to.includes(email) && /has been corrected/.test(m.subject))).toBe(false);
+  }, 90_000);
 });

@@ -153,6 +153,11 @@ describe('identity and timing', () => {
     expect(shop.data.customers!.filter((r) => r.email === address)).toHaveLength(0);
     expect(await stepResult(id, 'consent')).toMatchObject({ events: 0, skipped: expect.stringMatching(/not proven/) });
     expect(await stepResult(id, 'erase')).toMatchObject({ subjectId: expect.stringMatching(/only the verified email/) });
+    // The requester is told the truth: searched by email only, the typed id's consent history untouched.
+    const done = await smtp.waitFor((m) => m.to.includes(address) && /has been erased/.test(m.subject));
+    expect(done.text.replace(/\s+/g, ' ')).toContain('could not confirm as yours, so we acted on your email address only');
+    const certificate = await smtp.waitFor((m) => m.to.includes(address) && /certificate/i.test(m.subject));
+    expect(JSON.stringify(certificate)).toContain('searched for your data by your email address only');
   }, 90_000);
 
   it('an objection naming an unproven subject id withdraws nothing in that ledger', async () => {
@@ -173,6 +178,8 @@ describe('identity and timing', () => {
     const { id } = await filePublicly({ type: 'erasure', email: address, subjectId });
 
     expect((await asCounsel('post', `/v1/requests/${id}/subject-id/confirm`).send({ method: 'telepathy', note: 'x' })).status).toBe(400);
+    // The dry run has already run on the email alone; confirming runs it again with the id.
+    await eventually(async () => ((await stepResult(id, 'plan'))?.subjectId ? true : undefined), 30_000);
     const confirmed = await asCounsel('post', `/v1/requests/${id}/subject-id/confirm`).send({ method: 'existing_account', note: 'Asked in the signed-in help chat' });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ status: 'proven', proof: 'counsel:existing_account', confirmedAt: clock.now().toISOString() });
@@ -183,6 +190,11 @@ describe('identity and timing', () => {
     expect(audit.body.items).toEqual([expect.objectContaining({ details: { method: 'existing_account' } })]);
     expect(JSON.stringify(audit.body)).not.toContain(subjectId);
 
+    await eventually(async () => {
+      const steps = (await asCounsel('get', `/v1/requests/${id}`)).body.steps as { step: string; status: string; result: Record<string, unknown> | null }[];
+      const plan = steps.find((s) => s.step === 'plan');
+      return plan?.status === 'succeeded' && plan.result && !('subjectId' in plan.result) ? true : undefined;
+    }, 30_000);
     await approveWhenPlanned(id);
     await completed(id);
     expect(await pseudonymised(subjectId)).toEqual([true]);
@@ -194,6 +206,23 @@ describe('identity and timing', () => {
     await grant(subjectId);
     expect(await consentState(subjectId)).toBe('granted');
   }, 90_000);
+
+  it('a typed subject id matches no other request: it can neither block nor reveal someone else’s', async () => {
+    const typed = `usr_${randomUUID().slice(0, 8)}`;
+    const first = await t.http.post('/v1/requests').send({ type: 'access', email: email(), subjectId: typed });
+    const second = await t.http.post('/v1/requests').send({ type: 'access', email: email(), subjectId: typed });
+    expect([first.status, second.status]).toEqual([202, 202]);
+    expect(second.body.duplicate).toBe(false);
+    expect(second.body.id).not.toBe(first.body.id);
+  });
+
+  it('once the work on the stores began on the email alone, the id cannot be confirmed into it', async () => {
+    const { id } = await filePublicly({ type: 'erasure', email: email(), subjectId: `usr_${randomUUID().slice(0, 8)}` });
+    await approveWhenPlanned(id);
+    await completed(id);
+    const late = await asCounsel('post', `/v1/requests/${id}/subject-id/confirm`).send({ method: 'existing_account', note: 'too late' });
+    expect(late.status).toBe(409);
+  });
 
   it('a request without a subject id has nothing to confirm', async () => {
     const created = await asCounsel('post', '/v1/requests').send({ type: 'access', email: email(), channel: 'phone' });

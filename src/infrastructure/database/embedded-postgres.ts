@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /**
@@ -42,6 +43,8 @@ export class EmbeddedPostgres {
       // are those an earlier version left readable by others.
       process.umask(0o077);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // The data folder is Lethe's (0700), unless it was pointed at a folder that is plainly not (`.`, a home folder).
+      if (dir !== process.cwd() && dir !== homedir()) chmodSync(dir, 0o700);
       restrictDataDir(dir);
       lockFile = join(dir, 'pglite.lock');
       takeLock(lockFile);
@@ -73,11 +76,12 @@ export class EmbeddedPostgres {
   }
 }
 
-/** What Lethe writes in its data folder: the folder 0700; its files and its own subfolders' contents 0600. */
+/** What Lethe writes in its data folder, and nothing else there: its files 0600, its subfolders 0700 with their contents 0600. */
+const OWN_ENTRIES = ['pglite', 'mail', 'exports', 'pglite.lock', 'admin-api-key.txt', 'secrets.json'];
+
 function restrictDataDir(dir: string): void {
-  chmodSync(dir, 0o700);
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isFile() || ['pglite', 'mail', 'exports'].includes(entry.name)) restrictToOwner(join(dir, entry.name));
+  for (const name of OWN_ENTRIES) {
+    if (existsSync(join(dir, name))) restrictToOwner(join(dir, name));
   }
 }
 

@@ -58,7 +58,9 @@ export class RedisRateStore implements RateStore {
  * The global AuthGuard runs first and has set `caller` when a valid key was sent.
  */
 export function countsAgainstIntakeLimit(caller: Caller | undefined): boolean {
-  return caller?.kind !== 'api_key';
+  // Counsel recording requests, and the IAM filing for its signed-in users, are not anonymous intake;
+  // any other key (an auditor's, an admin's) files as the public does and is limited like it.
+  return !(caller?.kind === 'api_key' && (caller.roles.has('counsel') || caller.roles.has('iam')));
 }
 
 /**

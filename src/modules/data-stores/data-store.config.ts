@@ -31,6 +31,11 @@ export interface TableConfig {
    * cannot list a table's columns (memory) export the configured ones.
    */
   exportColumns?: 'all' | 'configured';
+  /**
+   * Columns never put in a copy, whatever `exportColumns` says: secrets of the account (password
+   * hashes, reset tokens) and data about other people that a copy must not reveal (Art 15(4)).
+   */
+  excludeColumns?: string[];
 }
 
 export interface StoreConfig {
@@ -165,6 +170,9 @@ function checkTable(table: Partial<TableConfig>, at: string, names: Set<unknown>
   else if (erasure.action === 'anonymise' && !columns.some(([, c]) => (c as ColumnConfig).anonymise)) problem(`${at}.erasure`, 'anonymise needs at least one column with an anonymise rule');
   if (table?.exportColumns !== undefined && table.exportColumns !== 'all' && table.exportColumns !== 'configured') problem(`${at}.exportColumns`, 'must be all or configured');
   if (table?.restrictionColumn !== undefined && !IDENTIFIER.test(table.restrictionColumn)) problem(`${at}.restrictionColumn`, 'must be a plain SQL identifier');
+  if (table?.excludeColumns !== undefined && !(Array.isArray(table.excludeColumns) && table.excludeColumns.every((c) => typeof c === 'string' && IDENTIFIER.test(c)))) {
+    problem(`${at}.excludeColumns`, 'must be a list of plain SQL identifiers');
+  }
 }
 
 /** Tables ordered so that children (identified through a parent) come before their parents: safe deletion order. */

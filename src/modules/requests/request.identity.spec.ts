@@ -13,12 +13,13 @@ describe('subject id standing', () => {
     expect(actionableSubjectId(subjectId, proof)).toBe(actionable);
   });
 
-  it.each<[boolean, boolean, string | null, string | null, string]>([
-    [true, true, null, null, 'an open request with an unproven id may be confirmed'],
-    [false, true, null, 'request_closed', 'too late once closed'],
-    [true, false, null, 'no_subject_id', 'nothing to confirm'],
-    [true, true, 'iam_token', 'subject_id_already_proven', 'an IAM-proven id needs no confirmation'],
-  ])('open %s, has id %s, proof %s → %s — %s', (open, hasSubjectId, proof, code) => {
-    expect(whyNotConfirmable({ open, hasSubjectId, proof })?.code ?? null).toBe(code);
+  it.each<[boolean, boolean, string | null, boolean, string | null, string]>([
+    [true, true, null, false, null, 'an open request with an unproven id may be confirmed'],
+    [false, true, null, false, 'request_closed', 'too late once closed'],
+    [true, false, null, false, 'no_subject_id', 'nothing to confirm'],
+    [true, true, 'iam_token', false, 'subject_id_already_proven', 'an IAM-proven id needs no confirmation'],
+    [true, true, null, true, 'workflow_started', 'once work on the stores began (beyond a dry run), the id would act outside it'],
+  ])('open %s, has id %s, proof %s, workflow started %s → %s — %s', (open, hasSubjectId, proof, workflowStarted, code) => {
+    expect(whyNotConfirmable({ open, hasSubjectId, proof, workflowStarted })?.code ?? null).toBe(code);
   });
 });

@@ -31,9 +31,13 @@ export function actionableSubjectId(subjectId: string | null, proof: string | nu
 export const UNPROVEN_SUBJECT_ID = 'the subject id given was not proven (no IAM sign-in, not confirmed by counsel): only the verified email was used';
 
 /** Why counsel may not confirm this request's subject id now, or null if they may. */
-export function whyNotConfirmable(input: { open: boolean; hasSubjectId: boolean; proof: string | null }): { code: string; detail: string } | null {
+export function whyNotConfirmable(input: { open: boolean; hasSubjectId: boolean; proof: string | null; workflowStarted: boolean }): { code: string; detail: string } | null {
   if (!input.open) return { code: 'request_closed', detail: 'The request is closed' };
   if (!input.hasSubjectId) return { code: 'no_subject_id', detail: 'This request names no subject id' };
   if (input.proof) return { code: 'subject_id_already_proven', detail: `The subject id is already proven (${input.proof})` };
+  // Work on the stores began on the email alone: the id would act outside what was done and approved.
+  if (input.workflowStarted) {
+    return { code: 'workflow_started', detail: 'The workflow already started on the verified email only; record a new request to act on the subject id' };
+  }
   return null;
 }

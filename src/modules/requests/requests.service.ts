@@ -143,7 +143,9 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
 
     const emailHash = email ? this.keyring.keyedHash('request-email', email.trim().toLowerCase()) : null;
     const subjectRef = subjectId ? this.keyring.keyedHash('consent-subject', subjectId) : null;
-    const duplicate = await this.findOpenDuplicate(dto.type, emailHash, subjectRef);
+    // A typed subject id proves nothing: only a proven one (IAM token) may match another request by id,
+    // or anyone could block someone else's request, and learn of it, by typing their id.
+    const duplicate = await this.findOpenDuplicate(dto.type, emailHash, context.iam ? subjectRef : null);
     if (duplicate) return this.answerDuplicate(duplicate, context.caller);
 
     const now = this.clock.now();
@@ -779,14 +781,15 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
     return request;
   }
 
-  private async findOpenDuplicate(type: string, emailHash: string | null, subjectRef: string | null): Promise<RequestEntity | null> {
-    if (!emailHash && !subjectRef) return null;
+  /** An open request of the same type by the same email, or by the same *proven* subject id (`provenSubjectRef`). */
+  private async findOpenDuplicate(type: string, emailHash: string | null, provenSubjectRef: string | null): Promise<RequestEntity | null> {
+    if (!emailHash && !provenSubjectRef) return null;
     const qb = this.dataSource
       .getRepository(RequestEntity)
       .createQueryBuilder('r')
       .where('r.type = :type', { type })
       .andWhere(`r.status NOT IN ('completed', 'refused', 'withdrawn', 'expired_unverified')`)
-      .andWhere('(r.emailHash = :emailHash OR r.subjectRef = :subjectRef)', { emailHash: emailHash ?? '-', subjectRef: subjectRef ?? '-' });
+      .andWhere('(r.emailHash = :emailHash OR (r.subjectRef = :subjectRef AND r.subjectIdProof IS NOT NULL))', { emailHash: emailHash ?? '-', subjectRef: provenSubjectRef ?? '-' });
     return qb.orderBy('r.receivedAt', 'ASC').getOne();
   }
 

@@ -154,7 +154,7 @@ export class RecipientNotices implements OnModuleInit {
         `Art 19: recipients to tell by hand for request ${request.id.slice(0, 8)}`,
         [
           `Request ${request.id} (${request.type}) could not be notified automatically to: ${names.join(', ')} (${why}).`,
-          'The requester has been told that you will contact them another way. Tell them of the change, and record how in a note on the request.',
+          'When the request completes, the requester is told that these recipients could not be reached and that we will contact them another way. Tell them of the change, and record how in a note on the request.',
         ],
         'Lethe',
       ),

@@ -8,6 +8,7 @@ import { Clock } from '../../common/clock.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { JobsService } from '../../infrastructure/queue/jobs.service.js';
+import type { JobSpec } from '../../infrastructure/queue/jobs.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { ChangeSummary, DataStoreAdapter, DataStoreError, ErasurePlan, SubjectIdentity } from '../data-stores/data-store.port.js';
 import { DataStoreRegistry } from '../data-stores/data-store.registry.js';
@@ -157,13 +158,13 @@ export class StepRunners {
   }
 
   /**
-   * Every field the requester asked to correct must have been taken by at least one store (changed,
-   * or held by none of the subject's rows there). A field no store can change is counsel's to settle:
-   * the request waits instead of completing with a correction that did not happen.
+   * Every field the requester asked to correct must have been changed in at least one store (rows
+   * really updated). A field no store changed — none publishes it, or none found the subject's row —
+   * is counsel's to settle: the request waits instead of completing with a correction that did not happen.
    */
   private async checkRectified(request: RequestEntity, subject: SubjectOfRequest): Promise<Record<string, unknown>> {
     const steps = await this.dataSource.getRepository(WorkflowStepEntity).findBy({ requestId: request.id, step: 'rectify', status: 'succeeded' });
-    const taken = new Set(steps.flatMap((s) => ((s.result as unknown as ChangeSummary | null)?.applied ?? []).map((a) => a.field)));
+    const taken = new Set(steps.flatMap((s) => ((s.result as unknown as ChangeSummary | null)?.applied ?? []).filter((a) => a.rows > 0).map((a) => a.field)));
     const asked = [...new Set((subject.changes ?? []).map((c) => c.field))];
     const untaken = asked.filter((f) => !taken.has(f));
     if (untaken.length > 0) {
@@ -214,7 +215,7 @@ export class StepRunners {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const fileName = `${kind}-${request.id}.zip`;
     const zip = await writePackage(join(dir, fileName), this.stagingDir(request.id), staged, documents, this.clock.now());
-    const expiresAt = new Date(Math.ceil((this.clock.now().getTime() + this.config.workflows.exportLinkDays * 86_400_000) / 1000) * 1000);
+    const expiresAt = linkExpiry(this.clock.now(), this.config.workflows.exportLinkDays);
     // What counsel reviews before releasing an access package: per store the rows per table, and the files.
     const review = { stores: manifest.stores, files: [...manifest.files.map(({ name, bytes }) => ({ name, bytes })), ...documents.slice(-1).map((d) => ({ name: d.name, bytes: Buffer.byteLength(d.content) }))] };
     return {
@@ -230,7 +231,8 @@ export class StepRunners {
           .execute();
         const id = (inserted.raw as { id: string }[])[0]?.id;
         if (!id) return;
-        await this.jobs.schedule(m, { queue: 'workflows', name: 'package.expire', key: `package:${id}:expire`, payload: { packageId: id }, runAt: expiresAt });
+        // Under counsel's review the link's time starts at release (approval), not now: see WorkflowsService.
+        if (request.status !== 'awaiting_approval') await this.jobs.schedule(m, expireJob(id, expiresAt));
         await this.audit.record(m, SYSTEM, { action: 'request.package_created', targetType: 'request', targetId: request.id, details: { kind, sha256: zip.sha256, bytes: zip.bytes } });
       },
       afterCommit: () => rm(this.stagingDir(request.id), { recursive: true, force: true }),
@@ -265,6 +267,7 @@ export class StepRunners {
     const steps = await this.dataSource.getRepository(WorkflowStepEntity).find({ where: { requestId: request.id }, order: { storeId: 'ASC' } });
     const of = (name: string, storeId: string) => steps.find((s) => s.step === name && s.storeId === storeId);
     const consent = steps.find((s) => s.step === 'consent')?.result as { events?: number } | undefined;
+    const unprovenId = request.subjectRef !== null && request.subjectIdProof === null;
     const certificate: ErasureCertificate = {
       certificate: 'lethe.erasure/v1',
       requestId: request.id,
@@ -284,6 +287,7 @@ export class StepRunners {
           verifiedAt: (of('verify', s.storeId)?.result?.verifiedAt as string | undefined) ?? null,
         })),
       consentLedger: { pseudonymisedEvents: consent?.events ?? 0 },
+      ...(unprovenId ? { searchedBy: 'email' as const } : {}),
     };
     const json = JSON.stringify(certificate, null, 2);
     const sha256 = sha256Hex(json);
@@ -375,3 +379,11 @@ function deterministicUuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** When a package's link stops working: whole seconds (they are signed), `days` from `from`. */
+export function linkExpiry(from: Date, days: number): Date {
+  return new Date(Math.ceil((from.getTime() + days * 86_400_000) / 1000) * 1000);
+}
+
+export function expireJob(packageId: string, runAt: Date): JobSpec {
+  return { queue: 'workflows', name: 'package.expire', key: `package:${packageId}:expire`, payload: { packageId }, runAt };
+}

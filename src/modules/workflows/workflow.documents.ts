@@ -142,6 +142,8 @@ export interface ErasureCertificate {
     verifiedAt: string | null;
   }[];
   consentLedger: { pseudonymisedEvents: number };
+  /** Present when the account id the requester gave was never proven: stores and the ledger were searched by email only. */
+  searchedBy?: 'email';
 }
 
 export function certificateHtml(c: ErasureCertificate, sha256: string, labels: Record<string, string> = {}): string {
@@ -164,7 +166,9 @@ export function certificateHtml(c: ErasureCertificate, sha256: string, labels: R
     'Erasure certificate',
     `<p>${escapeHtml(c.controller.name)} erased your personal data as set out below (Art 17 GDPR). Issued on ${escapeHtml(dateInWords(c.issuedAt))}. Reference: ${escapeHtml(c.requestId)}.</p>` +
       `<table><tr><th>System</th><th>Records</th><th>What we did</th><th>Details, or why it is kept</th><th>When</th></tr>${rows}</table>` +
-      `<p>${c.consentLedger.pseudonymisedEvents ? `Your consent history (${c.consentLedger.pseudonymisedEvents} record${c.consentLedger.pseudonymisedEvents === 1 ? '' : 's'}) no longer names you.` : 'We held no consent history under your account.'}</p>` +
+      (c.searchedBy === 'email'
+        ? `<p>You gave us an account id that we could not confirm as yours, so we searched for your data by your email address only, and did not change any consent history kept under that id. To have it erased too, contact ${escapeHtml(c.controller.contact)} quoting the reference.</p>`
+        : `<p>${c.consentLedger.pseudonymisedEvents ? `Your consent history (${c.consentLedger.pseudonymisedEvents} record${c.consentLedger.pseudonymisedEvents === 1 ? '' : 's'}) no longer names you.` : 'We held no consent history under your account.'}</p>`) +
       `<p>${escapeHtml(verificationSentence(c, label))}</p>` +
       `<p>Records that are kept are kept only for the reason shown, and are deleted when it ends.</p>` +
       `<p style="font-size:85%;color:#555">SHA-256 of the JSON certificate: <code>${sha256}</code>. It is recorded in ${escapeHtml(c.controller.name)}’s tamper-evident audit trail.</p>`,

@@ -8,6 +8,13 @@ import type { RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entit
 const hello = (c: MailContext) => (c.name ? `Dear ${c.name},` : 'Hello,');
 const footer = (c: MailContext) => `${c.controller} — privacy contact: ${c.contact}`;
 
+/** A typed account id nobody proved: the workflows used the email alone, and the requester is told so. */
+const unproven = (request: RequestEntity) => request.subjectRef !== null && request.subjectIdProof === null;
+const unprovenNote = (c: MailContext, request: RequestEntity): string[] =>
+  unproven(request)
+    ? [`You gave us an account id that we could not confirm as yours, so we acted on your email address only. If you have an account with us under that id, contact us at ${c.contact} quoting the reference, and we will confirm it with you.`]
+    : [];
+
 export interface Art19Outcome {
   notices: Pick<RecipientNoticeEntity, 'recipient' | 'channel' | 'status' | 'sentAt'>[];
   notifyStep: Pick<WorkflowStepEntity, 'status'> | null;
@@ -60,6 +67,7 @@ export function completionMessage(
             : `We have completed your request for a portable copy of the data you gave us (${ref}) The package holds it as JSON and CSV.`,
           link ? `Download it here: ${link.url}` : 'The package could not be prepared; we will contact you.',
           link ? `The link works until ${link.expiresAt.slice(0, 10)} and for ${link.maxDownloads} downloads; then the file is deleted. Keep this email private: anyone with the link can download the package.` : '',
+          ...unprovenNote(c, request),
         ].filter(Boolean),
         footer(c),
       );
@@ -67,7 +75,9 @@ export function completionMessage(
       const applied = steps.filter((s) => s.step === 'rectify' && s.status === 'succeeded').flatMap((s) => ((s.result as unknown as ChangeSummary | null)?.applied ?? []).filter((a) => a.rows > 0).map((a) => ({ ...a, store: s.storeId })));
       const fields = [...new Set(applied.map((a) => a.field))];
       const lines = fields.map((f) => `${f}: corrected in ${[...new Set(applied.filter((a) => a.field === f).map((a) => storeLabels[a.store] ?? a.store))].join(', ')}`);
-      const untouched = [...new Set(steps.filter((s) => s.step === 'rectify').flatMap((s) => (s.result as unknown as ChangeSummary | null)?.notApplied ?? []))].filter((f) => !fields.includes(f));
+      // Fields no store changed: none took them, or none found a row of the requester's to change.
+      const summaries = steps.filter((s) => s.step === 'rectify').map((s) => s.result as unknown as ChangeSummary | null);
+      const untouched = [...new Set(summaries.flatMap((r) => [...(r?.notApplied ?? []), ...(r?.applied ?? []).map((a) => a.field)]))].filter((f) => !fields.includes(f));
       // What counsel did about fields no store could change, as written when waiving the check.
       const handled = steps.find((s) => s.step === 'check' && s.status === 'waived')?.waivedReason?.replace(/[.\s]+$/, '');
       return render(
@@ -75,23 +85,30 @@ export function completionMessage(
         [
           hello(c),
           `We have completed your request for correction (${ref})`,
-          ...(lines.length ? ['What changed, and where:', ...lines] : ['None of the stores we hold data in held the fields you asked us to correct.']),
+          ...(lines.length ? ['What changed, and where:', ...lines] : []),
           ...(untouched.length ? [`Our systems could not correct ${untouched.join(', ')} automatically; our privacy team handled ${untouched.length > 1 ? 'them' : 'it'}: ${handled ?? 'we will contact you'}.`] : []),
+          ...unprovenNote(c, request),
           ...art19Paragraphs(art19),
         ],
         footer(c),
       );
     }
     case 'erasure':
-      return render('Your data has been erased', [hello(c), `We have completed your request for erasure (${ref}) Your erasure certificate was sent in a separate email.`, ...art19Paragraphs(art19)], footer(c));
+      return render('Your data has been erased', [hello(c), `We have completed your request for erasure (${ref}) Your erasure certificate was sent in a separate email.`, ...unprovenNote(c, request), ...art19Paragraphs(art19)], footer(c));
     case 'restriction':
       return render(
         'Processing of your data is restricted',
-        [hello(c), `We have completed your request for restriction (${ref}) Your personal data is now kept but not otherwise processed. We will tell you before we lift the restriction (Art 18(3)).`, ...art19Paragraphs(art19)],
+        [hello(c), `We have completed your request for restriction (${ref}) Your personal data is now kept but not otherwise processed. We will tell you before we lift the restriction (Art 18(3)).`, ...unprovenNote(c, request), ...art19Paragraphs(art19)],
         footer(c),
       );
     case 'objection':
-      return render('Your objection is recorded', [hello(c), `We have recorded your objection (${ref}) and stopped processing your data for: ${request.purposes.join(', ')}.`], footer(c));
+      return render(
+        'Your objection is recorded',
+        unproven(request)
+          ? [hello(c), `We have recorded your objection (${ref}) to processing for: ${request.purposes.join(', ')}.`, ...unprovenNote(c, request)]
+          : [hello(c), `We have recorded your objection (${ref}) and stopped processing your data for: ${request.purposes.join(', ')}.`],
+        footer(c),
+      );
   }
 }
 

@@ -25,7 +25,7 @@ import { RegisterService } from '../register/register.service.js';
 import { supervisoryAuthority } from '../requests/request.authorities.js';
 import { RecipientNotices } from './recipient.notices.js';
 import { art15Html, art15Information } from './workflow.documents.js';
-import { NeedsCounselError, StepOutcome, StepRunners, WaitingError } from './step.runners.js';
+import { expireJob, linkExpiry, NeedsCounselError, StepOutcome, StepRunners, WaitingError } from './step.runners.js';
 import { ExportPackageEntity, noticeView, stepView, WorkflowStepEntity } from './workflow.entity.js';
 import { nextSteps, NO_STORE, StepName, stepKey, StepStatus, unfinished } from './workflow.plan.js';
 import { completionMessage, packageLinkMessage } from './workflow.mail.js';
@@ -116,6 +116,10 @@ export class WorkflowsService implements OnModuleInit {
       if (open.length > 0) {
         throw new ConflictError('steps_unfinished', 'Steps of this request have not succeeded: retry or waive them first', { steps: open.map((s) => `${s.step}:${s.storeId}`) });
       }
+      // Completing by hand while Art 19 notices are still in flight would tell the requester nothing of them.
+      if ((await this.notices.noticesOf(request.id, m)).some((n) => n.status === 'queued')) {
+        throw new ConflictError('notices_in_flight', 'Art 19 notices of this request are still being delivered: complete it once they have gone or failed');
+      }
       await this.scheduleCleanUp(m, request.id, false);
       return;
     }
@@ -134,8 +138,18 @@ export class WorkflowsService implements OnModuleInit {
           steps: unfinished(steps).map((s) => `${s.step}:${s.storeId}`),
         });
       }
+      await this.startLinkClock(m, request.id);
     }
     await this.advance(m, request, steps);
+  }
+
+  /** A reviewed package is released: its link's days count from now, however long the review took. */
+  private async startLinkClock(m: EntityManager, requestId: string): Promise<void> {
+    const row = await m.getRepository(ExportPackageEntity).findOneBy({ requestId });
+    if (!row || row.deletedAt) return;
+    const expiresAt = linkExpiry(this.clock.now(), this.config.workflows.exportLinkDays);
+    await m.getRepository(ExportPackageEntity).update({ id: row.id }, { expiresAt });
+    await this.jobs.schedule(m, expireJob(row.id, expiresAt));
   }
 
   private async scheduleCleanUp(m: EntityManager, requestId: string, all: boolean): Promise<void> {

@@ -329,8 +329,9 @@ interface TableColumn {
  * configured ones.
  */
 export function exportedColumns(table: TableConfig, actual: readonly { name: string }[] | undefined): string[] {
-  if (table.exportColumns === 'configured' || !actual?.length) return Object.keys(table.columns);
-  return actual.map((c) => c.name);
+  const excluded = new Set(table.excludeColumns ?? []);
+  const columns = table.exportColumns === 'configured' || !actual?.length ? Object.keys(table.columns) : actual.map((c) => c.name);
+  return columns.filter((c) => !excluded.has(c));
 }
 
 /** Records, for counsel, which exported columns of a table that had records carry no data category. */
