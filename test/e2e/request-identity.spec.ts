@@ -180,6 +180,7 @@ describe('identity and timing', () => {
     expect((await asCounsel('post', `/v1/requests/${id}/subject-id/confirm`).send({ method: 'telepathy', note: 'x' })).status).toBe(400);
     // The dry run has already run on the email alone; confirming runs it again with the id.
     await eventually(async () => ((await stepResult(id, 'plan'))?.subjectId ? true : undefined), 30_000);
+    clock.advance(1_000); // a job's id carries its run time: the re-run is a new job, as on a real clock
     const confirmed = await asCounsel('post', `/v1/requests/${id}/subject-id/confirm`).send({ method: 'existing_account', note: 'Asked in the signed-in help chat' });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ status: 'proven', proof: 'counsel:existing_account', confirmedAt: clock.now().toISOString() });
