@@ -107,7 +107,8 @@ describe('rectification', () => {
     const email = subject();
     const id = await fileApproved(email, [{ field: 'shipping_address', newValue: '2 New Row' }]);
     const done = await smtp.waitFor((m) => m.to.includes(email) && /has been corrected/.test(m.subject), 30_000);
-    expect(done.text).toContain('shipping_address: corrected in shop');
+    expect(done.text).toContain('Delivery address: corrected in shop');
+    expect(done.text).not.toContain('shipping_address');
     expect(done.text).not.toMatch(/could not correct/);
     expect(shop.data.customers!.find((c) => c.email === email)).toMatchObject({ shipping_address: '2 New Row' });
     expect((await workflow(id)).steps.find((s) => s.step === 'check')).toMatchObject({ status: 'succeeded' });
@@ -128,7 +129,7 @@ describe('rectification', () => {
     const waived = await t.http.post(`/v1/requests/${id}/steps/check/-/waive`).set(...bearer(counsel)).send({ reason: 'We changed your nickname in the loyalty app by hand on 1 December.' });
     expect(waived.status).toBe(200);
     const done = await smtp.waitFor((m) => m.to.includes(email) && /has been corrected/.test(m.subject), 30_000);
-    expect(done.text).toContain('phone: corrected in shop');
+    expect(done.text).toContain('Phone: corrected in shop');
     expect(done.text).toContain('could not correct nickname automatically; our privacy team handled it: We changed your nickname in the loyalty app by hand on 1 December.');
     expect(done.text).not.toContain('Not changed anywhere');
     expect(await statusOf(id)).toBe('completed');

@@ -447,7 +447,7 @@ describe('workflows across data stores', () => {
     const { id } = await fileVerified({ type: 'rectification', ...subject, changes: [{ field: 'phone', newValue: '+44 20 7946 0000' }] });
     expect((await t.http.post(`/v1/requests/${id}/approve`).set(...bearer(counsel))).status).toBe(200);
     const done = await mailTo(subject.email, /has been corrected/);
-    expect(done.text).toContain('phone: corrected in Customer records');
+    expect(done.text).toContain('Phone: corrected in Customer records');
     expect(done.text).not.toMatch(/\bcrm\b|customers/);
     // The changed phone number is contact data: the mailer was told, the partner shops could not be.
     expect(done.text.replace(/\s+/g, ' ')).toContain(`We told those to whom we disclosed this data (Art 19): ${MAILER}, by email on`);
@@ -593,7 +593,9 @@ describe('workflows across data stores', () => {
     const { id } = await fileVerified({ type: 'objection', ...subject, purposes: [PURPOSE] });
     expect((await t.http.post(`/v1/requests/${id}/approve`).set(...bearer(counsel))).status).toBe(200);
     const done = await mailTo(subject.email, /objection is recorded/);
-    expect(done.text).toContain(PURPOSE);
+    // The purpose by its title, not its key.
+    expect(done.text).toContain('stopped processing your data for: Marketing emails.');
+    expect(done.text).not.toContain(PURPOSE);
     const consents = await t.http.get(`/v1/subjects/${subject.subjectId}/consents`).set(...bearer(iam));
     expect(consents.body.purposes).toContainEqual(expect.objectContaining({ purpose: PURPOSE, state: 'withdrawn' }));
     const history = await t.http.get(`/v1/subjects/${subject.subjectId}/consents/history`).set(...bearer(iam));

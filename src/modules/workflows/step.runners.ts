@@ -26,6 +26,7 @@ import { Mailer } from '../../infrastructure/mail/mailer.js';
 import { Keyring } from '../../common/keyring.js';
 import { art15Information, certificateHtml, ErasureCertificate, indexHtml, Manifest } from './workflow.documents.js';
 import { retainUntilInWords } from './plain-language.js';
+import { PurposeCatalog } from '../purposes/purpose-catalog.js';
 import { ExportPackageEntity, WorkflowStepEntity } from './workflow.entity.js';
 
 /** What a step did: its result (no personal data), and the writes that commit with its success. */
@@ -74,6 +75,7 @@ export class StepRunners {
     private readonly mailer: Mailer,
     private readonly keyring: Keyring,
     private readonly clock: Clock,
+    private readonly catalog: PurposeCatalog,
   ) {}
 
   async execute(step: WorkflowStepEntity, request: RequestEntity, subject: SubjectOfRequest): Promise<StepOutcome> {
@@ -121,8 +123,11 @@ export class StepRunners {
         return { result: await this.sendLiftNotice(request, subject, step.result) };
       case 'lift':
         return { result: await this.store(step.storeId).restrict(identity, false) };
-      case 'object':
-        return { result: await this.recordObjection(request, subject) };
+      case 'object': {
+        // The purposes' titles, for the requester's mail: read here, outside the completing transaction.
+        const titles = Object.fromEntries(await Promise.all(request.purposes.map(async (key) => [key, (await this.catalog.get(key))?.purpose.title ?? key] as const)));
+        return { result: { ...(await this.recordObjection(request, subject)), titles } };
+      }
       case 'notify':
         return this.notify(request);
     }

@@ -2,6 +2,7 @@ import { escapeHtml } from '../../infrastructure/mail/templates.js';
 import type { ErasurePlan } from '../data-stores/data-store.port.js';
 import type { CategoryDisclosure } from '../register/register.service.js';
 import { countryName, dateInWords, erasureActionInWords, lawfulBasisInWords, listInWords, recipientTypeInWords, retainUntilInWords, retentionInWords, transferMechanismName } from './plain-language.js';
+import { humanise } from '../data-stores/data-store.config.js';
 
 /**
  * The documents Lethe hands a data subject: the Art 15 information of an access package, the
@@ -153,9 +154,9 @@ export function certificateHtml(c: ErasureCertificate, sha256: string, labels: R
       s.items.length
         ? s.items.map((i) => [
             label(s.id),
-            `${i.rows} record${i.rows === 1 ? '' : 's'} (${i.table})`,
+            `${i.rows} record${i.rows === 1 ? '' : 's'} (${humanise(i.table).toLowerCase()})`,
             erasureActionInWords(i.action),
-            i.action === 'retain' ? `${i.ground ?? 'kept by law'}${i.retainUntil ? `; kept ${retainUntilInWords(i.retainUntil, s.erasedAt ? new Date(s.erasedAt) : undefined)}` : ''}` : i.action === 'anonymise' ? `These details were overwritten: ${(i.columns ?? []).join(', ')}` : 'Deleted entirely',
+            i.action === 'retain' ? `${i.ground ?? 'kept by law'}${i.retainUntil ? `; kept ${retainUntilInWords(i.retainUntil, s.erasedAt ? new Date(s.erasedAt) : undefined)}` : ''}` : i.action === 'anonymise' ? `These details were overwritten: ${listInWords((i.columns ?? []).map((col) => humanise(col).toLowerCase()))}` : 'Deleted entirely',
             s.erasedAt ? dateInWords(s.erasedAt) : '',
           ])
         : [[label(s.id), 'Nothing about you', s.status === 'waived' ? 'not erased here' : 'nothing to erase', s.waivedReason ?? '', s.erasedAt ? dateInWords(s.erasedAt) : '']],

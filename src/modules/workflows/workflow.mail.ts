@@ -3,6 +3,7 @@ import type { ChangeSummary } from '../data-stores/data-store.port.js';
 import type { RequestEntity } from '../requests/request.entity.js';
 import type { MailContext } from '../requests/request.mail.js';
 import { dateInWords, listInWords } from './plain-language.js';
+import { humanise } from '../data-stores/data-store.config.js';
 import type { RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entity.js';
 
 const hello = (c: MailContext) => (c.name ? `Dear ${c.name},` : 'Hello,');
@@ -53,7 +54,11 @@ export function completionMessage(
   link: { url: string; expiresAt: string; maxDownloads: number } | null,
   art19: Art19Outcome = { notices: [], notifyStep: null },
   storeLabels: Record<string, string> = {},
+  fieldLabels: Record<string, string> = {},
 ): Rendered {
+  const field = (name: string) => fieldLabels[name] ?? humanise(name);
+  // Mid-sentence a label reads in lower case ("Delivery address" → "delivery address"), an acronym as written ("IBAN").
+  const inSentence = (label: string) => (/^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label);
   const ref = `Reference: ${c.requestId}.`;
   switch (request.type) {
     case 'access':
@@ -74,7 +79,7 @@ export function completionMessage(
     case 'rectification': {
       const applied = steps.filter((s) => s.step === 'rectify' && s.status === 'succeeded').flatMap((s) => ((s.result as unknown as ChangeSummary | null)?.applied ?? []).filter((a) => a.rows > 0).map((a) => ({ ...a, store: s.storeId })));
       const fields = [...new Set(applied.map((a) => a.field))];
-      const lines = fields.map((f) => `${f}: corrected in ${[...new Set(applied.filter((a) => a.field === f).map((a) => storeLabels[a.store] ?? a.store))].join(', ')}`);
+      const lines = fields.map((f) => `${field(f)}: corrected in ${[...new Set(applied.filter((a) => a.field === f).map((a) => storeLabels[a.store] ?? a.store))].join(', ')}`);
       // Fields no store changed: none took them, or none found a row of the requester's to change.
       const summaries = steps.filter((s) => s.step === 'rectify').map((s) => s.result as unknown as ChangeSummary | null);
       const untouched = [...new Set(summaries.flatMap((r) => [...(r?.notApplied ?? []), ...(r?.applied ?? []).map((a) => a.field)]))].filter((f) => !fields.includes(f));
@@ -86,7 +91,7 @@ export function completionMessage(
           hello(c),
           `We have completed your request for correction (${ref})`,
           ...(lines.length ? ['What changed, and where:', ...lines] : []),
-          ...(untouched.length ? [`Our systems could not correct ${untouched.join(', ')} automatically; our privacy team handled ${untouched.length > 1 ? 'them' : 'it'}: ${handled ?? 'we will contact you'}.`] : []),
+          ...(untouched.length ? [`Our systems could not correct ${listInWords(untouched.map((f) => inSentence(field(f))))} automatically; our privacy team handled ${untouched.length > 1 ? 'them' : 'it'}: ${handled ?? 'we will contact you'}.`] : []),
           ...unprovenNote(c, request),
           ...art19Paragraphs(art19),
         ],
@@ -101,14 +106,17 @@ export function completionMessage(
         [hello(c), `We have completed your request for restriction (${ref}) Your personal data is now kept but not otherwise processed. We will tell you before we lift the restriction (Art 18(3)).`, ...unprovenNote(c, request), ...art19Paragraphs(art19)],
         footer(c),
       );
-    case 'objection':
+    case 'objection': {
+      const titles = (steps.find((s) => s.step === 'object')?.result as { titles?: Record<string, string> } | null)?.titles ?? {};
+      const purposes = listInWords(request.purposes.map((key) => titles[key] ?? key));
       return render(
         'Your objection is recorded',
         unproven(request)
-          ? [hello(c), `We have recorded your objection (${ref}) to processing for: ${request.purposes.join(', ')}.`, ...unprovenNote(c, request)]
-          : [hello(c), `We have recorded your objection (${ref}) and stopped processing your data for: ${request.purposes.join(', ')}.`],
+          ? [hello(c), `We have recorded your objection (${ref}) to processing for: ${purposes}.`, ...unprovenNote(c, request)]
+          : [hello(c), `We have recorded your objection (${ref}) and stopped processing your data for: ${purposes}.`],
         footer(c),
       );
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConsentModule } from '../consent/consent.module.js';
+import { PurposesModule } from '../purposes/purposes.module.js';
 import { RegisterModule } from '../register/register.module.js';
 import { RequestsModule } from '../requests/requests.module.js';
 import { RecipientNotices } from './recipient.notices.js';
@@ -8,7 +9,7 @@ import { WorkflowsController } from './workflows.controller.js';
 import { WorkflowsService } from './workflows.service.js';
 
 @Module({
-  imports: [RequestsModule, RegisterModule, ConsentModule],
+  imports: [RequestsModule, RegisterModule, ConsentModule, PurposesModule],
   controllers: [WorkflowsController],
   providers: [WorkflowsService, StepRunners, RecipientNotices],
 })
