@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { bootApp, createKey, TestApp } from '../factories/app.js';
+import { bootApp, createKey, onServer, TestApp } from '../factories/app.js';
 import { Document, FuzzRequest, mutationArbitrary, Op, operations, Pools, sweep, urlFor, validRequest } from './openapi.fuzz.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
@@ -44,6 +44,7 @@ describe('fuzzing every operation in openapi/openapi.json', () => {
   const pools: Pools = new Map();
   const failures: Failure[] = [];
   let sent = 0;
+  let startedAt: Date;
 
   beforeAll(async () => {
     t = await bootApp({
@@ -52,10 +53,20 @@ describe('fuzzing every operation in openapi/openapi.json', () => {
     });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    startedAt = (await t.dataSource.query('SELECT now() AS now'))[0].now as Date;
     key = (await createKey(t, ['admin', 'counsel', 'auditor', 'iam'])).key;
     pools.set('id', [(await createKey(t, ['auditor'])).id]);
   }, 180_000);
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    // On a shared server database the next suites' workers would pick up the work the fuzzed requests left
+    // pending (webhook deliveries to sampled URLs, reminders): cancel it, as nothing here was meant to run.
+    // Its webhook subscriptions are disabled too, so the consent events it recorded fan out to nobody.
+    if (onServer && t) {
+      await t.dataSource.query(`UPDATE webhook_subscription SET disabled_at = now() WHERE disabled_at IS NULL AND created_at >= $1`, [startedAt]);
+      await t.dataSource.query(`UPDATE scheduled_job SET status = 'cancelled', updated_at = now() WHERE status = 'pending' AND created_at >= $1`, [startedAt]);
+    }
+    await t?.close();
+  });
 
   function remember(name: string, value: unknown): void {
     if (typeof value !== 'string' || value === '') return;
