@@ -208,6 +208,11 @@ export function humanise(name: string): string {
  * (with their label, or the column name in words) and the fields stores without tables declare.
  * The first label configured for a field wins. Sorted by field.
  */
+/** What a data subject reads for each store: its configured label, else its id. */
+export function storeLabels(stores: readonly StoreConfig[]): Record<string, string> {
+  return Object.fromEntries(stores.map((s) => [s.id, s.label ?? s.id]));
+}
+
 export function rectifiableFields(stores: readonly StoreConfig[]): RectifiableField[] {
   const fields = new Map<string, RectifiableField>();
   const labelled = new Set<string>();

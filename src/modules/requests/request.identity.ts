@@ -27,6 +27,11 @@ export function actionableSubjectId(subjectId: string | null, proof: string | nu
   return subjectId && proof ? subjectId : null;
 }
 
+/** A request names a subject id nobody proved (by its keyed reference, so without unsealing it). */
+export function hasUnprovenSubjectId(request: { subjectRef: string | null; subjectIdProof: string | null }): boolean {
+  return request.subjectRef !== null && request.subjectIdProof === null;
+}
+
 /** What a step says when it left a typed subject id aside (no personal data). */
 export const UNPROVEN_SUBJECT_ID = 'the subject id given was not proven (no IAM sign-in, not confirmed by counsel): only the verified email was used';
 

@@ -12,12 +12,12 @@ import type { JobSpec } from '../../infrastructure/queue/jobs.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { ChangeSummary, DataStoreAdapter, DataStoreError, ErasurePlan, SubjectIdentity } from '../data-stores/data-store.port.js';
 import { DataStoreRegistry } from '../data-stores/data-store.registry.js';
-import type { TableConfig } from '../data-stores/data-store.config.js';
+import { storeLabels, type TableConfig } from '../data-stores/data-store.config.js';
 import { RegisterService } from '../register/register.service.js';
 import { supervisoryAuthority } from '../requests/request.authorities.js';
 import { RequestEntity } from '../requests/request.entity.js';
 import { RequestsService, SubjectOfRequest } from '../requests/requests.service.js';
-import { UNPROVEN_SUBJECT_ID } from '../requests/request.identity.js';
+import { hasUnprovenSubjectId, UNPROVEN_SUBJECT_ID } from '../requests/request.identity.js';
 import { StagedExport, StagingSink, writePackage } from './export.package.js';
 import { sha256Hex } from '../../common/crypto.js';
 import { RecipientNotices } from './recipient.notices.js';
@@ -133,10 +133,6 @@ export class StepRunners {
     }
   }
 
-  /** What a data subject reads for each store: its configured label, else its id. */
-  private storeLabels(): Record<string, string> {
-    return Object.fromEntries(this.config.dataStores.map((s) => [s.id, s.label ?? s.id]));
-  }
 
   private store(id: string): DataStoreAdapter {
     const adapter = this.registry.get(id);
@@ -213,7 +209,7 @@ export class StepRunners {
       files: [...staged.map(({ name, sha256, bytes }) => ({ name, sha256, bytes })), ...documents.map((d) => ({ name: d.name, sha256: sha256Hex(d.content), bytes: Buffer.byteLength(d.content) }))],
     };
     // The index is listed in the manifest too; the manifest cannot list its own hash.
-    const index = indexHtml(manifest, info, this.storeLabels());
+    const index = indexHtml(manifest, info, storeLabels(this.config.dataStores));
     manifest.files.push({ name: 'index.html', sha256: sha256Hex(index), bytes: Buffer.byteLength(index) });
     documents.push({ name: 'index.html', content: index }, { name: 'manifest.json', content: JSON.stringify(manifest, null, 2) });
     const dir = join(this.config.workflows.exportDir, request.id);
@@ -272,7 +268,6 @@ export class StepRunners {
     const steps = await this.dataSource.getRepository(WorkflowStepEntity).find({ where: { requestId: request.id }, order: { storeId: 'ASC' } });
     const of = (name: string, storeId: string) => steps.find((s) => s.step === name && s.storeId === storeId);
     const consent = steps.find((s) => s.step === 'consent')?.result as { events?: number } | undefined;
-    const unprovenId = request.subjectRef !== null && request.subjectIdProof === null;
     const certificate: ErasureCertificate = {
       certificate: 'lethe.erasure/v1',
       requestId: request.id,
@@ -292,11 +287,11 @@ export class StepRunners {
           verifiedAt: (of('verify', s.storeId)?.result?.verifiedAt as string | undefined) ?? null,
         })),
       consentLedger: { pseudonymisedEvents: consent?.events ?? 0 },
-      ...(unprovenId ? { searchedBy: 'email' as const } : {}),
+      ...(hasUnprovenSubjectId(request) ? { searchedBy: 'email' as const } : {}),
     };
     const json = JSON.stringify(certificate, null, 2);
     const sha256 = sha256Hex(json);
-    const html = certificateHtml(certificate, sha256, this.storeLabels());
+    const html = certificateHtml(certificate, sha256, storeLabels(this.config.dataStores));
     return {
       result: { sha256, certificate },
       commit: async (m, locked) => {

@@ -1,6 +1,7 @@
 import { render, Rendered } from '../../infrastructure/mail/templates.js';
 import type { ChangeSummary } from '../data-stores/data-store.port.js';
 import type { RequestEntity } from '../requests/request.entity.js';
+import { hasUnprovenSubjectId } from '../requests/request.identity.js';
 import type { MailContext } from '../requests/request.mail.js';
 import { dateInWords, listInWords } from './plain-language.js';
 import { humanise } from '../data-stores/data-store.config.js';
@@ -10,9 +11,8 @@ const hello = (c: MailContext) => (c.name ? `Dear ${c.name},` : 'Hello,');
 const footer = (c: MailContext) => `${c.controller} — privacy contact: ${c.contact}`;
 
 /** A typed account id nobody proved: the workflows used the email alone, and the requester is told so. */
-const unproven = (request: RequestEntity) => request.subjectRef !== null && request.subjectIdProof === null;
 const unprovenNote = (c: MailContext, request: RequestEntity): string[] =>
-  unproven(request)
+  hasUnprovenSubjectId(request)
     ? [`You gave us an account id that we could not confirm as yours, so we acted on your email address only. If you have an account with us under that id, contact us at ${c.contact} quoting the reference, and we will confirm it with you.`]
     : [];
 
@@ -111,7 +111,7 @@ export function completionMessage(
       const purposes = listInWords(request.purposes.map((key) => titles[key] ?? key));
       return render(
         'Your objection is recorded',
-        unproven(request)
+        hasUnprovenSubjectId(request)
           ? [hello(c), `We have recorded your objection (${ref}) to processing for: ${purposes}.`, ...unprovenNote(c, request)]
           : [hello(c), `We have recorded your objection (${ref}) and stopped processing your data for: ${purposes}.`],
         footer(c),

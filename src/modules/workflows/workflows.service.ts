@@ -29,7 +29,7 @@ import { expireJob, linkExpiry, NeedsCounselError, StepOutcome, StepRunners, Wai
 import { ExportPackageEntity, noticeView, stepView, WorkflowStepEntity } from './workflow.entity.js';
 import { nextSteps, NO_STORE, StepName, stepKey, StepStatus, unfinished } from './workflow.plan.js';
 import { completionMessage, packageLinkMessage } from './workflow.mail.js';
-import { rectifiableFields } from '../data-stores/data-store.config.js';
+import { rectifiableFields, storeLabels } from '../data-stores/data-store.config.js';
 
 export interface PackageLinkView {
   url: string;
@@ -172,13 +172,8 @@ export class WorkflowsService implements OnModuleInit {
       const packageRow = await m.getRepository(ExportPackageEntity).findOneBy({ requestId: request.id });
       const link = packageRow ? this.downloadLink(packageRow) : null;
       const told = { notices, notifyStep: steps.find((s) => s.step === 'notify') ?? null };
-      await this.requests.completeFromWorkflow(m, request, (c) => completionMessage(c, request, steps, link, told, this.storeLabels(), this.fieldLabels()));
+      await this.requests.completeFromWorkflow(m, request, (c) => completionMessage(c, request, steps, link, told, storeLabels(this.config.dataStores), this.fieldLabels()));
     }
-  }
-
-  /** What the requester reads for each store: its configured label, else its id. */
-  private storeLabels(): Record<string, string> {
-    return Object.fromEntries(this.config.dataStores.map((s) => [s.id, s.label ?? s.id]));
   }
 
   /** The rectifiable fields' labels, as published to requesters. */
