@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'openapi/'] },
+  { ignores: ['dist/', '**/dist/', 'node_modules/', 'coverage/', 'data/', 'openapi/', 'packages/client/src/schema.ts', 'test-artifacts/'] },
   ...tseslint.configs.recommended,
   {
     rules: {
