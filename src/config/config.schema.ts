@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ROLES, type Role } from '../common/auth/roles.js';
 import { loadStoresConfig, StoreConfig } from '../modules/data-stores/data-store.config.js';
 import { loadRecipients, RecipientContact } from '../modules/workflows/recipients.config.js';
 
@@ -98,8 +99,32 @@ export interface LetheConfig {
     readonly audience: string | undefined;
     readonly algorithm: string;
   };
+  /** Console sign-in: server-side sessions behind the `lethe_session` cookie. */
+  readonly sessions: {
+    /** A session unused this long ends. */
+    readonly idleMinutes: number;
+    /** A session ends this long after sign-in, used or not. */
+    readonly absoluteHours: number;
+    /** Failed API-key sign-ins allowed per client address per 15 minutes. */
+    readonly signInFailuresPer15Minutes: number;
+  };
+  /** OpenID Connect sign-in for the console; undefined when LETHE_OIDC_ISSUER is unset. */
+  readonly oidc: OidcConfig | undefined;
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly shutdownGraceSeconds: number;
+}
+
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The ID token / userinfo claim holding the person's groups or roles (a string or an array of strings). */
+  readonly rolesClaim: string;
+  /** Claim value → Lethe roles; undefined: a value equal to a Lethe role name maps to itself. */
+  readonly roleMap: ReadonlyMap<string, readonly Role[]> | undefined;
+  readonly scopes: string;
+  /** The sign-in button's text. */
+  readonly label: string;
 }
 
 export class ConfigError extends Error {
@@ -205,6 +230,12 @@ export function loadConfig(env: Env): LetheConfig {
       audience: read.optional('IAM_JWT_AUDIENCE'),
       algorithm: read.oneOf('IAM_JWT_ALGORITHM', ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'], 'RS256'),
     },
+    sessions: {
+      idleMinutes: read.int('LETHE_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+      absoluteHours: read.int('LETHE_SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
+      signInFailuresPer15Minutes: read.int('LETHE_SIGN_IN_FAILURES_PER_15_MINUTES', 10, 1, 100_000),
+    },
+    oidc: oidcConfig(read, problems),
     log: { level: read.oneOf('LETHE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
     shutdownGraceSeconds: read.int('LETHE_SHUTDOWN_GRACE_SECONDS', 25, 1, 600),
   };
@@ -217,6 +248,59 @@ export function loadConfig(env: Env): LetheConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** LETHE_OIDC_*: all or nothing around LETHE_OIDC_ISSUER; plain http only for an issuer on this machine. */
+function oidcConfig(read: Reader, problems: string[]): OidcConfig | undefined {
+  const issuer = read.url('LETHE_OIDC_ISSUER', ['https:', 'http:']);
+  const clientId = read.optional('LETHE_OIDC_CLIENT_ID');
+  const clientSecret = read.optional('LETHE_OIDC_CLIENT_SECRET');
+  const roleMap = read.optional('LETHE_OIDC_ROLE_MAP');
+  if (issuer === undefined) {
+    const stray = ['LETHE_OIDC_CLIENT_ID', 'LETHE_OIDC_CLIENT_SECRET', 'LETHE_OIDC_ROLE_MAP'].filter((name) => read.optional(name) !== undefined);
+    if (stray.length > 0) problems.push(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but LETHE_OIDC_ISSUER is not: set it, or unset them`);
+    return undefined;
+  }
+  try {
+    const url = new URL(issuer);
+    if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+      problems.push('LETHE_OIDC_ISSUER must be an https:// URL (plain http is allowed only for localhost, 127.0.0.1 and [::1])');
+    }
+  } catch {
+    // read.url has named the variable already
+  }
+  if (clientId === undefined) problems.push('LETHE_OIDC_CLIENT_ID must be set with LETHE_OIDC_ISSUER');
+  if (clientSecret === undefined) problems.push('LETHE_OIDC_CLIENT_SECRET must be set with LETHE_OIDC_ISSUER');
+  return {
+    issuer: issuer.replace(/\/$/, ''),
+    clientId: clientId ?? '',
+    clientSecret: clientSecret ?? '',
+    rolesClaim: read.pattern('LETHE_OIDC_ROLES_CLAIM', /^[\w.:/-]{1,200}$/, 'roles', 'a claim name such as roles or groups'),
+    roleMap: roleMap === undefined ? undefined : parseRoleMap(roleMap, problems),
+    scopes: read.pattern('LETHE_OIDC_SCOPES', /^(?=.*\bopenid\b)[\w.:/-]+( [\w.:/-]+)*$/, 'openid profile email', 'space-separated scopes including openid'),
+    label: read.string('LETHE_OIDC_LABEL', "Sign in with your organisation's account"),
+  };
+}
+
+/** `privacy-team=counsel,auditors=auditor`: a claim value may be listed more than once to give several roles. */
+export function parseRoleMap(value: string, problems: string[]): ReadonlyMap<string, readonly Role[]> {
+  const map = new Map<string, Role[]>();
+  value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').forEach((entry, i) => {
+    const at = entry.lastIndexOf('=');
+    const claim = at > 0 ? entry.slice(0, at).trim() : '';
+    const role = at > 0 ? entry.slice(at + 1).trim() : '';
+    if (claim === '' || !(ROLES as readonly string[]).includes(role)) {
+      problems.push(`LETHE_OIDC_ROLE_MAP entry ${i + 1} must be <claim value>=<role>, the role one of ${ROLES.join(', ')} (got "${entry}")`);
+      return;
+    }
+    const roles = map.get(claim) ?? [];
+    if (!roles.includes(role as Role)) roles.push(role as Role);
+    map.set(claim, roles);
+  });
+  if (map.size === 0 && problems.every((p) => !p.startsWith('LETHE_OIDC_ROLE_MAP'))) problems.push('LETHE_OIDC_ROLE_MAP is set but lists no entry');
+  return map;
 }
 
 /**

@@ -65,13 +65,19 @@ describe('every route declares who may call it', () => {
       'GET /v1/requests/:id/recipients',
       'GET /v1/requests/:id/status',
       'GET /v1/requests/rectifiable-fields',
+      'GET /v1/session',
+      'GET /v1/session/methods',
+      'GET /v1/session/oidc/callback',
+      'GET /v1/session/oidc/start',
       'POST /v1/public/subprocessors/subscriptions',
       'POST /v1/public/subprocessors/subscriptions/confirm',
       'POST /v1/requests',
       'POST /v1/requests/:id/verification-code',
       'POST /v1/requests/:id/verify',
       'POST /v1/requests/:id/withdraw',
-    ]);
+      'DELETE /v1/session',
+      'POST /v1/session',
+    ].sort());
   });
 
   it('every role-guarded route refuses an anonymous caller', async () => {

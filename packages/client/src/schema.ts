@@ -1033,6 +1033,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The console session of this browser (from the lethe_session cookie), with its CSRF token */
+        get: operations["SessionsController_current"];
+        put?: never;
+        /** Sign in to the console with an API key: sets the lethe_session cookie (public) */
+        post: operations["SessionsController_signIn"];
+        /** Sign out: ends the session on the server and clears the cookie (needs X-CSRF-Token) */
+        delete: operations["SessionsController_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/session/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How one may sign in to the console (public) */
+        get: operations["SessionsController_methods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/session/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the identity provider sends the browser back: signs in, then redirects to the console (public) */
+        get: operations["SessionsController_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/session/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start signing in through the identity provider: redirects there (public) */
+        get: operations["SessionsController_start"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/subjects/{subjectId}/consents": {
         parameters: {
             query?: never;
@@ -1204,6 +1274,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People who have signed in to the console: puts names to the user:<sub> actors of the audit trail */
+        get: operations["SessionsController_users"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -1325,6 +1412,13 @@ export interface components {
             items: components["schemas"]["ApiKeyDto"][];
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
+        };
+        ApiKeySignInDto: {
+            /**
+             * @description An API key; it is checked, never stored in the session or shown again
+             * @example lth_Xy3k9QpA2mZ7…
+             */
+            apiKey: string;
         };
         AssignDto: {
             /**
@@ -2072,6 +2166,13 @@ export interface components {
             /** @example Data must stay in the EEA under our contract */
             reason: string;
         };
+        OidcMethodDto: {
+            /**
+             * @description Text for the sign-in button (LETHE_OIDC_LABEL)
+             * @example Sign in with your organisation's account
+             */
+            label: string;
+        };
         OverrideDto: {
             /** @example Security incident at the current provider: immediate switch agreed with key customers */
             reason: string;
@@ -2568,6 +2669,59 @@ export interface components {
             /** @example account closed */
             trigger?: string;
         };
+        SessionDto: {
+            /**
+             * @description The actor the audit trail names for this session: `user:<sub>`, or the API key’s id
+             * @example user:248289761001
+             */
+            actor: string;
+            /**
+             * @description Send as the X-CSRF-Token header on every POST, PUT, PATCH and DELETE made with the session cookie
+             * @example b3c1f0d7c2a9e84f5d1e6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819
+             */
+            csrfToken: string;
+            /**
+             * @description Null for API-key sessions and people without an email claim
+             * @example jane.doe@example.com
+             */
+            email: string | null;
+            /**
+             * @description When the session ends at the latest, used or not
+             * @example 2026-11-23T22:15:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * @description The session also ends after this many seconds without a request
+             * @example 1800
+             */
+            idleTimeoutSeconds: number;
+            /**
+             * @description How the session was signed in
+             * @example oidc
+             * @enum {string}
+             */
+            method: "oidc" | "api_key";
+            /**
+             * @description The person’s name, or the API key’s name
+             * @example Jane Doe
+             */
+            name: string;
+            /**
+             * @example [
+             *       "counsel"
+             *     ]
+             */
+            roles: ("admin" | "counsel" | "auditor" | "iam")[];
+        };
+        SignInMethodsDto: {
+            /**
+             * @description Signing in with an API key is always possible
+             * @example true
+             */
+            apiKey: boolean;
+            /** @description Single sign-on through the identity provider; null when it is not configured */
+            oidc: components["schemas"]["OidcMethodDto"] | null;
+        };
         SourceDto: {
             /** @example financial.credit */
             dataCategory?: string;
@@ -2723,6 +2877,34 @@ export interface components {
             /** @example Marketing emails */
             title?: string;
         };
+        UserDto: {
+            /**
+             * @description As the audit trail names this person
+             * @example user:248289761001
+             */
+            actor: string;
+            /** @example 2026-09-01T08:02:11.000Z */
+            firstSignInAt: string;
+            /** @example 2026-11-23T10:15:00.000Z */
+            lastSignInAt: string;
+            /**
+             * @description The name the identity provider gave at the last sign-in
+             * @example Jane Doe
+             */
+            name: string;
+            /**
+             * @description Roles at the last sign-in
+             * @example [
+             *       "counsel"
+             *     ]
+             */
+            roles: ("admin" | "counsel" | "auditor" | "iam")[];
+        };
+        UserPageDto: {
+            items: components["schemas"]["UserDto"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
+        };
         VerifyCodeDto: {
             /**
              * @description The code from the email
@@ -2768,6 +2950,7 @@ export interface components {
 export type SchemaActivityPurposeDto = components['schemas']['ActivityPurposeDto'];
 export type SchemaApiKeyDto = components['schemas']['ApiKeyDto'];
 export type SchemaApiKeyPageDto = components['schemas']['ApiKeyPageDto'];
+export type SchemaApiKeySignInDto = components['schemas']['ApiKeySignInDto'];
 export type SchemaAssignDto = components['schemas']['AssignDto'];
 export type SchemaAuditEventDto = components['schemas']['AuditEventDto'];
 export type SchemaAuditEventPageDto = components['schemas']['AuditEventPageDto'];
@@ -2817,6 +3000,7 @@ export type SchemaNoteDto = components['schemas']['NoteDto'];
 export type SchemaNoticeDto = components['schemas']['NoticeDto'];
 export type SchemaNoticePageDto = components['schemas']['NoticePageDto'];
 export type SchemaObjectionDto = components['schemas']['ObjectionDto'];
+export type SchemaOidcMethodDto = components['schemas']['OidcMethodDto'];
 export type SchemaOverrideDto = components['schemas']['OverrideDto'];
 export type SchemaPackageLinkDto = components['schemas']['PackageLinkDto'];
 export type SchemaPartyDto = components['schemas']['PartyDto'];
@@ -2850,6 +3034,8 @@ export type SchemaRequestPageDto = components['schemas']['RequestPageDto'];
 export type SchemaRequestStatusDto = components['schemas']['RequestStatusDto'];
 export type SchemaRequestSummaryDto = components['schemas']['RequestSummaryDto'];
 export type SchemaRetentionDto = components['schemas']['RetentionDto'];
+export type SchemaSessionDto = components['schemas']['SessionDto'];
+export type SchemaSignInMethodsDto = components['schemas']['SignInMethodsDto'];
 export type SchemaSourceDto = components['schemas']['SourceDto'];
 export type SchemaStepViewDto = components['schemas']['StepViewDto'];
 export type SchemaSubjectConsentsDto = components['schemas']['SubjectConsentsDto'];
@@ -2861,6 +3047,8 @@ export type SchemaTimelineEntryDto = components['schemas']['TimelineEntryDto'];
 export type SchemaTransferDto = components['schemas']['TransferDto'];
 export type SchemaUpdateDataCategoryDto = components['schemas']['UpdateDataCategoryDto'];
 export type SchemaUpdatePurposeDto = components['schemas']['UpdatePurposeDto'];
+export type SchemaUserDto = components['schemas']['UserDto'];
+export type SchemaUserPageDto = components['schemas']['UserPageDto'];
 export type SchemaVerifyCodeDto = components['schemas']['VerifyCodeDto'];
 export type SchemaWebhookDto = components['schemas']['WebhookDto'];
 export type SchemaWebhookPageDto = components['schemas']['WebhookPageDto'];
@@ -9406,6 +9594,452 @@ export interface operations {
             };
         };
     };
+    SessionsController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No session, or it has ended, timed out or lost its API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SessionsController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeySignInDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description lethe_session=…; HttpOnly; Secure; SameSite=Strict; Path=/ */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The API key is unknown, revoked or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (LETHE_BODY_LIMIT) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not JSON in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SessionsController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No live session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description X-CSRF-Token missing or wrong, or another origin (csrf_failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SessionsController_methods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInMethodsDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SessionsController_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To returnTo when signed in, else to /console/?signInError=state_mismatch|provider_error|no_role|failed */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SessionsController_start: {
+        parameters: {
+            query?: {
+                /** @description Where to go after signing in: a path under /console (anything else goes to /console/) */
+                returnTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the identity provider’s authorization endpoint; sets the short-lived lethe_oidc cookie */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No identity provider is configured (oidc_not_configured) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The identity provider cannot be reached (identity_provider_unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     ConsentController_current: {
         parameters: {
             query?: never;
@@ -10437,6 +11071,95 @@ export interface operations {
             };
             /** @description The body is not JSON in UTF-8 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SessionsController_users: {
+        parameters: {
+            query?: {
+                /** @description Only this actor (`user:<sub>`), as the audit trail names it */
+                actor?: string;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPageDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No API key, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The key lacks every one of the roles: admin, auditor */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

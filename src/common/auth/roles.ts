@@ -8,9 +8,14 @@ export type Role = (typeof ROLES)[number];
 export const ROLES_KEY = 'lethe:roles';
 export const PUBLIC_KEY = 'lethe:public';
 
-/** Who is calling: an API key, a data subject proving a request token, or Lethe itself. */
+/**
+ * Who is calling: an API key (sent as a bearer token, or behind a console session signed in with
+ * it), a person signed in to the console through the identity provider, a data subject proving a
+ * request token, or Lethe itself.
+ */
 export type Caller =
   | { kind: 'api_key'; keyId: string; roles: ReadonlySet<Role> }
+  | { kind: 'user'; sub: string; sessionId: string; roles: ReadonlySet<Role>; email: string | null }
   | { kind: 'subject'; requestId: string }
   | { kind: 'system' };
 
@@ -21,11 +26,18 @@ export function actorOf(caller: Caller): string {
   switch (caller.kind) {
     case 'api_key':
       return caller.keyId;
+    case 'user':
+      return `user:${caller.sub}`;
     case 'subject':
       return `subject:${caller.requestId}`;
     case 'system':
       return 'system';
   }
+}
+
+/** True when the caller (an API key or a signed-in user) holds this role; subjects and the system hold none. */
+export function hasRole(caller: Caller | undefined, role: Role): boolean {
+  return (caller?.kind === 'api_key' || caller?.kind === 'user') && caller.roles.has(role);
 }
 
 /** Route needs an API key holding at least one of these roles. */

@@ -44,6 +44,10 @@ export class ProblemFilter implements ExceptionFilter {
     } else if (problem.status >= 500) {
       this.logger.error({ err: describeError(exception), requestId: currentRequestId() }, 'unhandled error');
     }
+    // A domain error that says when to come back (a rate limit) says it in the standard header too.
+    if (exception instanceof DomainError && typeof exception.extensions.retryAfterSeconds === 'number' && !response.headersSent) {
+      response.setHeader('Retry-After', String(exception.extensions.retryAfterSeconds));
+    }
     if (response.headersSent) {
       response.destroy();
       return;

@@ -14,6 +14,7 @@ import {
 import { DeadlineFeedEntity, RequestEntity, RequestEventEntity, RequestNoteEntity } from '../../modules/requests/request.entity.js';
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../../modules/webhooks/webhook.entity.js';
 import { ScheduledJobEntity } from '../queue/scheduled-job.entity.js';
+import { ConsoleSessionEntity, ConsoleUserEntity } from '../../modules/sessions/session.entity.js';
 
 /**
  * Every TypeORM entity. Table names must not collide with BullMQ's Postgres backend (job, event,
@@ -48,4 +49,6 @@ export const ENTITIES = [
   WorkflowStepEntity,
   ExportPackageEntity,
   RecipientNoticeEntity,
+  ConsoleSessionEntity,
+  ConsoleUserEntity,
 ];

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
-import type { AuthenticatedRequest, Caller } from '../../common/auth/roles.js';
+import { type AuthenticatedRequest, type Caller, hasRole } from '../../common/auth/roles.js';
 import { Keyring } from '../../common/keyring.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
@@ -9,6 +9,8 @@ import type { LetheConfig } from '../../config/config.schema.js';
 export interface RateStore {
   /** Counts one hit in the window `key` lives in and returns the count and the seconds left. */
   hit(key: string, windowMs: number): Promise<{ count: number; resetSeconds: number }>;
+  /** The count so far in the window `key` lives in, without counting a hit (0 when no window is open). */
+  peek(key: string): Promise<{ count: number; resetSeconds: number }>;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,12 @@ export class MemoryRateStore implements RateStore {
     }
     w.count += 1;
     return { count: w.count, resetSeconds: Math.ceil((w.until - now) / 1000) };
+  }
+
+  async peek(key: string) {
+    const now = Date.now();
+    const w = this.windows.get(key);
+    return !w || w.until <= now ? { count: 0, resetSeconds: 0 } : { count: w.count, resetSeconds: Math.ceil((w.until - now) / 1000) };
   }
 
   async close(): Promise<void> {}
@@ -46,9 +54,20 @@ export class RedisRateStore implements RateStore {
     return { count, resetSeconds: Math.ceil((ttl < 0 ? windowMs : ttl) / 1000) };
   }
 
+  async peek(key: string) {
+    const k = `${this.prefix}:rate:${key}`;
+    const [[, count], [, ttl]] = (await this.redis.multi().get(k).pttl(k).exec()) as [[null, string | null], [null, number]];
+    return { count: Number(count ?? 0), resetSeconds: Math.max(0, Math.ceil(ttl / 1000)) };
+  }
+
   async close(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
   }
+}
+
+/** Counts in Redis when REDIS_URL is set (every replica shares the counts), else in this process. */
+export function createRateStore(config: LetheConfig): RateStore {
+  return config.queue.redisUrl ? new RedisRateStore(config.queue.redisUrl, config.queue.prefix) : new MemoryRateStore();
 }
 
 /**
@@ -60,7 +79,7 @@ export class RedisRateStore implements RateStore {
 export function countsAgainstIntakeLimit(caller: Caller | undefined): boolean {
   // Counsel recording requests, and the IAM filing for its signed-in users, are not anonymous intake;
   // any other key (an auditor's, an admin's) files as the public does and is limited like it.
-  return !(caller?.kind === 'api_key' && (caller.roles.has('counsel') || caller.roles.has('iam')));
+  return !(hasRole(caller, 'counsel') || hasRole(caller, 'iam'));
 }
 
 /**
@@ -75,7 +94,7 @@ export class IntakeRateLimit implements CanActivate, OnApplicationShutdown {
     @Inject(CONFIG) private readonly config: LetheConfig,
     private readonly keyring: Keyring,
   ) {
-    this.store = config.queue.redisUrl ? new RedisRateStore(config.queue.redisUrl, config.queue.prefix) : new MemoryRateStore();
+    this.store = createRateStore(config);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { AuthGuard } from './auth.guard.js';
 
+/** API keys. The global AuthGuard (auth.guard.ts) is registered by SessionsModule, which also feeds it sessions. */
 @Module({
   controllers: [ApiKeysController],
-  providers: [ApiKeysService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [ApiKeysService],
   exports: [ApiKeysService],
 })
 export class ApiKeysModule {}

@@ -24,6 +24,7 @@ const MAX_SECRET = 200;
 
 export interface AuthenticatedKey {
   id: string;
+  name: string;
   roles: ReadonlySet<Role>;
   expiresAt: number | null;
 }
@@ -117,16 +118,28 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
   async authenticate(presented: string): Promise<AuthenticatedKey | null> {
     if (presented.length < MIN_SECRET || presented.length > MAX_SECRET) return null;
     const hash = sha256Hex(presented);
+    return this.cachedKey(hash, () => this.dataSource.getRepository(ApiKeyEntity).findOneBy({ secretHash: hash }));
+  }
+
+  /**
+   * The key with this id while it is active, or null: what a console session signed in with a key
+   * checks on every request, so revoking (or the expiry of) the key ends its sessions too.
+   */
+  async activeById(id: string): Promise<AuthenticatedKey | null> {
+    return this.cachedKey(`id:${id}`, () => this.dataSource.getRepository(ApiKeyEntity).findOneBy({ id }));
+  }
+
+  private async cachedKey(cacheKey: string, load: () => Promise<ApiKeyEntity | null>): Promise<AuthenticatedKey | null> {
     const now = this.clock.now().getTime();
-    const cached = this.cache.get(hash);
+    const cached = this.cache.get(cacheKey);
     let key: AuthenticatedKey | null;
     if (cached && cached.until > Date.now()) {
       key = cached.key;
     } else {
-      const row = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ secretHash: hash });
-      key = row && !row.revokedAt ? { id: row.id, roles: new Set(row.roles), expiresAt: row.expiresAt?.getTime() ?? null } : null;
+      const row = await load();
+      key = row && !row.revokedAt ? { id: row.id, name: row.name, roles: new Set(row.roles), expiresAt: row.expiresAt?.getTime() ?? null } : null;
       if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(hash, { key, until: Date.now() + this.config.auth.keyCacheSeconds * 1000 });
+      this.cache.set(cacheKey, { key, until: Date.now() + this.config.auth.keyCacheSeconds * 1000 });
     }
     if (key && key.expiresAt !== null && key.expiresAt <= now) return null;
     return key;

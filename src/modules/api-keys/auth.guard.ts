@@ -1,45 +1,67 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { AuthenticatedRequest, PUBLIC_KEY, Role, ROLES_KEY } from '../../common/auth/roles.js';
+import { PUBLIC_KEY, Role, ROLES_KEY } from '../../common/auth/roles.js';
+import { DomainError } from '../../common/errors/domain.error.js';
+import { readCookie, SESSION_COOKIE } from '../sessions/session.cookies.js';
+import { IGNORE_SESSION_KEY } from '../sessions/session.guard-options.js';
+import { SessionRequest, SessionsService } from '../sessions/sessions.service.js';
 import { ApiKeysService } from './api-keys.service.js';
 
 /**
- * Global guard: a route is public only when marked @Public(); every other route needs an API key
- * holding one of the roles named by @Roles(). A route with neither is refused (and a test fails).
+ * Global guard: a route is public only when marked @Public(); every other route needs a caller
+ * holding one of the roles named by @Roles() — an API key sent as a bearer token, or a console
+ * session (the lethe_session cookie). A route with neither marker is refused (and a test fails).
+ * A bearer header wins over the cookie, so API clients behave as before; a change made with the
+ * cookie needs the session's X-CSRF-Token.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
+    private readonly sessions: SessionsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
+    const request = context.switchToHttp().getRequest<Request & SessionRequest>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
+    if (match) {
+      const key = await this.keys.authenticate(match[1]!);
+      if (key) request.caller = { kind: 'api_key', keyId: key.id, roles: key.roles };
       // Public routes take an API key when one is offered (counsel recording a request, a calendar
       // feed); any other bearer token (an IAM JWT) is left to the route. A configured admin key need
       // not start with lth_, so an unknown token without the prefix is left to the route too.
-      if (match) {
-        const key = await this.keys.authenticate(match[1]!);
-        if (key) request.caller = { kind: 'api_key', keyId: key.id, roles: key.roles };
-        else if (match[1]!.startsWith('lth_')) return this.unauthorized(context, 'The API key is unknown, revoked or expired');
-      }
-      return true;
+      else if (!isPublic || match[1]!.startsWith('lth_')) return this.unauthorized(context, 'The API key is unknown, revoked or expired');
+    } else if (header === undefined && !this.reflector.getAllAndOverride<boolean>(IGNORE_SESSION_KEY, targets)) {
+      await this.useSession(request);
     }
-    if (!match) return this.unauthorized(context, 'An API key is required: send Authorization: Bearer <key>');
-    const key = await this.keys.authenticate(match[1]!);
-    if (!key) return this.unauthorized(context, 'The API key is unknown, revoked or expired');
+    if (isPublic) return true;
+    if (!request.caller) {
+      if (header !== undefined) return this.unauthorized(context, 'An API key is required: send Authorization: Bearer <key>');
+      return this.unauthorized(context, 'Sign in to the console, or send an API key: Authorization: Bearer <key>');
+    }
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
-    if (!required.some((role) => key.roles.has(role))) {
-      throw new ForbiddenException(`This needs an API key with one of the roles: ${required.join(', ') || '(none declared)'}`);
+    const roles = request.caller.kind === 'api_key' || request.caller.kind === 'user' ? request.caller.roles : new Set<Role>();
+    if (!required.some((role) => roles.has(role))) {
+      throw new ForbiddenException(`This needs one of the roles: ${required.join(', ') || '(none declared)'}`);
     }
-    request.caller = { kind: 'api_key', keyId: key.id, roles: key.roles };
     return true;
+  }
+
+  /** A live session cookie makes the caller; a change made with it must pass the CSRF checks. */
+  private async useSession(request: Request & SessionRequest): Promise<void> {
+    const token = readCookie(request, SESSION_COOKIE);
+    if (token === undefined) return;
+    const live = await this.sessions.resolve(token);
+    if (!live) return;
+    const failure = this.sessions.csrfFailure(live, request);
+    if (failure) throw new DomainError(403, 'csrf_failed', 'Forbidden', failure);
+    request.caller = live.caller;
+    request.consoleSession = live;
   }
 
   private unauthorized(context: ExecutionContext, message: string): never {

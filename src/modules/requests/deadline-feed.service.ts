@@ -2,7 +2,7 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { createEvents, type EventAttributes } from 'ics';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service.js';
-import { actorOf, Caller } from '../../common/auth/roles.js';
+import { actorOf, Caller, hasRole } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { randomToken, sha256Hex } from '../../common/crypto.js';
 import { NotFoundError } from '../../common/errors/domain.error.js';
@@ -55,7 +55,7 @@ export class DeadlineFeedService {
 
   /** Counsel's API key, or a feed token in the URL (calendar apps cannot send headers). */
   async calendar(caller: Caller | undefined, token: string | undefined): Promise<string> {
-    const counsel = caller?.kind === 'api_key' && caller.roles.has('counsel');
+    const counsel = hasRole(caller, 'counsel');
     if (!counsel) {
       const feed = token ? await this.dataSource.getRepository(DeadlineFeedEntity).findOneBy({ tokenHash: sha256Hex(token) }) : null;
       if (!feed || feed.revokedAt) throw new UnauthorizedException('A counsel API key or a valid feed token is required');

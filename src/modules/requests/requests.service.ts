@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestj
 import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service.js';
-import { actorOf, Caller, SYSTEM } from '../../common/auth/roles.js';
+import { actorOf, Caller, hasRole, SYSTEM } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { randomToken, safeEqual, sha256Hex } from '../../common/crypto.js';
 import { ConflictError, DomainError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
@@ -124,7 +124,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
   // ── Intake ──────────────────────────────────────────────────────────────────────────────────
 
   async intake(dto: CreateRequestDto, context: IntakeContext): Promise<CreatedRequestDto> {
-    const counsel = context.caller?.kind === 'api_key' && context.caller.roles.has('counsel');
+    const counsel = hasRole(context.caller, 'counsel');
     const errors: FieldError[] = [];
     if (!counsel && dto.receivedAt !== undefined) errors.push({ path: 'receivedAt', message: 'receivedAt may only be set by counsel' });
     if (!counsel && dto.channel !== undefined) errors.push({ path: 'channel', message: 'channel may only be set by counsel' });
