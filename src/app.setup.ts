@@ -12,6 +12,7 @@ import { addValidationConstraints } from './common/openapi-constraints.js';
 import type { LetheConfig } from './config/config.schema.js';
 import { answerClientErrors } from './infrastructure/http/client-error.js';
 import { requestIdMiddleware } from './infrastructure/http/request-id.js';
+import { serveWebApp, webDistDir } from './infrastructure/http/web-apps.js';
 import { MetricsService } from './modules/ops/metrics.service.js';
 
 /** The nearest package.json above this file (src/ when run by the tests, dist/src/ when built). */
@@ -34,6 +35,7 @@ export function configureApp(app: NestExpressApplication, config: LetheConfig): 
   const metrics = app.get(MetricsService);
   app.useGlobalFilters(new ProblemFilter({ databaseUnavailable: () => metrics.databaseUnavailable.inc() }));
   answerClientErrors(app.getHttpServer());
+  serveWebApp(app, '/console', join(webDistDir(), 'console'));
   SwaggerModule.setup('docs', app, () => buildOpenApi(app, config.publicUrl), { jsonDocumentUrl: 'docs/openapi.json' });
 }
 

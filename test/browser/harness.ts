@@ -1,0 +1,147 @@
+/**
+ * Browser tests: real Chromium (Debian's `chromium`, driven by playwright-core) against a real Lethe
+ * listening on a real port, with the console built by Vite. Without a Chromium the suites are
+ * skipped, and say so once.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { bootApp, type BootOptions, type TestApp } from '../factories/app.js';
+
+const ROOT = resolve(import.meta.dirname ?? '.', '..', '..');
+export const ARTIFACTS = join(ROOT, 'test-artifacts', 'screenshots');
+
+const CANDIDATES = [process.env.LETHE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+export const chromiumPath: string | undefined = CANDIDATES.find((path): path is string => Boolean(path) && existsSync(path!));
+
+let said = false;
+/** `describe` when a Chromium is installed; otherwise `describe.skip`, with one line saying why. */
+export function describeBrowser(name: string, body: () => void): void {
+  if (chromiumPath) return describe(name, body);
+  if (!said) {
+    said = true;
+    process.stderr.write('browser tests SKIPPED: no Chromium found (install Debian\'s "chromium" package, or set LETHE_CHROMIUM)\n');
+  }
+  describe.skip(name, body);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the client package and the console when their build is missing or older than their sources. */
+export function ensureWebBuilt(): void {
+  const clientDist = join(ROOT, 'packages', 'client', 'dist', 'index.js');
+  if (!existsSync(clientDist) || statSync(clientDist).mtimeMs < newestMtime(join(ROOT, 'packages', 'client', 'src'))) {
+    execFileSync('npm', ['run', 'build:client'], { cwd: ROOT, stdio: 'ignore' });
+  }
+  const index = join(ROOT, 'web', 'dist', 'console', 'index.html');
+  const sources = Math.max(newestMtime(join(ROOT, 'web', 'console')), newestMtime(join(ROOT, 'web', 'shared')), statSync(clientDist).mtimeMs);
+  if (!existsSync(index) || statSync(index).mtimeMs < sources) {
+    execFileSync('npm', ['run', 'build:web'], { cwd: ROOT, stdio: 'ignore' });
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+export interface ConsoleApp extends TestApp {
+  /** http://127.0.0.1:<port> */
+  baseUrl: string;
+}
+
+/** A whole Lethe listening on 127.0.0.1, its public URL set to where it listens (cookies, OIDC redirects). */
+export async function startLethe(options: BootOptions = {}): Promise<ConsoleApp> {
+  ensureWebBuilt();
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const t = await bootApp({ ...options, env: { LETHE_PUBLIC_URL: baseUrl, ...options.env } });
+  await t.app.listen(port, '127.0.0.1');
+  return Object.assign(t, { baseUrl });
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+export const DESKTOP = { width: 1280, height: 800 } as const;
+export const PHONE = { width: 390, height: 844 } as const;
+
+/**
+ * A browser context that records what must never happen: console errors, CSP violations, requests
+ * to any other origin, and personal data in browser storage. `problems()` lists them.
+ */
+export async function openContext(browser: Browser, baseUrl: string, viewport: { width: number; height: number } = DESKTOP) {
+  const context = await browser.newContext({ viewport, baseURL: baseUrl, locale: 'en-GB', timezoneId: 'Europe/Paris' });
+  const problems: string[] = [];
+  const origin = new URL(baseUrl).origin;
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol.startsWith('http') && url.origin !== origin && !request.isNavigationRequest()) problems.push(`third-party request: ${url.origin}`);
+  });
+  context.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) problems.push(`console error: ${message.text()}`);
+  });
+  const page = await context.newPage();
+  return { context, page, problems };
+}
+
+/** localStorage, sessionStorage and readable cookies of the page's origin (all must stay empty of secrets). */
+export async function browserStorage(page: Page): Promise<string> {
+  return page.evaluate<string>('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookies: document.cookie })');
+}
+
+export async function signInWithKey(page: Page, baseUrl: string, key: string): Promise<void> {
+  await page.goto(`${baseUrl}/console/`);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).first().waitFor();
+}
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core (WCAG 2.0–2.2 A and AA rules) on the page as it is now: the serious and critical violations. */
+export async function axeScan(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(AXE_SOURCE);
+  const options = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] };
+  const result = await page.evaluate<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> }>(
+    `axe.run(document, ${JSON.stringify(options)})`,
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+/** A full-page screenshot in test-artifacts/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+export type { Browser, BrowserContext, Page };

@@ -1,0 +1,60 @@
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { Layout } from './Layout';
+import { homeFor } from './nav';
+import { AuditPage } from './pages/AuditPage';
+import { BoardPage } from './pages/BoardPage';
+import { CalculatorPage } from './pages/CalculatorPage';
+import { CalendarFeedsPage } from './pages/CalendarFeedsPage';
+import { ConsentReportsPage } from './pages/ConsentReportsPage';
+import { DataStoresPage } from './pages/DataStoresPage';
+import { EvidencePage } from './pages/EvidencePage';
+import { KeysPage } from './pages/KeysPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { PurposesPage } from './pages/PurposesPage';
+import { RegisterPage } from './pages/RegisterPage';
+import { RequestPage } from './pages/RequestPage';
+import { SubprocessorsPage } from './pages/SubprocessorsPage';
+import { TaxonomyPage } from './pages/TaxonomyPage';
+import { WebhooksPage } from './pages/WebhooksPage';
+import { hasRole, type Session, SessionProvider } from './session';
+
+/** The board for counsel; anyone else starts on the first page their roles open. */
+function Home({ session }: { session: Session }) {
+  return hasRole(session, 'counsel') ? <BoardPage /> : <Navigate to={homeFor(session.roles)} replace />;
+}
+
+function router(session: Session) {
+  return createBrowserRouter(
+    [
+      {
+        element: <Layout />,
+        children: [
+          { index: true, element: <Home session={session} /> },
+          { path: 'requests/:id', element: <RequestPage /> },
+          { path: 'calculator', element: <CalculatorPage /> },
+          { path: 'calendar-feeds', element: <CalendarFeedsPage /> },
+          { path: 'register', element: <RegisterPage /> },
+          { path: 'subprocessors', element: <SubprocessorsPage /> },
+          { path: 'audit', element: <AuditPage /> },
+          { path: 'consent-reports', element: <ConsentReportsPage /> },
+          { path: 'evidence', element: <EvidencePage /> },
+          { path: 'keys', element: <KeysPage /> },
+          { path: 'webhooks', element: <WebhooksPage /> },
+          { path: 'purposes', element: <PurposesPage /> },
+          { path: 'taxonomy', element: <TaxonomyPage /> },
+          { path: 'data-stores', element: <DataStoresPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+    { basename: '/console' },
+  );
+}
+
+export function SignedInApp({ session }: { session: Session }) {
+  return (
+    <SessionProvider session={session}>
+      <RouterProvider router={router(session)} />
+    </SessionProvider>
+  );
+}
