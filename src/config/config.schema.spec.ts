@@ -95,4 +95,49 @@ describe('loadConfig', () => {
       expect(() => loadConfig(env)).toThrow(message);
     });
   });
+  describe('console sign-in (LETHE_SESSION_*, LETHE_OIDC_*)', () => {
+    const oidc = { LETHE_OIDC_ISSUER: 'https://login.example.com/', LETHE_OIDC_CLIENT_ID: 'lethe', LETHE_OIDC_CLIENT_SECRET: 'secret' };
+
+    it('defaults: 30 idle minutes, 12 hours at most, no identity provider', () => {
+      const config = loadConfig({});
+      expect(config.sessions).toEqual({ idleMinutes: 30, absoluteHours: 12, signInFailuresPer15Minutes: 10 });
+      expect(config.oidc).toBeUndefined();
+    });
+
+    it('reads the identity provider with its defaults', () => {
+      expect(loadConfig(oidc).oidc).toEqual({
+        issuer: 'https://login.example.com',
+        clientId: 'lethe',
+        clientSecret: 'secret',
+        rolesClaim: 'roles',
+        roleMap: undefined,
+        scopes: 'openid profile email',
+        label: "Sign in with your organisation's account",
+      });
+    });
+
+    it('parses the role map; a claim value may grant several roles', () => {
+      const map = loadConfig({ ...oidc, LETHE_OIDC_ROLE_MAP: 'privacy-team=counsel, auditors=auditor,lethe-admins=admin,lethe-admins=auditor' }).oidc!.roleMap!;
+      expect(Object.fromEntries(map)).toEqual({ 'privacy-team': ['counsel'], auditors: ['auditor'], 'lethe-admins': ['admin', 'auditor'] });
+    });
+
+    it.each([
+      [{ ...oidc, LETHE_OIDC_ISSUER: 'http://login.example.com' }, /LETHE_OIDC_ISSUER must be an https:\/\/ URL \(plain http is allowed only for localhost/],
+      [{ ...oidc, LETHE_OIDC_ISSUER: 'not a url' }, /LETHE_OIDC_ISSUER is not a valid URL/],
+      [{ LETHE_OIDC_ISSUER: 'https://login.example.com' }, /LETHE_OIDC_CLIENT_ID must be set with LETHE_OIDC_ISSUER/],
+      [{ LETHE_OIDC_CLIENT_ID: 'lethe' }, /LETHE_OIDC_CLIENT_ID is set but LETHE_OIDC_ISSUER is not/],
+      [{ ...oidc, LETHE_OIDC_ROLE_MAP: 'privacy-team=lawyer' }, /LETHE_OIDC_ROLE_MAP entry 1 must be <claim value>=<role>/],
+      [{ ...oidc, LETHE_OIDC_ROLE_MAP: 'counsel' }, /LETHE_OIDC_ROLE_MAP entry 1 must be/],
+      [{ ...oidc, LETHE_OIDC_SCOPES: 'profile email' }, /LETHE_OIDC_SCOPES must be space-separated scopes including openid/],
+      [{ LETHE_SESSION_IDLE_MINUTES: '0' }, /LETHE_SESSION_IDLE_MINUTES must be a whole number/],
+      [{ LETHE_SESSION_ABSOLUTE_HOURS: 'x' }, /LETHE_SESSION_ABSOLUTE_HOURS must be a whole number/],
+    ])('refuses %j naming the variable', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+
+    it('allows plain http for an issuer on this machine', () => {
+      expect(loadConfig({ ...oidc, LETHE_OIDC_ISSUER: 'http://127.0.0.1:8080' }).oidc?.issuer).toBe('http://127.0.0.1:8080');
+      expect(loadConfig({ ...oidc, LETHE_OIDC_ISSUER: 'http://localhost:8080/realms/x' }).oidc?.issuer).toBe('http://localhost:8080/realms/x');
+    });
+  });
 });

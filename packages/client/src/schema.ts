@@ -3286,7 +3286,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3295,7 +3295,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin */
+            /** @description The caller lacks every one of the roles: admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3365,7 +3365,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3374,7 +3374,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin */
+            /** @description The caller lacks every one of the roles: admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3459,7 +3459,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3468,7 +3468,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin */
+            /** @description The caller lacks every one of the roles: admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3578,7 +3578,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3587,7 +3587,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: auditor, admin */
+            /** @description The caller lacks every one of the roles: auditor, admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3660,7 +3660,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3669,7 +3669,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: auditor, admin */
+            /** @description The caller lacks every one of the roles: auditor, admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3743,7 +3743,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3752,7 +3752,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: iam */
+            /** @description The caller lacks every one of the roles: iam; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3854,7 +3854,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3863,7 +3863,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: iam, counsel, auditor */
+            /** @description The caller lacks every one of the roles: iam, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3945,7 +3945,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3954,7 +3954,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: iam */
+            /** @description The caller lacks every one of the roles: iam; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4061,7 +4061,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4070,7 +4070,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel, auditor */
+            /** @description The caller lacks every one of the roles: counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4143,7 +4143,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4152,7 +4152,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4292,7 +4292,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4301,7 +4301,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4367,7 +4367,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4376,7 +4376,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4483,7 +4483,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4492,7 +4492,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4567,7 +4567,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4576,7 +4576,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: auditor */
+            /** @description The caller lacks every one of the roles: auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5025,7 +5025,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5034,7 +5034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel, auditor */
+            /** @description The caller lacks every one of the roles: admin, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5106,7 +5106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5115,7 +5115,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5224,7 +5224,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5233,7 +5233,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel, iam, auditor */
+            /** @description The caller lacks every one of the roles: admin, counsel, iam, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5303,7 +5303,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5312,7 +5312,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5413,7 +5413,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5422,7 +5422,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel, iam, auditor */
+            /** @description The caller lacks every one of the roles: admin, counsel, iam, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5503,7 +5503,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5512,7 +5512,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5620,7 +5620,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5629,7 +5629,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5743,7 +5743,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5752,7 +5752,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel, auditor */
+            /** @description The caller lacks every one of the roles: admin, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5830,7 +5830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5839,7 +5839,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel, auditor, iam */
+            /** @description The caller lacks every one of the roles: admin, counsel, auditor, iam; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5909,7 +5909,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5918,7 +5918,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6016,7 +6016,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6025,7 +6025,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6138,7 +6138,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6147,7 +6147,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel, auditor */
+            /** @description The caller lacks every one of the roles: counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6238,7 +6238,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6247,7 +6247,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel, auditor */
+            /** @description The caller lacks every one of the roles: counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6327,7 +6327,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6336,7 +6336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel, auditor */
+            /** @description The caller lacks every one of the roles: admin, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6406,7 +6406,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6415,7 +6415,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6511,7 +6511,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6520,7 +6520,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel, auditor */
+            /** @description The caller lacks every one of the roles: admin, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6601,7 +6601,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6610,7 +6610,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6724,7 +6724,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6733,7 +6733,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel, auditor */
+            /** @description The caller lacks every one of the roles: admin, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6822,7 +6822,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6831,7 +6831,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel, auditor */
+            /** @description The caller lacks every one of the roles: admin, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6926,7 +6926,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6935,7 +6935,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7005,7 +7005,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7106,7 +7106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7115,7 +7115,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7192,7 +7192,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7201,7 +7201,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7291,7 +7291,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7300,7 +7300,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7408,7 +7408,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7417,7 +7417,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7521,7 +7521,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7530,7 +7530,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7620,7 +7620,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7629,7 +7629,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7737,7 +7737,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7746,7 +7746,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7854,7 +7854,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7863,7 +7863,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8066,7 +8066,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8075,7 +8075,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8161,7 +8161,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8170,7 +8170,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8335,7 +8335,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8344,7 +8344,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8452,7 +8452,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8461,7 +8461,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8643,7 +8643,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8652,7 +8652,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8745,7 +8745,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8754,7 +8754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8862,7 +8862,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8871,7 +8871,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8979,7 +8979,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8988,7 +8988,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9185,7 +9185,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9194,7 +9194,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9472,7 +9472,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9481,7 +9481,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel */
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10075,7 +10075,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10084,7 +10084,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: iam, counsel, auditor */
+            /** @description The caller lacks every one of the roles: iam, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10173,7 +10173,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10182,7 +10182,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: iam, counsel, auditor */
+            /** @description The caller lacks every one of the roles: iam, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10259,7 +10259,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10268,7 +10268,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: counsel, admin */
+            /** @description The caller lacks every one of the roles: counsel, admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10361,7 +10361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10370,7 +10370,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: iam, counsel, auditor */
+            /** @description The caller lacks every one of the roles: iam, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10457,7 +10457,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10466,7 +10466,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel, auditor */
+            /** @description The caller lacks every one of the roles: admin, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10537,7 +10537,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10546,7 +10546,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10660,7 +10660,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10669,7 +10669,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel, auditor */
+            /** @description The caller lacks every one of the roles: admin, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10738,7 +10738,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10747,7 +10747,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10832,7 +10832,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10841,7 +10841,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin */
+            /** @description The caller lacks every one of the roles: admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10926,7 +10926,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10935,7 +10935,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, counsel */
+            /** @description The caller lacks every one of the roles: admin, counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11024,7 +11024,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11033,7 +11033,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin */
+            /** @description The caller lacks every one of the roles: admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11149,7 +11149,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11158,7 +11158,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin, auditor */
+            /** @description The caller lacks every one of the roles: admin, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11236,7 +11236,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11245,7 +11245,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin */
+            /** @description The caller lacks every one of the roles: admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11315,7 +11315,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11324,7 +11324,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin */
+            /** @description The caller lacks every one of the roles: admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11408,7 +11408,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11417,7 +11417,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin */
+            /** @description The caller lacks every one of the roles: admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11513,7 +11513,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11522,7 +11522,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin */
+            /** @description The caller lacks every one of the roles: admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11590,7 +11590,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No API key, or an unknown, revoked or expired one */
+            /** @description No API key or console session, or an unknown, revoked or expired one */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11599,7 +11599,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The key lacks every one of the roles: admin */
+            /** @description The caller lacks every one of the roles: admin; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -40,24 +40,24 @@ export function hasRole(caller: Caller | undefined, role: Role): boolean {
   return (caller?.kind === 'api_key' || caller?.kind === 'user') && caller.roles.has(role);
 }
 
-/** Route needs an API key holding at least one of these roles. */
+/** Route needs a caller (an API key, or a console session) holding at least one of these roles. */
 export function Roles(...roles: Role[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(ROLES_KEY, roles),
     ApiBearerAuth('apiKey'),
-    ApiUnauthorizedResponse({ description: 'No API key, or an unknown, revoked or expired one', type: ProblemDto }),
-    ApiForbiddenResponse({ description: `The key lacks every one of the roles: ${roles.join(', ')}`, type: ProblemDto }),
+    ApiUnauthorizedResponse({ description: 'No API key or console session, or an unknown, revoked or expired one', type: ProblemDto }),
+    ApiForbiddenResponse({ description: `The caller lacks every one of the roles: ${roles.join(', ')}; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed)`, type: ProblemDto }),
   );
 }
 
-/** Route needs no API key (data subjects, health checks, public feeds). */
+/** Route needs no API key or session (data subjects, health checks, public feeds, signing in). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
 
 export interface AuthenticatedRequest {
   caller?: Caller;
 }
 
-/** Injects the API-key caller set by the global guard (not for @Public() routes). */
+/** Injects the caller set by the global guard (not for @Public() routes). */
 export const CurrentCaller = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => {
   const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
   if (!request.caller) throw new Error('CurrentCaller used on a route without an authenticated caller');

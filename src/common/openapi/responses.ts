@@ -69,7 +69,7 @@ function completeOperation(operation: Operation, method: string): void {
   // Any request can be malformed (a body where none is read is still parsed), so 400 is everywhere.
   add(400, 'The request is not valid: `errors[]` names each field');
   if ((operation.security ?? []).some((requirement) => 'apiKey' in requirement)) {
-    add(401, 'No API key, or an unknown, revoked or expired one');
+    add(401, 'No API key or console session, or an unknown, revoked or expired one');
   }
   if (parameters.some((p) => p.in === 'path')) {
     add(404, 'Not found');

@@ -54,7 +54,8 @@ const FAILURE_WINDOW_MS = 15 * 60_000;
 @Injectable()
 export class SessionsService implements OnApplicationShutdown {
   private readonly logger = new Logger('Sessions');
-  private readonly failures: RateStore;
+  /** Failed API-key sign-ins per address; made at first use, so the worker process opens no Redis connection for it. */
+  private failureStore: RateStore | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
@@ -64,9 +65,7 @@ export class SessionsService implements OnApplicationShutdown {
     private readonly audit: AuditService,
     private readonly keyring: Keyring,
     private readonly clock: Clock,
-  ) {
-    this.failures = createRateStore(config);
-  }
+  ) {}
 
   methods(): SignInMethodsDto {
     return { apiKey: true, oidc: this.config.oidc ? { label: this.config.oidc.label } : null };
@@ -214,7 +213,11 @@ export class SessionsService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.failures.close();
+    await this.failureStore?.close();
+  }
+
+  private get failures(): RateStore {
+    return (this.failureStore ??= createRateStore(this.config));
   }
 
   /** The CSRF token is derived from the cookie with the server's HMAC key: the page can always fetch it, nobody stores it. */
