@@ -51,7 +51,7 @@ export function ensureWebBuilt(): void {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as { port: number };
@@ -65,9 +65,9 @@ export interface ConsoleApp extends TestApp {
 }
 
 /** A whole Lethe listening on 127.0.0.1, its public URL set to where it listens (cookies, OIDC redirects). */
-export async function startLethe(options: BootOptions = {}): Promise<ConsoleApp> {
+export async function startLethe(options: BootOptions & { port?: number } = {}): Promise<ConsoleApp> {
   ensureWebBuilt();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const t = await bootApp({ ...options, env: { LETHE_PUBLIC_URL: baseUrl, ...options.env } });
   await t.app.listen(port, '127.0.0.1');
@@ -88,15 +88,26 @@ export const PHONE = { width: 390, height: 844 } as const;
  * A browser context that records what must never happen: console errors, CSP violations, requests
  * to any other origin, and personal data in browser storage. `problems()` lists them.
  */
-export async function openContext(browser: Browser, baseUrl: string, viewport: { width: number; height: number } = DESKTOP) {
+export async function openContext(browser: Browser, baseUrl: string, viewport: { width: number; height: number } = DESKTOP, allowOrigins: string[] = []) {
   const context = await browser.newContext({ viewport, baseURL: baseUrl, locale: 'en-GB', timezoneId: 'Europe/Paris' });
   const problems: string[] = [];
   const origin = new URL(baseUrl).origin;
+  // Only Lethe's own pages are judged (an identity provider's login page is not Lethe's to fix).
+  const ours = (url: string | undefined) => url !== undefined && url.startsWith(`${origin}/`);
   context.on('request', (request) => {
     const url = new URL(request.url());
-    if (url.protocol.startsWith('http') && url.origin !== origin && !request.isNavigationRequest()) problems.push(`third-party request: ${url.origin}`);
+    let from: string | undefined;
+    try {
+      from = request.frame().url();
+    } catch {
+      from = undefined; // a service-worker request has no frame
+    }
+    if (ours(from) && url.protocol.startsWith('http') && url.origin !== origin && !allowOrigins.includes(url.origin) && !request.isNavigationRequest()) {
+      problems.push(`third-party request: ${url.origin}`);
+    }
   });
   context.on('console', (message) => {
+    if (!ours(message.page()?.url())) return;
     if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) problems.push(`console error: ${message.text()}`);
   });
   const page = await context.newPage();
