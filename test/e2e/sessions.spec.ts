@@ -1,4 +1,5 @@
 import { FixedClock } from '../../src/common/clock.js';
+import { SessionSweep } from '../../src/modules/sessions/session.sweep.js';
 import { bearer, bootApp, createKey, TestApp } from '../factories/app.js';
 import { freePort, oidcSignIn, startIdentityProvider, TestIdentityProvider } from '../factories/oidc.js';
 
@@ -151,6 +152,24 @@ describe('console sessions', () => {
       clock.advance(20 * 60_000);
       expect((await t.http.get('/v1/session').set('Cookie', s.cookie)).status).toBe(401);
       expect((await t.http.get('/v1/audit-events').set('Cookie', s.cookie)).status).toBe(401);
+    });
+
+    it('deletes sessions 30 days after they ended (daily sweep), keeping live ones and the audit trail', async () => {
+      const ended = await signIn((await createKey(t, ['auditor'])).key);
+      expect((await t.http.delete('/v1/session').set('Cookie', ended.cookie).set('X-CSRF-Token', ended.csrf)).status).toBe(204);
+      const sweep = t.app.get(SessionSweep);
+      clock.advance(29 * 86_400_000);
+      const live = await signIn((await createKey(t, ['auditor'])).key);
+      await sweep.sweep();
+      const count = async (actor: string) => Number((await t.dataSource.query('SELECT count(*)::int AS n FROM console_session WHERE actor = $1', [actor]))[0].n);
+      expect(await count(ended.body.actor)).toBe(1);
+      clock.advance(2 * 86_400_000);
+      expect(await sweep.sweep()).toBeGreaterThanOrEqual(1);
+      expect(await count(ended.body.actor)).toBe(0);
+      expect(await count(live.body.actor)).toBe(1);
+      const audit = await t.http.get('/v1/audit-events?action=session.swept').set(...bearer(t.adminKey));
+      expect(audit.body.items[0].details).toMatchObject({ retentionDays: 30 });
+      expect((await t.http.get(`/v1/audit-events?actor=${ended.body.actor}`).set(...bearer(t.adminKey))).body.items.length).toBe(2);
     });
 
     it('revoking the API key ends the sessions signed in with it', async () => {

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { AuthGuard } from '../api-keys/auth.guard.js';
 import { OidcSignIn } from './oidc.sign-in.js';
+import { SessionSweep } from './session.sweep.js';
 import { SessionsController } from './sessions.controller.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
@@ -14,7 +15,7 @@ import { SessionsService } from './sessions.service.js';
 @Module({
   imports: [ApiKeysModule],
   controllers: [SessionsController],
-  providers: [SessionsService, SessionsRepository, OidcSignIn, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [SessionsService, SessionsRepository, OidcSignIn, SessionSweep, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [SessionsService],
 })
 export class SessionsModule {}

@@ -48,6 +48,12 @@ export class SessionsRepository {
     return rows[1] > 0;
   }
 
+  /** Deletes sessions that ended, or reached their absolute end, before `cutoff`; how many. */
+  async deleteFinishedBefore(manager: EntityManager, cutoff: Date): Promise<number> {
+    const result = (await manager.query(`DELETE FROM console_session WHERE COALESCE(ended_at, expires_at) < $1 RETURNING id`, [cutoff])) as [unknown[], number];
+    return result[1];
+  }
+
   async upsertUser(manager: EntityManager, user: UserSignIn): Promise<void> {
     await manager.query(
       `INSERT INTO console_user (sub, display_name, email, roles, first_sign_in_at, last_sign_in_at)
