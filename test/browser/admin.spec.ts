@@ -224,6 +224,17 @@ describeBrowser('console: administration pages', () => {
     expect(stored.items.find((c) => c.key === 'loyalty.tier')).toMatchObject({ title: 'Loyalty programme tier', special: true });
     expect(problems).toEqual([]);
     await context.close();
+
+    // An auditor reads the taxonomy but is offered no change.
+    const auditor = await openContext(browser, t.baseUrl);
+    await signInWithKey(auditor.page, t.baseUrl, f.auditor);
+    await nav(auditor.page, 'Data categories');
+    await auditor.page.getByText('Your roles let you read the taxonomy; administrators and counsel change it.').waitFor();
+    await auditor.page.getByRole('row', { name: /loyalty\.tier/ }).waitFor();
+    expect(await auditor.page.getByRole('button', { name: /^Change/ }).count()).toBe(0);
+    expect(await auditor.page.getByRole('button', { name: 'Add the category' }).count()).toBe(0);
+    expect(auditor.problems).toEqual([]);
+    await auditor.context.close();
   });
 
   it('describes the configured data stores in words and never shows their secrets', async () => {

@@ -39,7 +39,7 @@ function PurposeTable({ purposes }: { purposes: Purpose[] }) {
               <td>
                 {p.title}
                 <br />
-                <code className="muted">{p.key}</code>
+                <code className="muted nowrap">{p.key}</code>
               </td>
               <td>
                 {messages.admin.lawfulBasis[p.lawfulBasis] ?? p.lawfulBasis}

@@ -113,7 +113,7 @@ export function TaxonomyPage() {
                     ) : (
                       <tr key={c.key} className={c.special ? 'row-warn' : undefined}>
                         <td>
-                          <code>{c.key}</code>
+                          <code className="nowrap">{c.key}</code>
                         </td>
                         <td>{c.title}</td>
                         <td>{c.description || '—'}</td>

@@ -94,7 +94,7 @@ export function KeyList({ onRevoked }: { onRevoked: (name: string) => void }) {
                         <td>
                           {key.name}
                           <br />
-                          <code className="muted">{key.prefix}</code>
+                          <code className="muted nowrap">{key.prefix}</code>
                         </td>
                         <td>{key.roles.map((r) => messages.admin.roles[r] ?? r).join(', ')}</td>
                         <td>
