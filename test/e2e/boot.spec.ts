@@ -117,7 +117,7 @@ describe('boot', () => {
           },
         ],
       },
-      { id: 'crm', type: 'http', baseUrl: 'http://crm.internal:8080/lethe', secret: 'crm-shared-secret-0123456789abcdef', capabilities: ['export', 'erase'], categories: ['contact.phone'] },
+      { id: 'crm', label: 'Customer relations', type: 'http', baseUrl: 'http://crm.internal:8080/lethe', secret: 'crm-shared-secret-0123456789abcdef', capabilities: ['export', 'erase'], categories: ['contact.phone'] },
     ];
     let t: TestApp;
 
@@ -143,8 +143,8 @@ describe('boot', () => {
         expect(response.status).toBe(200);
         expect(response.body).toEqual({
           items: [
-            { id: 'shop', type: 'memory', capabilities: ['export', 'rectify', 'erase', 'restrict'], tables: [{ name: 'customers', erasure: 'anonymise' }], categories: ['contact.address', 'contact.email'] },
-            { id: 'crm', type: 'http', capabilities: ['export', 'erase'], tables: [], categories: ['contact.phone'] },
+            { id: 'shop', label: 'shop', type: 'memory', capabilities: ['export', 'rectify', 'erase', 'restrict'], tables: [{ name: 'customers', erasure: 'anonymise' }], categories: ['contact.address', 'contact.email'] },
+            { id: 'crm', label: 'Customer relations', type: 'http', capabilities: ['export', 'erase'], tables: [], categories: ['contact.phone'] },
           ],
           nextCursor: null,
         });

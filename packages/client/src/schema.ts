@@ -1974,6 +1974,11 @@ export interface components {
             categories: string[];
             /** @example shop-db */
             id: string;
+            /**
+             * @description What a data subject reads for this store (the id when no label is configured)
+             * @example Our online shop
+             */
+            label: string;
             /** @description Tables Lethe reads and changes (empty for stores without table configuration) */
             tables: components["schemas"]["DataStoreTableDto"][];
             /**

@@ -15,6 +15,9 @@ export class DataStoreDto {
   @ApiProperty({ example: 'shop-db' })
   id: string;
 
+  @ApiProperty({ example: 'Our online shop', description: 'What a data subject reads for this store (the id when no label is configured)' })
+  label: string;
+
   @ApiProperty({ example: 'postgres', description: 'Adapter type: postgres, http, memory or a custom one' })
   type: string;
 

@@ -79,6 +79,7 @@ export function describeStore(store: StoreConfig, capabilities: ReadonlySet<Capa
   for (const table of tables) for (const column of Object.values(table.columns ?? {})) for (const c of column.categories ?? []) categories.add(c);
   return {
     id: store.id,
+    label: store.label ?? store.id,
     type: store.type,
     capabilities: CAPABILITY_ORDER.filter((c) => capabilities.has(c)),
     tables: tables.map((table) => ({ name: table.name, erasure: table.erasure.action })),

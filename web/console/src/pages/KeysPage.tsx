@@ -1,11 +1,40 @@
+import { useState } from 'react';
+import { type Schema } from '../../../shared/api';
+import { fmt } from '../../../shared/i18n';
 import { messages } from '../i18n';
-import { Page } from '../ui/Page';
+import { Notice } from '../ui/Problem';
+import { Page, Section } from '../ui/Page';
+import { KeyCreateForm } from './admin/KeyCreateForm';
+import { KeyList } from './admin/KeyList';
+import { SecretBox } from './admin/SecretBox';
 
-// Placeholder: being built.
+const m = messages.admin.keys;
+
+/** API keys: create (the secret shown once), list, revoke with a confirmation step. */
 export function KeysPage() {
+  const [created, setCreated] = useState<Schema<'CreatedApiKeyDto'> | null>(null);
+  const [revoked, setRevoked] = useState<string | null>(null);
   return (
-    <Page title={messages.common.nav.keys ?? 'Keys'}>
-      <p>{messages.common.noneYet}</p>
+    <Page title={m.title}>
+      <p>{m.intro}</p>
+      {created ? <SecretBox title={fmt(m.createdTitle, { name: created.name })} secret={created.key} onDone={() => setCreated(null)} /> : null}
+      <Section title={m.createTitle}>
+        <KeyCreateForm
+          onCreated={(key) => {
+            setRevoked(null);
+            setCreated(key);
+          }}
+        />
+      </Section>
+      <Section title={m.listTitle}>
+        {revoked ? <Notice>{fmt(m.revokedNotice, { name: revoked })}</Notice> : null}
+        <KeyList
+          onRevoked={(name) => {
+            setCreated(null);
+            setRevoked(name);
+          }}
+        />
+      </Section>
     </Page>
   );
 }

@@ -1,0 +1,143 @@
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useRef, useState } from 'react';
+import { api, ensure, type Schema } from '../../../../shared/api';
+import { formatInstant } from '../../../../shared/dates';
+import { fmt } from '../../../../shared/i18n';
+import { messages } from '../../i18n';
+import { useSession } from '../../session';
+import { Badge } from '../../ui/Badge';
+import { Checkbox } from '../../ui/Field';
+import { QueryView } from '../../ui/Loading';
+import { LoadMore } from '../../ui/Pager';
+import { ProblemAlert } from '../../ui/Problem';
+import { TableWrap } from './TableWrap';
+
+const m = messages.admin.keys;
+type ApiKey = Schema<'ApiKeyDto'>;
+
+function KeyStatus({ apiKey }: { apiKey: ApiKey }) {
+  if (apiKey.revokedAt) return <Badge tone="danger">{fmt(m.revokedOn, { when: formatInstant(apiKey.revokedAt) })}</Badge>;
+  if (!apiKey.active) return <Badge tone="warn">{m.expired}</Badge>;
+  return <Badge tone="ok">{m.active}</Badge>;
+}
+
+/** The confirmation step of a revocation, shown in place of the Revoke button; focus moves to it. */
+function ConfirmRevoke({ apiKey, onDone }: { apiKey: ApiKey; onDone: (revoked: boolean) => void }) {
+  const id = useId();
+  const client = useQueryClient();
+  const title = useRef<HTMLParagraphElement>(null);
+  useEffect(() => title.current?.focus(), []);
+  const revoke = useMutation({
+    mutationFn: () => ensure(api.DELETE('/v1/api-keys/{id}', { params: { path: { id: apiKey.id } } })),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['admin', 'api-keys'] });
+      onDone(true);
+    },
+  });
+  return (
+    <div className="confirm" role="group" aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`}>
+      <p className="alert-title" id={`${id}-title`} tabIndex={-1} ref={title}>
+        {fmt(m.confirmTitle, { name: apiKey.name })}
+      </p>
+      <p id={`${id}-body`}>{m.confirmBody}</p>
+      <ProblemAlert error={revoke.error} />
+      <div className="row">
+        <button type="button" className="button button-danger" disabled={revoke.isPending} onClick={() => revoke.mutate()}>
+          {m.confirmRevoke}
+        </button>
+        <button type="button" className="button button-secondary" onClick={() => onDone(false)}>
+          {messages.common.cancel}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function KeyList({ onRevoked }: { onRevoked: (name: string) => void }) {
+  const session = useSession();
+  const [includeInactive, setIncludeInactive] = useState(false);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const keys = useInfiniteQuery({
+    queryKey: ['admin', 'api-keys', { includeInactive }],
+    queryFn: ({ pageParam }) => ensure(api.GET('/v1/api-keys', { params: { query: { includeInactive, cursor: pageParam, limit: 50 } } })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const mine = (key: ApiKey) => session.method === 'api_key' && session.actor === key.id;
+  return (
+    <>
+      <Checkbox label={m.includeInactive} checked={includeInactive} onChange={(e) => setIncludeInactive(e.target.checked)} />
+      <QueryView query={keys}>
+        {(data) => {
+          const items = data.pages.flatMap((p) => p.items);
+          if (items.length === 0) return <p>{m.none}</p>;
+          const names = new Map(items.map((k) => [k.id, k.name]));
+          const creator = (actor: string) => (actor === 'system' ? m.createdBySystem : fmt(m.createdBy, { actor: names.get(actor) ?? actor }));
+          return (
+            <>
+              <TableWrap caption={m.caption}>
+                <table>
+                  <caption>{m.caption}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{m.colName}</th>
+                      <th scope="col">{m.colRoles}</th>
+                      <th scope="col">{m.colCreated}</th>
+                      <th scope="col">{m.colExpires}</th>
+                      <th scope="col">{m.colStatus}</th>
+                      <th scope="col">{m.colActions}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((key) => (
+                      <tr key={key.id}>
+                        <td>
+                          {key.name}
+                          <br />
+                          <code className="muted nowrap">{key.prefix}</code>
+                        </td>
+                        <td>{key.roles.map((r) => messages.admin.roles[r] ?? r).join(', ')}</td>
+                        <td>
+                          {formatInstant(key.createdAt)}
+                          <br />
+                          <span className="muted">{creator(key.createdBy)}</span>
+                        </td>
+                        <td>{key.expiresAt ? formatInstant(key.expiresAt) : m.never}</td>
+                        <td>
+                          <KeyStatus apiKey={key} />
+                        </td>
+                        <td className="actions-cell">
+                          {!key.active ? null : mine(key) ? (
+                            <>
+                              <Badge tone="info">{m.yours}</Badge>
+                              <p className="hint">{m.yoursHint}</p>
+                            </>
+                          ) : confirming === key.id ? (
+                            <ConfirmRevoke
+                              apiKey={key}
+                              onDone={(revoked) => {
+                                setConfirming(null);
+                                if (revoked) onRevoked(key.name);
+                              }}
+                            />
+                          ) : (
+                            <button type="button" className="button button-secondary" onClick={() => setConfirming(key.id)}>
+                              {m.revoke}
+                              <span className="visually-hidden"> {key.name}</span>
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
+              <p className="hint">{m.lastUsedUnknown}</p>
+              <LoadMore hasNext={keys.hasNextPage} loading={keys.isFetchingNextPage} onMore={() => void keys.fetchNextPage()} />
+            </>
+          );
+        }}
+      </QueryView>
+    </>
+  );
+}

@@ -1,0 +1,134 @@
+import { type InfiniteData, useInfiniteQuery, useMutation, useQueryClient, type UseInfiniteQueryResult } from '@tanstack/react-query';
+import { useEffect, useId, useRef, useState } from 'react';
+import { api, ensure, type Schema } from '../../../../shared/api';
+import { formatInstant } from '../../../../shared/dates';
+import { fmt } from '../../../../shared/i18n';
+import { messages } from '../../i18n';
+import { Badge } from '../../ui/Badge';
+import { QueryView } from '../../ui/Loading';
+import { LoadMore } from '../../ui/Pager';
+import { Notice, ProblemAlert } from '../../ui/Problem';
+import { TableWrap } from './TableWrap';
+
+const m = messages.admin.webhooks;
+type Webhook = Schema<'WebhookDto'>;
+export type WebhookPages = UseInfiniteQueryResult<InfiniteData<Schema<'WebhookPageDto'>>>;
+
+export function useWebhooks(): WebhookPages {
+  return useInfiniteQuery({
+    queryKey: ['admin', 'webhooks', 'subscriptions'],
+    queryFn: ({ pageParam }) => ensure(api.GET('/v1/webhooks', { params: { query: { cursor: pageParam, limit: 50 } } })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+function ConfirmStop({ hook, onDone }: { hook: Webhook; onDone: (stopped: boolean) => void }) {
+  const id = useId();
+  const client = useQueryClient();
+  const title = useRef<HTMLParagraphElement>(null);
+  useEffect(() => title.current?.focus(), []);
+  const stop = useMutation({
+    mutationFn: () => ensure(api.DELETE('/v1/webhooks/{id}', { params: { path: { id: hook.id } } })),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['admin', 'webhooks'] });
+      onDone(true);
+    },
+  });
+  return (
+    <div className="confirm" role="group" aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`}>
+      <p className="alert-title" id={`${id}-title`} tabIndex={-1} ref={title}>
+        {fmt(m.confirmTitle, { url: hook.url })}
+      </p>
+      <p id={`${id}-body`}>{m.confirmBody}</p>
+      <ProblemAlert error={stop.error} />
+      <div className="row">
+        <button type="button" className="button button-danger" disabled={stop.isPending} onClick={() => stop.mutate()}>
+          {m.confirmStop}
+        </button>
+        <button type="button" className="button button-secondary" onClick={() => onDone(false)}>
+          {messages.common.cancel}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function WebhookList({ hooks }: { hooks: WebhookPages }) {
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [stopped, setStopped] = useState<string | null>(null);
+  return (
+    <QueryView query={hooks}>
+      {(data) => {
+        const items = data.pages.flatMap((p) => p.items);
+        return (
+          <>
+            {stopped ? <Notice>{fmt(m.stoppedNotice, { url: stopped })}</Notice> : null}
+            {items.length === 0 ? (
+              <p>{m.none}</p>
+            ) : (
+              <TableWrap caption={m.caption}>
+                <table>
+                  <caption>{m.caption}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{m.colUrl}</th>
+                      <th scope="col">{m.colEvents}</th>
+                      <th scope="col">{m.colPurposes}</th>
+                      <th scope="col">{m.colCreated}</th>
+                      <th scope="col">{m.colStatus}</th>
+                      <th scope="col">{m.colActions}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((hook) => (
+                      <tr key={hook.id}>
+                        <td>
+                          <code>{hook.url}</code>
+                          {hook.description ? (
+                            <>
+                              <br />
+                              <span className="muted">{hook.description}</span>
+                            </>
+                          ) : null}
+                        </td>
+                        <td>{hook.eventTypes.map((t) => messages.admin.events[t] ?? t).join(', ')}</td>
+                        <td>{hook.purposes.length > 0 ? hook.purposes.join(', ') : m.allPurposes}</td>
+                        <td>{formatInstant(hook.createdAt)}</td>
+                        <td>{hook.active ? <Badge tone="ok">{m.active}</Badge> : <Badge>{m.stopped}</Badge>}</td>
+                        <td className="actions-cell">
+                          {!hook.active ? null : confirming === hook.id ? (
+                            <ConfirmStop
+                              hook={hook}
+                              onDone={(done) => {
+                                setConfirming(null);
+                                if (done) setStopped(hook.url);
+                              }}
+                            />
+                          ) : (
+                            <button
+                              type="button"
+                              className="button button-secondary"
+                              onClick={() => {
+                                setStopped(null);
+                                setConfirming(hook.id);
+                              }}
+                            >
+                              {m.stop}
+                              <span className="visually-hidden"> {hook.url}</span>
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
+            )}
+            <LoadMore hasNext={hooks.hasNextPage} loading={hooks.isFetchingNextPage} onMore={() => void hooks.fetchNextPage()} />
+          </>
+        );
+      }}
+    </QueryView>
+  );
+}
