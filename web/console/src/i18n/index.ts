@@ -1,9 +1,10 @@
+import { auditor } from './auditor';
 import { common } from './common';
 
 /**
  * The console's catalogue (English). Each area adds its own file (counsel.ts, auditor.ts, admin.ts)
  * and one line here; pages read `messages.<area>.<key>`.
  */
-export const messages = { common } as const;
+export const messages = { common, auditor } as const;
 
 export const locale = 'en';
