@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { AuditService } from '../../src/common/audit/audit.service.js';
 import { FixedClock } from '../../src/common/clock.js';
 import { bearer, createKey } from '../factories/app.js';
 import { consentEvent, createPurpose, publishNotice } from '../factories/consent.js';
@@ -76,6 +77,16 @@ describeBrowser('console: auditor pages', () => {
       .set(...bearer(counsel))
       .send({ customer: 'Acme Corp', reason: 'Data must stay in the EEA' });
     expect(objection.status).toBe(201);
+
+    // A person who signed in with the identity provider, and something they did: the trail names them.
+    await t.dataSource.query(
+      `INSERT INTO console_user (sub, display_name, email, roles, first_sign_in_at, last_sign_in_at) VALUES ($1, 'Jane Doe', NULL, $2, now(), now())`,
+      [`jane-${tag}`, ['counsel']],
+    );
+    const audit = t.app.get(AuditService);
+    await t.dataSource.transaction((m) =>
+      audit.record(m, { kind: 'user', sub: `jane-${tag}`, sessionId: randomUUID(), roles: new Set(['counsel']), email: null }, { action: 'register.record_viewed', targetType: 'register_record', targetId: created.body.id }),
+    );
 
     // Consents: three days of grants and a withdrawal.
     const events: Array<[number, 'granted' | 'withdrawn']> = [
@@ -219,6 +230,12 @@ describeBrowser('console: auditor pages', () => {
     await page.getByLabel('To (day, included)').fill('2026-09-01');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.getByText('The last day must be on or after the first day.').waitFor();
+
+    // A signed-in person's entries carry their name, not their identity provider's id.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByLabel('Actor').fill(`user:jane-${tag}`);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByRole('table', { name: 'Audit entries matching the filters, newest first' }).getByRole('link', { name: 'Jane Doe' }).waitFor();
 
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByRole('table', { name: 'Audit entries, newest first' }).waitFor();
