@@ -2158,10 +2158,7 @@ export interface components {
             version: string;
         };
         NoticePageDto: {
-            /** @description Change notices: id, subprocessorId, replacesId, openedAt, objectionDeadline, status, overrideReason, closedAt, objections[] */
-            items: {
-                [key: string]: unknown;
-            }[];
+            items: components["schemas"]["SubprocessorNoticeDto"][];
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
         };
@@ -2817,13 +2814,104 @@ export interface components {
             /** @enum {string} */
             transferMechanism?: "adequacy" | "sccs" | "bcrs" | "art49_derogation" | "none";
         };
+        SubprocessorNoticeDto: {
+            /** @example null */
+            closedAt: string | null;
+            /** @example 7e6d5c4b-3a29-4180-9f8e-7d6c5b4a3928 */
+            id: string;
+            /**
+             * @description Objections are taken until this instant
+             * @example 2026-12-23T10:15:00.000Z
+             */
+            objectionDeadline: string;
+            objections: components["schemas"]["SubprocessorObjectionDto"][];
+            /** @example 2026-11-23T10:15:00.000Z */
+            openedAt: string;
+            /** @example null */
+            overrideReason: string | null;
+            /** @description The subprocessor the proposed one replaces */
+            replacesId: string | null;
+            /**
+             * @description closed: activated after the window; overridden: activated early with a reason
+             * @example open
+             * @enum {string}
+             */
+            status: "open" | "closed" | "overridden";
+            /** @example 5b0f3a9e-6c1d-4f7a-9f0e-2a1b3c4d5e6f */
+            subprocessorId: string;
+        };
+        SubprocessorObjectionDto: {
+            /** @example Acme Corp */
+            customer: string;
+            /** @example 0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f */
+            id: string;
+            /** @example 7e6d5c4b-3a29-4180-9f8e-7d6c5b4a3928 */
+            noticeId: string;
+            /** @example Data must stay in the EEA under our contract */
+            reason: string;
+            /** @example 2026-11-24T09:00:00.000Z */
+            recordedAt: string;
+            /**
+             * @description Who recorded it, as the audit trail names them
+             * @example 4f7c1a52-3b8e-4c55-a0a5-08b0a7c9d1e2
+             */
+            recordedBy: string;
+        };
         SubprocessorPageDto: {
-            /** @description Subprocessors: the proposal’s fields plus id, status, createdAt, updatedAt */
-            items: {
-                [key: string]: unknown;
-            }[];
+            items: components["schemas"]["SubprocessorRecordDto"][];
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
+        };
+        SubprocessorRecordDto: {
+            /**
+             * @description Register record ids it serves
+             * @example []
+             */
+            activities: string[];
+            certifications: components["schemas"]["CertificationDto"][];
+            /** @example 2026-11-23T10:15:00.000Z */
+            createdAt: string;
+            /**
+             * @example [
+             *       "contact.email"
+             *     ]
+             */
+            dataCategories: string[];
+            /** @example 2026-01-15 */
+            dpaSignedOn: string | null;
+            /** @example https://contracts.example.com/dpa/mailco */
+            dpaUrl: string | null;
+            /** @example 5b0f3a9e-6c1d-4f7a-9f0e-2a1b3c4d5e6f */
+            id: string;
+            /** @example MailCo Inc., Delaware */
+            legalEntity: string;
+            /** @example MailCo */
+            name: string;
+            /** @example 2027-01-15 */
+            nextReviewOn: string | null;
+            /**
+             * @example [
+             *       "US",
+             *       "IE"
+             *     ]
+             */
+            processingCountries: string[];
+            /**
+             * @example medium
+             * @enum {string}
+             */
+            riskRating: "low" | "medium" | "high";
+            /** @example Transactional email delivery */
+            service: string;
+            /**
+             * @example proposed
+             * @enum {string}
+             */
+            status: "proposed" | "active" | "offboarded";
+            /** @enum {string|null} */
+            transferMechanism: "adequacy" | "sccs" | "bcrs" | "art49_derogation" | "none" | null;
+            /** @example 2026-11-23T10:15:00.000Z */
+            updatedAt: string;
         };
         SubscribeDto: {
             /** @example dpo@customer.example */
@@ -3046,7 +3134,10 @@ export type SchemaStepViewDto = components['schemas']['StepViewDto'];
 export type SchemaSubjectConsentsDto = components['schemas']['SubjectConsentsDto'];
 export type SchemaSubjectIdStandingDto = components['schemas']['SubjectIdStandingDto'];
 export type SchemaSubprocessorDto = components['schemas']['SubprocessorDto'];
+export type SchemaSubprocessorNoticeDto = components['schemas']['SubprocessorNoticeDto'];
+export type SchemaSubprocessorObjectionDto = components['schemas']['SubprocessorObjectionDto'];
 export type SchemaSubprocessorPageDto = components['schemas']['SubprocessorPageDto'];
+export type SchemaSubprocessorRecordDto = components['schemas']['SubprocessorRecordDto'];
 export type SchemaSubscribeDto = components['schemas']['SubscribeDto'];
 export type SchemaTimelineEntryDto = components['schemas']['TimelineEntryDto'];
 export type SchemaTransferDto = components['schemas']['TransferDto'];
@@ -10531,7 +10622,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubprocessorObjectionDto"];
+                };
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -10826,7 +10919,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubprocessorRecordDto"];
+                };
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -11018,7 +11113,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubprocessorRecordDto"];
+                };
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {

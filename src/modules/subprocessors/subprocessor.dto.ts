@@ -83,12 +83,54 @@ export class PublicSubprocessorPageDto extends PageMetaDto {
   @ApiProperty({ type: [PublicSubprocessorDto] }) items: PublicSubprocessorDto[];
 }
 
+/** A subprocessor in the inventory: the proposal's fields plus its id, status and timestamps. */
+export class SubprocessorRecordDto {
+  @ApiProperty({ example: '5b0f3a9e-6c1d-4f7a-9f0e-2a1b3c4d5e6f' }) id: string;
+  @ApiProperty({ example: 'MailCo' }) name: string;
+  @ApiProperty({ example: 'MailCo Inc., Delaware' }) legalEntity: string;
+  @ApiProperty({ example: 'Transactional email delivery' }) service: string;
+  @ApiProperty({ example: ['US', 'IE'], type: [String] }) processingCountries: string[];
+  @ApiProperty({ example: ['contact.email'], type: [String] }) dataCategories: string[];
+  @ApiProperty({ example: [], type: [String], description: 'Register record ids it serves' }) activities: string[];
+  @ApiProperty({ example: '2026-01-15', nullable: true, type: String }) dpaSignedOn: string | null;
+  @ApiProperty({ example: 'https://contracts.example.com/dpa/mailco', nullable: true, type: String }) dpaUrl: string | null;
+  @ApiProperty({ enum: ['adequacy', 'sccs', 'bcrs', 'art49_derogation', 'none'], nullable: true, type: String }) transferMechanism: string | null;
+  @ApiProperty({ type: [CertificationDto] }) certifications: CertificationDto[];
+  @ApiProperty({ enum: ['low', 'medium', 'high'], example: 'medium' }) riskRating: 'low' | 'medium' | 'high';
+  @ApiProperty({ example: '2027-01-15', nullable: true, type: String }) nextReviewOn: string | null;
+  @ApiProperty({ enum: ['proposed', 'active', 'offboarded'], example: 'proposed' }) status: 'proposed' | 'active' | 'offboarded';
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) createdAt: string;
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) updatedAt: string;
+}
+
+/** A customer's objection against a change notice. */
+export class SubprocessorObjectionDto {
+  @ApiProperty({ example: '0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f' }) id: string;
+  @ApiProperty({ example: '7e6d5c4b-3a29-4180-9f8e-7d6c5b4a3928' }) noticeId: string;
+  @ApiProperty({ example: 'Acme Corp' }) customer: string;
+  @ApiProperty({ example: 'Data must stay in the EEA under our contract' }) reason: string;
+  @ApiProperty({ example: '2026-11-24T09:00:00.000Z' }) recordedAt: string;
+  @ApiProperty({ example: '4f7c1a52-3b8e-4c55-a0a5-08b0a7c9d1e2', description: 'Who recorded it, as the audit trail names them' }) recordedBy: string;
+}
+
+/** An Art 28(2) change notice with its objection window and the objections received. */
+export class SubprocessorNoticeDto {
+  @ApiProperty({ example: '7e6d5c4b-3a29-4180-9f8e-7d6c5b4a3928' }) id: string;
+  @ApiProperty({ example: '5b0f3a9e-6c1d-4f7a-9f0e-2a1b3c4d5e6f' }) subprocessorId: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The subprocessor the proposed one replaces' }) replacesId: string | null;
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) openedAt: string;
+  @ApiProperty({ example: '2026-12-23T10:15:00.000Z', description: 'Objections are taken until this instant' }) objectionDeadline: string;
+  @ApiProperty({ enum: ['open', 'closed', 'overridden'], example: 'open', description: 'closed: activated after the window; overridden: activated early with a reason' })
+  status: 'open' | 'closed' | 'overridden';
+  @ApiProperty({ nullable: true, type: String, example: null }) overrideReason: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) closedAt: string | null;
+  @ApiProperty({ type: [SubprocessorObjectionDto] }) objections: SubprocessorObjectionDto[];
+}
+
 export class SubprocessorPageDto extends PageMetaDto {
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Subprocessors: the proposal’s fields plus id, status, createdAt, updatedAt' })
-  items: object[];
+  @ApiProperty({ type: [SubprocessorRecordDto] }) items: SubprocessorRecordDto[];
 }
 
 export class NoticePageDto extends PageMetaDto {
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Change notices: id, subprocessorId, replacesId, openedAt, objectionDeadline, status, overrideReason, closedAt, objections[]' })
-  items: object[];
+  @ApiProperty({ type: [SubprocessorNoticeDto] }) items: SubprocessorNoticeDto[];
 }

@@ -5,7 +5,7 @@ import { PageQueryDto, pageItems } from '../../common/pagination.js';
 import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { NotFoundError } from '../../common/errors/domain.error.js';
 import { ProblemDto } from '../../common/errors/problem.js';
-import { ConfirmDto, NoticePageDto, ObjectionDto, OverrideDto, PublicSubprocessorPageDto, SubprocessorDto, SubprocessorPageDto, SubscribeDto } from './subprocessor.dto.js';
+import { ConfirmDto, NoticePageDto, ObjectionDto, SubprocessorObjectionDto, OverrideDto, PublicSubprocessorPageDto, SubprocessorDto, SubprocessorPageDto, SubprocessorRecordDto, SubscribeDto } from './subprocessor.dto.js';
 import { SubprocessorsService } from './subprocessors.service.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
 
@@ -35,7 +35,7 @@ export class SubprocessorsController {
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Activate once the objection window has ended (before that, use /override with a reason)' })
-  @ApiOkResponse({ description: 'The subprocessor, now active' })
+  @ApiOkResponse({ type: SubprocessorRecordDto, description: 'The subprocessor, now active' })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The window is still open and no reason was given' })
   activate(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
@@ -46,7 +46,7 @@ export class SubprocessorsController {
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Activate before the objection window ends, with a reason (audited)' })
-  @ApiOkResponse({ description: 'The subprocessor, now active' })
+  @ApiOkResponse({ type: SubprocessorRecordDto, description: 'The subprocessor, now active' })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not proposed any more (already active or offboarded)' })
   override(@Param('id', uuid) id: string, @Body() dto: OverrideDto, @CurrentCaller() caller: Caller) {
@@ -74,7 +74,7 @@ export class SubprocessorsController {
   @Post('subprocessor-notices/:id/objections')
   @Roles('admin', 'counsel')
   @ApiOperation({ summary: 'Record a customer’s objection against a notice' })
-  @ApiCreatedResponse({ description: 'The objection as recorded' })
+  @ApiCreatedResponse({ type: SubprocessorObjectionDto, description: 'The objection as recorded' })
   @ApiNotFoundResponse({ type: ProblemDto })
   object(@Param('id', uuid) id: string, @Body() dto: ObjectionDto, @CurrentCaller() caller: Caller) {
     return this.subprocessors.object(id, dto, caller);
