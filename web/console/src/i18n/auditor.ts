@@ -1,7 +1,6 @@
 /** English texts of the auditor pages: register, subprocessors, audit trail, consent reports, evidence pack. */
 export const auditor = {
   notSet: 'Not set',
-  scrollHint: 'Scroll the table sideways to see every column.',
   none: 'None',
   register: {
     title: 'Register of processing activities (Art 30)',

@@ -10,6 +10,7 @@ export const common = {
   loading: 'Loading…',
   loadMore: 'Show more',
   noneYet: 'Nothing here yet.',
+  scrollHint: 'Scroll the table sideways to see every column.',
   retry: 'Try again',
   save: 'Save',
   cancel: 'Cancel',

@@ -12,7 +12,7 @@ import { LoadMore } from '../ui/Pager';
 import { Notice, ProblemAlert } from '../ui/Problem';
 import { useActorLabel } from './auditor/actors';
 import { addDays, isDay, localDayStart, useQueryState } from './auditor/util';
-import { TableWrap } from './auditor/TableWrap';
+import { TableWrap } from '../ui/TableWrap';
 
 const m = messages.auditor.audit;
 

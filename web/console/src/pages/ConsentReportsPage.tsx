@@ -9,7 +9,7 @@ import { QueryView } from '../ui/Loading';
 import { Page, Section } from '../ui/Page';
 import { ConsentChart } from './auditor/ConsentChart';
 import { addDays, apiHref, isDay, todayUtc, useQueryState } from './auditor/util';
-import { TableWrap } from './auditor/TableWrap';
+import { TableWrap } from '../ui/TableWrap';
 
 const m = messages.auditor.consent;
 

@@ -12,7 +12,7 @@ import { Notice } from '../ui/Problem';
 import { NoticeTable, PublishNoticeForm } from './admin/Notices';
 import { PurposeForm } from './admin/PurposeForm';
 import { PurposeTemplates } from './admin/PurposeTemplates';
-import { TableWrap } from './admin/TableWrap';
+import { TableWrap } from '../ui/TableWrap';
 
 const m = messages.admin.purposes;
 type Purpose = Schema<'PurposeDto'>;
@@ -20,7 +20,7 @@ type Purpose = Schema<'PurposeDto'>;
 function PurposeTable({ purposes }: { purposes: Purpose[] }) {
   if (purposes.length === 0) return <p>{m.none}</p>;
   return (
-    <TableWrap caption={m.caption}>
+    <TableWrap className="table-scroll" label={m.caption}>
       <table>
         <caption>{m.caption}</caption>
         <thead>

@@ -15,7 +15,7 @@ import { useActorLabel } from './auditor/actors';
 import { RegisterRecord } from './auditor/RegisterRecord';
 import { describeMissing, STATUS_TONE } from './auditor/registerWords';
 import { apiHref, isDay, useQueryState, utcDayEnd } from './auditor/util';
-import { TableWrap } from './auditor/TableWrap';
+import { TableWrap } from '../ui/TableWrap';
 
 const m = messages.auditor.register;
 

@@ -10,7 +10,7 @@ import { Page, Section } from '../ui/Page';
 import { LoadMore } from '../ui/Pager';
 import { useActorLabel } from './auditor/actors';
 import { ObjectionForm, SubprocessorActions } from './auditor/SubprocessorActions';
-import { TableWrap } from './auditor/TableWrap';
+import { TableWrap } from '../ui/TableWrap';
 
 const m = messages.auditor.subprocessors;
 

@@ -10,7 +10,7 @@ import { QueryView } from '../ui/Loading';
 import { Page, Section } from '../ui/Page';
 import { Notice, ProblemAlert } from '../ui/Problem';
 import { CATEGORIES_KEY, type DataCategory, useAllCategories } from './admin/categories';
-import { TableWrap } from './admin/TableWrap';
+import { TableWrap } from '../ui/TableWrap';
 
 const m = messages.admin.taxonomy;
 
@@ -82,7 +82,7 @@ export function TaxonomyPage() {
           items.length === 0 ? (
             <p>{m.none}</p>
           ) : (
-            <TableWrap caption={m.caption}>
+            <TableWrap className="table-scroll" label={m.caption}>
               <table>
                 <caption>{m.caption}</caption>
                 <thead>

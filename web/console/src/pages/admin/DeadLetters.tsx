@@ -7,7 +7,7 @@ import { QueryView } from '../../ui/Loading';
 import { LoadMore } from '../../ui/Pager';
 import { Notice, ProblemAlert } from '../../ui/Problem';
 import type { WebhookPages } from './WebhookList';
-import { TableWrap } from './TableWrap';
+import { TableWrap } from '../../ui/TableWrap';
 
 const m = messages.admin.webhooks;
 type Delivery = Schema<'DeliveryDto'>;
@@ -38,7 +38,7 @@ export function DeadLetters({ hooks }: { hooks: WebhookPages }) {
           if (items.length === 0) return <p>{m.deadNone}</p>;
           return (
             <>
-              <TableWrap caption={m.deadCaption}>
+              <TableWrap className="table-scroll" label={m.deadCaption}>
                 <table>
                   <caption>{m.deadCaption}</caption>
                   <thead>

@@ -10,7 +10,7 @@ import { Checkbox } from '../../ui/Field';
 import { QueryView } from '../../ui/Loading';
 import { LoadMore } from '../../ui/Pager';
 import { ProblemAlert } from '../../ui/Problem';
-import { TableWrap } from './TableWrap';
+import { TableWrap } from '../../ui/TableWrap';
 
 const m = messages.admin.keys;
 type ApiKey = Schema<'ApiKeyDto'>;
@@ -75,7 +75,7 @@ export function KeyList({ onRevoked }: { onRevoked: (name: string) => void }) {
           const creator = (actor: string) => (actor === 'system' ? m.createdBySystem : fmt(m.createdBy, { actor: names.get(actor) ?? actor }));
           return (
             <>
-              <TableWrap caption={m.caption}>
+              <TableWrap className="table-scroll" label={m.caption}>
                 <table>
                   <caption>{m.caption}</caption>
                   <thead>

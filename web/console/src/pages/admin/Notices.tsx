@@ -8,7 +8,7 @@ import { Badge } from '../../ui/Badge';
 import { fieldErrors, TextArea, TextField } from '../../ui/Field';
 import { Notice, ProblemAlert } from '../../ui/Problem';
 import { localToIso } from './SecretBox';
-import { TableWrap } from './TableWrap';
+import { TableWrap } from '../../ui/TableWrap';
 
 const m = messages.admin.purposes;
 type Purpose = Schema<'PurposeDto'>;
@@ -16,7 +16,7 @@ type Purpose = Schema<'PurposeDto'>;
 export function NoticeTable({ purpose }: { purpose: Purpose }) {
   if (purpose.notices.length === 0) return <p>{m.noNotices}</p>;
   return (
-    <TableWrap caption={fmt(m.noticesCaption, { title: purpose.title })}>
+    <TableWrap className="table-scroll" label={fmt(m.noticesCaption, { title: purpose.title })}>
       <table>
         <caption>{fmt(m.noticesCaption, { title: purpose.title })}</caption>
         <thead>

@@ -8,7 +8,7 @@ import { Badge } from '../../ui/Badge';
 import { QueryView } from '../../ui/Loading';
 import { LoadMore } from '../../ui/Pager';
 import { Notice, ProblemAlert } from '../../ui/Problem';
-import { TableWrap } from './TableWrap';
+import { TableWrap } from '../../ui/TableWrap';
 
 const m = messages.admin.webhooks;
 type Webhook = Schema<'WebhookDto'>;
@@ -67,7 +67,7 @@ export function WebhookList({ hooks }: { hooks: WebhookPages }) {
             {items.length === 0 ? (
               <p>{m.none}</p>
             ) : (
-              <TableWrap caption={m.caption}>
+              <TableWrap className="table-scroll" label={m.caption}>
                 <table>
                   <caption>{m.caption}</caption>
                   <thead>

@@ -11,7 +11,7 @@ import { LoadMore } from '../../ui/Pager';
 import { ProblemAlert } from '../../ui/Problem';
 import { useActorLabel } from './actors';
 import { describeDiffValue, describeField, FIELD_ORDER, fieldLabel, pathLabel, type RegisterDocument, STATUS_TONE } from './registerWords';
-import { TableWrap } from './TableWrap';
+import { TableWrap } from '../../ui/TableWrap';
 
 const m = messages.auditor.register;
 
