@@ -3,7 +3,8 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { type AuthenticatedRequest, type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { DeadlineFeedService } from './deadline-feed.service.js';
-import { FeedDto } from './request.dto.js';
+import { PageQueryDto } from '../../common/pagination.js';
+import { FeedDto, FeedListDto } from './request.dto.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
 
 @ApiTags('deadlines')
@@ -22,6 +23,14 @@ export class DeadlineFeedController {
   @ApiUnauthorizedResponse({ type: ProblemDto })
   calendar(@Req() request: AuthenticatedRequest, @Query('token') token?: string) {
     return this.feeds.calendar(request.caller, typeof token === 'string' ? token : undefined);
+  }
+
+  @Get('deadlines/feeds')
+  @Roles('counsel')
+  @ApiOperation({ summary: 'Your calendar-feed URLs (the secret itself is never shown again), newest first' })
+  @ApiOkResponse({ type: FeedListDto })
+  list(@Query() query: PageQueryDto, @CurrentCaller() caller: Caller) {
+    return this.feeds.listFeeds(query, caller);
   }
 
   @Post('deadlines/feeds')
