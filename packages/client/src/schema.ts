@@ -4461,7 +4461,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid: `errors[]` names each field */
+            /** @description A cursor or limit that is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { type AuthenticatedRequest, type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { DeadlineFeedService } from './deadline-feed.service.js';
@@ -29,6 +29,7 @@ export class DeadlineFeedController {
   @Roles('counsel')
   @ApiOperation({ summary: 'Your calendar-feed URLs (the secret itself is never shown again), newest first' })
   @ApiOkResponse({ type: FeedListDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'A cursor or limit that is not valid' })
   list(@Query() query: PageQueryDto, @CurrentCaller() caller: Caller) {
     return this.feeds.listFeeds(query, caller);
   }
