@@ -233,7 +233,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Your calendar-feed URLs (the secret itself is never shown again), newest first */
+        get: operations["DeadlineFeedController_list"];
         put?: never;
         /** A secret calendar-feed URL for your calendar app (shown once) */
         post: operations["DeadlineFeedController_create"];
@@ -613,7 +614,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests by due date, filtered, with counts per status */
+        /** Requests by due date in force (extensions included), filtered, each with its clock read in its jurisdiction; counts per status */
         get: operations["RequestsController_list"];
         put?: never;
         /** Make a data-subject request (public). Send Authorization: Bearer <IAM token> to skip email verification; counsel may record requests that came by post, phone or email. */
@@ -1008,6 +1009,40 @@ export interface paths {
         };
         /** The request’s steps per data store (status, tries, last error, result) and its package */
         get: operations["WorkflowsController_workflow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who open requests are assigned to, each with a ref to filter by (assigneeRef) so no email goes in a URL */
+        get: operations["RequestsController_assignees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deadline board’s counts (open, overdue, due this week, paused, acknowledgement due) under the list’s filters */
+        get: operations["RequestsController_counts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1426,6 +1461,20 @@ export interface components {
              * @example counsel@example.com
              */
             assigneeEmail: string;
+        };
+        AssigneeDto: {
+            /** @example counsel@example.com */
+            email: string;
+            /**
+             * @description Pass as assigneeRef: an opaque reference, not the email
+             * @example 9f2c4e…
+             */
+            ref: string;
+        };
+        AssigneeListDto: {
+            items: components["schemas"]["AssigneeDto"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
         };
         AuditEventDto: {
             /** @example api_key.created */
@@ -2077,6 +2126,21 @@ export interface components {
              */
             url: string;
         };
+        FeedListDto: {
+            items: components["schemas"]["FeedSummaryDto"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        FeedSummaryDto: {
+            /** @example 2026-11-23T10:15:00.000Z */
+            createdAt: string;
+            id: string;
+            /**
+             * @description Set once revoked: the URL no longer answers
+             * @example null
+             */
+            revokedAt: string | null;
+        };
         FieldChangeDto: {
             /**
              * @description The field to correct: one of GET /v1/requests/rectifiable-fields (when that list is empty, any field name)
@@ -2559,8 +2623,38 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
         };
+        RequestCountsDto: {
+            /**
+             * @description Open, receipt not yet confirmed where the law asks for it (CCPA)
+             * @example 1
+             */
+            acknowledgementDue: number;
+            /**
+             * @description Clock running, due today or within the next 7 days (in each request’s jurisdiction)
+             * @example 7
+             */
+            dueThisWeek: number;
+            /** @example 42 */
+            open: number;
+            /**
+             * @description Open, clock running, past due
+             * @example 3
+             */
+            overdue: number;
+            /**
+             * @description Clock paused (clarification, or identity where the law pauses for it)
+             * @example 2
+             */
+            paused: number;
+        };
         RequestDetailDto: {
+            /**
+             * @description Receipt must be confirmed by this date (CCPA); null where no such rule
+             * @example 2026-12-07
+             */
             acknowledgeBy: string | null;
+            /** @description Receipt was confirmed (Lethe mails the requester on intake when it has an email address); null where no acknowledgement is required */
+            acknowledged: boolean | null;
             /** @description What may be done next */
             allowedActions: string[];
             assigneeEmail: string | null;
@@ -2569,9 +2663,18 @@ export interface components {
             channel: "web" | "iam" | "email" | "post" | "phone" | "in_person";
             /** @example 2026-11-23 */
             clockStartedOn: string;
+            /**
+             * @description Calendar days from today in the jurisdiction to dueOn: 0 on the day, negative when overdue; null when the clock is paused or the request is closed
+             * @example 12
+             */
+            daysLeft: number | null;
             details: string | null;
+            /** @description The last instant of dueOn in the jurisdiction */
             dueAt: string;
-            /** @example 2026-12-23 */
+            /**
+             * @description The due date in force (extended or not), a date in the jurisdiction
+             * @example 2026-12-23
+             */
             dueOn: string;
             email: string | null;
             extended: boolean;
@@ -2584,7 +2687,18 @@ export interface components {
             notes: {
                 [key: string]: unknown;
             }[];
+            /** @description Open, clock running, and past its due date */
             overdue: boolean;
+            /**
+             * @description The clock is paused since this date (jurisdiction); null when it runs
+             * @example 2026-11-25
+             */
+            pausedSince: string | null;
+            /**
+             * @description Why the clock is paused
+             * @enum {string|null}
+             */
+            pauseReason: "clarification" | "identity" | null;
             pauses: {
                 [key: string]: unknown;
             }[];
@@ -2603,10 +2717,20 @@ export interface components {
             timeline: {
                 [key: string]: unknown;
             }[];
+            /**
+             * @description The jurisdiction’s time zone: its calendar dates are dates there
+             * @example Europe/London
+             */
+            timeZone: string;
             /** @enum {string} */
             type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
             verificationMethod: string | null;
             verifiedAt: string | null;
+            /**
+             * @description Working days (weekends and the jurisdiction’s public holidays excluded) left, as daysLeft
+             * @example 8
+             */
+            workingDaysLeft: number | null;
         };
         RequestPageDto: {
             /**
@@ -2641,22 +2765,59 @@ export interface components {
             type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
         };
         RequestSummaryDto: {
+            /**
+             * @description Receipt must be confirmed by this date (CCPA); null where no such rule
+             * @example 2026-12-07
+             */
+            acknowledgeBy: string | null;
+            /** @description Receipt was confirmed (Lethe mails the requester on intake when it has an email address); null where no acknowledgement is required */
+            acknowledged: boolean | null;
             assigneeEmail: string | null;
             /** @enum {string} */
             channel: "web" | "iam" | "email" | "post" | "phone" | "in_person";
+            /**
+             * @description Calendar days from today in the jurisdiction to dueOn: 0 on the day, negative when overdue; null when the clock is paused or the request is closed
+             * @example 12
+             */
+            daysLeft: number | null;
+            /** @description The last instant of dueOn in the jurisdiction */
             dueAt: string;
-            /** @example 2026-12-23 */
+            /**
+             * @description The due date in force (extended or not), a date in the jurisdiction
+             * @example 2026-12-23
+             */
             dueOn: string;
             extended: boolean;
             id: string;
             /** @enum {string} */
             jurisdiction: "EU" | "UK" | "US-CA" | "BR" | "CA-QC" | "US-VA";
+            /** @description Open, clock running, and past its due date */
             overdue: boolean;
+            /**
+             * @description The clock is paused since this date (jurisdiction); null when it runs
+             * @example 2026-11-25
+             */
+            pausedSince: string | null;
+            /**
+             * @description Why the clock is paused
+             * @enum {string|null}
+             */
+            pauseReason: "clarification" | "identity" | null;
             receivedAt: string;
             /** @enum {string} */
             status: "received" | "awaiting_verification" | "verified" | "awaiting_approval" | "in_progress" | "paused_for_clarification" | "completed" | "refused" | "withdrawn" | "expired_unverified";
+            /**
+             * @description The jurisdiction’s time zone: its calendar dates are dates there
+             * @example Europe/London
+             */
+            timeZone: string;
             /** @enum {string} */
             type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            /**
+             * @description Working days (weekends and the jurisdiction’s public holidays excluded) left, as daysLeft
+             * @example 8
+             */
+            workingDaysLeft: number | null;
         };
         RetentionDto: {
             /** @example Until the statutory limitation period ends */
@@ -3045,6 +3206,8 @@ export type SchemaApiKeyDto = components['schemas']['ApiKeyDto'];
 export type SchemaApiKeyPageDto = components['schemas']['ApiKeyPageDto'];
 export type SchemaApiKeySignInDto = components['schemas']['ApiKeySignInDto'];
 export type SchemaAssignDto = components['schemas']['AssignDto'];
+export type SchemaAssigneeDto = components['schemas']['AssigneeDto'];
+export type SchemaAssigneeListDto = components['schemas']['AssigneeListDto'];
 export type SchemaAuditEventDto = components['schemas']['AuditEventDto'];
 export type SchemaAuditEventPageDto = components['schemas']['AuditEventPageDto'];
 export type SchemaAutomatedDecisionDto = components['schemas']['AutomatedDecisionDto'];
@@ -3083,6 +3246,8 @@ export type SchemaDeliveryDto = components['schemas']['DeliveryDto'];
 export type SchemaDeliveryPageDto = components['schemas']['DeliveryPageDto'];
 export type SchemaExtendDto = components['schemas']['ExtendDto'];
 export type SchemaFeedDto = components['schemas']['FeedDto'];
+export type SchemaFeedListDto = components['schemas']['FeedListDto'];
+export type SchemaFeedSummaryDto = components['schemas']['FeedSummaryDto'];
 export type SchemaFieldChangeDto = components['schemas']['FieldChangeDto'];
 export type SchemaFieldDiffDto = components['schemas']['FieldDiffDto'];
 export type SchemaHealthDto = components['schemas']['HealthDto'];
@@ -3122,6 +3287,7 @@ export type SchemaRegisterEntryPageDto = components['schemas']['RegisterEntryPag
 export type SchemaRegisterRecordDto = components['schemas']['RegisterRecordDto'];
 export type SchemaRegisterVersionDto = components['schemas']['RegisterVersionDto'];
 export type SchemaRegisterVersionPageDto = components['schemas']['RegisterVersionPageDto'];
+export type SchemaRequestCountsDto = components['schemas']['RequestCountsDto'];
 export type SchemaRequestDetailDto = components['schemas']['RequestDetailDto'];
 export type SchemaRequestPageDto = components['schemas']['RequestPageDto'];
 export type SchemaRequestStatusDto = components['schemas']['RequestStatusDto'];
@@ -4324,6 +4490,93 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    DeadlineFeedController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedListDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A cursor or limit that is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No API key or console session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6979,7 +7232,10 @@ export interface operations {
     RequestsController_list: {
         parameters: {
             query?: {
+                /** @description Assigned to this email (prefer assigneeRef in links: no email in a URL) */
                 assignee?: string;
+                /** @description Assigned to this person: a `ref` from GET /v1/requests/assignees */
+                assigneeRef?: string;
                 /** @description Opaque cursor from the previous page’s `nextCursor` */
                 cursor?: string;
                 /** @description Due on or before this date */
@@ -6987,7 +7243,11 @@ export interface operations {
                 jurisdiction?: "EU" | "UK" | "US-CA" | "BR" | "CA-QC" | "US-VA";
                 /** @description Items per page */
                 limit?: number;
-                /** @description Only open requests past their due date */
+                /** @description Only requests assigned to the signed-in person (a console session with an email address; 400 otherwise) */
+                mine?: boolean;
+                /** @description true: only open requests; false: only closed ones */
+                open?: boolean;
+                /** @description Only open requests past their due date whose clock is running (not paused) */
                 overdue?: boolean;
                 status?: "received" | "awaiting_verification" | "verified" | "awaiting_approval" | "in_progress" | "paused_for_clarification" | "completed" | "refused" | "withdrawn" | "expired_unverified";
                 type?: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
@@ -7013,7 +7273,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is not valid: `errors[]` names each field */
+            /** @description A filter is not valid, or mine=true without a signed-in person with an email address */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9588,6 +9848,186 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    RequestsController_assignees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssigneeListDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No API key or console session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    RequestsController_counts: {
+        parameters: {
+            query?: {
+                /** @description Assigned to this email (prefer assigneeRef in links: no email in a URL) */
+                assignee?: string;
+                /** @description Assigned to this person: a `ref` from GET /v1/requests/assignees */
+                assigneeRef?: string;
+                /** @description Due on or before this date */
+                dueBefore?: string;
+                jurisdiction?: "EU" | "UK" | "US-CA" | "BR" | "CA-QC" | "US-VA";
+                /** @description Only requests assigned to the signed-in person (a console session with an email address; 400 otherwise) */
+                mine?: boolean;
+                /** @description true: only open requests; false: only closed ones */
+                open?: boolean;
+                /** @description Only open requests past their due date whose clock is running (not paused) */
+                overdue?: boolean;
+                status?: "received" | "awaiting_verification" | "verified" | "awaiting_approval" | "in_progress" | "paused_for_clarification" | "completed" | "refused" | "withdrawn" | "expired_unverified";
+                type?: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestCountsDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No API key or console session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -57,6 +57,13 @@ export interface ClockResult {
   rules: string[];
 }
 
+/**
+ * Where asking for identity information stops the clock until it arrives: the EU (a suspension,
+ * EDPB Guidelines 01/2022) and the UK (a restart, ICO). Elsewhere the clock runs on (CCPA § 7021(b):
+ * "whatever time verification takes"); `computeDeadline` applies no pause there.
+ */
+export const IDENTITY_PAUSES_CLOCK: ReadonlySet<Jurisdiction> = new Set<Jurisdiction>(['EU', 'UK']);
+
 export function isWorkingDay(profile: Profile, date: LocalDate): boolean {
   const dow = dayOfWeek(date);
   return dow !== 0 && dow !== 6 && !profile.calendar.isHoliday(date);

@@ -1,9 +1,10 @@
 import { Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { type AuthenticatedRequest, type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { DeadlineFeedService } from './deadline-feed.service.js';
-import { FeedDto } from './request.dto.js';
+import { PageQueryDto } from '../../common/pagination.js';
+import { FeedDto, FeedListDto } from './request.dto.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
 
 @ApiTags('deadlines')
@@ -22,6 +23,15 @@ export class DeadlineFeedController {
   @ApiUnauthorizedResponse({ type: ProblemDto })
   calendar(@Req() request: AuthenticatedRequest, @Query('token') token?: string) {
     return this.feeds.calendar(request.caller, typeof token === 'string' ? token : undefined);
+  }
+
+  @Get('deadlines/feeds')
+  @Roles('counsel')
+  @ApiOperation({ summary: 'Your calendar-feed URLs (the secret itself is never shown again), newest first' })
+  @ApiOkResponse({ type: FeedListDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'A cursor or limit that is not valid' })
+  list(@Query() query: PageQueryDto, @CurrentCaller() caller: Caller) {
+    return this.feeds.listFeeds(query, caller);
   }
 
   @Post('deadlines/feeds')

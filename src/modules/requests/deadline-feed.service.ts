@@ -9,7 +9,8 @@ import { NotFoundError } from '../../common/errors/domain.error.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { addDays } from '../deadlines/local-date.js';
-import { FeedDto } from './request.dto.js';
+import { decodeCursor, PageQueryDto, pageSize, toPage } from '../../common/pagination.js';
+import { FeedDto, FeedListDto } from './request.dto.js';
 import { DeadlineFeedEntity, RequestEntity } from './request.entity.js';
 
 const TYPE_TITLES: Record<string, string> = {
@@ -40,6 +41,16 @@ export class DeadlineFeedService {
       return row;
     });
     return { id: feed.id, url: `${this.config.publicUrl}/v1/deadlines.ics?token=${token}` };
+  }
+
+  /** The caller's own feeds, newest first (revoked ones too, with when). */
+  async listFeeds(query: PageQueryDto, caller: Caller): Promise<FeedListDto> {
+    const limit = pageSize(query);
+    const cursor = decodeCursor(query.cursor, (v): v is { at: string; id: string } => typeof v.at === 'string' && typeof v.id === 'string');
+    const qb = this.dataSource.getRepository(DeadlineFeedEntity).createQueryBuilder('f').where('f.created_by = :actor', { actor: actorOf(caller) });
+    if (cursor) qb.andWhere('(f.created_at, f.id) < (:at, :id)', { at: new Date(cursor.at), id: cursor.id });
+    const rows = await qb.orderBy('f.created_at', 'DESC').addOrderBy('f.id', 'DESC').limit(limit + 1).getMany();
+    return toPage(rows, limit, (f) => ({ at: f.createdAt.toISOString(), id: f.id }), (f) => ({ id: f.id, createdAt: f.createdAt.toISOString(), revokedAt: f.revokedAt?.toISOString() ?? null }));
   }
 
   async revokeFeed(id: string, caller: Caller): Promise<void> {
@@ -74,15 +85,11 @@ export class DeadlineFeedService {
       return {
         uid: `${r.id}@lethe`,
         title: `${TYPE_TITLES[r.type]} ${r.id.slice(0, 8)} due`,
-        // Lethe has no web console yet: the link is the request in the API, which counsel opens with
-        // their API key (curl, or the API docs' "Authorize"). The description says so, in plain words.
-        description:
-          `Request ${r.id} (${r.type}, ${r.jurisdiction}) is ${r.status}, due ${due}. ` +
-          `Counsel can open it with their API key: GET ${this.config.publicUrl}/v1/requests/${r.id} ` +
-          `(header Authorization: Bearer <key>), or through the API docs at ${this.config.publicUrl}/docs.`,
+        // The link opens the request in the console (counsel signs in there); nothing personal in the feed.
+        description: `Request ${r.id} (${r.type}, ${r.jurisdiction}) is ${r.status.replace(/_/g, ' ')}, due ${due}. Open it in the Lethe console: ${this.config.publicUrl}/console/requests/${r.id}`,
         start: [y, m, d],
         end: [ey, em, ed],
-        url: `${this.config.publicUrl}/v1/requests/${r.id}`,
+        url: `${this.config.publicUrl}/console/requests/${r.id}`,
         status: 'CONFIRMED',
         busyStatus: 'FREE',
       } as EventAttributes;

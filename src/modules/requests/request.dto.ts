@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -208,7 +208,10 @@ export class NoteDto {
   body: string;
 }
 
-export class RequestListQueryDto extends PageQueryDto {
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** The filters of counsel's list and of its counts. */
+export class RequestFilterDto {
   @ApiPropertyOptional({ enum: REQUEST_STATUSES })
   @IsOptional()
   @IsIn(REQUEST_STATUSES)
@@ -224,35 +227,92 @@ export class RequestListQueryDto extends PageQueryDto {
   @IsIn(JURISDICTIONS)
   jurisdiction?: Jurisdiction;
 
-  @ApiPropertyOptional({ example: 'counsel@example.com' })
+  @ApiPropertyOptional({ example: 'counsel@example.com', description: 'Assigned to this email (prefer assigneeRef in links: no email in a URL)' })
   @IsOptional()
   @IsEmail({}, { message: 'assignee must be an email address' })
   assignee?: string;
+
+  @ApiPropertyOptional({ example: '9f2c…', description: 'Assigned to this person: a `ref` from GET /v1/requests/assignees' })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'assigneeRef must be a ref from GET /v1/requests/assignees' })
+  assigneeRef?: string;
+
+  @ApiPropertyOptional({ description: 'Only requests assigned to the signed-in person (a console session with an email address; 400 otherwise)' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  mine?: boolean;
+
+  @ApiPropertyOptional({ description: 'true: only open requests; false: only closed ones' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  open?: boolean;
 
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Due on or before this date' })
   @IsOptional()
   @IsCalendarDate()
   dueBefore?: string;
 
-  @ApiPropertyOptional({ description: 'Only open requests past their due date' })
+  @ApiPropertyOptional({ description: 'Only open requests past their due date whose clock is running (not paused)' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(toBoolean)
   @IsBoolean()
   overdue?: boolean;
 }
+
+export class RequestListQueryDto extends IntersectionType(PageQueryDto, RequestFilterDto) {}
 
 export class RequestSummaryDto {
   @ApiProperty() id: string;
   @ApiProperty({ enum: REQUEST_TYPES }) type: RequestType;
   @ApiProperty({ enum: REQUEST_STATUSES }) status: RequestStatus;
   @ApiProperty({ enum: JURISDICTIONS }) jurisdiction: Jurisdiction;
+  @ApiProperty({ example: 'Europe/London', description: 'The jurisdiction’s time zone: its calendar dates are dates there' }) timeZone: string;
   @ApiProperty({ enum: CHANNELS }) channel: Channel;
   @ApiProperty() receivedAt: string;
-  @ApiProperty({ example: '2026-12-23' }) dueOn: string;
-  @ApiProperty() dueAt: string;
+  @ApiProperty({ example: '2026-12-23', description: 'The due date in force (extended or not), a date in the jurisdiction' }) dueOn: string;
+  @ApiProperty({ description: 'The last instant of dueOn in the jurisdiction' }) dueAt: string;
   @ApiProperty() extended: boolean;
-  @ApiProperty() overdue: boolean;
+  @ApiProperty({ description: 'Open, clock running, and past its due date' }) overdue: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 12,
+    description: 'Calendar days from today in the jurisdiction to dueOn: 0 on the day, negative when overdue; null when the clock is paused or the request is closed',
+  })
+  daysLeft: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 8, description: 'Working days (weekends and the jurisdiction’s public holidays excluded) left, as daysLeft' })
+  workingDaysLeft: number | null;
+  @ApiProperty({ nullable: true, type: String, example: '2026-11-25', description: 'The clock is paused since this date (jurisdiction); null when it runs' })
+  pausedSince: string | null;
+  @ApiProperty({ nullable: true, enum: ['clarification', 'identity'], description: 'Why the clock is paused' }) pauseReason: 'clarification' | 'identity' | null;
+  @ApiProperty({ nullable: true, type: String, example: '2026-12-07', description: 'Receipt must be confirmed by this date (CCPA); null where no such rule' })
+  acknowledgeBy: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Boolean,
+    description: 'Receipt was confirmed (Lethe mails the requester on intake when it has an email address); null where no acknowledgement is required',
+  })
+  acknowledged: boolean | null;
   @ApiProperty({ nullable: true, type: String }) assigneeEmail: string | null;
+}
+
+export class RequestCountsDto {
+  @ApiProperty({ example: 42 }) open: number;
+  @ApiProperty({ example: 3, description: 'Open, clock running, past due' }) overdue: number;
+  @ApiProperty({ example: 7, description: 'Clock running, due today or within the next 7 days (in each request’s jurisdiction)' }) dueThisWeek: number;
+  @ApiProperty({ example: 2, description: 'Clock paused (clarification, or identity where the law pauses for it)' }) paused: number;
+  @ApiProperty({ example: 1, description: 'Open, receipt not yet confirmed where the law asks for it (CCPA)' }) acknowledgementDue: number;
+}
+
+export class AssigneeDto {
+  @ApiProperty({ example: '9f2c4e…', description: 'Pass as assigneeRef: an opaque reference, not the email' }) ref: string;
+  @ApiProperty({ example: 'counsel@example.com' }) email: string;
+}
+
+export class AssigneeListDto extends PageMetaDto {
+  @ApiProperty({ type: [AssigneeDto] }) items: AssigneeDto[];
 }
 
 export class RequestPageDto extends PageMetaDto {
@@ -294,7 +354,6 @@ export class RequestDetailDto extends RequestSummaryDto {
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) pauses: object[];
   @ApiProperty({ nullable: true, type: String }) extendedDueOn: string | null;
   @ApiProperty({ nullable: true, type: String }) extensionNoticeBy: string | null;
-  @ApiProperty({ nullable: true, type: String }) acknowledgeBy: string | null;
   @ApiProperty({ nullable: true, type: String }) verificationMethod: string | null;
   @ApiProperty({ nullable: true, type: String }) verifiedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) refusalGround: string | null;
@@ -310,4 +369,14 @@ export class FeedDto {
   @ApiProperty() id: string;
   @ApiProperty({ example: 'http://localhost:3000/v1/deadlines.ics?token=feed_…', description: 'Shown once; subscribe to it from a calendar app' })
   url: string;
+}
+
+export class FeedSummaryDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) createdAt: string;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Set once revoked: the URL no longer answers' }) revokedAt: string | null;
+}
+
+export class FeedListDto extends PageMetaDto {
+  @ApiProperty({ type: [FeedSummaryDto] }) items: FeedSummaryDto[];
 }

@@ -17,6 +17,7 @@ import { ProblemDto } from '../../common/errors/problem.js';
 import { IntakeRateLimit } from '../../infrastructure/http/rate-limit.js';
 import { IamTokenVerifier } from './iam-token.js';
 import {
+  AssigneeListDto,
   AssignDto,
   ClarificationDto,
   CompleteDto,
@@ -28,7 +29,9 @@ import {
   NoteDto,
   RefuseDto,
   RectifiableFieldListDto,
+  RequestCountsDto,
   RequestDetailDto,
+  RequestFilterDto,
   RequestListQueryDto,
   RequestPageDto,
   RequestStatusDto,
@@ -36,6 +39,7 @@ import {
   SubjectIdStandingDto,
   VerifyCodeDto,
 } from './request.dto.js';
+import { RequestBoardService } from './request-board.service.js';
 import { RequestsService } from './requests.service.js';
 import { SubjectIdConfirmation } from './subject-id.confirmation.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
@@ -49,6 +53,7 @@ export class RequestsController {
     private readonly requests: RequestsService,
     private readonly iam: IamTokenVerifier,
     private readonly subjectIds: SubjectIdConfirmation,
+    private readonly board: RequestBoardService,
   ) {}
 
   @Get('rectifiable-fields')
@@ -122,10 +127,28 @@ export class RequestsController {
 
   @Get()
   @Roles('counsel')
-  @ApiOperation({ summary: 'Requests by due date, filtered, with counts per status' })
+  @ApiOperation({ summary: 'Requests by due date in force (extensions included), filtered, each with its clock read in its jurisdiction; counts per status' })
   @ApiOkResponse({ type: RequestPageDto })
-  list(@Query() query: RequestListQueryDto) {
-    return this.requests.list(query);
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'A filter is not valid, or mine=true without a signed-in person with an email address' })
+  list(@Query() query: RequestListQueryDto, @CurrentCaller() caller: Caller) {
+    return this.board.list(query, caller);
+  }
+
+  @Get('counts')
+  @Roles('counsel')
+  @ApiOperation({ summary: 'The deadline board’s counts (open, overdue, due this week, paused, acknowledgement due) under the list’s filters' })
+  @ApiOkResponse({ type: RequestCountsDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  counts(@Query() query: RequestFilterDto, @CurrentCaller() caller: Caller) {
+    return this.board.counts(query, caller);
+  }
+
+  @Get('assignees')
+  @Roles('counsel')
+  @ApiOperation({ summary: 'Who open requests are assigned to, each with a ref to filter by (assigneeRef) so no email goes in a URL' })
+  @ApiOkResponse({ type: AssigneeListDto })
+  assignees() {
+    return this.board.assignees();
   }
 
   @Get(':id')

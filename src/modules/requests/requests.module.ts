@@ -5,13 +5,15 @@ import { DeadlineFeedController } from './deadline-feed.controller.js';
 import { DeadlineFeedService } from './deadline-feed.service.js';
 import { IamTokenVerifier } from './iam-token.js';
 import { RequestsController } from './requests.controller.js';
+import { RequestBoardService } from './request-board.service.js';
+import { RequestsRepository } from './requests.repository.js';
 import { RequestsService } from './requests.service.js';
 import { SubjectIdConfirmation } from './subject-id.confirmation.js';
 
 @Module({
   imports: [DeadlinesModule],
   controllers: [RequestsController, DeadlineFeedController],
-  providers: [RequestsService, SubjectIdConfirmation, DeadlineFeedService, IamTokenVerifier, IntakeRateLimit],
+  providers: [RequestsService, RequestsRepository, RequestBoardService, SubjectIdConfirmation, DeadlineFeedService, IamTokenVerifier, IntakeRateLimit],
   exports: [RequestsService],
 })
 export class RequestsModule {}

@@ -8,7 +8,6 @@ import { randomToken, safeEqual, sha256Hex } from '../../common/crypto.js';
 import { ConflictError, DomainError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
 import { FieldError } from '../../common/errors/problem.js';
 import { Keyring } from '../../common/keyring.js';
-import { decodeCursor, pageSize, toPage } from '../../common/pagination.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { Mailer } from '../../infrastructure/mail/mailer.js';
@@ -29,12 +28,11 @@ import {
   NoteDto,
   RefuseDto,
   RequestDetailDto,
-  RequestListQueryDto,
-  RequestPageDto,
   RequestStatusDto,
   RequestSummaryDto,
 } from './request.dto.js';
 import { RequestEntity, RequestEventEntity, RequestNoteEntity } from './request.entity.js';
+import { summaryOf } from './request.summary.js';
 import { counselMail, MailContext, requesterMail } from './request.mail.js';
 import { allowedActions, isOpen, RequestAction, transition } from './request.state.js';
 import { IamIdentity } from './iam-token.js';
@@ -327,26 +325,6 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
 
   // ── Counsel ──────────────────────────────────────────────────────────────────────────────────
 
-  async list(query: RequestListQueryDto): Promise<RequestPageDto> {
-    const limit = pageSize(query);
-    const now = this.clock.now();
-    const qb = this.dataSource.getRepository(RequestEntity).createQueryBuilder('r');
-    if (query.type) qb.andWhere('r.type = :type', { type: query.type });
-    if (query.jurisdiction) qb.andWhere('r.jurisdiction = :jurisdiction', { jurisdiction: query.jurisdiction });
-    if (query.assignee) qb.andWhere('r.assigneeHash = :assignee', { assignee: this.keyring.keyedHash('assignee', query.assignee.toLowerCase()) });
-    if (query.dueBefore) qb.andWhere('r.dueAt <= :dueBefore', { dueBefore: new Date(`${query.dueBefore}T23:59:59.999Z`) });
-    if (query.overdue) qb.andWhere(`r.dueAt < :now AND r.status NOT IN ('completed', 'refused', 'withdrawn', 'expired_unverified')`, { now });
-    const counts = Object.fromEntries(
-      ((await qb.clone().select('r.status', 'status').addSelect('count(*)::int', 'n').groupBy('r.status').getRawMany()) as { status: string; n: number }[]).map((r) => [r.status, r.n]),
-    );
-    if (query.status) qb.andWhere('r.status = :status', { status: query.status });
-    const cursor = decodeCursor(query.cursor, (v): v is { at: string; id: string } => typeof v.at === 'string' && typeof v.id === 'string');
-    if (cursor) qb.andWhere('(r.dueAt, r.id) > (:at, :id)', { at: new Date(cursor.at), id: cursor.id });
-    const rows = await qb.orderBy('r.dueAt', 'ASC').addOrderBy('r.id', 'ASC').limit(limit + 1).getMany();
-    const page = toPage(rows, limit, (r) => ({ at: r.dueAt.toISOString(), id: r.id }), (r) => this.summary(r, now));
-    return { ...page, counts };
-  }
-
   /** The full request, personal data included: every read is audited. */
   async detail(id: string, caller: Caller): Promise<RequestDetailDto> {
     return this.dataSource.transaction(async (m) => {
@@ -361,7 +339,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
       ]);
       const personal = this.personal(request);
       return {
-        ...this.summary(request, this.clock.now()),
+        ...this.summaryOf(request, this.clock.now()),
         email: personal.email,
         name: personal.name,
         subjectId: personal.subjectId,
@@ -609,7 +587,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
       await m.getRepository(RequestEntity).save(locked);
       return locked;
     });
-    return this.summary(request, this.clock.now());
+    return this.summaryOf(request, this.clock.now());
   }
 
   /** Applies a transition of the state machine, with its timeline entry and audit entry. */
@@ -804,20 +782,9 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
     return { id: existing.id, status: existing.status, statusToken: null, duplicate: true };
   }
 
-  private summary(r: RequestEntity, now: Date): RequestSummaryDto {
-    return {
-      id: r.id,
-      type: r.type,
-      status: r.status,
-      jurisdiction: r.jurisdiction,
-      channel: r.channel,
-      receivedAt: r.receivedAt.toISOString(),
-      dueOn: this.effectiveDueOn(r),
-      dueAt: r.dueAt.toISOString(),
-      extended: r.extended,
-      overdue: isOpen(r.status) && r.dueAt.getTime() < now.getTime(),
-      assigneeEmail: r.assigneeSealed ? this.assigneeOf(r) : null,
-    };
+  /** One request as counsel's lists show it, its clock read in its jurisdiction at `now`. */
+  summaryOf(r: RequestEntity, now: Date): RequestSummaryDto {
+    return summaryOf(r, this.deadlines.profile(r.jurisdiction), now, r.assigneeSealed ? this.assigneeOf(r) : null);
   }
 }
 

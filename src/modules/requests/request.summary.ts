@@ -1,0 +1,48 @@
+import type { Profile } from '../deadlines/deadline.rules.js';
+import { clockView } from './request.clock.js';
+import type { RequestSummaryDto } from './request.dto.js';
+import type { RequestEntity } from './request.entity.js';
+
+export function effectiveDueOn(r: RequestEntity): string {
+  return r.extended && r.extendedDueOn ? r.extendedDueOn : r.dueOn;
+}
+
+/** One request as counsel's lists show it: its clock read in its own jurisdiction at `now`. */
+export function summaryOf(r: RequestEntity, profile: Profile, now: Date, assigneeEmail: string | null): RequestSummaryDto {
+  const dueOn = effectiveDueOn(r);
+  const clock = clockView(
+    {
+      status: r.status,
+      jurisdiction: r.jurisdiction,
+      receivedAt: r.receivedAt,
+      verificationAskedAt: r.verificationAskedAt,
+      pauseStartedOn: r.pauseStartedOn,
+      pauseReason: r.pauseReason,
+      effectiveDueOn: dueOn,
+      acknowledgeBy: r.acknowledgeBy,
+      hadEmail: r.emailHash !== null,
+    },
+    profile,
+    now,
+  );
+  return {
+    id: r.id,
+    type: r.type,
+    status: r.status,
+    jurisdiction: r.jurisdiction,
+    timeZone: profile.timeZone,
+    channel: r.channel,
+    receivedAt: r.receivedAt.toISOString(),
+    dueOn,
+    dueAt: r.dueAt.toISOString(),
+    extended: r.extended,
+    overdue: clock.daysLeft !== null && clock.daysLeft < 0,
+    daysLeft: clock.daysLeft,
+    workingDaysLeft: clock.workingDaysLeft,
+    pausedSince: clock.pausedSince,
+    pauseReason: clock.pauseReason,
+    acknowledgeBy: r.acknowledgeBy,
+    acknowledged: clock.acknowledged,
+    assigneeEmail,
+  };
+}
