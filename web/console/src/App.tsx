@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { Layout } from './Layout';
 import { homeFor } from './nav';
@@ -52,9 +53,11 @@ function router(session: Session) {
 }
 
 export function SignedInApp({ session }: { session: Session }) {
+  // One router per signed-in person: a refetched session (same person) keeps the page and its state.
+  const current = useMemo(() => router(session), [session.actor, session.roles.join(',')]);
   return (
     <SessionProvider session={session}>
-      <RouterProvider router={router(session)} />
+      <RouterProvider router={current} />
     </SessionProvider>
   );
 }
