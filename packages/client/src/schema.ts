@@ -676,6 +676,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests/{id}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The erasure certificate as mailed to the requester (HTML, naming the SHA-256 of its JSON), once issued */
+        get: operations["WorkflowsController_certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/requests/{id}/clarification": {
         parameters: {
             query?: never;
@@ -909,6 +926,23 @@ export interface paths {
         put?: never;
         /** Confirm that the subject id the requester gave is theirs, and how; until then the workflows use the verified email only (audited) */
         post: operations["RequestsController_confirmSubjectId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The request’s history in words, oldest first: who did what and when, from its audit entries (reads left out) */
+        get: operations["RequestsController_timeline"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1526,6 +1560,20 @@ export interface components {
             /** @example May delay account opening */
             significance?: string;
         };
+        CertificateStoreDto: {
+            /** Format: date-time */
+            erasedAt: string | null;
+            /** @example crm */
+            id: string;
+            /** @enum {string} */
+            status: "erased" | "waived";
+            /**
+             * Format: date-time
+             * @description When the verification pass found nothing erasable left
+             */
+            verifiedAt: string | null;
+            waivedReason: string | null;
+        };
         CertificationDto: {
             /** @example SOC 2 Type II */
             name: string;
@@ -2111,6 +2159,45 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
         };
+        ErasureCertificateDto: {
+            /** Format: date-time */
+            issuedAt: string;
+            /** @example 4 */
+            pseudonymisedConsentEvents: number;
+            /**
+             * @description The subject id was never proven: the stores were searched by email only
+             * @example false
+             */
+            searchedByEmailOnly: boolean;
+            /**
+             * @description SHA-256 of the certificate JSON mailed to the requester (also in the audit trail)
+             * @example 3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b
+             */
+            sha256: string;
+            stores: components["schemas"]["CertificateStoreDto"][];
+        };
+        ErasurePlanRowDto: {
+            /** @enum {string} */
+            action: "delete" | "anonymise" | "retain";
+            /**
+             * @description For anonymise: the columns blanked, hashed or fixed
+             * @example [
+             *       "email",
+             *       "name"
+             *     ]
+             */
+            columns: string[];
+            /** @example Art 17(3)(b): invoices must be kept for tax law */
+            ground: string | null;
+            /** @example P7Y */
+            retainUntil: string | null;
+            /** @example 1 */
+            rows: number;
+            /** @example crm */
+            storeId: string;
+            /** @example customers */
+            table: string;
+        };
         ExtendDto: {
             /**
              * @description Sent to the requester (Art 12(3))
@@ -2193,6 +2280,25 @@ export interface components {
              */
             key?: string;
         };
+        ManifestFileDto: {
+            /** @example 512 */
+            bytes: number;
+            /** @example stores/crm/customers.ndjson */
+            name: string;
+        };
+        ManifestStoreDto: {
+            /** @example crm */
+            id: string;
+            /** @enum {string} */
+            status: "exported" | "waived";
+            tables: components["schemas"]["ManifestTableDto"][];
+        };
+        ManifestTableDto: {
+            /** @example 1 */
+            rows: number;
+            /** @example customers */
+            table: string;
+        };
         ManualVerificationDto: {
             /**
              * @description How identity was checked; no ID documents are stored
@@ -2263,6 +2369,39 @@ export interface components {
             /** @example https://privacy.example.com/v1/requests/8f0c…/package?expires=1795000000&link=2&signature=a3f1… */
             url: string;
         };
+        PackageManifestDto: {
+            /** @description Every file in the package */
+            files: components["schemas"]["ManifestFileDto"][];
+            /** @description Per store, the rows exported per table */
+            stores: components["schemas"]["ManifestStoreDto"][];
+        };
+        PackageSummaryDto: {
+            /** @example 48213 */
+            bytes: number;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description Expired or refused: the file is gone
+             * @example false
+             */
+            deleted: boolean;
+            /** @example 1 */
+            downloads: number;
+            /**
+             * Format: date-time
+             * @description When the link stops working and the file is deleted (for a package under review: counted from its release)
+             */
+            expiresAt: string;
+            /**
+             * @description Download links issued so far
+             * @example 1
+             */
+            links: number;
+            /** @example 3 */
+            maxDownloads: number;
+            /** @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 */
+            sha256: string;
+        };
         PartyDto: {
             /** @example 1 Example Street, Dublin */
             address?: string;
@@ -2270,6 +2409,20 @@ export interface components {
             contact: string;
             /** @example Example Controller Ltd */
             name: string;
+        };
+        PauseDto: {
+            /**
+             * @description The day the controller asked
+             * @example 2026-11-25
+             */
+            from: string;
+            /** @enum {string} */
+            reason: "identity" | "clarification";
+            /**
+             * @description The day the answer arrived
+             * @example 2026-11-28
+             */
+            to: string;
         };
         ProblemDto: {
             /** @example The request body is not valid */
@@ -2655,8 +2808,17 @@ export interface components {
             acknowledgeBy: string | null;
             /** @description Receipt was confirmed (Lethe mails the requester on intake when it has an email address); null where no acknowledgement is required */
             acknowledged: boolean | null;
-            /** @description What may be done next */
-            allowedActions: string[];
+            /**
+             * @description What counsel may do now, from the state machine and the request’s facts (steps, extension, subject id)
+             * @example [
+             *       "assign",
+             *       "extend",
+             *       "ask_clarification",
+             *       "refuse",
+             *       "add_note"
+             *     ]
+             */
+            allowedActions: ("verify" | "unlock_verification" | "confirm_subject_id" | "assign" | "extend" | "ask_clarification" | "clarification_received" | "approve" | "refuse" | "complete" | "lift_restriction" | "add_note")[];
             assigneeEmail: string | null;
             changes: components["schemas"]["FieldChangeDto"][] | null;
             /** @enum {string} */
@@ -2684,9 +2846,7 @@ export interface components {
             /** @enum {string} */
             jurisdiction: "EU" | "UK" | "US-CA" | "BR" | "CA-QC" | "US-VA";
             name: string | null;
-            notes: {
-                [key: string]: unknown;
-            }[];
+            notes: components["schemas"]["RequestNoteDto"][];
             /** @description Open, clock running, and past its due date */
             overdue: boolean;
             /**
@@ -2699,9 +2859,13 @@ export interface components {
              * @enum {string|null}
              */
             pauseReason: "clarification" | "identity" | null;
-            pauses: {
-                [key: string]: unknown;
-            }[];
+            /** @description Closed pauses of the clock (identity, clarification) */
+            pauses: components["schemas"]["PauseDto"][];
+            /**
+             * @description An open pause: the day the controller asked
+             * @example 2026-11-30
+             */
+            pauseStartedOn: string | null;
             purposes: string[];
             receivedAt: string;
             /** @description Art 19 notices; failed and no_contact ones were not reached and are for counsel to tell another way */
@@ -2714,16 +2878,24 @@ export interface components {
             /** @description As given; see subjectIdStanding before relying on it */
             subjectId: string | null;
             subjectIdStanding: components["schemas"]["SubjectIdStandingDto"];
-            timeline: {
-                [key: string]: unknown;
-            }[];
+            timeline: components["schemas"]["RequestEventDto"][];
             /**
              * @description The jurisdiction’s time zone: its calendar dates are dates there
              * @example Europe/London
              */
             timeZone: string;
+            /**
+             * @description Today in the request’s jurisdiction: days left count from here
+             * @example 2026-11-23
+             */
+            today: string;
             /** @enum {string} */
             type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            /**
+             * @description Five wrong codes: locked until counsel unlocks it
+             * @example false
+             */
+            verificationLocked: boolean;
             verificationMethod: string | null;
             verifiedAt: string | null;
             /**
@@ -2731,6 +2903,33 @@ export interface components {
              * @example 8
              */
             workingDaysLeft: number | null;
+        };
+        RequestEventDto: {
+            /** @example system */
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            /** @description Ids and facts, no personal data */
+            details: {
+                [key: string]: unknown;
+            };
+            /** @example verified */
+            kind: string;
+            /** @description Shown to the requester on their status page */
+            public: boolean;
+        };
+        RequestNoteDto: {
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description The audit actor who wrote it
+             * @example 4b0f7a9e-…
+             */
+            author: string;
+            /** @example Called the requester; they will send the account number. */
+            body: string;
+            /** Format: uuid */
+            id: string;
         };
         RequestPageDto: {
             /**
@@ -2892,6 +3091,14 @@ export interface components {
             source: string;
         };
         StepViewDto: {
+            /**
+             * @description What counsel may do to this step now: retry a failed one, waive one still to do
+             * @example [
+             *       "retry",
+             *       "waive"
+             *     ]
+             */
+            allowedActions: ("retry" | "waive")[];
             /** @example 1 */
             attempts: number;
             /** @example unavailable: billing-db: cannot connect (ECONNREFUSED) */
@@ -3084,6 +3291,30 @@ export interface components {
             /** @example verified */
             kind: string;
         };
+        TimelineItemDto: {
+            /**
+             * @description The audit trail’s action
+             * @example request.extended
+             */
+            action: string;
+            /**
+             * @description Who did it, in words: the requester, Lethe, an API key or a console user
+             * @example The requester
+             */
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description What happened, in words (no personal data)
+             * @example Deadline extended from 2026-12-23 to 2027-02-23
+             */
+            summary: string;
+        };
+        TimelinePageDto: {
+            items: components["schemas"]["TimelineItemDto"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
+        };
         TransferDto: {
             /**
              * @description ISO 3166-1 alpha-2
@@ -3186,10 +3417,14 @@ export interface components {
             nextCursor: string | null;
         };
         WorkflowDto: {
+            /** @description The erasure certificate, once issued */
+            certificate: components["schemas"]["ErasureCertificateDto"] | null;
+            /** @description The erasure dry run: per store and table what will be deleted, anonymised or kept (from the finished plan steps) */
+            erasurePlan: components["schemas"]["ErasurePlanRowDto"][];
+            /** @description What the package holds, from its package step (what counsel reviews before releasing it) */
+            manifest: components["schemas"]["PackageManifestDto"] | null;
             /** @description The access or portability package: hash, size, expiry and downloads */
-            package?: {
-                [key: string]: unknown;
-            } | null;
+            package: components["schemas"]["PackageSummaryDto"] | null;
             /** @description Art 19 notices, including recipients not reached (failed, no_contact) that counsel must tell another way */
             recipients: components["schemas"]["RecipientNoticeDto"][];
             steps: components["schemas"]["StepViewDto"][];
@@ -3211,6 +3446,7 @@ export type SchemaAssigneeListDto = components['schemas']['AssigneeListDto'];
 export type SchemaAuditEventDto = components['schemas']['AuditEventDto'];
 export type SchemaAuditEventPageDto = components['schemas']['AuditEventPageDto'];
 export type SchemaAutomatedDecisionDto = components['schemas']['AutomatedDecisionDto'];
+export type SchemaCertificateStoreDto = components['schemas']['CertificateStoreDto'];
 export type SchemaCertificationDto = components['schemas']['CertificationDto'];
 export type SchemaChainVerificationDto = components['schemas']['ChainVerificationDto'];
 export type SchemaClarificationDto = components['schemas']['ClarificationDto'];
@@ -3244,6 +3480,8 @@ export type SchemaDataStoreTableDto = components['schemas']['DataStoreTableDto']
 export type SchemaDeadlinePreviewDto = components['schemas']['DeadlinePreviewDto'];
 export type SchemaDeliveryDto = components['schemas']['DeliveryDto'];
 export type SchemaDeliveryPageDto = components['schemas']['DeliveryPageDto'];
+export type SchemaErasureCertificateDto = components['schemas']['ErasureCertificateDto'];
+export type SchemaErasurePlanRowDto = components['schemas']['ErasurePlanRowDto'];
 export type SchemaExtendDto = components['schemas']['ExtendDto'];
 export type SchemaFeedDto = components['schemas']['FeedDto'];
 export type SchemaFeedListDto = components['schemas']['FeedListDto'];
@@ -3253,6 +3491,9 @@ export type SchemaFieldDiffDto = components['schemas']['FieldDiffDto'];
 export type SchemaHealthDto = components['schemas']['HealthDto'];
 export type SchemaJointControllerDto = components['schemas']['JointControllerDto'];
 export type SchemaLoadPurposeTemplateDto = components['schemas']['LoadPurposeTemplateDto'];
+export type SchemaManifestFileDto = components['schemas']['ManifestFileDto'];
+export type SchemaManifestStoreDto = components['schemas']['ManifestStoreDto'];
+export type SchemaManifestTableDto = components['schemas']['ManifestTableDto'];
 export type SchemaManualVerificationDto = components['schemas']['ManualVerificationDto'];
 export type SchemaNoteDto = components['schemas']['NoteDto'];
 export type SchemaNoticeDto = components['schemas']['NoticeDto'];
@@ -3261,7 +3502,10 @@ export type SchemaObjectionDto = components['schemas']['ObjectionDto'];
 export type SchemaOidcMethodDto = components['schemas']['OidcMethodDto'];
 export type SchemaOverrideDto = components['schemas']['OverrideDto'];
 export type SchemaPackageLinkDto = components['schemas']['PackageLinkDto'];
+export type SchemaPackageManifestDto = components['schemas']['PackageManifestDto'];
+export type SchemaPackageSummaryDto = components['schemas']['PackageSummaryDto'];
 export type SchemaPartyDto = components['schemas']['PartyDto'];
+export type SchemaPauseDto = components['schemas']['PauseDto'];
 export type SchemaProblemDto = components['schemas']['ProblemDto'];
 export type SchemaProblemFieldErrorDto = components['schemas']['ProblemFieldErrorDto'];
 export type SchemaPseudonymisedDto = components['schemas']['PseudonymisedDto'];
@@ -3289,6 +3533,8 @@ export type SchemaRegisterVersionDto = components['schemas']['RegisterVersionDto
 export type SchemaRegisterVersionPageDto = components['schemas']['RegisterVersionPageDto'];
 export type SchemaRequestCountsDto = components['schemas']['RequestCountsDto'];
 export type SchemaRequestDetailDto = components['schemas']['RequestDetailDto'];
+export type SchemaRequestEventDto = components['schemas']['RequestEventDto'];
+export type SchemaRequestNoteDto = components['schemas']['RequestNoteDto'];
 export type SchemaRequestPageDto = components['schemas']['RequestPageDto'];
 export type SchemaRequestStatusDto = components['schemas']['RequestStatusDto'];
 export type SchemaRequestSummaryDto = components['schemas']['RequestSummaryDto'];
@@ -3306,6 +3552,8 @@ export type SchemaSubprocessorPageDto = components['schemas']['SubprocessorPageD
 export type SchemaSubprocessorRecordDto = components['schemas']['SubprocessorRecordDto'];
 export type SchemaSubscribeDto = components['schemas']['SubscribeDto'];
 export type SchemaTimelineEntryDto = components['schemas']['TimelineEntryDto'];
+export type SchemaTimelineItemDto = components['schemas']['TimelineItemDto'];
+export type SchemaTimelinePageDto = components['schemas']['TimelinePageDto'];
 export type SchemaTransferDto = components['schemas']['TransferDto'];
 export type SchemaUpdateDataCategoryDto = components['schemas']['UpdateDataCategoryDto'];
 export type SchemaUpdatePurposeDto = components['schemas']['UpdatePurposeDto'];
@@ -7732,6 +7980,100 @@ export interface operations {
             };
         };
     };
+    WorkflowsController_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No API key or console session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No certificate issued for this request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     RequestsController_clarification: {
         parameters: {
             query?: never;
@@ -9265,6 +9607,104 @@ export interface operations {
             };
             /** @description The body is not JSON in UTF-8 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    RequestsController_timeline: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+                /** @description Items per page */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePageDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No API key or console session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller lacks every one of the roles: counsel; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

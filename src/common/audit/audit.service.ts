@@ -19,6 +19,8 @@ export interface AuditQuery {
   targetType?: string;
   targetId?: string;
   actor?: string;
+  /** Leave these actions out (e.g. reads, from a record's history of changes). */
+  excludeActions?: readonly string[];
   from?: Date;
   to?: Date;
   order: 'asc' | 'desc';
@@ -84,6 +86,7 @@ export class AuditService {
     if (query.targetType) qb.andWhere('e.targetType = :targetType', { targetType: query.targetType });
     if (query.targetId) qb.andWhere('e.targetId = :targetId', { targetId: query.targetId });
     if (query.actor) qb.andWhere('e.actor = :actor', { actor: query.actor });
+    if (query.excludeActions?.length) qb.andWhere('e.action NOT IN (:...excluded)', { excluded: [...query.excludeActions] });
     if (query.from) qb.andWhere('e.at >= :from', { from: query.from });
     if (query.to) qb.andWhere('e.at < :to', { to: query.to });
     const cursor = decodeCursor(query.cursor, (v): v is { seq: number } => Number.isSafeInteger(v.seq));

@@ -23,6 +23,7 @@ import { JURISDICTIONS, type Jurisdiction } from '../deadlines/deadline.rules.js
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
 import { CHANNELS, type Channel, REFUSAL_GROUNDS, type RefusalGround, REQUEST_TYPES, type RequestType } from './request.entity.js';
 import { REQUEST_STATUSES, type RequestStatus } from './request.state.js';
+import { COUNSEL_ACTIONS, type CounselAction } from './request.actions.js';
 import { RecipientNoticeDto, StepViewDto } from '../workflows/workflow.dto.js';
 import { IsCalendarDate } from '../../common/errors/calendar-date.js';
 
@@ -342,6 +343,27 @@ export class ConfirmSubjectIdDto {
   note: string;
 }
 
+export class PauseDto {
+  @ApiProperty({ example: '2026-11-25', description: 'The day the controller asked' }) from: string;
+  @ApiProperty({ example: '2026-11-28', description: 'The day the answer arrived' }) to: string;
+  @ApiProperty({ enum: ['identity', 'clarification'] }) reason: string;
+}
+
+export class RequestEventDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ example: 'verified' }) kind: string;
+  @ApiProperty({ example: 'system' }) actor: string;
+  @ApiProperty({ description: 'Shown to the requester on their status page' }) public: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Ids and facts, no personal data' }) details: Record<string, unknown>;
+}
+
+export class RequestNoteDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ example: '4b0f7a9e-…', description: 'The audit actor who wrote it' }) author: string;
+  @ApiProperty({ example: 'Called the requester; they will send the account number.' }) body: string;
+}
+
 export class RequestDetailDto extends RequestSummaryDto {
   @ApiProperty({ nullable: true, type: String }) email: string | null;
   @ApiProperty({ nullable: true, type: String }) name: string | null;
@@ -351,15 +373,24 @@ export class RequestDetailDto extends RequestSummaryDto {
   @ApiProperty({ type: [FieldChangeDto], nullable: true }) changes: FieldChangeDto[] | null;
   @ApiProperty({ type: [String] }) purposes: string[];
   @ApiProperty({ example: '2026-11-23' }) clockStartedOn: string;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) pauses: object[];
+  @ApiProperty({ type: () => [PauseDto], description: 'Closed pauses of the clock (identity, clarification)' }) pauses: PauseDto[];
+  @ApiProperty({ nullable: true, type: String, example: '2026-11-30', description: 'An open pause: the day the controller asked' }) pauseStartedOn: string | null;
   @ApiProperty({ nullable: true, type: String }) extendedDueOn: string | null;
   @ApiProperty({ nullable: true, type: String }) extensionNoticeBy: string | null;
   @ApiProperty({ nullable: true, type: String }) verificationMethod: string | null;
   @ApiProperty({ nullable: true, type: String }) verifiedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) refusalGround: string | null;
-  @ApiProperty({ type: [String], description: 'What may be done next' }) allowedActions: string[];
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) timeline: object[];
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) notes: object[];
+  @ApiProperty({ example: '2026-11-23', description: 'Today in the request’s jurisdiction: days left count from here' }) today: string;
+  @ApiProperty({ example: false, description: 'Five wrong codes: locked until counsel unlocks it' }) verificationLocked: boolean;
+  @ApiProperty({
+    enum: COUNSEL_ACTIONS,
+    isArray: true,
+    example: ['assign', 'extend', 'ask_clarification', 'refuse', 'add_note'],
+    description: 'What counsel may do now, from the state machine and the request’s facts (steps, extension, subject id)',
+  })
+  allowedActions: CounselAction[];
+  @ApiProperty({ type: () => [RequestEventDto] }) timeline: RequestEventDto[];
+  @ApiProperty({ type: () => [RequestNoteDto] }) notes: RequestNoteDto[];
   @ApiProperty({ type: () => [StepViewDto], description: 'The workflow: each step per data store, with its status and last error' }) steps: StepViewDto[];
   @ApiProperty({ type: () => [RecipientNoticeDto], description: 'Art 19 notices; failed and no_contact ones were not reached and are for counsel to tell another way' })
   recipients: RecipientNoticeDto[];
@@ -380,3 +411,16 @@ export class FeedSummaryDto {
 export class FeedListDto extends PageMetaDto {
   @ApiProperty({ type: [FeedSummaryDto] }) items: FeedSummaryDto[];
 }
+
+export class TimelineItemDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ example: 'The requester', description: 'Who did it, in words: the requester, Lethe, an API key or a console user' }) actor: string;
+  @ApiProperty({ example: 'request.extended', description: 'The audit trail’s action' }) action: string;
+  @ApiProperty({ example: 'Deadline extended from 2026-12-23 to 2027-02-23', description: 'What happened, in words (no personal data)' }) summary: string;
+}
+
+export class TimelinePageDto extends PageMetaDto {
+  @ApiProperty({ type: [TimelineItemDto] }) items: TimelineItemDto[];
+}
+
+export class TimelineQueryDto extends PageQueryDto {}

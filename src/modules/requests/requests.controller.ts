@@ -37,6 +37,8 @@ import {
   RequestStatusDto,
   RequestSummaryDto,
   SubjectIdStandingDto,
+  TimelinePageDto,
+  TimelineQueryDto,
   VerifyCodeDto,
 } from './request.dto.js';
 import { RequestBoardService } from './request-board.service.js';
@@ -158,6 +160,15 @@ export class RequestsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   detail(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
     return this.requests.detail(id, caller);
+  }
+
+  @Get(':id/timeline')
+  @Roles('counsel')
+  @ApiOperation({ summary: 'The request’s history in words, oldest first: who did what and when, from its audit entries (reads left out)' })
+  @ApiOkResponse({ type: TimelinePageDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  timeline(@Param('id', uuid) id: string, @Query() query: TimelineQueryDto) {
+    return this.requests.timeline(id, query);
   }
 
   @Post(':id/assign')

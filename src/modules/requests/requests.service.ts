@@ -8,6 +8,7 @@ import { randomToken, safeEqual, sha256Hex } from '../../common/crypto.js';
 import { ConflictError, DomainError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
 import { FieldError } from '../../common/errors/problem.js';
 import { Keyring } from '../../common/keyring.js';
+import { pageSize } from '../../common/pagination.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { Mailer } from '../../infrastructure/mail/mailer.js';
@@ -30,7 +31,11 @@ import {
   RequestDetailDto,
   RequestStatusDto,
   RequestSummaryDto,
+  TimelinePageDto,
+  TimelineQueryDto,
 } from './request.dto.js';
+import { counselActions } from './request.actions.js';
+import { actorInWords, describeEntry } from './request.timeline.js';
 import { RequestEntity, RequestEventEntity, RequestNoteEntity } from './request.entity.js';
 import { summaryOf } from './request.summary.js';
 import { counselMail, MailContext, requesterMail } from './request.mail.js';
@@ -349,19 +354,46 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
         purposes: request.purposes,
         clockStartedOn: request.clockStartedOn,
         pauses: request.pauses,
+        pauseStartedOn: request.pauseStartedOn,
         extendedDueOn: request.extendedDueOn,
         extensionNoticeBy: request.extensionNoticeBy,
         acknowledgeBy: request.acknowledgeBy,
         verificationMethod: request.verificationMethod,
         verifiedAt: request.verifiedAt?.toISOString() ?? null,
         refusalGround: request.refusalGround,
-        allowedActions: allowedActions(request.status),
+        today: this.today(request),
+        verificationLocked: request.codeLockedAt !== null,
+        allowedActions: counselActions({
+          type: request.type,
+          status: request.status,
+          pausedFrom: request.pausedFrom,
+          today: this.today(request),
+          extended: request.extended,
+          extendedDueOn: request.extendedDueOn,
+          extensionNoticeBy: request.extensionNoticeBy,
+          codeLocked: request.codeLockedAt !== null,
+          hasSubjectId: request.subjectRef !== null,
+          subjectIdProof: request.subjectIdProof,
+          steps,
+          noticesInFlight: notices.some((n) => n.status === 'queued'),
+        }),
         timeline: timeline.map((e) => ({ at: e.at.toISOString(), kind: e.kind, actor: e.actor, public: e.isPublic, details: e.details })),
         notes: notes.map((n) => ({ id: n.id, at: n.at.toISOString(), author: n.author, body: this.keyring.open({ keyId: n.keyId, data: n.bodySealed }) })),
-        steps: steps.map(stepView),
+        steps: steps.map((s) => stepView(s, isOpen(request.status))),
         recipients: notices.map(noticeView),
       };
     });
+  }
+
+  /** The request's history in words, oldest first, from its audit entries (reads of the request left out). */
+  async timeline(id: string, query: TimelineQueryDto): Promise<TimelinePageDto> {
+    const exists = await this.dataSource.getRepository(RequestEntity).existsBy({ id });
+    if (!exists) throw new NotFoundError('Request');
+    const page = await this.audit.list({ targetType: 'request', targetId: id, excludeActions: ['request.viewed'], order: 'asc', limit: pageSize(query), cursor: query.cursor });
+    return {
+      items: page.items.map((e) => ({ at: e.at, actor: actorInWords(e.actor), action: e.action, summary: describeEntry(e.action, e.details) })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   assign(id: string, dto: AssignDto, caller: Caller) {

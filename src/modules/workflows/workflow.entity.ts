@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { StepName, StepStatus } from './workflow.plan.js';
+import { stepActions, type StepName, type StepStatus } from './workflow.plan.js';
 
 /**
  * One idempotent unit of a request's workflow: a step against one store (or `-` for steps that
@@ -120,9 +120,20 @@ export class RecipientNoticeEntity {
   sentAt: Date | null;
 }
 
-/** A step as counsel sees it. */
-export function stepView(s: WorkflowStepEntity) {
-  return { key: s.key, step: s.step, storeId: s.storeId, status: s.status, attempts: s.attempts, error: s.lastError, waivedReason: s.waivedReason, result: s.result, updatedAt: s.updatedAt.toISOString() };
+/** A step as counsel sees it, with what counsel may do to it while the request is (or is not) open. */
+export function stepView(s: WorkflowStepEntity, requestOpen: boolean) {
+  return {
+    key: s.key,
+    step: s.step,
+    storeId: s.storeId,
+    status: s.status,
+    attempts: s.attempts,
+    error: s.lastError,
+    waivedReason: s.waivedReason,
+    result: s.result,
+    updatedAt: s.updatedAt.toISOString(),
+    allowedActions: stepActions(s, requestOpen),
+  };
 }
 
 /** A notice as the requester and counsel see it: `notifiedAt` only when it was delivered. */

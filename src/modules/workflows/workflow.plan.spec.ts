@@ -1,7 +1,7 @@
 import type { Capability } from '../data-stores/data-store.port.js';
 import type { RequestType } from '../requests/request.entity.js';
 import type { RequestStatus } from '../requests/request.state.js';
-import { nextSteps, PlanDecision, StepName, StepStatus, unfinished } from './workflow.plan.js';
+import { nextSteps, PlanDecision, StepAction, stepActions, StepName, StepStatus, unfinished } from './workflow.plan.js';
 
 const store = (id: string, ...caps: Capability[]) => ({ id, capabilities: new Set(caps) });
 const STORES = [store('crm', 'export', 'rectify', 'erase', 'restrict'), store('billing', 'export', 'erase'), store('search', 'export')];
@@ -99,5 +99,20 @@ describe('nextSteps', () => {
       { step: 'export', storeId: 'billing', status: 'failed' },
       { step: 'package', storeId: '-', status: 'pending' },
     ]);
+  });
+});
+
+describe('stepActions', () => {
+  it.each<[string, StepName, StepStatus, boolean, StepAction[]]>([
+    ['a failed step of an open request: retry or waive', 'export', 'failed', true, ['retry', 'waive']],
+    ['a pending or running step: waive only', 'plan', 'running', true, ['waive']],
+    ['a step that succeeded: nothing', 'erase', 'succeeded', true, []],
+    ['a waived step: nothing', 'export', 'waived', true, []],
+    ['a cancelled step: nothing', 'export', 'cancelled', true, []],
+    ['a closed request: its steps are settled', 'export', 'failed', false, []],
+    ['lifting a restriction happens after completion', 'notice', 'failed', false, ['retry', 'waive']],
+    ['a lift still to do after completion', 'lift', 'pending', false, ['waive']],
+  ])('%s', (_rule, step, status, open, expected) => {
+    expect(stepActions({ step, status }, open)).toEqual(expected);
   });
 });

@@ -101,3 +101,19 @@ export function unfinished(steps: readonly (StepRef & { status: StepStatus })[])
 export function stepKey(requestId: string, step: StepName, storeId: string): string {
   return `${requestId}:${step}:${storeId}`;
 }
+
+export const STEP_ACTIONS = ['retry', 'waive'] as const;
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+/** Steps still to do: they may be waived, and a failed one retried. */
+export const STEP_OPEN: ReadonlySet<StepStatus> = new Set(['pending', 'running', 'failed']);
+
+/**
+ * What counsel may do to a step: retry a failed one, waive one still to do — while the request is
+ * open, or at any time for the steps that lift a restriction after completion.
+ */
+export function stepActions(step: { step: StepName; status: StepStatus }, requestOpen: boolean): StepAction[] {
+  const live = requestOpen || step.step === 'notice' || step.step === 'lift';
+  if (!live) return [];
+  return STEP_ACTIONS.filter((a) => (a === 'retry' ? step.status === 'failed' : STEP_OPEN.has(step.status)));
+}

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiConflictResponse, ApiGoneResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
@@ -16,13 +17,23 @@ export class WorkflowsController {
   @Roles('counsel')
   @ApiOperation({ summary: 'The request’s steps per data store (status, tries, last error, result) and its package' })
   @ApiOkResponse({ type: WorkflowDto })
-  async workflow(@Param('id', uuid) id: string): Promise<WorkflowDto> {
-    const [steps, pkg, recipients] = await Promise.all([this.workflows.steps(id), this.workflows.packageOf(id), this.workflows.noticesOf(id)]);
-    return {
-      steps,
-      recipients,
-      package: pkg && { sha256: pkg.sha256, bytes: Number(pkg.bytes), createdAt: pkg.createdAt.toISOString(), expiresAt: pkg.expiresAt.toISOString(), downloads: pkg.downloads, maxDownloads: pkg.maxDownloads, links: pkg.linksIssued, deleted: pkg.deletedAt !== null },
-    };
+  @ApiNotFoundResponse({ type: ProblemDto })
+  workflow(@Param('id', uuid) id: string): Promise<WorkflowDto> {
+    return this.workflows.view(id);
+  }
+
+  @Get(':id/certificate')
+  @Roles('counsel')
+  @ApiOperation({ summary: 'The erasure certificate as mailed to the requester (HTML, naming the SHA-256 of its JSON), once issued' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The certificate', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No certificate issued for this request' })
+  @Header('cache-control', 'no-store')
+  async certificate(@Param('id', uuid) id: string, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const { html, fileName } = await this.workflows.certificateHtml(id);
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
+    return html;
   }
 
   @Post(':id/steps/:step/:store/retry')

@@ -16,7 +16,7 @@ import { Mailer } from '../../infrastructure/mail/mailer.js';
 import { render } from '../../infrastructure/mail/templates.js';
 import { JobContext } from '../../infrastructure/queue/jobs.js';
 import { JobsService } from '../../infrastructure/queue/jobs.service.js';
-import { DataStoreError } from '../data-stores/data-store.port.js';
+import { DataStoreError, ErasurePlan } from '../data-stores/data-store.port.js';
 import { DataStoreRegistry } from '../data-stores/data-store.registry.js';
 import { RequestEntity } from '../requests/request.entity.js';
 import { isOpen, RequestAction } from '../requests/request.state.js';
@@ -24,10 +24,11 @@ import { RequestsService } from '../requests/requests.service.js';
 import { RegisterService } from '../register/register.service.js';
 import { supervisoryAuthority } from '../requests/request.authorities.js';
 import { RecipientNotices } from './recipient.notices.js';
-import { art15Html, art15Information } from './workflow.documents.js';
+import { art15Html, art15Information, certificateHtml, ErasureCertificate, Manifest } from './workflow.documents.js';
+import type { WorkflowDto } from './workflow.dto.js';
 import { expireJob, linkExpiry, NeedsCounselError, StepOutcome, StepRunners, WaitingError } from './step.runners.js';
 import { ExportPackageEntity, noticeView, stepView, WorkflowStepEntity } from './workflow.entity.js';
-import { nextSteps, NO_STORE, StepName, stepKey, StepStatus, unfinished } from './workflow.plan.js';
+import { nextSteps, NO_STORE, StepAction, StepName, stepKey, StepStatus, unfinished } from './workflow.plan.js';
 import { completionMessage, packageLinkMessage } from './workflow.mail.js';
 import { rectifiableFields, storeLabels } from '../data-stores/data-store.config.js';
 
@@ -54,6 +55,7 @@ export interface StepView {
   waivedReason: string | null;
   result: Record<string, unknown> | null;
   updatedAt: string;
+  allowedActions: StepAction[];
 }
 
 /**
@@ -295,8 +297,10 @@ export class WorkflowsService implements OnModuleInit {
   // ── Counsel ────────────────────────────────────────────────────────────────────────────────
 
   async steps(requestId: string): Promise<StepView[]> {
+    const request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id: requestId });
+    if (!request) throw new NotFoundError('Request');
     const rows = await this.dataSource.getRepository(WorkflowStepEntity).find({ where: { requestId }, order: { createdAt: 'ASC', key: 'ASC' } });
-    return rows.map(stepView);
+    return rows.map((row) => stepView(row, isOpen(request.status)));
   }
 
   async retry(requestId: string, step: string, storeId: string, caller: Caller): Promise<StepView> {
@@ -342,7 +346,7 @@ export class WorkflowsService implements OnModuleInit {
       await this.audit.record(m, caller, { action, targetType: 'request', targetId: requestId, details: { step: row.step, store: row.storeId, ...details } });
       await this.requests.recordEvent(m, request, action.replace('workflow.', ''), false, { step: row.step, store: row.storeId }, caller);
       await after?.();
-      return stepView(row);
+      return stepView(row, isOpen(request.status));
     });
   }
 
@@ -360,7 +364,7 @@ export class WorkflowsService implements OnModuleInit {
       await this.createSteps(m, requestId, [{ step: 'notice', storeId: NO_STORE }], { notice });
       await this.audit.record(m, caller, { action: 'request.restriction_lift_requested', targetType: 'request', targetId: requestId, details: { stores: restricted.length } });
       await this.requests.recordEvent(m, request, 'restriction_lift_requested', false, {}, caller);
-      return (await m.getRepository(WorkflowStepEntity).findBy({ requestId, step: 'notice' })).map(stepView);
+      return (await m.getRepository(WorkflowStepEntity).findBy({ requestId, step: 'notice' })).map((row) => stepView(row, false));
     });
   }
 
@@ -492,6 +496,49 @@ export class WorkflowsService implements OnModuleInit {
     }
   }
 
+  /** The request's workflow as counsel reads it: steps, package and manifest, the erasure plan, the certificate, Art 19 notices. */
+  async view(requestId: string): Promise<WorkflowDto> {
+    const steps = await this.steps(requestId);
+    const [pkg, recipients] = await Promise.all([this.packageOf(requestId), this.noticesOf(requestId)]);
+    return {
+      steps,
+      recipients,
+      package: pkg && {
+        sha256: pkg.sha256,
+        bytes: Number(pkg.bytes),
+        createdAt: pkg.createdAt.toISOString(),
+        expiresAt: pkg.expiresAt.toISOString(),
+        downloads: pkg.downloads,
+        maxDownloads: pkg.maxDownloads,
+        links: pkg.linksIssued,
+        deleted: pkg.deletedAt !== null,
+      },
+      manifest: manifestOf(steps.find((s) => s.step === 'package' && s.status === 'succeeded')?.result ?? null),
+      erasurePlan: steps
+        .filter((s) => s.step === 'plan' && s.status === 'succeeded')
+        .flatMap((s) =>
+          ((s.result?.items ?? []) as ErasurePlan['items']).map((i) => ({
+            storeId: s.storeId,
+            table: i.table,
+            action: i.action,
+            rows: i.rows,
+            columns: i.columns ?? [],
+            ground: i.ground ?? null,
+            retainUntil: i.retainUntil ?? null,
+          })),
+        ),
+      certificate: certificateOf(steps.find((s) => s.step === 'certificate' && s.status === 'succeeded')?.result ?? null),
+    };
+  }
+
+  /** The erasure certificate as mailed to the requester (HTML, with the SHA-256 of its JSON), once issued. */
+  async certificateHtml(requestId: string): Promise<{ html: string; fileName: string }> {
+    const step = await this.dataSource.getRepository(WorkflowStepEntity).findOneBy({ key: stepKey(requestId, 'certificate', NO_STORE), status: 'succeeded' });
+    const result = step?.result as { sha256?: string; certificate?: ErasureCertificate } | null | undefined;
+    if (!result?.sha256 || !result.certificate) throw new NotFoundError('Erasure certificate');
+    return { html: certificateHtml(result.certificate, result.sha256, storeLabels(this.config.dataStores)), fileName: `erasure-certificate-${requestId}.html` };
+  }
+
   /** For the request detail: package status without the link itself. */
   async packageOf(requestId: string): Promise<ExportPackageEntity | null> {
     return this.dataSource.getRepository(ExportPackageEntity).findOneBy({ requestId });
@@ -504,4 +551,26 @@ export function describeFailure(error: unknown): string {
   if (error instanceof DataStoreError) return `${error.kind}: ${error.message}`.slice(0, 500);
   if (error instanceof WaitingError || error instanceof NeedsCounselError) return error.message;
   return `failed: ${(error as Error)?.name ?? 'Error'}${(error as { code?: string })?.code ? ` ${(error as { code?: string }).code}` : ''}`.slice(0, 500);
+}
+
+/** What counsel reviews of a package: from the package step's result. */
+function manifestOf(result: Record<string, unknown> | null): WorkflowDto['manifest'] {
+  const review = result?.manifest as { stores?: Manifest['stores']; files?: { name: string; bytes: number }[] } | undefined;
+  if (!review?.stores || !review.files) return null;
+  return {
+    stores: review.stores.map((s) => ({ id: s.id, status: s.status, tables: Object.entries(s.tables).map(([table, rows]) => ({ table, rows })) })),
+    files: review.files.map(({ name, bytes }) => ({ name, bytes })),
+  };
+}
+
+function certificateOf(result: Record<string, unknown> | null): WorkflowDto['certificate'] {
+  const c = result?.certificate as ErasureCertificate | undefined;
+  if (!c || typeof result?.sha256 !== 'string') return null;
+  return {
+    sha256: result.sha256,
+    issuedAt: c.issuedAt,
+    stores: c.stores.map((s) => ({ id: s.id, status: s.status, erasedAt: s.erasedAt, verifiedAt: s.verifiedAt, waivedReason: s.waivedReason ?? null })),
+    pseudonymisedConsentEvents: c.consentLedger.pseudonymisedEvents,
+    searchedByEmailOnly: c.searchedBy === 'email',
+  };
 }

@@ -2,11 +2,12 @@ import { admin } from './admin';
 import { auditor } from './auditor';
 import { common } from './common';
 import { counselBoard } from './counsel-board';
+import { counselRequest } from './counsel-request';
 
 /**
- * The console's catalogue (English). Each area adds its own file (counsel.ts, auditor.ts, admin.ts)
- * and one line here; pages read `messages.<area>.<key>`.
+ * The console's catalogue (English): one file per area; pages read `messages.<area>.<key>`.
+ * Another language is another set of these files.
  */
-export const messages = { common, admin, auditor, counselBoard } as const;
+export const messages = { common, admin, auditor, counselBoard, counselRequest } as const;
 
 export const locale = 'en';
