@@ -133,7 +133,7 @@ export class OidcSignIn {
     const email = firstText(claims.email);
     const signedIn = await this.dataSource.transaction(async (manager) => {
       const at = this.clock.now();
-      await this.repository.upsertUser(manager, { sub, displayName: name.slice(0, 300), email: email && email.length <= 320 ? email : null, roles, at });
+      await this.repository.upsertUser(manager, { sub, displayName: name.slice(0, 300), roles, at });
       return this.sessions.create(manager, {
         method: 'oidc',
         caller: { ...user, email: email ?? null },

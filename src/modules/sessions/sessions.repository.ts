@@ -9,7 +9,6 @@ export type NewSession = Omit<ConsoleSessionEntity, 'id' | 'endedAt' | 'endReaso
 export interface UserSignIn {
   sub: string;
   displayName: string;
-  email: string | null;
   roles: Role[];
   at: Date;
 }
@@ -56,11 +55,11 @@ export class SessionsRepository {
 
   async upsertUser(manager: EntityManager, user: UserSignIn): Promise<void> {
     await manager.query(
-      `INSERT INTO console_user (sub, display_name, email, roles, first_sign_in_at, last_sign_in_at)
-       VALUES ($1, $2, $3, $4, $5, $5)
+      `INSERT INTO console_user (sub, display_name, roles, first_sign_in_at, last_sign_in_at)
+       VALUES ($1, $2, $3, $4, $4)
        ON CONFLICT (sub) DO UPDATE
-         SET display_name = EXCLUDED.display_name, email = EXCLUDED.email, roles = EXCLUDED.roles, last_sign_in_at = EXCLUDED.last_sign_in_at`,
-      [user.sub, user.displayName, user.email, user.roles, user.at],
+         SET display_name = EXCLUDED.display_name, roles = EXCLUDED.roles, last_sign_in_at = EXCLUDED.last_sign_in_at`,
+      [user.sub, user.displayName, user.roles, user.at],
     );
   }
 
