@@ -47,6 +47,16 @@ export class SessionsRepository {
     return rows[1] > 0;
   }
 
+  /** Ends the live sessions among these token hashes; their ids. */
+  async endByTokenHashes(manager: EntityManager, tokenHashes: string[], at: Date, reason: string): Promise<string[]> {
+    if (tokenHashes.length === 0) return [];
+    const [rows] = (await manager.query(
+      `UPDATE console_session SET ended_at = $2, end_reason = $3 WHERE token_hash = ANY($1) AND ended_at IS NULL RETURNING id`,
+      [tokenHashes, at, reason],
+    )) as [{ id: string }[], number];
+    return rows.map((r) => r.id).sort();
+  }
+
   /** Deletes sessions that ended, or reached their absolute end, before `cutoff`; how many. */
   async deleteFinishedBefore(manager: EntityManager, cutoff: Date): Promise<number> {
     const result = (await manager.query(`DELETE FROM console_session WHERE COALESCE(ended_at, expires_at) < $1 RETURNING id`, [cutoff])) as [unknown[], number];
