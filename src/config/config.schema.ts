@@ -99,7 +99,7 @@ export interface LetheConfig {
     readonly audience: string | undefined;
     readonly algorithm: string;
   };
-  /** Console sign-in: server-side sessions behind the `lethe_session` cookie. */
+  /** Console sign-in: server-side sessions behind the `__Host-lethe_session` cookie. */
   readonly sessions: {
     /** A session unused this long ends. */
     readonly idleMinutes: number;

@@ -224,7 +224,7 @@ describeBrowser('console: the deadline board, the calculator and calendar feeds'
         sessions.create(m, { method: 'oidc', caller: { kind: 'user', sub, sessionId: '', roles: new Set(['counsel']), email: assignee }, keyId: null, sub, name: 'Casey Counsel', email: assignee, roles: ['counsel'] }),
       );
       const { context, page, problems } = await openContext(browser, t.baseUrl);
-      await context.addCookies([{ name: 'lethe_session', value: token, url: t.baseUrl, httpOnly: true, secure: true, sameSite: 'Strict' }]);
+      await context.addCookies([{ name: '__Host-lethe_session', value: token, url: t.baseUrl, httpOnly: true, secure: true, sameSite: 'Strict' }]);
       await page.goto(`${t.baseUrl}/console/`);
       await page.getByLabel('Assigned to me').check();
       await page.waitForURL(/mine=1/);

@@ -28,15 +28,15 @@ describeBrowser('console: sign-in with an API key', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).waitFor();
     const storage = await browserStorage(page);
     expect(storage).not.toContain(t.adminKey);
-    expect(storage).not.toContain('lethe_session');
+    expect(storage).not.toContain('__Host-lethe_session');
     const cookies = await context.cookies();
-    const session = cookies.find((c) => c.name === 'lethe_session');
+    const session = cookies.find((c) => c.name === '__Host-lethe_session');
     expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to the Lethe console' }).waitFor();
     // The old cookie is dead on the server, not only forgotten by the browser.
-    const replay = await fetch(`${t.baseUrl}/v1/session`, { headers: { cookie: `lethe_session=${session!.value}` } });
+    const replay = await fetch(`${t.baseUrl}/v1/session`, { headers: { cookie: `__Host-lethe_session=${session!.value}` } });
     expect(replay.status).toBe(401);
     expect(problems).toEqual([]);
     await context.close();

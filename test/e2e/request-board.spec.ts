@@ -30,7 +30,7 @@ describe('the deadline board (GET /v1/requests, /counts, /assignees)', () => {
     const { token } = await t.dataSource.transaction((m) =>
       sessions.create(m, { method: 'oidc', caller: { kind: 'user', sub, sessionId: '', roles: new Set(['counsel']), email }, keyId: null, sub, name: 'Casey Counsel', email, roles: ['counsel'] }),
     );
-    return `lethe_session=${token}`;
+    return `__Host-lethe_session=${token}`;
   }
 
   beforeAll(async () => {

@@ -95,6 +95,29 @@ describe('consent change webhooks', () => {
     }
   });
 
+  it('refuses to re-drive a dead delivery whose subscription was removed: 409 subscription_inactive, nothing re-queued', async () => {
+    const server = await subscriber([503]);
+    try {
+      const hook = await subscribe(server.url);
+      const recorded = await t.http.post('/v1/consent-events').set(...bearer(f.iam)).send(consentEvent(f.purpose, { action: 'withdrawn' }));
+      const dead = await eventually(async () => {
+        const page = await t.http.get('/v1/webhooks/dead-letters?limit=200').set(...bearer(t.adminKey));
+        return page.body.items.find((d: { eventId: string; subscriptionId: string }) => d.eventId === recorded.body.id && d.subscriptionId === hook.id);
+      }, 30_000);
+      expect((await t.http.delete(`/v1/webhooks/${hook.id}`).set(...bearer(t.adminKey))).status).toBe(204);
+      const refused = await t.http.post(`/v1/webhooks/deliveries/${dead.id}/redrive`).set(...bearer(t.adminKey));
+      expect(refused.status).toBe(409);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.body).toMatchObject({ type: 'urn:lethe:problem:subscription_inactive', detail: expect.stringMatching(/disabled or deleted/) });
+      const [row] = await t.dataSource.query('SELECT status FROM webhook_delivery WHERE id = $1', [dead.id]);
+      expect(row.status).toBe('dead');
+      const audit = await t.http.get(`/v1/audit-events?targetId=${dead.id}`).set(...bearer(t.adminKey));
+      expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['webhook.delivery_dead']);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('does not deliver events of other purposes, and stops when the subscription is removed', async () => {
     const server = await subscriber([200]);
     try {

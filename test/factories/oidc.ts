@@ -116,7 +116,7 @@ export interface BrowserStep {
 /**
  * Signs in as `sub` the way a browser does: /v1/session/oidc/start → the provider → its login
  * form (POST) → consent if asked (POST) → the Lethe callback. Returns where the callback sent the
- * browser and the lethe_session cookie value (undefined when the sign-in was refused).
+ * browser and the __Host-lethe_session cookie value (undefined when the sign-in was refused).
  */
 export async function oidcSignIn(
   appUrl: string,
@@ -143,7 +143,7 @@ export async function oidcSignIn(
       const target: URL = new URL(location, url);
       // Back in the console (a page this helper does not load): the sign-in is over.
       if (target.origin === appUrl && target.pathname.startsWith('/console')) {
-        return { location: `${target.pathname}${target.search}`, session: jar.get('lethe_session'), jar, steps };
+        return { location: `${target.pathname}${target.search}`, session: jar.get('__Host-lethe_session'), jar, steps };
       }
       next = { url: target.href, method: 'GET' };
       continue;

@@ -83,7 +83,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key. It stops working at once in this process, within the key cache time elsewhere. */
+        /**
+         * Revoke an API key. It stops working at once in this process, within the key cache time elsewhere.
+         * @description The process that answers this request refuses the key (and ends the console sessions signed in with it) at once. Every other API or worker process keeps a verified key for up to `LETHE_API_KEY_CACHE_SECONDS` (10 by default), so it may still accept the key, and console sessions signed in with it, for that long after this answer.
+         */
         delete: operations["ApiKeysController_revoke"];
         options?: never;
         head?: never;
@@ -1109,10 +1112,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The console session of this browser (from the lethe_session cookie), with its CSRF token */
+        /**
+         * The console session of this browser (from the __Host-lethe_session cookie), with its CSRF token
+         * @description Sent with `Cache-Control: no-store` and `Vary: Cookie`. With `X-Lethe-Background: 1` (a refresh the page made on its own) the request does not count as activity for the idle timeout.
+         */
         get: operations["SessionsController_current"];
         put?: never;
-        /** Sign in to the console with an API key: sets the lethe_session cookie (public) */
+        /**
+         * Sign in to the console with an API key: sets the __Host-lethe_session cookie (public)
+         * @description The session whose cookie the browser presented, if any, ends (replaced).
+         */
         post: operations["SessionsController_signIn"];
         /** Sign out: ends the session on the server and clears the cookie (needs X-CSRF-Token) */
         delete: operations["SessionsController_signOut"];
@@ -10603,7 +10612,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No session, or it has ended, timed out or lost its API key */
+            /** @description No session, or it has ended, timed out or lost its API key; or the cookie was sent twice (session_cookie_repeated) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10658,7 +10667,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    /** @description lethe_session=…; HttpOnly; Secure; SameSite=Strict; Path=/ */
+                    /** @description __Host-lethe_session=…; HttpOnly; Secure; SameSite=Strict; Path=/ (no Domain) */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -10677,6 +10686,15 @@ export interface operations {
             };
             /** @description The API key is unknown, revoked or expired */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The key holds none of the roles the console has pages for: admin, counsel, auditor (no_console_role) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10889,7 +10907,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description To returnTo when signed in, else to /console/?signInError=state_mismatch|provider_error|no_role|failed */
+            /** @description To returnTo when signed in (setting __Host-lethe_session=…; HttpOnly; Secure; SameSite=Strict; Path=/ (no Domain) and ending the session whose cookie the browser presented, if any); else to /console/?signInError=provider_unavailable|state_mismatch|provider_error|no_role|rate_limited|failed (rate_limited: too many failed sign-ins from this address) */
             303: {
                 headers: {
                     [name: string]: unknown;
@@ -10905,6 +10923,15 @@ export interface operations {
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No identity provider is configured (oidc_not_configured) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10955,7 +10982,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description To the identity provider’s authorization endpoint; sets the short-lived lethe_oidc cookie */
+            /** @description To the identity provider’s authorization endpoint, setting the short-lived lethe_oidc cookie; or, since this is a plain link from the sign-in page, back to /console/?signInError=not_configured (no identity provider is configured) or /console/?signInError=provider_unavailable (it cannot be reached) */
             303: {
                 headers: {
                     [name: string]: unknown;
@@ -10971,15 +10998,6 @@ export interface operations {
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
-                };
-            };
-            /** @description No identity provider is configured (oidc_not_configured) */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11005,9 +11023,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The identity provider cannot be reached (identity_provider_unavailable) */
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12599,7 +12619,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The object is in a state that does not allow this now; `detail` says why */
+            /** @description The delivery is not dead (not_dead), or its subscription has been disabled or deleted so nothing would be sent (subscription_inactive) */
             409: {
                 headers: {
                     [name: string]: unknown;

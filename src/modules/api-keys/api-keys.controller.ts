@@ -28,7 +28,13 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an API key. It stops working at once in this process, within the key cache time elsewhere.' })
+  @ApiOperation({
+    summary: 'Revoke an API key. It stops working at once in this process, within the key cache time elsewhere.',
+    description:
+      'The process that answers this request refuses the key (and ends the console sessions signed in with it) at once. ' +
+      'Every other API or worker process keeps a verified key for up to `LETHE_API_KEY_CACHE_SECONDS` (10 by default), ' +
+      'so it may still accept the key, and console sessions signed in with it, for that long after this answer.',
+  })
   @ApiNoContentResponse({ description: 'Revoked (or already revoked)' })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The last active admin key cannot be revoked' })

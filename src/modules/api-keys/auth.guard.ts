@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { PUBLIC_KEY, Role, ROLES_KEY } from '../../common/auth/roles.js';
 import { DomainError } from '../../common/errors/domain.error.js';
-import { readCookie, SESSION_COOKIE } from '../sessions/session.cookies.js';
+import { readCookies, SESSION_COOKIE, wellFormed } from '../sessions/session.cookies.js';
+import { BACKGROUND_HEADER, isBackground } from '../sessions/session.rules.js';
 import { IGNORE_SESSION_KEY } from '../sessions/session.guard-options.js';
 import { SessionRequest, SessionsService } from '../sessions/sessions.service.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -11,7 +12,7 @@ import { ApiKeysService } from './api-keys.service.js';
 /**
  * Global guard: a route is public only when marked @Public(); every other route needs a caller
  * holding one of the roles named by @Roles() — an API key sent as a bearer token, or a console
- * session (the lethe_session cookie). A route with neither marker is refused (and a test fails).
+ * session (the __Host-lethe_session cookie). A route with neither marker is refused (and a test fails).
  * A bearer header wins over the cookie, so API clients behave as before; a change made with the
  * cookie needs the session's X-CSRF-Token.
  */
@@ -52,11 +53,19 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  /** A live session cookie makes the caller; a change made with it must pass the CSRF checks. */
+  /**
+   * A live session cookie makes the caller; a change made with it must pass the CSRF checks. The
+   * cookie sent twice (one tossed in by another site under the same domain, say) is refused, and
+   * neither is used: the server cannot tell which one the person meant.
+   */
   private async useSession(request: Request & SessionRequest): Promise<void> {
-    const token = readCookie(request, SESSION_COOKIE);
-    if (token === undefined) return;
-    const live = await this.sessions.resolve(token);
+    const tokens = readCookies(request, SESSION_COOKIE);
+    if (tokens.length > 1) {
+      throw new DomainError(401, 'session_cookie_repeated', 'Unauthorized', 'The session cookie was sent more than once, so neither is used: clear this site’s cookies and sign in again');
+    }
+    const token = tokens[0];
+    if (token === undefined || !wellFormed(token)) return;
+    const live = await this.sessions.resolve(token, { background: isBackground(request.headers[BACKGROUND_HEADER]) });
     if (!live) return;
     const failure = this.sessions.csrfFailure(live, request);
     if (failure) throw new DomainError(403, 'csrf_failed', 'Forbidden', failure);

@@ -9,14 +9,21 @@ import { Keyring } from '../../common/keyring.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig, OidcConfig } from '../../config/config.schema.js';
 import { OIDC_COOKIE_SECONDS } from './session.cookies.js';
-import { mapRoles, safeReturnTo } from './session.rules.js';
+import { hasConsoleRole, mapRoles, safeReturnTo } from './session.rules.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService, SignedIn } from './sessions.service.js';
+import { SignInFailureReason, SignInLimiter } from './sign-in.limiter.js';
 
 export const CALLBACK_PATH = '/v1/session/oidc/callback';
 
 /** The codes a failed sign-in sends back to the console as `?signInError=`; never anything about the person. */
-export type SignInError = 'state_mismatch' | 'provider_error' | 'no_role' | 'failed';
+export const SIGN_IN_ERRORS = ['not_configured', 'provider_unavailable', 'state_mismatch', 'provider_error', 'no_role', 'rate_limited', 'failed'] as const;
+export type SignInError = (typeof SIGN_IN_ERRORS)[number];
+
+/** Where a refused sign-in sends the browser: the console's sign-in page, with the code. */
+export function signInErrorLocation(error: SignInError): string {
+  return `/console/?signInError=${error}`;
+}
 
 /** What travels, sealed, in the `lethe_oidc` cookie between /start and /callback. */
 interface LoginState {
@@ -28,12 +35,19 @@ interface LoginState {
   until: number;
 }
 
+export type StartOutcome = { ok: true; url: string; cookie: string } | { ok: false; error: 'not_configured' | 'provider_unavailable' };
 export type CallbackOutcome = { ok: true; signedIn: SignedIn; returnTo: string } | { ok: false; error: SignInError };
+
+/** The browser coming back: its address (for the failure limit) and the session cookies it presented (replaced on success). */
+export interface CallbackBrowser {
+  address: string | undefined;
+  previous: string[];
+}
 
 class SignInFailure extends Error {
   constructor(
     readonly code: SignInError,
-    readonly reason: string,
+    readonly reason: SignInFailureReason,
     readonly actor: Caller = SYSTEM,
   ) {
     super(reason);
@@ -56,12 +70,22 @@ export class OidcSignIn {
     private readonly repository: SessionsRepository,
     private readonly keyring: Keyring,
     private readonly clock: Clock,
+    private readonly limiter: SignInLimiter,
   ) {}
 
-  /** The provider's authorization URL and the sealed login state for the cookie. */
-  async start(returnTo: string | undefined): Promise<{ url: string; cookie: string }> {
-    const oidc = this.settings();
-    const configuration = await this.configuration(oidc);
+  /**
+   * The provider's authorization URL and the sealed login state for the cookie; or, since /start is
+   * a plain link from the sign-in page, the code the page shows when it cannot go there.
+   */
+  async start(returnTo: string | undefined): Promise<StartOutcome> {
+    const oidc = this.config.oidc;
+    if (!oidc) return { ok: false, error: 'not_configured' };
+    let configuration: client.Configuration;
+    try {
+      configuration = await this.configuration(oidc);
+    } catch {
+      return { ok: false, error: 'provider_unavailable' };
+    }
     const login: LoginState = {
       state: client.randomState(),
       verifier: client.randomPKCECodeVerifier(),
@@ -79,31 +103,45 @@ export class OidcSignIn {
       nonce: login.nonce,
     });
     const sealed = this.keyring.seal(JSON.stringify(login));
-    return { url: url.href, cookie: `${sealed.keyId}.${sealed.data}` };
+    return { ok: true, url: url.href, cookie: `${sealed.keyId}.${sealed.data}` };
   }
 
-  /** Finishes the sign-in from the provider's redirect; every failure is audited and named by a code only. */
-  async callback(search: string, cookie: string | undefined): Promise<CallbackOutcome> {
+  /**
+   * Finishes the sign-in from the provider's redirect. 404 when no provider is configured. Every
+   * failure counts against the browser's address (SignInLimiter) and is named by a code only; those
+   * that carry information (after a valid login state) are audited. A callback without a valid
+   * login cookie has nothing to bind it to a sign-in anyone started: counted, not audited, so
+   * anyone on the internet cannot write audit rows (each one takes the audit chain's lock).
+   */
+  async callback(search: string, cookie: string | undefined, browser: CallbackBrowser): Promise<CallbackOutcome> {
+    const oidc = this.settings();
+    if ((await this.limiter.retryAfter(browser.address)) > 0) {
+      this.limiter.refused('rate_limited');
+      return { ok: false, error: 'rate_limited' };
+    }
+    const login = this.openState(cookie);
+    if (!login) {
+      await this.limiter.failed(browser.address, 'no_login_state');
+      return { ok: false, error: 'state_mismatch' };
+    }
     try {
-      const { signedIn, returnTo } = await this.finish(search, cookie);
-      return { ok: true, signedIn, returnTo };
+      const signedIn = await this.finish(oidc, search, login, browser.previous);
+      return { ok: true, signedIn, returnTo: login.returnTo };
     } catch (error) {
       const failure = error instanceof SignInFailure ? error : new SignInFailure('failed', 'error');
       if (!(error instanceof SignInFailure)) this.logger.warn({ err: describe(error) }, 'OIDC sign-in failed');
+      await this.limiter.failed(browser.address, failure.reason);
       await this.sessions.recordFailure('oidc', failure.reason, failure.actor);
       return { ok: false, error: failure.code };
     }
   }
 
-  private async finish(search: string, cookie: string | undefined): Promise<{ signedIn: SignedIn; returnTo: string }> {
-    const oidc = this.config.oidc;
-    if (!oidc) throw new SignInFailure('failed', 'not_configured');
-    const login = this.openState(cookie);
+  private async finish(oidc: OidcConfig, search: string, login: LoginState, previous: string[]): Promise<SignedIn> {
     const params = new URLSearchParams(search);
-    if (!login || params.get('state') !== login.state) throw new SignInFailure('state_mismatch', 'state_mismatch');
+    if (params.get('state') !== login.state) throw new SignInFailure('state_mismatch', 'state_mismatch');
     if (params.has('error')) throw new SignInFailure('provider_error', 'provider_error');
     const configuration = await this.configuration(oidc).catch(() => {
-      throw new SignInFailure('failed', 'provider_unavailable');
+      throw new SignInFailure('provider_unavailable', 'provider_unavailable');
     });
     const currentUrl = new URL(`${this.redirectUri()}?${params.toString()}`);
     let claims: Record<string, unknown>;
@@ -128,12 +166,13 @@ export class OidcSignIn {
     if (!sub) throw new SignInFailure('failed', 'bad_subject');
     const roles = mapRoles(claims[oidc.rolesClaim], oidc.roleMap);
     const user: Caller = { kind: 'user', sub, sessionId: '', roles: new Set(roles), email: null };
-    if (roles.length === 0) throw new SignInFailure('no_role', 'no_role', user);
+    // No mapped role, or only roles without a console page (iam): nothing to sign in to.
+    if (!hasConsoleRole(roles)) throw new SignInFailure('no_role', 'no_role', user);
     const name = firstText(claims.name, claims.preferred_username) ?? sub;
     const email = firstText(claims.email);
-    const signedIn = await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const at = this.clock.now();
-      await this.repository.upsertUser(manager, { sub, displayName: name.slice(0, 300), email: email && email.length <= 320 ? email : null, roles, at });
+      await this.repository.upsertUser(manager, { sub, displayName: name.slice(0, 300), roles, at });
       return this.sessions.create(manager, {
         method: 'oidc',
         caller: { ...user, email: email ?? null },
@@ -142,9 +181,8 @@ export class OidcSignIn {
         name: name.slice(0, 300),
         email: email && email.length <= 320 ? email : null,
         roles,
-      });
+      }, previous);
     });
-    return { signedIn, returnTo: login.returnTo };
   }
 
   private settings(): OidcConfig {
@@ -156,7 +194,7 @@ export class OidcSignIn {
     return `${this.config.publicUrl}${CALLBACK_PATH}`;
   }
 
-  /** Discovery once, at first use; when the provider cannot be reached, 503 now and a new try next time. */
+  /** Discovery once, at first use; when the provider cannot be reached, a rejection now and a new try next time. */
   private configuration(oidc: OidcConfig): Promise<client.Configuration> {
     this.discovered ??= client
       .discovery(new URL(oidc.issuer), oidc.clientId, undefined, client.ClientSecretBasic(oidc.clientSecret), {
@@ -166,7 +204,7 @@ export class OidcSignIn {
       .catch((error: unknown) => {
         this.discovered = undefined;
         this.logger.warn({ err: describe(error) }, 'OIDC discovery failed');
-        throw new DomainError(503, 'identity_provider_unavailable', 'Service Unavailable', 'The identity provider cannot be reached: try again shortly', { retryAfterSeconds: 30 });
+        throw new Error('identity provider unavailable');
       });
     return this.discovered;
   }

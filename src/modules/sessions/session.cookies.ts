@@ -1,22 +1,43 @@
 import type { Request, Response } from 'express';
 
-export const SESSION_COOKIE = 'lethe_session';
+/**
+ * `__Host-`: the browser takes it only when Secure, with Path=/ and no Domain, so a sibling
+ * subdomain cannot set (toss) a cookie of this name for this host.
+ */
+export const SESSION_COOKIE = '__Host-lethe_session';
 export const OIDC_COOKIE = 'lethe_oidc';
 export const OIDC_COOKIE_PATH = '/v1/session/oidc';
 export const OIDC_COOKIE_SECONDS = 600;
 export const CSRF_HEADER = 'x-csrf-token';
 
-/** One cookie's value from the Cookie header (no cookie-parser: two cookies do not need one). */
-export function readCookie(request: Request, name: string): string | undefined {
+const COOKIE_VALUE = /^[A-Za-z0-9_.~-]{1,4096}$/;
+
+/** Every value the Cookie header carries under `name`, in order (no cookie-parser: two cookies do not need one). */
+export function readCookies(request: Request, name: string): string[] {
   const header = request.headers.cookie;
-  if (typeof header !== 'string') return undefined;
+  if (typeof header !== 'string') return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const at = part.indexOf('=');
-    if (at === -1 || part.slice(0, at).trim() !== name) continue;
-    const value = part.slice(at + 1).trim();
-    return /^[A-Za-z0-9_.~-]{1,4096}$/.test(value) ? value : undefined;
+    if (at !== -1 && part.slice(0, at).trim() === name) values.push(part.slice(at + 1).trim());
   }
-  return undefined;
+  return values;
+}
+
+/** One cookie's value, when the header carries it exactly once and well-formed. */
+export function readCookie(request: Request, name: string): string | undefined {
+  const values = readCookies(request, name);
+  return values.length === 1 && wellFormed(values[0]!) ? values[0] : undefined;
+}
+
+/** Whether a cookie value could be one Lethe set (random URL-safe text, or a sealed keyId.data). */
+export function wellFormed(value: string): boolean {
+  return COOKIE_VALUE.test(value);
+}
+
+/** The session cookies a sign-in replaces: every well-formed value the browser presented. */
+export function presentedSessions(request: Request): string[] {
+  return readCookies(request, SESSION_COOKIE).filter(wellFormed);
 }
 
 /** The session cookie: a browser-session cookie; the server enforces the idle and absolute ends. */

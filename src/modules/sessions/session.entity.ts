@@ -57,7 +57,11 @@ export class ConsoleSessionEntity {
   endReason: string | null;
 }
 
-/** A person who signed in through the identity provider: lets auditors put names to `user:<sub>` actors. */
+/**
+ * A person who signed in through the identity provider: lets auditors put names to `user:<sub>` actors.
+ * No email here: it would be kept for as long as the person is listed and nothing reads it; the
+ * session row carries it ("Assigned to me") and is swept 30 days after the session ends.
+ */
 @Entity('console_user')
 export class ConsoleUserEntity {
   @PrimaryColumn({ type: 'varchar', length: 255 })
@@ -65,9 +69,6 @@ export class ConsoleUserEntity {
 
   @Column({ name: 'display_name', type: 'varchar', length: 300 })
   displayName: string;
-
-  @Column({ type: 'varchar', length: 320, nullable: true })
-  email: string | null;
 
   /** The roles mapped at the last sign-in. */
   @Column({ type: 'text', array: true })

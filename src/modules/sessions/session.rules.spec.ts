@@ -1,5 +1,5 @@
 import type { Role } from '../../common/auth/roles.js';
-import { mapRoles, needsTouch, originAllowed, safeReturnTo, SessionState, sessionState } from './session.rules.js';
+import { hasConsoleRole, isBackground, mapRoles, needsTouch, originAllowed, safeReturnTo, SessionState, sessionState } from './session.rules.js';
 
 type Row = Parameters<typeof sessionState>[0];
 
@@ -19,11 +19,38 @@ describe('sessionState', () => {
 });
 
 describe('needsTouch', () => {
-  it.each([
-    [at('10:00:59'), false, 'seen 59 s ago: no write'],
-    [at('10:01:00'), true, 'seen a minute ago: write'],
-  ])('%s → %s — %s', (now, expected, _why) => {
-    expect(needsTouch(at('10:00:00'), now)).toBe(expected);
+  it.each<[Date, boolean, boolean, string]>([
+    [at('10:00:59'), false, false, 'seen 59 s ago: no write'],
+    [at('10:01:00'), false, true, 'seen a minute ago: write'],
+    [at('10:01:00'), true, false, 'a background refresh is not activity: no write however stale'],
+    [at('10:29:00'), true, false, 'polling for 29 minutes still no write: the session idles out'],
+  ])('%s (background %s) → %s — %s', (now, background, expected, _why) => {
+    expect(needsTouch(at('10:00:00'), now, background)).toBe(expected);
+  });
+});
+
+describe('isBackground', () => {
+  it.each<[string | string[] | undefined, boolean, string]>([
+    ['1', true, 'the console’s automatic refresh'],
+    [undefined, false, 'no header: the person acted'],
+    ['0', false, 'any other value is not background'],
+    ['true', false, 'only the exact value 1'],
+    [['1', '1'], false, 'a repeated header is not trusted'],
+  ])('%j → %s — %s', (header, expected, _why) => {
+    expect(isBackground(header)).toBe(expected);
+  });
+});
+
+describe('hasConsoleRole', () => {
+  it.each<[Role[], boolean, string]>([
+    [['admin'], true, 'admin has the keys and audit pages'],
+    [['counsel'], true, 'counsel has the board'],
+    [['auditor'], true, 'auditor has the audit trail'],
+    [['iam', 'counsel'], true, 'iam beside a console role'],
+    [['iam'], false, 'iam alone has no console page'],
+    [[], false, 'no role at all'],
+  ])('%j → %s — %s', (roles, expected, _why) => {
+    expect(hasConsoleRole(roles)).toBe(expected);
   });
 });
 

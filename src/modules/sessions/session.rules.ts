@@ -13,9 +13,28 @@ export function sessionState(session: { endedAt: Date | null; expiresAt: Date; l
   return 'live';
 }
 
-/** True when last_seen_at is stale enough to be written again. */
-export function needsTouch(lastSeenAt: Date, now: Date): boolean {
-  return now.getTime() - lastSeenAt.getTime() >= TOUCH_INTERVAL_MS;
+/** The header the console sends on refreshes nobody asked for (polling, refetch on focus). */
+export const BACKGROUND_HEADER = 'x-lethe-background';
+
+/** Whether a request says it was made by the page on its own, not by the person: `X-Lethe-Background: 1`. */
+export function isBackground(header: string | string[] | undefined): boolean {
+  return header === '1';
+}
+
+/**
+ * True when last_seen_at is stale enough to be written again. A background request never moves it:
+ * a console left open refreshes every minute, and that must not keep the session from idling out.
+ */
+export function needsTouch(lastSeenAt: Date, now: Date, background = false): boolean {
+  return !background && now.getTime() - lastSeenAt.getTime() >= TOUCH_INTERVAL_MS;
+}
+
+/** The roles that have a page in the console; `iam` alone has none (it writes consent events through the API). */
+export const CONSOLE_ROLES: ReadonlySet<Role> = new Set<Role>(['admin', 'auditor', 'counsel']);
+
+/** Whether these roles may start a console session: at least one of them has a console page. */
+export function hasConsoleRole(roles: Iterable<Role>): boolean {
+  return [...roles].some((role) => CONSOLE_ROLES.has(role));
 }
 
 export const DEFAULT_RETURN_TO = '/console/';

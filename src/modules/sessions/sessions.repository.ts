@@ -9,7 +9,6 @@ export type NewSession = Omit<ConsoleSessionEntity, 'id' | 'endedAt' | 'endReaso
 export interface UserSignIn {
   sub: string;
   displayName: string;
-  email: string | null;
   roles: Role[];
   at: Date;
 }
@@ -48,6 +47,16 @@ export class SessionsRepository {
     return rows[1] > 0;
   }
 
+  /** Ends the live sessions among these token hashes; their ids. */
+  async endByTokenHashes(manager: EntityManager, tokenHashes: string[], at: Date, reason: string): Promise<string[]> {
+    if (tokenHashes.length === 0) return [];
+    const [rows] = (await manager.query(
+      `UPDATE console_session SET ended_at = $2, end_reason = $3 WHERE token_hash = ANY($1) AND ended_at IS NULL RETURNING id`,
+      [tokenHashes, at, reason],
+    )) as [{ id: string }[], number];
+    return rows.map((r) => r.id).sort();
+  }
+
   /** Deletes sessions that ended, or reached their absolute end, before `cutoff`; how many. */
   async deleteFinishedBefore(manager: EntityManager, cutoff: Date): Promise<number> {
     const result = (await manager.query(`DELETE FROM console_session WHERE COALESCE(ended_at, expires_at) < $1 RETURNING id`, [cutoff])) as [unknown[], number];
@@ -56,11 +65,11 @@ export class SessionsRepository {
 
   async upsertUser(manager: EntityManager, user: UserSignIn): Promise<void> {
     await manager.query(
-      `INSERT INTO console_user (sub, display_name, email, roles, first_sign_in_at, last_sign_in_at)
-       VALUES ($1, $2, $3, $4, $5, $5)
+      `INSERT INTO console_user (sub, display_name, roles, first_sign_in_at, last_sign_in_at)
+       VALUES ($1, $2, $3, $4, $4)
        ON CONFLICT (sub) DO UPDATE
-         SET display_name = EXCLUDED.display_name, email = EXCLUDED.email, roles = EXCLUDED.roles, last_sign_in_at = EXCLUDED.last_sign_in_at`,
-      [user.sub, user.displayName, user.email, user.roles, user.at],
+         SET display_name = EXCLUDED.display_name, roles = EXCLUDED.roles, last_sign_in_at = EXCLUDED.last_sign_in_at`,
+      [user.sub, user.displayName, user.roles, user.at],
     );
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service.js';
@@ -10,13 +10,13 @@ import { Keyring } from '../../common/keyring.js';
 import { decodeCursor, Page, pageSize, toPage } from '../../common/pagination.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
-import { createRateStore, RateStore } from '../../infrastructure/http/rate-limit.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { CSRF_HEADER } from './session.cookies.js';
 import { ApiKeySignInDto, SessionDto, SignInMethodsDto, UserDto, UserListQueryDto } from './session.dto.js';
 import { ConsoleSessionEntity, ConsoleUserEntity, SignInMethod } from './session.entity.js';
-import { needsTouch, originAllowed, SAFE_METHODS, sessionState } from './session.rules.js';
+import { hasConsoleRole, needsTouch, originAllowed, SAFE_METHODS, sessionState } from './session.rules.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { SignInLimiter } from './sign-in.limiter.js';
 
 /** A session the guard found live for this request. */
 export interface LiveSession {
@@ -45,17 +45,13 @@ export interface SignedIn {
   session: SessionDto;
 }
 
-const FAILURE_WINDOW_MS = 15 * 60_000;
-
 /**
  * Console sessions: created by a sign-in method (an API key here, the identity provider in
  * oidc.sign-in.ts), found from the cookie on every request, ended by sign-out or by the clock.
  */
 @Injectable()
-export class SessionsService implements OnApplicationShutdown {
+export class SessionsService {
   private readonly logger = new Logger('Sessions');
-  /** Failed API-key sign-ins per address; made at first use, so the worker process opens no Redis connection for it. */
-  private failureStore: RateStore | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
@@ -65,6 +61,7 @@ export class SessionsService implements OnApplicationShutdown {
     private readonly audit: AuditService,
     private readonly keyring: Keyring,
     private readonly clock: Clock,
+    private readonly limiter: SignInLimiter,
   ) {}
 
   methods(): SignInMethodsDto {
@@ -73,8 +70,11 @@ export class SessionsService implements OnApplicationShutdown {
 
   // ── Finding the session of a request ─────────────────────────────────────────────────────────
 
-  /** The live session behind a cookie value, or null (unknown, ended, idle, past its end, or its key revoked). */
-  async resolve(token: string): Promise<LiveSession | null> {
+  /**
+   * The live session behind a cookie value, or null (unknown, ended, idle, past its end, or its key
+   * revoked). A background request (the console refreshing on its own) does not count as activity.
+   */
+  async resolve(token: string, options: { background?: boolean } = {}): Promise<LiveSession | null> {
     const row = await this.repository.byTokenHash(sha256Hex(token));
     if (!row) return null;
     const now = this.clock.now();
@@ -94,7 +94,7 @@ export class SessionsService implements OnApplicationShutdown {
     } else {
       caller = { kind: 'user', sub: row.sub!, sessionId: row.id, roles: new Set(row.roles), email: row.email };
     }
-    if (needsTouch(row.lastSeenAt, now)) {
+    if (needsTouch(row.lastSeenAt, now, options.background)) {
       await this.repository.touch(row.id, now);
       row.lastSeenAt = now;
     }
@@ -135,27 +135,46 @@ export class SessionsService implements OnApplicationShutdown {
 
   // ── Signing in and out ───────────────────────────────────────────────────────────────────────
 
-  /** Signs in with an API key; failed attempts are counted per client address (a keyed hash, never the address). */
-  async signInWithKey(dto: ApiKeySignInDto, clientAddress: string | undefined): Promise<SignedIn> {
-    const rateKey = `sign-in:${this.keyring.keyedHash('rate-sign-in', clientAddress ?? 'unknown')}`;
-    const limit = this.config.sessions.signInFailuresPer15Minutes;
-    const seen = await this.failures.peek(rateKey);
-    if (seen.count >= limit) throw tooManyAttempts(seen.resetSeconds);
+  /**
+   * Signs in with an API key; failed attempts count against the client address (SignInLimiter).
+   * `previous`: the session cookies the browser presented, ended as `replaced` once signed in.
+   */
+  async signInWithKey(dto: ApiKeySignInDto, clientAddress: string | undefined, previous: string[] = []): Promise<SignedIn> {
+    const wait = await this.limiter.retryAfter(clientAddress);
+    if (wait > 0) {
+      this.limiter.refused('rate_limited');
+      throw tooManyAttempts(wait);
+    }
     const key = await this.keys.authenticate(dto.apiKey);
     if (!key) {
-      await this.failures.hit(rateKey, FAILURE_WINDOW_MS);
+      await this.limiter.failed(clientAddress, 'invalid_key');
       await this.recordFailure('api_key', 'invalid_key', SYSTEM);
       throw new UnauthorizedException('The API key is unknown, revoked or expired');
     }
     const caller: Caller = { kind: 'api_key', keyId: key.id, roles: key.roles };
+    if (!hasConsoleRole(key.roles)) {
+      // A valid key: audited under its own id, not counted against the address.
+      this.limiter.refused('no_console_role');
+      await this.recordFailure('api_key', 'no_console_role', caller);
+      throw new DomainError(
+        403,
+        'no_console_role',
+        'Forbidden',
+        'This API key holds none of the roles the console has pages for (admin, counsel, auditor): keep using it as a bearer token, or sign in with another key',
+      );
+    }
     return this.dataSource.transaction((manager) =>
-      this.create(manager, { method: 'api_key', caller, keyId: key.id, sub: null, name: key.name, email: null, roles: [...key.roles].sort() }),
+      this.create(manager, { method: 'api_key', caller, keyId: key.id, sub: null, name: key.name, email: null, roles: [...key.roles].sort() }, previous),
     );
   }
 
-  /** Creates the session and audits the sign-in in the caller's transaction. */
-  async create(manager: EntityManager, identity: Identity): Promise<SignedIn> {
+  /**
+   * Creates the session and audits the sign-in in the caller's transaction. The sessions behind
+   * `previous` (the cookies this browser presented) end as `replaced`: one browser, one session.
+   */
+  async create(manager: EntityManager, identity: Identity, previous: string[] = []): Promise<SignedIn> {
     const now = this.clock.now();
+    const replaced = await this.repository.endByTokenHashes(manager, previous.map(sha256Hex), now, 'replaced');
     const token = randomToken(32);
     const row = await this.repository.insert(manager, {
       tokenHash: sha256Hex(token),
@@ -176,9 +195,9 @@ export class SessionsService implements OnApplicationShutdown {
       action: 'session.signed_in',
       targetType: 'session',
       targetId: row.id,
-      details: { method: identity.method, sessionId: row.id, roles: identity.roles },
+      details: { method: identity.method, sessionId: row.id, roles: identity.roles, ...(replaced.length > 0 ? { replacedSessionIds: replaced } : {}) },
     });
-    this.logger.log({ sessionId: row.id, method: identity.method }, 'signed in');
+    this.logger.log({ sessionId: row.id, method: identity.method, replaced: replaced.length }, 'signed in');
     return { token, session: this.toDto({ token, row, caller }) };
   }
 
@@ -210,14 +229,6 @@ export class SessionsService implements OnApplicationShutdown {
     const after = decodeCursor(query.cursor, (v): v is { sub: string } => typeof v.sub === 'string')?.sub;
     const rows = await this.repository.listUsers({ sub: query.actor?.slice('user:'.length), afterSub: after }, limit);
     return toPage(rows, limit, (row) => ({ sub: row.sub }), toUserDto);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.failureStore?.close();
-  }
-
-  private get failures(): RateStore {
-    return (this.failureStore ??= createRateStore(this.config));
   }
 
   /** The CSRF token is derived from the cookie with the server's HMAC key: the page can always fetch it, nobody stores it. */

@@ -47,7 +47,10 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Try a dead delivery again, with a fresh set of retries' })
   @ApiOkResponse({ type: DeliveryDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description: 'The delivery is not dead (not_dead), or its subscription has been disabled or deleted so nothing would be sent (subscription_inactive)',
+  })
   redrive(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
     return this.webhooks.redrive(id, caller);
   }

@@ -131,6 +131,16 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
       const delivery = await repo.findOne({ where: { id: deliveryId }, lock: { mode: 'pessimistic_write' } });
       if (!delivery) throw new NotFoundError('Delivery');
       if (delivery.status !== 'dead') throw new DomainError(409, 'not_dead', 'Conflict', `Only dead deliveries can be re-driven; this one is ${delivery.status}`);
+      // A stopped subscriber would have the delivery cancelled at its first try: say so instead of claiming success.
+      const subscription = await manager.getRepository(WebhookSubscriptionEntity).findOneBy({ id: delivery.subscriptionId });
+      if (!subscription || subscription.disabledAt) {
+        throw new DomainError(
+          409,
+          'subscription_inactive',
+          'Conflict',
+          'The webhook subscription of this delivery has been disabled or deleted, so nothing would be sent: subscribe the endpoint again to receive new events',
+        );
+      }
       delivery.status = 'pending';
       delivery.updatedAt = this.clock.now();
       await repo.save(delivery);
