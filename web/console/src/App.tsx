@@ -10,7 +10,7 @@ import { ConsentReportsPage } from './pages/ConsentReportsPage';
 import { DataStoresPage } from './pages/DataStoresPage';
 import { EvidencePage } from './pages/EvidencePage';
 import { KeysPage } from './pages/KeysPage';
-import { NotFoundPage } from './pages/NotFoundPage';
+import { NoPagesPage, NotFoundPage } from './pages/NotFoundPage';
 import { PurposesPage } from './pages/PurposesPage';
 import { RegisterPage } from './pages/RegisterPage';
 import { RequestPage } from './pages/RequestPage';
@@ -19,9 +19,11 @@ import { TaxonomyPage } from './pages/TaxonomyPage';
 import { WebhooksPage } from './pages/WebhooksPage';
 import { hasRole, type Session, SessionProvider } from './session';
 
-/** The board for counsel; anyone else starts on the first page their roles open. */
+/** The board for counsel; anyone else starts on the first page their roles open, or is told none opens. */
 function Home({ session }: { session: Session }) {
-  return hasRole(session, 'counsel') ? <BoardPage /> : <Navigate to={homeFor(session.roles)} replace />;
+  if (hasRole(session, 'counsel')) return <BoardPage />;
+  const home = homeFor(session.roles);
+  return home ? <Navigate to={home} replace /> : <NoPagesPage roles={session.roles} />;
 }
 
 function router(session: Session) {

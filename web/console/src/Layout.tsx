@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
-import { api, ensure } from '../../shared/api';
+import { api, ensure, LetheProblem } from '../../shared/api';
 import { fmt } from '../../shared/i18n';
 import { messages } from './i18n';
 import { navFor } from './nav';
@@ -17,7 +17,15 @@ export function Layout() {
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [location.pathname]);
-  const signOut = useMutation({ mutationFn: () => ensure(api.DELETE('/v1/session')), onSettled: forget });
+  // Forgotten only when the server ended the session (or it had already ended): a failed sign-out keeps
+  // the app and says so, since the session still works on the server.
+  const signOut = useMutation({
+    mutationFn: () => ensure(api.DELETE('/v1/session')),
+    onSuccess: () => forget('signed-out'),
+    onError: (error) => {
+      if (error instanceof LetheProblem && error.status === 401) forget('signed-out');
+    },
+  });
   const groups = navFor(session.roles);
   return (
     <>

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { api, ensure, LetheProblem, setCsrfToken } from '../../shared/api';
+import { api, ensure, LetheProblem } from '../../shared/api';
 import { messages } from './i18n';
-import { SESSION_KEY } from './session';
+import { startOver } from './session';
 import { TextField } from './ui/Field';
 import { Page } from './ui/Page';
 import { ProblemAlert } from './ui/Problem';
@@ -21,6 +21,15 @@ function useSignInError(): string | undefined {
   return code;
 }
 
+/** Why the key was refused, in words, when it is the key (not Lethe) that is the trouble. */
+function signInRefusal(error: unknown): string | undefined {
+  if (!(error instanceof LetheProblem)) return undefined;
+  if (error.status === 401) return m.keyRefused;
+  if (error.status === 403) return m.keyNoConsoleRole; // no_console_role: e.g. an iam-only key
+  if (error.status === 429) return m.keyRateLimited;
+  return undefined;
+}
+
 export function SignInPage({ expired = false }: { expired?: boolean }) {
   const client = useQueryClient();
   const errorCode = useSignInError();
@@ -30,15 +39,18 @@ export function SignInPage({ expired = false }: { expired?: boolean }) {
     mutationFn: (key: string) => ensure(api.POST('/v1/session', { body: { apiKey: key } })),
     onSuccess: (session) => {
       setApiKey('');
-      setCsrfToken(session.csrfToken);
-      client.setQueryData(SESSION_KEY, session);
+      // Nothing the previous person saw stays in the cache for the next one.
+      startOver(client, session, 'signed-in');
     },
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     signIn.mutate(apiKey);
   };
-  const returnTo = `${window.location.pathname}`;
+  // The page asked for, with its query (ids, states and dates only: no personal data is put in an address).
+  const search = new URLSearchParams(window.location.search);
+  search.delete('signInError');
+  const returnTo = `${window.location.pathname}${search.size > 0 ? `?${search}` : ''}`;
   const oidc = methods.data?.oidc;
   return (
     <main id="main" className="sign-in" tabIndex={-1}>
@@ -70,9 +82,9 @@ export function SignInPage({ expired = false }: { expired?: boolean }) {
             value={apiKey}
             onChange={(e) => setApiKey(e.target.value)}
           />
-          {signIn.error instanceof LetheProblem && signIn.error.status === 401 ? (
+          {signInRefusal(signIn.error) ? (
             <div className="alert alert-error" role="alert">
-              {m.keyRefused}
+              {signInRefusal(signIn.error)}
             </div>
           ) : (
             <ProblemAlert error={signIn.error} />

@@ -5,19 +5,16 @@ import { LetheProblem } from '../../shared/api';
 import { SignedInApp } from './App';
 import { Loading } from './ui/Loading';
 import { ProblemAlert } from './ui/Problem';
-import { SESSION_KEY, useSessionQuery } from './session';
+import { SESSION_KEY, sessionEndedOnItsOwn, startOver, useSessionQuery } from './session';
 import { SignInPage } from './SignInPage';
 import './styles.css';
 
 /** A 401 on any call means the session ended (idle, absolute timeout, signed out elsewhere). */
 function onUnauthorized(error: unknown): void {
   if (error instanceof LetheProblem && error.status === 401 && queryClient.getQueryData(SESSION_KEY)) {
-    sessionEnded = true;
-    queryClient.setQueryData(SESSION_KEY, null);
+    startOver(queryClient, null, 'ended');
   }
 }
-
-let sessionEnded = false;
 
 const queryClient: QueryClient = new QueryClient({
   queryCache: new QueryCache({ onError: onUnauthorized }),
@@ -38,7 +35,7 @@ function Root() {
         <ProblemAlert error={session.error} />
       </main>
     );
-  if (!session.data) return <SignInPage expired={sessionEnded} />;
+  if (!session.data) return <SignInPage expired={sessionEndedOnItsOwn()} />;
   return app;
 }
 

@@ -50,7 +50,7 @@ export function navFor(roles: readonly Role[]): NavGroup[] {
   return NAV.map((g) => ({ ...g, items: g.items.filter((i) => i.roles.some((r) => roles.includes(r))) })).filter((g) => g.items.length > 0);
 }
 
-/** Where a person lands: the first page their roles open. */
-export function homeFor(roles: readonly Role[]): string {
-  return navFor(roles)[0]?.items[0]?.to ?? '/';
+/** Where a person lands: the first page their roles open, or undefined when they open none. */
+export function homeFor(roles: readonly Role[]): string | undefined {
+  return navFor(roles)[0]?.items[0]?.to;
 }

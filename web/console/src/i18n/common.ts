@@ -26,6 +26,12 @@ export const common = {
   notFoundTitle: 'Page not found',
   notFoundBody: 'There is no console page at this address.',
   backToStart: 'Back to the start page',
+  noPagesTitle: 'No console pages for your roles',
+  noPagesBody: 'You are signed in, but your roles ({roles}) open no page of this console. The console is for privacy counsel, auditors and administrators. Ask your administrator for one of those roles, or sign out.',
+  download: {
+    saving: 'Preparing the file…',
+    saved: 'The file {name} was saved to your downloads.',
+  },
   nav: {
     board: 'Deadline board',
     calculator: 'Deadline calculator',
@@ -59,8 +65,13 @@ export const common = {
       state_mismatch: 'The sign-in took too long or was started in another tab. Please start again.',
       provider_error: 'Your identity provider refused the sign-in. Please try again or ask your administrator.',
       no_role: 'Your account has no Lethe role. Ask your administrator to give you the counsel, auditor or admin role.',
+      provider_unavailable: 'Your organisation’s sign-in service cannot be reached just now. Please try again in a few minutes, or sign in with an API key.',
+      not_configured: 'Sign-in through your organisation is not set up on this Lethe. Sign in with an API key, or ask your administrator.',
+      rate_limited: 'Too many sign-in attempts. Please wait 15 minutes and try again.',
       failed: 'The sign-in did not complete. Please try again.',
     } as Record<string, string>,
+    keyNoConsoleRole: 'This key’s roles (for example iam) open no console pages. Sign in with a key that has the counsel, auditor or admin role.',
+    keyRateLimited: 'Too many sign-in attempts. Please wait 15 minutes and try again.',
     expired: 'Your session ended. Please sign in again.',
   },
   problem: {

@@ -1,4 +1,5 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, type QueryKey, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { api, ensure } from '../../../shared/api';
 import { formatInstant } from '../../../shared/dates';
 import { fmt } from '../../../shared/i18n';
@@ -25,9 +26,17 @@ const REFRESH_MS = 60_000;
 export function BoardPage() {
   const [filters, setFilters, clearFilters] = useBoardFilters();
   const query = apiQuery(filters);
+  const client = useQueryClient();
+  const more = useRef(false);
+  /**
+   * A refetch of what is already shown (the minute timer, the window regaining focus) is not the
+   * person at work: it says so, and the server does not count it against the idle timeout. The first
+   * load of a filter and "Show more" are the person's own doing.
+   */
+  const background = (key: QueryKey) => ((client.getQueryState(key)?.dataUpdatedAt ?? 0) > 0 && !more.current ? { 'X-Lethe-Background': '1' } : undefined);
   const list = useInfiniteQuery({
     queryKey: ['requests', 'board', query],
-    queryFn: ({ pageParam }) => ensure(api.GET('/v1/requests', { params: { query: { ...query, limit: PAGE, cursor: pageParam } } })),
+    queryFn: ({ pageParam, queryKey }) => ensure(api.GET('/v1/requests', { params: { query: { ...query, limit: PAGE, cursor: pageParam } }, headers: background(queryKey) })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: REFRESH_MS,
@@ -36,7 +45,7 @@ export function BoardPage() {
   });
   const counts = useQuery({
     queryKey: ['requests', 'counts', query],
-    queryFn: () => ensure(api.GET('/v1/requests/counts', { params: { query } })),
+    queryFn: ({ queryKey }) => ensure(api.GET('/v1/requests/counts', { params: { query }, headers: background(queryKey) })),
     refetchInterval: REFRESH_MS,
     refetchOnWindowFocus: true,
     placeholderData: keepPreviousData,
@@ -66,7 +75,12 @@ export function BoardPage() {
         ) : (
           <>
             <BoardRows rows={rows} caption={caption} />
-            <LoadMore hasNext={list.hasNextPage} loading={list.isFetchingNextPage} onMore={() => void list.fetchNextPage()} />
+            <LoadMore hasNext={list.hasNextPage} loading={list.isFetchingNextPage} onMore={() => {
+                more.current = true;
+                void list.fetchNextPage().finally(() => {
+                  more.current = false;
+                });
+              }} />
           </>
         )}
       </Section>

@@ -28,8 +28,11 @@ export function CalendarFeedsPage() {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+  // The secret feed URL is shown once: kept in this page's state only, never in the mutation cache.
+  const [created, setCreated] = useState<Schema<'FeedDto'> | null>(null);
   const create = useMutation({
     mutationFn: () => ensure(api.POST('/v1/deadlines/feeds')),
+    gcTime: 0,
     onSuccess: () => client.invalidateQueries({ queryKey: FEEDS_KEY }),
   });
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -38,12 +41,11 @@ export function CalendarFeedsPage() {
     onSuccess: (id) => {
       setConfirming(null);
       // The URL just shown no longer works: stop showing it.
-      if (create.data?.id === id) create.reset();
+      if (created?.id === id) setCreated(null);
       return client.invalidateQueries({ queryKey: FEEDS_KEY });
     },
   });
   const rows = feeds.data?.pages.flatMap((p) => p.items) ?? [];
-  const created = create.data;
   return (
     <Page title={f.title}>
       <p>{f.intro}</p>
@@ -54,7 +56,13 @@ export function CalendarFeedsPage() {
           disabled={create.isPending}
           onClick={() => {
             revoke.reset();
-            create.mutate();
+            setCreated(null);
+            create.mutate(undefined, {
+              onSuccess: (feed) => {
+                setCreated(feed);
+                create.reset();
+              },
+            });
           }}
         >
           {create.isPending ? f.creating : f.create}

@@ -8,7 +8,8 @@ import { SelectField, TextField } from '../ui/Field';
 import { QueryView } from '../ui/Loading';
 import { Page, Section } from '../ui/Page';
 import { ConsentChart } from './auditor/ConsentChart';
-import { addDays, apiHref, isDay, todayUtc, useQueryState } from './auditor/util';
+import { addDays, isDay, todayUtc, useQueryState } from './auditor/util';
+import { DownloadButton } from '../ui/DownloadButton';
 import { TableWrap } from '../ui/TableWrap';
 
 const m = messages.auditor.consent;
@@ -49,11 +50,9 @@ export function ConsentReportsPage() {
       <ReportForm key={params.toString()} from={from} to={to} purpose={purpose} options={options} onApply={(next) => update(next)} />
       {valid ? (
         <Section title={m.reportTitle}>
-          <p>
-            <a className="button button-secondary" href={apiHref('/v1/consent-reports/summary', { ...query, format: 'csv' })} download>
-              {m.csv}
-            </a>
-          </p>
+          <DownloadButton fileName={`consent-summary-${from}-${to}.csv`} fetch={() => api.GET('/v1/consent-reports/summary', { params: { query: { ...query, format: 'csv' } }, parseAs: 'blob' })}>
+            {m.csv}
+          </DownloadButton>
           <QueryView query={report}>
             {(data) => {
               const shown = [...new Set(data.rows.map((r) => r.purpose))].sort();

@@ -4,7 +4,9 @@ import { fmt } from '../../../shared/i18n';
 import { messages } from '../i18n';
 import { TextField } from '../ui/Field';
 import { Page, Section } from '../ui/Page';
-import { addDays, apiHref, isDay, todayUtc } from './auditor/util';
+import { api } from '../../../shared/api';
+import { DownloadButton } from '../ui/DownloadButton';
+import { addDays, isDay, todayUtc } from './auditor/util';
 
 const m = messages.auditor.evidence;
 
@@ -29,7 +31,7 @@ export function EvidencePage() {
   const errors = periodErrors(period.from, period.to);
   const valid = !errors.from && !errors.to;
   // Both days are included: from the first instant of the first day to the last instant of the last (UTC).
-  const href = apiHref('/v1/evidence-pack', { from: `${period.from}T00:00:00.000Z`, to: `${period.to}T23:59:59.999Z` });
+  const range = { from: `${period.from}T00:00:00.000Z`, to: `${period.to}T23:59:59.999Z` };
   const fileName = `evidence-pack-${period.from}-${period.to}.zip`;
   return (
     <Page title={m.title}>
@@ -43,11 +45,9 @@ export function EvidencePage() {
           <div aria-live="polite">
             {valid ? (
               <>
-                <p>
-                  <a className="button button-primary button-large" href={href} download={fileName}>
-                    {fmt(m.download, { from: formatDay(period.from), to: formatDay(period.to) })}
-                  </a>
-                </p>
+                <DownloadButton className="button button-primary button-large" fileName={fileName} fetch={() => api.GET('/v1/evidence-pack', { params: { query: range }, parseAs: 'blob' })}>
+                  {fmt(m.download, { from: formatDay(period.from), to: formatDay(period.to) })}
+                </DownloadButton>
                 <p className="hint">{fmt(m.fileName, { name: fileName })}</p>
               </>
             ) : (

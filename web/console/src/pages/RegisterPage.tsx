@@ -14,7 +14,8 @@ import { LoadMore } from '../ui/Pager';
 import { useActorLabel } from './auditor/actors';
 import { RegisterRecord } from './auditor/RegisterRecord';
 import { describeMissing, STATUS_TONE } from './auditor/registerWords';
-import { apiHref, isDay, useQueryState, utcDayEnd } from './auditor/util';
+import { isDay, useQueryState, utcDayEnd } from './auditor/util';
+import { DownloadButton } from '../ui/DownloadButton';
 import { TableWrap } from '../ui/TableWrap';
 
 const m = messages.auditor.register;
@@ -39,21 +40,25 @@ export function RegisterPage() {
       {hasRole(session, 'counsel', 'auditor') ? (
         <Section title={m.exportTitle}>
           <p className="hint">{m.exportHint}</p>
-          <p className="row">
-            <a className="button button-secondary" href={apiHref('/v1/register/export', { format: 'json', asOf })} download>
-              {m.exportJson}
-            </a>
-            <a className="button button-secondary" href={apiHref('/v1/register/export', { format: 'csv', asOf })} download>
-              {m.exportCsv}
-            </a>
-            <a className="button button-secondary" href={apiHref('/v1/register/export', { format: 'html', asOf })} download>
-              {m.exportHtml}
-            </a>
-          </p>
+          <div className="row">
+            <ExportButton format="json" asOf={asOf} label={m.exportJson} />
+            <ExportButton format="csv" asOf={asOf} label={m.exportCsv} />
+            <ExportButton format="html" asOf={asOf} label={m.exportHtml} />
+          </div>
         </Section>
       ) : null}
       <Completeness />
     </Page>
+  );
+}
+
+type ExportFormat = 'json' | 'csv' | 'html';
+
+function ExportButton({ format, asOf, label }: { format: ExportFormat; asOf: string | undefined; label: string }) {
+  return (
+    <DownloadButton fileName={`register.${format}`} fetch={() => api.GET('/v1/register/export', { params: { query: { format, asOf } }, parseAs: 'blob' })}>
+      {label}
+    </DownloadButton>
   );
 }
 

@@ -11,6 +11,7 @@ import { Page, Section } from '../ui/Page';
 import { Notice, ProblemAlert } from '../ui/Problem';
 import { CATEGORIES_KEY, type DataCategory, useAllCategories } from './admin/categories';
 import { TableWrap } from '../ui/TableWrap';
+import { useFocusOnMount, useFocusReturn } from '../ui/focus';
 
 const m = messages.admin.taxonomy;
 
@@ -65,18 +66,33 @@ function CategoryForm({ category, onDone, onCancel }: { category?: DataCategory;
   );
 }
 
+/** The edit form's heading: it takes focus when the form opens in place of the row. */
+function EditHeading({ children }: { children: string }) {
+  const ref = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <h3 tabIndex={-1} ref={ref}>
+      {children}
+    </h3>
+  );
+}
+
 /** The data-category taxonomy, special categories marked in words; admins and counsel change it. */
 export function TaxonomyPage() {
   const session = useSession();
   const canEdit = hasRole(session, 'admin', 'counsel');
   const categories = useAllCategories();
   const [editing, setEditing] = useState<string | null>(null);
-  const [said, setSaid] = useState<string | null>(null);
+  const [said, setSaid] = useState<{ text: string; focus: boolean } | null>(null);
+  const focusBack = useFocusReturn();
   return (
     <Page title={m.title}>
       <p>{m.intro}</p>
       {canEdit ? null : <p className="alert alert-info">{m.readOnly}</p>}
-      {said ? <Notice>{said}</Notice> : null}
+      {said ? (
+        <Notice key={said.text} takeFocus={said.focus}>
+          {said.text}
+        </Notice>
+      ) : null}
       <QueryView query={categories}>
         {(items) =>
           items.length === 0 ? (
@@ -99,13 +115,17 @@ export function TaxonomyPage() {
                     editing === c.key ? (
                       <tr key={c.key}>
                         <td colSpan={canEdit ? 5 : 4}>
-                          <h3>{fmt(m.editTitle, { key: c.key })}</h3>
+                          <EditHeading>{fmt(m.editTitle, { key: c.key })}</EditHeading>
                           <CategoryForm
                             category={c}
-                            onCancel={() => setEditing(null)}
+                            onCancel={() => {
+                              // Back to this row's Edit button; after saving, to the notice that says so.
+                              focusBack.request(c.key);
+                              setEditing(null);
+                            }}
                             onDone={(key) => {
                               setEditing(null);
-                              setSaid(fmt(m.saved, { key }));
+                              setSaid({ text: fmt(m.saved, { key }), focus: true });
                             }}
                           />
                         </td>
@@ -123,6 +143,7 @@ export function TaxonomyPage() {
                             <button
                               type="button"
                               className="button button-secondary"
+                              ref={focusBack.ref(c.key)}
                               onClick={() => {
                                 setSaid(null);
                                 setEditing(c.key);
@@ -144,7 +165,7 @@ export function TaxonomyPage() {
       </QueryView>
       {canEdit ? (
         <Section title={m.addTitle}>
-          <CategoryForm onDone={(key) => setSaid(fmt(m.added, { key }))} />
+          <CategoryForm onDone={(key) => setSaid({ text: fmt(m.added, { key }), focus: false })} />
         </Section>
       ) : null}
     </Page>

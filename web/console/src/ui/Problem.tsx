@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { LetheProblem } from '../../../shared/api';
 import { fmt } from '../../../shared/i18n';
 import { messages } from '../i18n';
@@ -50,10 +51,18 @@ export function ProblemAlert({ error }: { error: unknown }) {
   );
 }
 
-/** A success note, announced politely. */
-export function Notice({ children }: { children: React.ReactNode }) {
+/**
+ * A success note, announced politely. With `takeFocus` it takes the keyboard focus when it appears:
+ * for the outcome of a step whose button is gone (a key revoked, a secret dismissed, an edit saved).
+ * Give it a `key` per outcome so a second outcome focuses it again.
+ */
+export function Notice({ children, takeFocus = false }: { children: React.ReactNode; takeFocus?: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (takeFocus) ref.current?.focus();
+  }, [takeFocus]);
   return (
-    <div className="alert alert-ok" role="status">
+    <div className="alert alert-ok" role="status" ref={ref} tabIndex={takeFocus ? -1 : undefined}>
       {children}
     </div>
   );

@@ -19,29 +19,42 @@ export function KeyCreateForm({ onCreated }: { onCreated: (key: Schema<'CreatedA
   const [expires, setExpires] = useState('');
   const create = useMutation({
     mutationFn: (body: Schema<'CreateApiKeyDto'>) => ensure(api.POST('/v1/api-keys', { body })),
-    onSuccess: (key) => {
+    // The new key's secret must not linger in the mutation cache: dropped as soon as it is handed over.
+    gcTime: 0,
+    onSuccess: () => {
       setName('');
       setRoles([]);
       setExpires('');
       void client.invalidateQueries({ queryKey: ['admin', 'api-keys'] });
-      onCreated(key);
     },
   });
   const errors = fieldErrors(create.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ name: name.trim(), roles, expiresAt: localToIso(expires) });
+    create.mutate(
+      { name: name.trim(), roles, expiresAt: localToIso(expires) },
+      {
+        onSuccess: (key) => {
+          onCreated(key);
+          create.reset();
+        },
+      },
+    );
   };
   const toggle = (role: Role, on: boolean) => setRoles((now) => (on ? [...now, role] : now.filter((r) => r !== role)));
   return (
     <form className="card" onSubmit={submit} noValidate>
       <TextField label={m.name} hint={m.nameHint} error={errors.name} required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
-      <fieldset aria-describedby="key-roles-hint">
+      <fieldset aria-describedby={errors.roles ? 'key-roles-hint key-roles-error' : 'key-roles-hint'}>
         <legend>{m.rolesLegend}</legend>
         <p className="hint" id="key-roles-hint">
           {m.rolesHint}
         </p>
-        {errors.roles ? <p className="field-error">{errors.roles}</p> : null}
+        {errors.roles ? (
+          <p className="field-error" id="key-roles-error">
+            {errors.roles}
+          </p>
+        ) : null}
         {ROLES.map((role) => (
           <Checkbox
             key={role}

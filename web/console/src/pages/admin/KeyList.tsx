@@ -11,6 +11,7 @@ import { QueryView } from '../../ui/Loading';
 import { LoadMore } from '../../ui/Pager';
 import { ProblemAlert } from '../../ui/Problem';
 import { TableWrap } from '../../ui/TableWrap';
+import { useFocusReturn } from '../../ui/focus';
 
 const m = messages.admin.keys;
 type ApiKey = Schema<'ApiKeyDto'>;
@@ -57,6 +58,7 @@ export function KeyList({ onRevoked }: { onRevoked: (name: string) => void }) {
   const session = useSession();
   const [includeInactive, setIncludeInactive] = useState(false);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const focusBack = useFocusReturn();
   const keys = useInfiniteQuery({
     queryKey: ['admin', 'api-keys', { includeInactive }],
     queryFn: ({ pageParam }) => ensure(api.GET('/v1/api-keys', { params: { query: { includeInactive, cursor: pageParam, limit: 50 } } })),
@@ -116,12 +118,14 @@ export function KeyList({ onRevoked }: { onRevoked: (name: string) => void }) {
                             <ConfirmRevoke
                               apiKey={key}
                               onDone={(revoked) => {
+                                // Cancelled: focus goes back to this row's Revoke button; revoked: to the notice.
+                                if (!revoked) focusBack.request(key.id);
                                 setConfirming(null);
                                 if (revoked) onRevoked(key.name);
                               }}
                             />
                           ) : (
-                            <button type="button" className="button button-secondary" onClick={() => setConfirming(key.id)}>
+                            <button type="button" className="button button-secondary" ref={focusBack.ref(key.id)} onClick={() => setConfirming(key.id)}>
                               {m.revoke}
                               <span className="visually-hidden"> {key.name}</span>
                             </button>

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { api, ensure, type Schema } from '../../../../shared/api';
 import { fmt } from '../../../../shared/i18n';
 import { messages } from '../../i18n';
@@ -51,6 +51,7 @@ function changes(purpose: Purpose, draft: Draft): Schema<'UpdatePurposeDto'> {
 
 /** Create a purpose (no `purpose`) or change one: every field the API takes. */
 export function PurposeForm({ purpose, onDone }: { purpose?: Purpose; onDone: (saved: Purpose) => void }) {
+  const formId = useId();
   const client = useQueryClient();
   const categories = useAllCategories();
   const [draft, setDraft] = useState<Draft>(() => draftOf(purpose));
@@ -110,10 +111,16 @@ export function PurposeForm({ purpose, onDone }: { purpose?: Purpose; onDone: (s
         onChange={(e) => set('specialCategoryCondition', e.target.value as Condition | '')}
         options={[{ value: '', label: m.specialNone }, ...CONDITIONS.map((c) => ({ value: c, label: messages.admin.specialCondition[c] ?? c }))]}
       />
-      <fieldset>
+      <fieldset aria-describedby={errors.dataCategories ? `${formId}-categories-hint ${formId}-categories-error` : `${formId}-categories-hint`}>
         <legend>{m.categoriesLegend}</legend>
-        <p className="hint">{m.categoriesHint}</p>
-        {errors.dataCategories ? <p className="field-error">{errors.dataCategories}</p> : null}
+        <p className="hint" id={`${formId}-categories-hint`}>
+          {m.categoriesHint}
+        </p>
+        {errors.dataCategories ? (
+          <p className="field-error" id={`${formId}-categories-error`}>
+            {errors.dataCategories}
+          </p>
+        ) : null}
         <ProblemAlert error={categories.error} />
         <div className="check-grid">
           {[...known, ...extra].map((c) => (

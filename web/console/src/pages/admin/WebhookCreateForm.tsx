@@ -18,36 +18,49 @@ export function WebhookCreateForm({ onCreated }: { onCreated: (hook: Schema<'Cre
   const [chosen, setChosen] = useState<string[]>([]);
   const create = useMutation({
     mutationFn: (body: Schema<'CreateWebhookDto'>) => ensure(api.POST('/v1/webhooks', { body })),
-    onSuccess: (hook) => {
+    // The signing secret must not linger in the mutation cache: dropped as soon as it is handed over.
+    gcTime: 0,
+    onSuccess: () => {
       setUrl('');
       setDescription('');
       setEvents([...EVENT_TYPES]);
       setChosen([]);
       void client.invalidateQueries({ queryKey: ['admin', 'webhooks'] });
-      onCreated(hook);
     },
   });
   const errors = fieldErrors(create.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({
-      url: url.trim(),
-      description: description.trim() || undefined,
-      eventTypes: events,
-      purposes: chosen.length > 0 ? chosen : undefined,
-    });
+    create.mutate(
+      {
+        url: url.trim(),
+        description: description.trim() || undefined,
+        eventTypes: events,
+        purposes: chosen.length > 0 ? chosen : undefined,
+      },
+      {
+        onSuccess: (hook) => {
+          onCreated(hook);
+          create.reset();
+        },
+      },
+    );
   };
   const list = purposes.data?.items ?? [];
   return (
     <form className="card" onSubmit={submit} noValidate>
       <TextField label={m.url} hint={m.urlHint} error={errors.url} required type="url" inputMode="url" value={url} onChange={(e) => setUrl(e.target.value)} autoComplete="off" />
       <TextField label={m.description} hint={m.descriptionHint} error={errors.description} maxLength={200} value={description} onChange={(e) => setDescription(e.target.value)} />
-      <fieldset aria-describedby="webhook-events-hint">
+      <fieldset aria-describedby={errors.eventTypes ? 'webhook-events-hint webhook-events-error' : 'webhook-events-hint'}>
         <legend>{m.eventsLegend}</legend>
         <p className="hint" id="webhook-events-hint">
           {m.eventsHint}
         </p>
-        {errors.eventTypes ? <p className="field-error">{errors.eventTypes}</p> : null}
+        {errors.eventTypes ? (
+          <p className="field-error" id="webhook-events-error">
+            {errors.eventTypes}
+          </p>
+        ) : null}
         {EVENT_TYPES.map((type) => (
           <Checkbox
             key={type}

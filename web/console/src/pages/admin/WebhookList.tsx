@@ -9,6 +9,7 @@ import { QueryView } from '../../ui/Loading';
 import { LoadMore } from '../../ui/Pager';
 import { Notice, ProblemAlert } from '../../ui/Problem';
 import { TableWrap } from '../../ui/TableWrap';
+import { useFocusReturn } from '../../ui/focus';
 
 const m = messages.admin.webhooks;
 type Webhook = Schema<'WebhookDto'>;
@@ -57,13 +58,18 @@ function ConfirmStop({ hook, onDone }: { hook: Webhook; onDone: (stopped: boolea
 export function WebhookList({ hooks }: { hooks: WebhookPages }) {
   const [confirming, setConfirming] = useState<string | null>(null);
   const [stopped, setStopped] = useState<string | null>(null);
+  const focusBack = useFocusReturn();
   return (
     <QueryView query={hooks}>
       {(data) => {
         const items = data.pages.flatMap((p) => p.items);
         return (
           <>
-            {stopped ? <Notice>{fmt(m.stoppedNotice, { url: stopped })}</Notice> : null}
+            {stopped ? (
+              <Notice key={stopped} takeFocus>
+                {fmt(m.stoppedNotice, { url: stopped })}
+              </Notice>
+            ) : null}
             {items.length === 0 ? (
               <p>{m.none}</p>
             ) : (
@@ -101,6 +107,8 @@ export function WebhookList({ hooks }: { hooks: WebhookPages }) {
                             <ConfirmStop
                               hook={hook}
                               onDone={(done) => {
+                                // Cancelled: focus goes back to this row's Stop button; stopped: to the notice.
+                                if (!done) focusBack.request(hook.id);
                                 setConfirming(null);
                                 if (done) setStopped(hook.url);
                               }}
@@ -109,6 +117,7 @@ export function WebhookList({ hooks }: { hooks: WebhookPages }) {
                             <button
                               type="button"
                               className="button button-secondary"
+                              ref={focusBack.ref(hook.id)}
                               onClick={() => {
                                 setStopped(null);
                                 setConfirming(hook.id);

@@ -6,6 +6,7 @@ import { fmt } from '../../../../shared/i18n';
 import { messages } from '../../i18n';
 import { fieldErrors, TextArea, TextField } from '../../ui/Field';
 import { Notice as Done, ProblemAlert } from '../../ui/Problem';
+import { useFocusOnMount, useFocusReturn } from '../../ui/focus';
 
 const m = messages.auditor.subprocessors;
 
@@ -25,6 +26,7 @@ export function SubprocessorActions({ subprocessor: s, notice, canActivate, canO
   const refresh = useRefresh();
   const [said, setSaid] = useState('');
   const [confirming, setConfirming] = useState(false);
+  const focusBack = useFocusReturn();
   const [reason, setReason] = useState('');
   const activate = useMutation({
     mutationFn: () => ensure(api.POST('/v1/subprocessors/{id}/activate', { params: { path: { id: s.id } } })),
@@ -55,7 +57,12 @@ export function SubprocessorActions({ subprocessor: s, notice, canActivate, canO
   };
   return (
     <div className="stack actions-cell">
-      {said ? <Done>{said}</Done> : null}
+      {/* The button pressed is gone once the state changes: focus goes to what happened. */}
+      {said ? (
+        <Done key={said} takeFocus>
+          {said}
+        </Done>
+      ) : null}
       <ProblemAlert error={activate.error ?? offboard.error} />
       {canActivate && s.status === 'proposed' && !windowOpen ? (
         <button type="button" className="button button-primary button-small" disabled={activate.isPending} onClick={() => activate.mutate()}>
@@ -87,23 +94,42 @@ export function SubprocessorActions({ subprocessor: s, notice, canActivate, canO
       ) : null}
       {canOffboard && s.status !== 'offboarded' ? (
         confirming ? (
-          <div className="confirm" role="group" aria-label={fmt(m.offboard, { name: s.name })}>
-            <p>{fmt(m.confirmOffboard, { name: s.name })}</p>
+          <ConfirmOffboard question={fmt(m.confirmOffboard, { name: s.name })} label={fmt(m.offboard, { name: s.name })}>
             <div className="row">
               <button type="button" className="button button-danger button-small" disabled={offboard.isPending} onClick={() => offboard.mutate()}>
                 {m.confirmYes}
               </button>
-              <button type="button" className="button button-secondary button-small" onClick={() => setConfirming(false)}>
+              <button
+                type="button"
+                className="button button-secondary button-small"
+                onClick={() => {
+                  focusBack.request('offboard');
+                  setConfirming(false);
+                }}
+              >
                 {messages.common.cancel}
               </button>
             </div>
-          </div>
+          </ConfirmOffboard>
         ) : (
-          <button type="button" className="button button-secondary button-small" onClick={() => setConfirming(true)}>
+          <button type="button" className="button button-secondary button-small" ref={focusBack.ref('offboard')} onClick={() => setConfirming(true)}>
             {fmt(m.offboard, { name: s.name })}
           </button>
         )
       ) : null}
+    </div>
+  );
+}
+
+/** The confirmation step, in place of the Offboard button: its question takes focus when it opens. */
+function ConfirmOffboard({ question, label, children }: { question: string; label: string; children: React.ReactNode }) {
+  const ref = useFocusOnMount<HTMLParagraphElement>();
+  return (
+    <div className="confirm" role="group" aria-label={label}>
+      <p tabIndex={-1} ref={ref}>
+        {question}
+      </p>
+      {children}
     </div>
   );
 }
