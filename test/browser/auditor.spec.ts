@@ -80,7 +80,7 @@ describeBrowser('console: auditor pages', () => {
 
     // A person who signed in with the identity provider, and something they did: the trail names them.
     await t.dataSource.query(
-      `INSERT INTO console_user (sub, display_name, email, roles, first_sign_in_at, last_sign_in_at) VALUES ($1, 'Jane Doe', NULL, $2, now(), now())`,
+      `INSERT INTO console_user (sub, display_name, roles, first_sign_in_at, last_sign_in_at) VALUES ($1, 'Jane Doe', $2, now(), now())`,
       [`jane-${tag}`, ['counsel']],
     );
     const audit = t.app.get(AuditService);

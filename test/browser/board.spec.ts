@@ -224,7 +224,10 @@ describeBrowser('console: the deadline board, the calculator and calendar feeds'
         sessions.create(m, { method: 'oidc', caller: { kind: 'user', sub, sessionId: '', roles: new Set(['counsel']), email: assignee }, keyId: null, sub, name: 'Casey Counsel', email: assignee, roles: ['counsel'] }),
       );
       const { context, page, problems } = await openContext(browser, t.baseUrl);
-      await context.addCookies([{ name: '__Host-lethe_session', value: token, url: t.baseUrl, httpOnly: true, secure: true, sameSite: 'Strict' }]);
+      // The session made above stands for an identity-provider sign-in; DevTools refuses to plant a
+      // __Host- cookie over http, so the page sets it (test only: Lethe's own cookie is HttpOnly).
+      await page.goto(`${t.baseUrl}/console/`);
+      await page.evaluate(`document.cookie = '__Host-lethe_session=${token}; Path=/; Secure; SameSite=Strict'`);
       await page.goto(`${t.baseUrl}/console/`);
       await page.getByLabel('Assigned to me').check();
       await page.waitForURL(/mine=1/);
