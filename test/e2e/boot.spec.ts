@@ -99,6 +99,9 @@ describe('boot', () => {
       expect(active).toHaveLength(1);
       const written = readFileSync(file, 'utf8').trim();
       expect((await t.http.get('/v1/api-keys').set(...bearer(written))).status).toBe(200);
+      // It opens the whole console: the board (counsel) and the audit trail (auditor) too.
+      expect((await t.http.get('/v1/requests').set(...bearer(written))).status).toBe(200);
+      expect((await t.http.get('/v1/evidence-pack').set(...bearer(written))).status).not.toBe(403);
     });
   });
 
@@ -215,7 +218,7 @@ describe('boot', () => {
     });
     afterAll(() => t.close());
 
-    it('calendar events link to the request on that port, and say how counsel opens it', async () => {
+    it('calendar events link to the request’s console page on that port', async () => {
       const counsel = await createKey(t, ['counsel']);
       const created = await t.http.post('/v1/requests').set(...bearer(counsel.key)).send({ type: 'access', email: 'port-3411@example.com', channel: 'post' });
       expect(created.status).toBe(202);
@@ -223,11 +226,9 @@ describe('boot', () => {
       const ics = await t.http.get('/v1/deadlines.ics').set(...bearer(counsel.key));
       expect(ics.status).toBe(200);
       const text = ics.text.replace(/\r\n[ \t]/g, '');
-      expect(text).toContain(`URL:http://localhost:3411/v1/requests/${id}`);
+      expect(text).toContain(`URL:http://localhost:3411/console/requests/${id}`);
       expect(text).not.toContain('localhost:3000');
-      expect(text).toMatch(/open it with their API key/);
-      // The link answers counsel's key with the request.
-      expect((await t.http.get(`/v1/requests/${id}`).set(...bearer(counsel.key))).status).toBe(200);
+      expect(text).toMatch(/Open it in the Lethe console/);
     });
   });
 });

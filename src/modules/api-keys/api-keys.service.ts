@@ -21,6 +21,8 @@ const BOOTSTRAP_LOCK = 4_117_712;
 /** Keys are opaque: Lethe's own start with lth_, a configured LETHE_ADMIN_API_KEY may be any 32+ characters. */
 const MIN_SECRET = 32;
 const MAX_SECRET = 200;
+/** Roles of the key generated at first start: every role a person uses in the console. */
+export const FIRST_START_ROLES = ['admin', 'counsel', 'auditor'] as const;
 
 export interface AuthenticatedKey {
   id: string;
@@ -64,7 +66,9 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
     const created = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
       if ((await this.activeAdminCount(manager)) > 0) return undefined;
-      return this.insertIn(manager, { name: 'bootstrap admin (generated)', roles: ['admin'] }, SYSTEM, `${KEY_PREFIX}${randomToken(32)}`);
+      // The first-start key opens the whole console (board, register, administration) for whoever
+      // installed Lethe; people then get their own keys or sign in with the identity provider.
+      return this.insertIn(manager, { name: 'bootstrap admin (generated)', roles: [...FIRST_START_ROLES] }, SYSTEM, `${KEY_PREFIX}${randomToken(32)}`);
     });
     if (!created) return;
     const dir = resolve(this.config.dataDir);
