@@ -42,12 +42,29 @@ describeBrowser('console: sign-in with OpenID Connect', () => {
     return { context, page, problems };
   }
 
-  it('signs a counsel in through the provider, names her in the audit trail, and signs her out', async () => {
+  it('signs a counsel in through the provider, takes her from the board to a request she verifies, names her in the audit trail, and signs her out', async () => {
+    // A data subject's request, filed on the public API before counsel signs in.
+    const filed = await t.http.post('/v1/requests').send({ type: 'access', email: 'grace.subject@example.org', jurisdiction: 'UK' });
+    expect(filed.status).toBe(202);
+    const id = filed.body.id as string;
+
     const { context, page, problems } = await signInAt('alice-0001');
     await page.getByText('Signed in as Alice Counsel').waitFor();
     expect(new URL(page.url()).search).toBe('');
+    await page.getByRole('heading', { level: 1, name: 'Deadline board' }).waitFor();
     expect(await axeScan(page)).toEqual([]);
     await screenshot(page, 'oidc-signed-in');
+
+    // Board → the request → verified by hand, all through the page.
+    await page.locator(`a[href$="/requests/${id}"]`).first().click();
+    await page.waitForURL(`**/console/requests/${id}`);
+    await page.getByText('grace.subject@example.org').waitFor();
+    await page.getByLabel('How did you check?').selectOption('knowledge_based');
+    await page.getByLabel('What you checked').fill('Answered questions about her account');
+    await page.getByRole('button', { name: 'Record verification' }).click();
+    await page.getByRole('status').filter({ hasText: 'Status:' }).filter({ hasNotText: 'Awaiting verification' }).waitFor();
+    const trail = await t.http.get(`/v1/audit-events?targetId=${id}`).set('Authorization', `Bearer ${t.adminKey}`);
+    expect(trail.body.items.filter((e: { actor: string }) => e.actor === 'user:alice-0001').map((e: { action: string }) => e.action)).toContain('request.verify');
 
     const audit = await t.http.get('/v1/audit-events?action=session.signed_in').set('Authorization', `Bearer ${t.adminKey}`);
     expect(audit.body.items.map((e: { actor: string }) => e.actor)).toContain('user:alice-0001');
