@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { api, ensure } from '../../../../shared/api';
 import { fmt } from '../../../../shared/i18n';
 import { messages } from '../../i18n';
@@ -11,6 +12,9 @@ const b = m.board;
 
 /** Filters that apply as they change; they live in the address bar, so a filtered board can be bookmarked. */
 export function BoardFilters({ filters, onChange, onClear }: { filters: Filters; onChange: (change: Partial<Filters>) => void; onClear: () => void }) {
+  // The address changes in a transition: the box shows the person's click at once, not a frame later.
+  const [mine, setMine] = useState(filters.mine);
+  useEffect(() => setMine(filters.mine), [filters.mine]);
   const session = useSession();
   const assignees = useQuery({ queryKey: ['requests', 'assignees'], queryFn: () => ensure(api.GET('/v1/requests/assignees')), staleTime: 60_000 });
   const people = assignees.data?.items ?? [];
@@ -41,7 +45,7 @@ export function BoardFilters({ filters, onChange, onClear }: { filters: Filters;
         options={[{ value: '', label: b.everyone }, ...people.map((p) => ({ value: p.ref, label: p.email }))]}
       />
       {session.email ? (
-        <Checkbox label={b.mine} hint={fmt(b.mineHint, { email: session.email })} checked={filters.mine} onChange={(e) => onChange({ mine: e.target.checked })} />
+        <Checkbox label={b.mine} hint={fmt(b.mineHint, { email: session.email })} checked={mine} onChange={(e) => { setMine(e.target.checked); onChange({ mine: e.target.checked }); }} />
       ) : null}
       {hasFilters(filters) ? (
         <p className="board-filters-clear">
