@@ -334,7 +334,7 @@ describeBrowser('console: the deadline board, the calculator and calendar feeds'
       await context.close();
     });
   });
-});
+}, { ownDatabase: true });
 
 /** Waits (up to 10 s) until `probe` holds; the board updates after the address bar does. */
 async function until(probe: () => Promise<boolean>): Promise<void> {
