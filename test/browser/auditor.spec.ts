@@ -207,7 +207,7 @@ describeBrowser('console: auditor pages', () => {
     await context.close();
   });
 
-  // On a shared server database other suites' users fill the first page of GET /v1/users (see the note on issue 11).
+  // Failed once on the CI's shared server database (after every other suite) and passes on a fresh one: skipped there until understood (issue 11).
   (process.env.DATABASE_URL ? it.skip : it)('filters the audit trail (filters in the address bar) and verifies the chain', async () => {
     const { context, page, problems } = await openContext(browser, t.baseUrl);
     await signInWithKey(page, t.baseUrl, auditor);
