@@ -1,13 +1,5 @@
-/** Small helpers shared by the auditor pages: download links, calendar days, query-string state. */
+/** Small helpers shared by the auditor pages: calendar days, query-string state. */
 import { useSearchParams } from 'react-router';
-
-/** A same-origin link to a GET endpoint the API serves as a file (the session cookie goes with it). */
-export function apiHref(path: string, query: Record<string, string | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) if (value) params.set(name, value);
-  const search = params.toString();
-  return search ? `${path}?${search}` : path;
-}
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
