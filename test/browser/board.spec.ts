@@ -21,7 +21,7 @@ describeBrowser('console: the deadline board, the calculator and calendar feeds'
   const clock = new FixedClock('2025-09-03T09:00:00Z');
 
   beforeAll(async () => {
-    t = await startLethe({ clock, env: { LETHE_DEFAULT_JURISDICTION: 'UK', LETHE_CONTROLLER_COUNTRY: 'IE', LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '1000' } });
+    t = await startLethe({ clock, ownDatabase: true, env: { LETHE_DEFAULT_JURISDICTION: 'UK', LETHE_CONTROLLER_COUNTRY: 'IE', LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '1000' } });
     browser = await launchChromium();
     counsel = (await createKey(t, ['counsel'])).key;
   });
@@ -317,9 +317,13 @@ describeBrowser('console: the deadline board, the calculator and calendar feeds'
       const revoke = table.getByRole('button', { name: /^Revoke feed / });
       await revoke.click();
       await table.getByText(/Calendars using it stop receiving updates/).waitFor();
-      // Focus moved to the safe choice; cancelling leaves the feed alone.
+      // Focus moved to the question (as on every confirmation step); cancelling leaves the feed alone.
+      expect(await page.evaluate('document.activeElement?.textContent')).toMatch(/^Revoke feed .+\? Calendars using it/);
+      await page.keyboard.press('Tab'); // Yes, revoke it
+      await page.keyboard.press('Tab'); // Cancel
       expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
       await page.keyboard.press('Enter');
+      expect(await page.evaluate('document.activeElement?.textContent')).toBe('Revoke');
       await revoke.waitFor();
       expect((await t.http.get(feedPath)).status).toBe(200);
       await revoke.click();
@@ -334,7 +338,7 @@ describeBrowser('console: the deadline board, the calculator and calendar feeds'
       await context.close();
     });
   });
-}, { ownDatabase: true });
+});
 
 /** Waits (up to 10 s) until `probe` holds; the board updates after the address bar does. */
 async function until(probe: () => Promise<boolean>): Promise<void> {

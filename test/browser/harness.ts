@@ -4,12 +4,14 @@
  * skipped, and say so once.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { bootApp, type BootOptions, type TestApp } from '../factories/app.js';
+import pg from 'pg';
+import { bootApp, type BootOptions, onServer, type TestApp } from '../factories/app.js';
 
 const ROOT = resolve(import.meta.dirname ?? '.', '..', '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'screenshots');
@@ -19,12 +21,7 @@ export const chromiumPath: string | undefined = CANDIDATES.find((path): path is 
 
 let said = false;
 /** `describe` when a Chromium is installed; otherwise `describe.skip`, with one line saying why. */
-export function describeBrowser(name: string, body: () => void, options: { ownDatabase?: boolean } = {}): void {
-  if (options.ownDatabase && process.env.DATABASE_URL) {
-    // Its counts and orderings assume no other suite's requests: the embedded run (own database) covers it.
-    process.stderr.write(`browser suite "${name}" SKIPPED on a shared server database: it needs a database of its own\n`);
-    return describe.skip(name, body);
-  }
+export function describeBrowser(name: string, body: () => void): void {
   if (chromiumPath) return describe(name, body);
   if (!said) {
     said = true;
@@ -69,14 +66,44 @@ export interface ConsoleApp extends TestApp {
   baseUrl: string;
 }
 
-/** A whole Lethe listening on 127.0.0.1, its public URL set to where it listens (cookies, OIDC redirects). */
-export async function startLethe(options: BootOptions & { port?: number } = {}): Promise<ConsoleApp> {
+/**
+ * A whole Lethe listening on 127.0.0.1, its public URL set to where it listens (cookies, OIDC redirects).
+ * `ownDatabase`: for a suite whose counts, orderings or lists assume it is alone. On a Postgres
+ * server it gets a new database beside the shared one, dropped when it closes; on the embedded
+ * default every app has its own already.
+ */
+export async function startLethe(options: BootOptions & { port?: number; ownDatabase?: boolean } = {}): Promise<ConsoleApp> {
   ensureWebBuilt();
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
-  const t = await bootApp({ ...options, env: { LETHE_PUBLIC_URL: baseUrl, ...options.env } });
+  const own = options.ownDatabase && onServer ? await createDatabaseBeside(process.env.DATABASE_URL!) : undefined;
+  const t = await bootApp({ ...options, env: { LETHE_PUBLIC_URL: baseUrl, ...(own ? { DATABASE_URL: own.url } : {}), ...options.env } });
   await t.app.listen(port, '127.0.0.1');
-  return Object.assign(t, { baseUrl });
+  const closeApp = t.close;
+  const close = async () => {
+    await closeApp();
+    await own?.drop();
+  };
+  return Object.assign(t, { baseUrl, close });
+}
+
+/** A new, empty database on the server of `url` (its name keeps "test"), and a way to drop it. */
+async function createDatabaseBeside(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const shared = new URL(url);
+  const name = `${shared.pathname.slice(1)}_own_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  return { url: own.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -16,7 +16,7 @@ describeBrowser('console: sign-in with OpenID Connect', () => {
         'nobody-0002': { name: 'No Role', roles: ['staff'] },
       },
     });
-    t = await startLethe({ port, env: { ...idp.env, LETHE_OIDC_ROLE_MAP: 'privacy-team=counsel', LETHE_OIDC_LABEL: 'Sign in with Example SSO' } });
+    t = await startLethe({ port, ownDatabase: true, env: { ...idp.env, LETHE_OIDC_ROLE_MAP: 'privacy-team=counsel', LETHE_OIDC_LABEL: 'Sign in with Example SSO' } });
     browser = await launchChromium();
   });
 
@@ -42,8 +42,7 @@ describeBrowser('console: sign-in with OpenID Connect', () => {
     return { context, page, problems };
   }
 
-  // On a server database the filed request was not yet awaiting verification when counsel opened it; skipped there until understood (issue 11).
-  (process.env.DATABASE_URL ? it.skip : it)('signs a counsel in through the provider, takes her from the board to a request she verifies, names her in the audit trail, and signs her out', async () => {
+  it('signs a counsel in through the provider, takes her from the board to a request she verifies, names her in the audit trail, and signs her out', async () => {
     // A data subject's request, filed on the public API before counsel signs in.
     const filed = await t.http.post('/v1/requests').send({ type: 'access', email: 'grace.subject@example.org', jurisdiction: 'UK' });
     expect(filed.status).toBe(202);

@@ -5,6 +5,7 @@ import { formatInstant } from '../../../shared/dates';
 import { fmt } from '../../../shared/i18n';
 import { messages } from '../i18n';
 import { Badge } from '../ui/Badge';
+import { ConfirmStep } from '../ui/Confirm';
 import { CopyButton } from '../ui/CopyButton';
 import { Loading } from '../ui/Loading';
 import { Page, Section } from '../ui/Page';
@@ -124,14 +125,11 @@ export function CalendarFeedsPage() {
 }
 
 function FeedRow({ feed, confirming, busy, onAsk, onCancel, onConfirm }: { feed: Feed; confirming: boolean; busy: boolean; onAsk: () => void; onCancel: () => void; onConfirm: () => void }) {
-  // The confirmation replaces the button that had focus: focus moves to its safe choice.
   // Cancelling gives focus back to the Revoke button.
-  const cancel = useRef<HTMLButtonElement>(null);
   const ask = useRef<HTMLButtonElement>(null);
   const wasConfirming = useRef(false);
   useEffect(() => {
-    if (confirming) cancel.current?.focus();
-    else if (wasConfirming.current) ask.current?.focus();
+    if (!confirming && wasConfirming.current) ask.current?.focus();
     wasConfirming.current = confirming;
   }, [confirming]);
   return (
@@ -143,17 +141,7 @@ function FeedRow({ feed, confirming, busy, onAsk, onCancel, onConfirm }: { feed:
       <td>{feed.revokedAt ? <Badge tone="neutral">{fmt(f.revokedOn, { instant: formatInstant(feed.revokedAt) })}</Badge> : <Badge tone="ok">{f.active}</Badge>}</td>
       <td>
         {feed.revokedAt ? null : confirming ? (
-          <div className="confirm" role="group" aria-label={fmt(f.revokeLabel, { short: short(feed.id) })}>
-            <p>{fmt(f.confirm, { short: short(feed.id) })}</p>
-            <div className="row">
-              <button type="button" className="button button-danger" disabled={busy} onClick={onConfirm}>
-                {f.confirmYes}
-              </button>
-              <button ref={cancel} type="button" className="button button-secondary" disabled={busy} onClick={onCancel}>
-                {messages.common.cancel}
-              </button>
-            </div>
-          </div>
+          <ConfirmStep question={fmt(f.confirm, { short: short(feed.id) })} confirmLabel={f.confirmYes} busy={busy} onConfirm={onConfirm} onCancel={onCancel} />
         ) : (
           <button ref={ask} type="button" className="button button-secondary" aria-label={fmt(f.revokeLabel, { short: short(feed.id) })} onClick={onAsk}>
             {f.revoke}

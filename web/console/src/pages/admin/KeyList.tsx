@@ -1,15 +1,15 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import { api, ensure, type Schema } from '../../../../shared/api';
 import { formatInstant } from '../../../../shared/dates';
 import { fmt } from '../../../../shared/i18n';
 import { messages } from '../../i18n';
 import { useSession } from '../../session';
 import { Badge } from '../../ui/Badge';
+import { ConfirmStep } from '../../ui/Confirm';
 import { Checkbox } from '../../ui/Field';
 import { QueryView } from '../../ui/Loading';
 import { LoadMore } from '../../ui/Pager';
-import { ProblemAlert } from '../../ui/Problem';
 import { TableWrap } from '../../ui/TableWrap';
 import { useFocusReturn } from '../../ui/focus';
 
@@ -22,12 +22,9 @@ function KeyStatus({ apiKey }: { apiKey: ApiKey }) {
   return <Badge tone="ok">{m.active}</Badge>;
 }
 
-/** The confirmation step of a revocation, shown in place of the Revoke button; focus moves to it. */
+/** Revoking a key, after its confirmation step. */
 function ConfirmRevoke({ apiKey, onDone }: { apiKey: ApiKey; onDone: (revoked: boolean) => void }) {
-  const id = useId();
   const client = useQueryClient();
-  const title = useRef<HTMLParagraphElement>(null);
-  useEffect(() => title.current?.focus(), []);
   const revoke = useMutation({
     mutationFn: () => ensure(api.DELETE('/v1/api-keys/{id}', { params: { path: { id: apiKey.id } } })),
     onSuccess: async () => {
@@ -36,21 +33,15 @@ function ConfirmRevoke({ apiKey, onDone }: { apiKey: ApiKey; onDone: (revoked: b
     },
   });
   return (
-    <div className="confirm" role="group" aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`}>
-      <p className="alert-title" id={`${id}-title`} tabIndex={-1} ref={title}>
-        {fmt(m.confirmTitle, { name: apiKey.name })}
-      </p>
-      <p id={`${id}-body`}>{m.confirmBody}</p>
-      <ProblemAlert error={revoke.error} />
-      <div className="row">
-        <button type="button" className="button button-danger" disabled={revoke.isPending} onClick={() => revoke.mutate()}>
-          {m.confirmRevoke}
-        </button>
-        <button type="button" className="button button-secondary" onClick={() => onDone(false)}>
-          {messages.common.cancel}
-        </button>
-      </div>
-    </div>
+    <ConfirmStep
+      question={fmt(m.confirmTitle, { name: apiKey.name })}
+      detail={m.confirmBody}
+      confirmLabel={m.confirmRevoke}
+      busy={revoke.isPending}
+      error={revoke.error}
+      onConfirm={() => revoke.mutate()}
+      onCancel={() => onDone(false)}
+    />
   );
 }
 

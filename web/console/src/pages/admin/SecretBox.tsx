@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { messages } from '../../i18n';
 import { CopyButton } from '../../ui/CopyButton';
+import { Notice } from '../../ui/Problem';
 
 const m = messages.admin.secret;
 
@@ -31,6 +32,58 @@ export function SecretBox({ title, secret, hint, onDone }: { title: string; secr
         </button>
       </div>
     </section>
+  );
+}
+
+/**
+ * What was just created with a secret, for <SecretOnce>: `show` when the API answers, `clear` when
+ * another action's notice takes over.
+ */
+export function useSecretOnce<T>() {
+  const [created, setCreated] = useState<T | null>(null);
+  const [stored, setStored] = useState<T | null>(null);
+  return {
+    created,
+    stored,
+    show: (value: T) => {
+      setStored(null);
+      setCreated(value);
+    },
+    /** "I have stored it": the secret is dropped, the note about where it is now replaces it. */
+    done: () => {
+      setStored(created);
+      setCreated(null);
+    },
+    clear: () => {
+      setCreated(null);
+      setStored(null);
+    },
+  };
+}
+
+/** The secret box while there is a secret to show, then the note (which takes focus) once it is stored. */
+export function SecretOnce<T>({
+  state,
+  title,
+  secret,
+  hint,
+  storedNotice,
+}: {
+  state: ReturnType<typeof useSecretOnce<T>>;
+  title: (created: T) => string;
+  secret: (created: T) => string;
+  hint?: string;
+  storedNotice: (stored: T) => string;
+}) {
+  return (
+    <>
+      {state.created ? <SecretBox title={title(state.created)} secret={secret(state.created)} hint={hint} onDone={state.done} /> : null}
+      {state.stored ? (
+        <Notice key={storedNotice(state.stored)} takeFocus>
+          {storedNotice(state.stored)}
+        </Notice>
+      ) : null}
+    </>
   );
 }
 

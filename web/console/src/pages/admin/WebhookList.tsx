@@ -1,13 +1,14 @@
 import { type InfiniteData, useInfiniteQuery, useMutation, useQueryClient, type UseInfiniteQueryResult } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import { api, ensure, type Schema } from '../../../../shared/api';
 import { formatInstant } from '../../../../shared/dates';
 import { fmt } from '../../../../shared/i18n';
 import { messages } from '../../i18n';
 import { Badge } from '../../ui/Badge';
+import { ConfirmStep } from '../../ui/Confirm';
 import { QueryView } from '../../ui/Loading';
 import { LoadMore } from '../../ui/Pager';
-import { Notice, ProblemAlert } from '../../ui/Problem';
+import { Notice } from '../../ui/Problem';
 import { TableWrap } from '../../ui/TableWrap';
 import { useFocusReturn } from '../../ui/focus';
 
@@ -24,11 +25,9 @@ export function useWebhooks(): WebhookPages {
   });
 }
 
+/** Stopping a subscription, after its confirmation step. */
 function ConfirmStop({ hook, onDone }: { hook: Webhook; onDone: (stopped: boolean) => void }) {
-  const id = useId();
   const client = useQueryClient();
-  const title = useRef<HTMLParagraphElement>(null);
-  useEffect(() => title.current?.focus(), []);
   const stop = useMutation({
     mutationFn: () => ensure(api.DELETE('/v1/webhooks/{id}', { params: { path: { id: hook.id } } })),
     onSuccess: async () => {
@@ -37,21 +36,15 @@ function ConfirmStop({ hook, onDone }: { hook: Webhook; onDone: (stopped: boolea
     },
   });
   return (
-    <div className="confirm" role="group" aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`}>
-      <p className="alert-title" id={`${id}-title`} tabIndex={-1} ref={title}>
-        {fmt(m.confirmTitle, { url: hook.url })}
-      </p>
-      <p id={`${id}-body`}>{m.confirmBody}</p>
-      <ProblemAlert error={stop.error} />
-      <div className="row">
-        <button type="button" className="button button-danger" disabled={stop.isPending} onClick={() => stop.mutate()}>
-          {m.confirmStop}
-        </button>
-        <button type="button" className="button button-secondary" onClick={() => onDone(false)}>
-          {messages.common.cancel}
-        </button>
-      </div>
-    </div>
+    <ConfirmStep
+      question={fmt(m.confirmTitle, { url: hook.url })}
+      detail={m.confirmBody}
+      confirmLabel={m.confirmStop}
+      busy={stop.isPending}
+      error={stop.error}
+      onConfirm={() => stop.mutate()}
+      onCancel={() => onDone(false)}
+    />
   );
 }
 

@@ -4,9 +4,10 @@ import { api, ensure, type Schema } from '../../../../shared/api';
 import { formatInstant } from '../../../../shared/dates';
 import { fmt } from '../../../../shared/i18n';
 import { messages } from '../../i18n';
+import { ConfirmStep } from '../../ui/Confirm';
 import { fieldErrors, TextArea, TextField } from '../../ui/Field';
 import { Notice as Done, ProblemAlert } from '../../ui/Problem';
-import { useFocusOnMount, useFocusReturn } from '../../ui/focus';
+import { useFocusReturn } from '../../ui/focus';
 
 const m = messages.auditor.subprocessors;
 
@@ -94,42 +95,23 @@ export function SubprocessorActions({ subprocessor: s, notice, canActivate, canO
       ) : null}
       {canOffboard && s.status !== 'offboarded' ? (
         confirming ? (
-          <ConfirmOffboard question={fmt(m.confirmOffboard, { name: s.name })} label={fmt(m.offboard, { name: s.name })}>
-            <div className="row">
-              <button type="button" className="button button-danger button-small" disabled={offboard.isPending} onClick={() => offboard.mutate()}>
-                {m.confirmYes}
-              </button>
-              <button
-                type="button"
-                className="button button-secondary button-small"
-                onClick={() => {
-                  focusBack.request('offboard');
-                  setConfirming(false);
-                }}
-              >
-                {messages.common.cancel}
-              </button>
-            </div>
-          </ConfirmOffboard>
+          <ConfirmStep
+            question={fmt(m.confirmOffboard, { name: s.name })}
+            confirmLabel={m.confirmYes}
+            busy={offboard.isPending}
+            onConfirm={() => offboard.mutate()}
+            onCancel={() => {
+              focusBack.request('offboard');
+              setConfirming(false);
+            }}
+            small
+          />
         ) : (
           <button type="button" className="button button-secondary button-small" ref={focusBack.ref('offboard')} onClick={() => setConfirming(true)}>
             {fmt(m.offboard, { name: s.name })}
           </button>
         )
       ) : null}
-    </div>
-  );
-}
-
-/** The confirmation step, in place of the Offboard button: its question takes focus when it opens. */
-function ConfirmOffboard({ question, label, children }: { question: string; label: string; children: React.ReactNode }) {
-  const ref = useFocusOnMount<HTMLParagraphElement>();
-  return (
-    <div className="confirm" role="group" aria-label={label}>
-      <p tabIndex={-1} ref={ref}>
-        {question}
-      </p>
-      {children}
     </div>
   );
 }
