@@ -1,0 +1,41 @@
+import { type GpcPlan, type GpcPurpose, gpcSignal, planGpcOptOut } from './gpc.rules.js';
+
+describe('Global Privacy Control: the signal', () => {
+  const cases: Array<{ rule: string; header: string | string[] | undefined; signal: boolean }> = [
+    { rule: 'GPC spec §3: "1" is the signal', header: '1', signal: true },
+    { rule: 'whitespace around a field value is not part of it', header: ' 1 ', signal: true },
+    { rule: 'no header: no signal', header: undefined, signal: false },
+    { rule: '"0" is not a defined value: no signal (and never an opt-in)', header: '0', signal: false },
+    { rule: '"true" is not the defined value', header: 'true', signal: false },
+    { rule: '"1, 1": not the defined form', header: '1, 1', signal: false },
+    { rule: 'empty value', header: '', signal: false },
+    { rule: 'repeated fields are not the defined form', header: ['1', '1'], signal: false },
+  ];
+  it.each(cases)('$rule', ({ header, signal }) => {
+    expect(gpcSignal(header)).toBe(signal);
+  });
+});
+
+describe('Global Privacy Control: what a signal records (11 CCR §7025, as amended 1 January 2026)', () => {
+  const sale: GpcPurpose = { key: 'sale', optOutSignal: true, state: 'none' };
+  const ads: GpcPurpose = { key: 'targeted_ads', optOutSignal: true, state: 'granted' };
+  const news: GpcPurpose = { key: 'newsletter', optOutSignal: false, state: 'granted' };
+  const none: GpcPlan = { optOut: [], overrodeOptIn: [], alreadyOptedOut: [] };
+
+  const cases: Array<{ rule: string; signal: boolean; purposes: GpcPurpose[]; plan: GpcPlan }> = [
+    { rule: 'no signal changes nothing, even with covered purposes granted (absence is not consent either way)', signal: false, purposes: [sale, ads, news], plan: none },
+    { rule: '§7025(b), (c)(1): a covered purpose never chosen is opted out', signal: true, purposes: [sale], plan: { optOut: ['sale'], overrodeOptIn: [], alreadyOptedOut: [] } },
+    { rule: '§7025(c)(3): the signal wins over an earlier opt-in, which is reported for re-consent', signal: true, purposes: [ads], plan: { optOut: ['targeted_ads'], overrodeOptIn: ['targeted_ads'], alreadyOptedOut: [] } },
+    { rule: 'already opted out: nothing new recorded, still honoured', signal: true, purposes: [{ ...sale, state: 'withdrawn' }], plan: { optOut: [], overrodeOptIn: [], alreadyOptedOut: ['sale'] } },
+    { rule: 'purposes the catalogue does not mark as covered by opt-out signals are left alone', signal: true, purposes: [news], plan: none },
+    {
+      rule: 'a mixed catalogue: every covered purpose, in catalogue order',
+      signal: true,
+      purposes: [news, ads, sale, { key: 'sharing', optOutSignal: true, state: 'withdrawn' }],
+      plan: { optOut: ['targeted_ads', 'sale'], overrodeOptIn: ['targeted_ads'], alreadyOptedOut: ['sharing'] },
+    },
+  ];
+  it.each(cases)('$rule', ({ signal, purposes, plan }) => {
+    expect(planGpcOptOut(signal, purposes)).toEqual(plan);
+  });
+});
