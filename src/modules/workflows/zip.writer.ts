@@ -48,9 +48,16 @@ export async function writeZip(out: string, entries: DeflatedEntry[], at: Date):
   if (entries.length > 0xffff) throw new ZipTooLarge();
   const partial = `${out}.partial`;
   const file = createWriteStream(partial, { mode: 0o600 });
+  // A disk error (or a write still buffered when the step is cancelled) fails this package, never the
+  // process: an 'error' event with no listener would be thrown from the event loop.
+  let failed: Error | undefined;
+  file.on('error', (error) => {
+    failed ??= error;
+  });
   const hash = createHash('sha256');
   let offset = 0;
   const write = async (chunk: Buffer) => {
+    if (failed) throw failed;
     hash.update(chunk);
     offset += chunk.length;
     if (offset > LIMIT) throw new ZipTooLarge();
@@ -106,6 +113,7 @@ export async function writeZip(out: string, entries: DeflatedEntry[], at: Date):
     await write(end);
     file.end();
     await once(file, 'close');
+    if (failed) throw failed;
   } catch (error) {
     file.destroy();
     await rm(partial, { force: true });
