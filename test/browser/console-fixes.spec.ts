@@ -13,7 +13,7 @@ describeBrowser('console: sessions, downloads, focus and refreshes', () => {
   let counsel: string;
 
   beforeAll(async () => {
-    t = await startLethe();
+    t = await startLethe({ ownDatabase: true });
     browser = await launchChromium();
     auditor = (await createKey(t, ['auditor'])).key;
     counsel = (await createKey(t, ['counsel'])).key;

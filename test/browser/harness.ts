@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import playwright, { type Browser, type BrowserContext, type BrowserType, chromium, type Page } from 'playwright-core';
 import pg from 'pg';
 import { bootApp, type BootOptions, onServer, type TestApp } from '../factories/app.js';
 
@@ -111,6 +112,33 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
+}
+
+const FIREFOX_CANDIDATES = [process.env.LETHE_FIREFOX, '/usr/bin/firefox-esr', '/usr/bin/firefox'];
+export const firefoxPath: string | undefined = FIREFOX_CANDIDATES.find((path): path is string => Boolean(path) && existsSync(path!));
+
+/**
+ * `describe` when a Firefox is installed; otherwise `describe.skip`, saying why. On a Postgres server
+ * it is skipped too: it checks the browser, not the database, and the embedded run covers it.
+ */
+export function describeFirefox(name: string, body: () => void): void {
+  if (firefoxPath && !onServer) return describe(name, body);
+  process.stderr.write(
+    firefoxPath
+      ? 'Firefox browser tests SKIPPED on a Postgres server: they check the browser, not the database (the embedded run covers them)\n'
+      : 'Firefox browser tests SKIPPED: no Firefox found (install Debian\'s "firefox-esr" package, or set LETHE_FIREFOX)\n',
+  );
+  describe.skip(name, body);
+}
+
+/**
+ * A stock Firefox, driven over WebDriver BiDi (Playwright's own patched Firefox cannot be downloaded
+ * here). Playwright exposes its BiDi driver as `_bidiFirefox`; 1.56 is the last release whose BiDi
+ * commands Firefox ESR 153 understands (see package.json).
+ */
+export async function launchFirefox(): Promise<Browser> {
+  const bidiFirefox = (playwright as unknown as { _bidiFirefox: BrowserType })._bidiFirefox;
+  return bidiFirefox.launch({ executablePath: firefoxPath, env: { ...process.env, HOME: process.env.HOME ?? tmpdir() } });
 }
 
 export const DESKTOP = { width: 1280, height: 800 } as const;
