@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/.well-known/gpc.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Global Privacy Control support resource (GPC specification, “.well-known/gpc.json”) */
+        get: operations["GpcController_support"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -1198,6 +1215,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/subjects/{subjectId}/consents/gpc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Honour a Global Privacy Control signal the IAM API saw: opt the subject out of every purpose covered by opt-out signals
+         * @description Forward the browser’s `Sec-GPC` header as it came. With `Sec-GPC: 1` each covered purpose not already opted out gets a `withdrawn` event, method `gpc_signal`, even over an earlier opt-in (11 CCR §7025(c)(3)); without it nothing is recorded. Safe to repeat: a second signal finds the purposes opted out.
+         */
+        post: operations["GpcController_honour"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/subjects/{subjectId}/consents/history": {
         parameters: {
             query?: never;
@@ -1964,6 +2001,12 @@ export interface components {
              */
             lawfulBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
             /**
+             * @description Covered by opt-out preference signals (Global Privacy Control): true for sale or sharing of personal information and targeted advertising
+             * @default false
+             * @example false
+             */
+            optOutSignal: boolean;
+            /**
              * @description ISO 8601 duration, or the criteria used to decide it
              * @example P2Y
              */
@@ -2259,6 +2302,64 @@ export interface components {
              */
             path: string;
         };
+        GpcResultDto: {
+            /**
+             * @description Covered purposes the subject had already opted out of: nothing new recorded
+             * @example []
+             */
+            alreadyOptedOut: string[];
+            events: components["schemas"]["RecordedConsentDto"][];
+            /**
+             * @description Purposes opted out now, each a `withdrawn` event with method `gpc_signal`
+             * @example [
+             *       "sale-of-data"
+             *     ]
+             */
+            optedOut: string[];
+            /**
+             * @description Of those, the ones that overrode an earlier opt-in (11 CCR §7025(c)(3)): you may tell the person and offer to consent again
+             * @example [
+             *       "sale-of-data"
+             *     ]
+             */
+            overrodeOptIn: string[];
+            /**
+             * @description Whether the request carried the signal: `Sec-GPC: 1`, exactly. Without it nothing is recorded (its absence is never an opt-in).
+             * @example true
+             */
+            signal: boolean;
+            /**
+             * @description Covered purposes with no notice in force yet: nothing to record against
+             * @example []
+             */
+            withoutNotice: string[];
+        };
+        GpcSignalDto: {
+            /**
+             * @description When the signal was seen (default: now; not in the future)
+             * @example 2026-12-01T09:30:00Z
+             */
+            occurredAt?: string;
+            /** @description The request that carried the signal */
+            proof?: components["schemas"]["ConsentProofDto"];
+            /**
+             * @description The system that saw the signal
+             * @example iam-api
+             */
+            sourceSystem: string;
+        };
+        GpcSupportDto: {
+            /**
+             * @description This site honours Global Privacy Control signals
+             * @example true
+             */
+            gpc: boolean;
+            /**
+             * @description When that support last changed (a date)
+             * @example 2026-12-01
+             */
+            lastUpdate: string;
+        };
         HealthDto: {
             /**
              * @example {
@@ -2529,6 +2630,11 @@ export interface components {
             /** @enum {string} */
             lawfulBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
             notices: components["schemas"]["NoticeDto"][];
+            /**
+             * @description Covered by opt-out preference signals (Global Privacy Control)
+             * @example false
+             */
+            optOutSignal: boolean;
             /** @example P2Y */
             retention: string;
             /** @enum {string|null} */
@@ -3364,6 +3470,11 @@ export interface components {
             description?: string;
             /** @enum {string} */
             lawfulBasis?: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
+            /**
+             * @description Covered by opt-out preference signals (Global Privacy Control)
+             * @example true
+             */
+            optOutSignal?: boolean;
             /** @example P3Y */
             retention?: string;
             /** @enum {string|null} */
@@ -3497,6 +3608,9 @@ export type SchemaFeedListDto = components['schemas']['FeedListDto'];
 export type SchemaFeedSummaryDto = components['schemas']['FeedSummaryDto'];
 export type SchemaFieldChangeDto = components['schemas']['FieldChangeDto'];
 export type SchemaFieldDiffDto = components['schemas']['FieldDiffDto'];
+export type SchemaGpcResultDto = components['schemas']['GpcResultDto'];
+export type SchemaGpcSignalDto = components['schemas']['GpcSignalDto'];
+export type SchemaGpcSupportDto = components['schemas']['GpcSupportDto'];
 export type SchemaHealthDto = components['schemas']['HealthDto'];
 export type SchemaJointControllerDto = components['schemas']['JointControllerDto'];
 export type SchemaLoadPurposeTemplateDto = components['schemas']['LoadPurposeTemplateDto'];
@@ -3574,6 +3688,70 @@ export type SchemaWebhookPageDto = components['schemas']['WebhookPageDto'];
 export type SchemaWorkflowDto = components['schemas']['WorkflowDto'];
 export type $defs = Record<string, never>;
 export interface operations {
+    GpcController_support: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GpcSupportDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     OpsController_live: {
         parameters: {
             query?: never;
@@ -11091,6 +11269,126 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    GpcController_honour: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The browser’s header, forwarded as it came; only `1` is the signal */
+                "Sec-GPC"?: string;
+            };
+            path: {
+                subjectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GpcSignalDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GpcResultDto"];
+                };
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No API key or console session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller lacks every one of the roles: iam; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The object is in a state that does not allow this now; `detail` says why */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (LETHE_BODY_LIMIT) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not JSON in UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

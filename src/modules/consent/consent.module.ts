@@ -3,11 +3,13 @@ import { PurposesModule } from '../purposes/purposes.module.js';
 import { ConsentController } from './consent.controller.js';
 import { ConsentRepository } from './consent.repository.js';
 import { ConsentService } from './consent.service.js';
+import { GpcController } from './gpc.controller.js';
+import { GpcService } from './gpc.service.js';
 
 @Module({
   imports: [PurposesModule],
-  controllers: [ConsentController],
-  providers: [ConsentService, ConsentRepository],
+  controllers: [ConsentController, GpcController],
+  providers: [ConsentService, ConsentRepository, GpcService],
   exports: [ConsentService],
 })
 export class ConsentModule {}

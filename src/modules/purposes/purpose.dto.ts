@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsDateString,
   IsIn,
   IsOptional,
@@ -50,6 +51,15 @@ export class PurposeFieldsDto {
   @IsString()
   @Length(1, 500)
   retention: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    example: false,
+    description: 'Covered by opt-out preference signals (Global Privacy Control): true for sale or sharing of personal information and targeted advertising',
+  })
+  @IsOptional()
+  @IsBoolean()
+  optOutSignal?: boolean;
 }
 
 export class CreatePurposeDto extends PurposeFieldsDto {
@@ -94,6 +104,11 @@ export class UpdatePurposeDto {
   @IsString()
   @Length(1, 500)
   retention?: string;
+
+  @ApiPropertyOptional({ example: true, description: 'Covered by opt-out preference signals (Global Privacy Control)' })
+  @IsOptional()
+  @IsBoolean()
+  optOutSignal?: boolean;
 }
 
 export class PublishNoticeDto {
@@ -146,6 +161,7 @@ export class PurposeDto {
   @ApiProperty({ enum: SPECIAL_CATEGORY_CONDITIONS, nullable: true }) specialCategoryCondition: SpecialCategoryCondition | null;
   @ApiProperty({ example: ['contact.email'] }) dataCategories: string[];
   @ApiProperty({ example: 'P2Y' }) retention: string;
+  @ApiProperty({ example: false, description: 'Covered by opt-out preference signals (Global Privacy Control)' }) optOutSignal: boolean;
   @ApiProperty({ nullable: true, type: String, example: '2026-11', description: 'The version in force now' }) currentNoticeVersion: string | null;
   @ApiProperty({ type: [NoticeDto] }) notices: NoticeDto[];
   @ApiProperty() createdAt: string;

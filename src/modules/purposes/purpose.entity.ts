@@ -45,6 +45,10 @@ export class PurposeEntity {
   @Column({ type: 'varchar', length: 500 })
   retention: string;
 
+  /** Covered by opt-out preference signals (Global Privacy Control): sale or sharing, targeted advertising. */
+  @Column({ name: 'opt_out_signal', type: 'boolean', default: false })
+  optOutSignal: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -41,6 +41,7 @@ export class PurposesService {
         const purpose = manager.getRepository(PurposeEntity).create({
           ...dto,
           specialCategoryCondition: dto.specialCategoryCondition ?? null,
+          optOutSignal: dto.optOutSignal ?? false,
           createdAt: now,
           updatedAt: now,
         });
@@ -156,6 +157,7 @@ function toDto(entry: CatalogPurpose, now: Date): PurposeDto {
     specialCategoryCondition: purpose.specialCategoryCondition,
     dataCategories: purpose.dataCategories,
     retention: purpose.retention,
+    optOutSignal: purpose.optOutSignal,
     currentNoticeVersion: noticeInForce(entry, now)?.version ?? null,
     notices: entry.notices.map(toNoticeDto),
     createdAt: purpose.createdAt.toISOString(),

@@ -149,6 +149,8 @@ export const admin = {
     categoriesHint: 'The kinds of personal data this purpose uses.',
     retention: 'Retention',
     retentionHint: 'An ISO 8601 duration such as P2Y (two years), or the criteria used to decide it.',
+    optOutSignal: 'Covered by opt-out signals (Global Privacy Control)',
+    optOutSignalHint: 'Tick for selling or sharing personal information and for targeted advertising: a browser’s Global Privacy Control signal then opts the person out of it.',
     create: 'Add the purpose',
     created: 'Purpose “{title}” added.',
     editTitle: 'Change “{title}”',

@@ -23,6 +23,7 @@ interface Draft {
   specialCategoryCondition: Condition | '';
   dataCategories: string[];
   retention: string;
+  optOutSignal: boolean;
 }
 
 function draftOf(purpose?: Purpose): Draft {
@@ -34,6 +35,7 @@ function draftOf(purpose?: Purpose): Draft {
     specialCategoryCondition: purpose?.specialCategoryCondition ?? '',
     dataCategories: purpose?.dataCategories ?? [],
     retention: purpose?.retention ?? '',
+    optOutSignal: purpose?.optOutSignal ?? false,
   };
 }
 
@@ -46,6 +48,7 @@ function changes(purpose: Purpose, draft: Draft): Schema<'UpdatePurposeDto'> {
   if ((draft.specialCategoryCondition || null) !== purpose.specialCategoryCondition) out.specialCategoryCondition = draft.specialCategoryCondition || null;
   if ([...draft.dataCategories].sort().join() !== [...purpose.dataCategories].sort().join()) out.dataCategories = draft.dataCategories;
   if (draft.retention !== purpose.retention) out.retention = draft.retention;
+  if (draft.optOutSignal !== purpose.optOutSignal) out.optOutSignal = draft.optOutSignal;
   return out;
 }
 
@@ -135,6 +138,7 @@ export function PurposeForm({ purpose, onDone }: { purpose?: Purpose; onDone: (s
         </div>
       </fieldset>
       <TextField label={m.retention} hint={m.retentionHint} error={errors.retention} required maxLength={500} value={draft.retention} onChange={(e) => set('retention', e.target.value)} />
+      <Checkbox label={m.optOutSignal} hint={m.optOutSignalHint} checked={draft.optOutSignal} onChange={(e) => set('optOutSignal', e.target.checked)} />
       {unchanged ? <Notice>{m.noChanges}</Notice> : null}
       <ProblemAlert error={save.error} />
       <button type="submit" className="button button-primary" disabled={save.isPending}>
