@@ -11,7 +11,7 @@ describeFirefox('console in Firefox', () => {
   let browser: Browser;
   let everyRole: string;
 
-  const PAGES: Array<[path: string, heading: string]> = [
+  const PAGES: ReadonlyArray<[path: string, heading: string]> = [
     ['/', 'Deadline board'],
     ['/calculator', 'Deadline calculator'],
     ['/calendar-feeds', 'Calendar feeds'],
@@ -38,20 +38,25 @@ describeFirefox('console in Firefox', () => {
     await t?.close();
   });
 
-  async function visitAll(page: Page, viewport: string) {
-    for (const [path, heading] of PAGES) {
+  async function visit(page: Page, pages: Array<[string, string]>, viewport: string) {
+    for (const [path, heading] of pages) {
       await page.goto(`${t.baseUrl}/console${path}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       expect({ path, viewport, violations: await axeScan(page) }).toEqual({ path, viewport, violations: [] });
     }
   }
 
-  it('shows every page on a phone and at 1280 px, with no serious or critical axe violation', async () => {
-    for (const viewport of [PHONE, undefined]) {
+  // Every page on a phone (the harder layout); at 1280 px the pages with the widest tables. The
+  // Chromium suites scan every page at both widths.
+  it('shows every page on a phone, and the widest at 1280 px, with no serious or critical axe violation', async () => {
+    for (const [viewport, pages] of [
+      [PHONE, PAGES],
+      [undefined, PAGES.filter(([path]) => ['/', '/audit', '/keys'].includes(path))],
+    ] as const) {
       const { context, page, problems } = await openContext(browser, t.baseUrl, viewport);
       await signInWithKey(page, t.baseUrl, everyRole);
-      await visitAll(page, viewport ? 'phone' : 'desktop');
-      await screenshot(page, `firefox-data-stores-${viewport ? 'phone' : 'desktop'}`);
+      await visit(page, [...pages], viewport ? 'phone' : 'desktop');
+      await screenshot(page, `firefox-${viewport ? 'phone' : 'desktop'}`);
       expect(problems).toEqual([]);
       await context.close();
     }

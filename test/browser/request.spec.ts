@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
@@ -196,10 +197,10 @@ describeBrowser('console: the request page', () => {
     const download = certificate.getByRole('link', { name: 'Download the certificate (HTML)' });
     const href = await download.getAttribute('href');
     expect(href).toBe(`/v1/requests/${id}/certificate`);
-    const file = await page.request.get(`${t.baseUrl}${href}`);
-    expect(file.status()).toBe(200);
-    expect(file.headers()['content-disposition']).toContain(`erasure-certificate-${id}.html`);
-    expect(await file.text()).toContain((await certificate.getByRole('code').first().textContent()) ?? 'no hash');
+    // Downloaded as a person would: by the link, in the browser, with the session.
+    const [saved] = await Promise.all([page.waitForEvent('download'), download.click()]);
+    expect(saved.suggestedFilename()).toBe(`erasure-certificate-${id}.html`);
+    expect(readFileSync((await saved.path())!, 'utf8')).toContain((await certificate.getByRole('code').first().textContent()) ?? 'no hash');
     const { rows } = await shop.query(`SELECT name FROM customers WHERE email = $1`, [email]);
     expect(rows).toEqual([]);
     expect(await axeScan(page)).toEqual([]);
