@@ -95,6 +95,50 @@ describe('subprocessors, change notices and the evidence pack', () => {
     expect(notices.body.items.find((n: { id: string }) => n.id === notice.id)).toMatchObject({ status: 'closed', objections: [expect.objectContaining({ customer: 'Acme Corp' })] });
   });
 
+  it('every notice email carries a stop link: following it asks, pressing the button (or one-click, RFC 8058) stops them', async () => {
+    const person = `stop.${tag}@customer.example`;
+    await t.http.post('/v1/public/subprocessors/subscriptions').send({ email: person });
+    const confirm = await smtp.waitFor((m) => m.to.includes(person) && /Confirm/.test(m.subject));
+    await t.http.get(/(http\S+subscriptions\/confirm\?token=\S+)/.exec(confirm.text)![1]!.replace(/^http:\/\/[^/]+/, ''));
+    await t.http.post('/v1/subprocessors').set(...bearer(counsel)).send(vendor('StopCo'));
+    const mail = await smtp.waitFor((m) => m.to.includes(person) && m.subject.includes(`StopCo ${tag}`));
+    const link = new URL(/To stop these emails: (\S+)/.exec(mail.text)![1]!);
+    expect(mail.headers['list-unsubscribe']).toBe(`<${link.href}>`);
+    expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    const path = `${link.pathname}${link.search}`;
+
+    // Following the link in a browser (or a mail scanner fetching it) only asks.
+    const html = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const asked = await t.http.get(path).set('Accept', html);
+    expect(asked.status).toBe(200);
+    expect(asked.headers['content-type']).toMatch(/^text\/html/);
+    expect(asked.text).toContain('<h1>Stop subprocessor change notices?</h1>');
+    expect(asked.text).toContain('<form method="post" action="/v1/public/subprocessors/subscriptions/unsubscribe?');
+    expect((await t.http.get(path)).body).toEqual({ valid: true });
+    const stopped = await t.http.post(path).set('Accept', html);
+    expect(stopped.status).toBe(200);
+    expect(stopped.text).toContain('<h1>You will get no more notices</h1>');
+    // A mail client's one-click unsubscribe, again: still stopped, audited once.
+    const oneClick = await t.http.post(path).type('form').send('List-Unsubscribe=One-Click');
+    expect(oneClick.status).toBe(200);
+    expect(oneClick.body).toEqual({ unsubscribed: true });
+    const audit = await t.http.get(`/v1/audit-events?action=subprocessor.subscriber_unsubscribed&targetId=${link.searchParams.get('id')}`).set(...bearer(t.adminKey));
+    expect(audit.body.items).toHaveLength(1);
+
+    await t.http.post('/v1/subprocessors').set(...bearer(counsel)).send(vendor('AfterCo'));
+    await smtp.waitFor((m) => m.to.includes(subscriber) && m.subject.includes(`AfterCo ${tag}`));
+    expect(smtp.mails.filter((m) => m.to.includes(person) && m.subject.includes(`AfterCo ${tag}`))).toEqual([]);
+
+    // A link we did not send: a page that says so; a malformed one: 400 naming the field.
+    const forged = `${link.pathname}?id=${link.searchParams.get('id')}&token=${'0'.repeat(64)}`;
+    expect((await t.http.post(forged)).status).toBe(404);
+    expect((await t.http.get(forged)).body.type).toBe('urn:lethe:problem:not_found');
+    expect((await t.http.get(forged).set('Accept', 'text/html')).text).toContain('This link does not work');
+    const malformed = await t.http.get(`${link.pathname}?id=${link.searchParams.get('id')}&token=short`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors.map((e: { path: string }) => e.path)).toEqual(['token']);
+  });
+
   it('an admin may override the window with a reason (audited); a replacement offboards the one it replaces', async () => {
     const old = (await t.http.post('/v1/subprocessors').set(...bearer(counsel)).send(vendor('OldCo'))).body.subprocessor;
     await t.http.post(`/v1/subprocessors/${old.id}/override`).set(...bearer(t.adminKey)).send({ reason: 'Existing vendor carried over from the old register' });

@@ -9,6 +9,8 @@ export interface CapturedMail {
   text: string;
   html: string;
   attachments: { filename: string; contentType: string; content: string }[];
+  /** Header fields by lower-case name, as sent (unfolded). */
+  headers: Record<string, string>;
 }
 
 /** A real SMTP server on 127.0.0.1 that keeps every message it receives. */
@@ -22,7 +24,7 @@ export async function startSmtp(): Promise<{ url: string; mails: CapturedMail[];
       simpleParser(stream)
         .then((parsed) => {
           const to = Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(', ') : (parsed.to?.text ?? '');
-          mails.push({ to, subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '', attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content.toString('utf8') })) });
+          mails.push({ to, subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '', attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content.toString('utf8') })), headers: Object.fromEntries(parsed.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()])) });
           callback();
         })
         .catch(callback);

@@ -14,6 +14,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Extra header fields (List-Unsubscribe). */
+  headers?: Record<string, string>;
   /** Small documents only (an erasure certificate): they are sealed into the job with the message. */
   attachments?: { filename: string; content: string; contentType: string }[];
 }

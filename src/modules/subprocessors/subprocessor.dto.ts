@@ -67,6 +67,14 @@ export class ConfirmDto {
   @ApiProperty({ example: 'sub_…' }) @IsString() @Length(10, 200) token: string;
 }
 
+/** The link in every notice email: the subscriber and a keyed hash of it (nothing to store, nothing to guess). */
+export class UnsubscribeDto {
+  @ApiProperty({ example: '0f8fad5b-d9cb-469f-a165-70867728950e' }) @IsUUID('all', { message: 'id must be a UUID' }) id: string;
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
+  @Matches(/^[0-9a-f]{64}$/, { message: 'token must be the 64 hex characters of the emailed link' })
+  token: string;
+}
+
 /** The public fields only. */
 export class PublicSubprocessorDto {
   @ApiProperty() name: string;

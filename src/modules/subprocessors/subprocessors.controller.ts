@@ -5,10 +5,12 @@ import { PageQueryDto, pageItems } from '../../common/pagination.js';
 import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { NotFoundError } from '../../common/errors/domain.error.js';
 import { ProblemDto } from '../../common/errors/problem.js';
-import { ConfirmDto, NoticePageDto, ObjectionDto, SubprocessorObjectionDto, OverrideDto, PublicSubprocessorPageDto, SubprocessorDto, SubprocessorPageDto, SubprocessorRecordDto, SubscribeDto } from './subprocessor.dto.js';
+import { ConfirmDto, NoticePageDto, ObjectionDto, SubprocessorObjectionDto, OverrideDto, PublicSubprocessorPageDto, SubprocessorDto, SubprocessorPageDto, SubprocessorRecordDto, SubscribeDto, UnsubscribeDto } from './subprocessor.dto.js';
 import { SubprocessorsService } from './subprocessors.service.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
 
+
+const UNSUBSCRIBE_SCHEMA = (field: string) => ({ type: 'object' as const, properties: { [field]: { type: 'boolean' as const, enum: [true] } }, required: [field] });
 
 @ApiTags('subprocessors')
 @Controller('v1')
@@ -127,6 +129,41 @@ export class SubprocessorsController {
   async confirmLink(@Query() dto: ConfirmDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ confirmed: true } | string> {
     if (req.accepts(['application/json', 'text/html']) !== 'text/html') return this.confirm(dto);
     const page = await this.subprocessors.confirmationPage(dto.token);
+    res.status(page.status).type('html').setHeader('cache-control', 'no-store');
+    return page.html;
+  }
+
+  @Get('public/subprocessors/subscriptions/unsubscribe')
+  @Public()
+  @ApiOperation({
+    summary: 'The stop link of every notice email: for a browser, a page asking to confirm with one button; for other clients, whether the link is valid. Following it never unsubscribes (mail scanners fetch links).',
+  })
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({ description: 'A valid link', content: { 'application/json': { schema: UNSUBSCRIBE_SCHEMA('valid') }, 'text/html': { schema: { type: 'string' } } } })
+  @ApiNotFoundResponse({ description: 'Not a link we sent', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } }, 'text/html': { schema: { type: 'string' } } } })
+  async unsubscribeLink(@Query() dto: UnsubscribeDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ valid: true } | string> {
+    if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
+      if (!this.subprocessors.isUnsubscribeLink(dto.id, dto.token)) throw new NotFoundError('Subscription');
+      return { valid: true };
+    }
+    const page = await this.subprocessors.unsubscribePage(dto.id, dto.token, false);
+    res.status(page.status).type('html').setHeader('cache-control', 'no-store');
+    return page.html;
+  }
+
+  @Post('public/subprocessors/subscriptions/unsubscribe')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop the notice emails: the page’s button (a page back), or a mail client’s one-click unsubscribe (RFC 8058; any body is ignored; JSON back)' })
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({ description: 'Stopped (again, if it was already)', content: { 'application/json': { schema: UNSUBSCRIBE_SCHEMA('unsubscribed') }, 'text/html': { schema: { type: 'string' } } } })
+  @ApiNotFoundResponse({ description: 'Not a link we sent', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } }, 'text/html': { schema: { type: 'string' } } } })
+  async unsubscribe(@Query() dto: UnsubscribeDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ unsubscribed: true } | string> {
+    if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
+      if (!(await this.subprocessors.unsubscribe(dto.id, dto.token))) throw new NotFoundError('Subscription');
+      return { unsubscribed: true };
+    }
+    const page = await this.subprocessors.unsubscribePage(dto.id, dto.token, true);
     res.status(page.status).type('html').setHeader('cache-control', 'no-store');
     return page.html;
   }

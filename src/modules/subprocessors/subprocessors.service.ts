@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service.js';
 import { actorOf, Caller, SYSTEM } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
-import { randomToken, sha256Hex } from '../../common/crypto.js';
+import { randomToken, safeEqual, sha256Hex } from '../../common/crypto.js';
 import { ConflictError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
 import { Keyring } from '../../common/keyring.js';
 import { CONFIG } from '../../config/config.module.js';
@@ -222,18 +222,68 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
     });
   }
 
+  /** The stop link of a subscriber's notice emails: its id and a keyed hash of it, so nothing is stored and nothing can be guessed. */
+  private unsubscribeLink(subscriberId: string): string {
+    return `${this.config.publicUrl}/v1/public/subprocessors/subscriptions/unsubscribe?id=${subscriberId}&token=${this.keyring.keyedHash('subprocessor-unsubscribe', subscriberId)}`;
+  }
+
+  isUnsubscribeLink(id: string, token: string): boolean {
+    return safeEqual(token, this.keyring.keyedHash('subprocessor-unsubscribe', id));
+  }
+
+  /** Stops a subscriber's notices (audited once); false when the link is not one we sent. */
+  async unsubscribe(id: string, token: string): Promise<boolean> {
+    if (!this.isUnsubscribeLink(id, token)) return false;
+    return this.dataSource.transaction(async (m) => {
+      const row = await m.getRepository(SubprocessorSubscriberEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!row) return false;
+      if (!row.unsubscribedAt) {
+        row.unsubscribedAt = this.clock.now();
+        await m.getRepository(SubprocessorSubscriberEntity).save(row);
+        await this.audit.record(m, SYSTEM, { action: 'subprocessor.subscriber_unsubscribed', targetType: 'subprocessor_subscriber', targetId: row.id });
+      }
+      return true;
+    });
+  }
+
+  /**
+   * The stop link as a person sees it: following it (GET) asks, with one button; pressing it (POST,
+   * also what a mail client's one-click unsubscribe sends, RFC 8058) stops the emails. A GET never
+   * unsubscribes, because mail scanners fetch links.
+   */
+  async unsubscribePage(id: string, token: string, act: boolean): Promise<{ status: 200 | 404; html: string }> {
+    const controller = this.config.controller.name;
+    const broken = { status: 404 as const, html: subscriptionPage(controller, 'This link does not work', `The link is not one we sent, or it was cut short. Copy the whole link from the email, or write to ${this.config.controller.contact}.`) };
+    if (!this.isUnsubscribeLink(id, token)) return broken;
+    if (!act) {
+      return {
+        status: 200,
+        html: subscriptionPage(controller, 'Stop subprocessor change notices?', 'We will no longer email you before we add or replace a subprocessor. You can subscribe again at any time.', {
+          action: `/v1/public/subprocessors/subscriptions/unsubscribe?id=${id}&token=${token}`,
+          button: 'Stop these emails',
+        }),
+      };
+    }
+    return (await this.unsubscribe(id, token))
+      ? { status: 200, html: subscriptionPage(controller, 'You will get no more notices', `We will not email you about subprocessor changes again. If this was a mistake, subscribe again, or write to ${this.config.controller.contact}.`) }
+      : broken;
+  }
+
   private async notifySubscribers(m: EntityManager, sub: SubprocessorEntity, notice: SubprocessorNoticeEntity): Promise<void> {
     const subscribers = await m.getRepository(SubprocessorSubscriberEntity).find();
     for (const s of subscribers.filter((x) => x.confirmedAt && !x.unsubscribedAt)) {
       const to = this.keyring.open({ keyId: s.keyId, data: s.emailSealed });
+      const stop = this.unsubscribeLink(s.id);
       await this.mailer.queue(m, `subprocessor-notice:${notice.id}:${s.id}`, {
         to,
+        headers: { 'List-Unsubscribe': `<${stop}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
         ...render(
           `Notice of a new subprocessor: ${sub.name}`,
           [
             `Under Article 28(2) GDPR we are telling you that we intend to ${notice.replacesId ? 'replace a subprocessor with' : 'add'} ${sub.name} (${sub.legalEntity}) for ${sub.service}.`,
             `Processing countries: ${sub.processingCountries.join(', ')}. Data: ${sub.dataCategories.join(', ')}.${sub.transferMechanism ? ` Transfer safeguard: ${sub.transferMechanism}.` : ''}`,
             `You may object until ${notice.objectionDeadline.toISOString().slice(0, 10)} by writing to ${this.config.controller.contact} (reference ${notice.id}).`,
+            `To stop these emails: ${stop}`,
           ],
           `${this.config.controller.name} — ${this.config.controller.contact}`,
         ),
