@@ -233,6 +233,9 @@ describeBrowser('console: auditor pages', () => {
 
     // A signed-in person's entries carry their name, not their identity provider's id.
     await page.getByRole('button', { name: 'Clear filters' }).click();
+    // The form is rebuilt from the address once it changes: type into the new one.
+    await page.waitForURL((url) => url.search === '');
+    await page.getByRole('table', { name: 'Audit entries, newest first' }).waitFor();
     await page.getByLabel('Actor').fill(`user:jane-${tag}`);
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.getByRole('table', { name: 'Audit entries matching the filters, newest first' }).getByRole('link', { name: 'Jane Doe' }).waitFor();

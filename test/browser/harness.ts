@@ -78,12 +78,21 @@ export async function startLethe(options: BootOptions & { port?: number; ownData
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const own = options.ownDatabase && onServer ? await createDatabaseBeside(process.env.DATABASE_URL!) : undefined;
-  const t = await bootApp({ ...options, env: { LETHE_PUBLIC_URL: baseUrl, ...(own ? { DATABASE_URL: own.url } : {}), ...options.env } });
-  await t.app.listen(port, '127.0.0.1');
+  let t: TestApp;
+  try {
+    t = await bootApp({ ...options, env: { LETHE_PUBLIC_URL: baseUrl, ...(own ? { DATABASE_URL: own.url } : {}), ...options.env } });
+    await t.app.listen(port, '127.0.0.1');
+  } catch (error) {
+    await own?.drop();
+    throw error;
+  }
   const closeApp = t.close;
   const close = async () => {
-    await closeApp();
-    await own?.drop();
+    try {
+      await closeApp();
+    } finally {
+      await own?.drop();
+    }
   };
   return Object.assign(t, { baseUrl, close });
 }

@@ -1,7 +1,15 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';
 import { messages } from '../i18n';
 import { useFocusOnMount } from './focus';
 import { ProblemAlert } from './Problem';
+
+interface StepText {
+  question: string;
+  detail?: string;
+  confirmLabel: string;
+  small?: boolean;
+}
 
 /**
  * The confirmation step of an action that cannot be undone, shown in place of the button that asked
@@ -18,15 +26,11 @@ export function ConfirmStep({
   onConfirm,
   onCancel,
   small = false,
-}: {
-  question: string;
-  detail?: string;
-  confirmLabel: string;
+}: StepText & {
   busy: boolean;
   error?: unknown;
   onConfirm: () => void;
   onCancel: () => void;
-  small?: boolean;
 }) {
   const id = useId();
   const ref = useFocusOnMount<HTMLParagraphElement>();
@@ -42,10 +46,31 @@ export function ConfirmStep({
         <button type="button" className={`button button-danger${size}`} disabled={busy} onClick={onConfirm}>
           {confirmLabel}
         </button>
-        <button type="button" className={`button button-secondary${size}`} disabled={busy} onClick={onCancel}>
+        <button type="button" className={`button button-secondary${size}`} onClick={onCancel}>
           {messages.common.cancel}
         </button>
       </div>
     </div>
   );
+}
+
+/**
+ * A confirmation step for one API call: confirmed, it runs `action`, refreshes the queries under
+ * `invalidate`, and reports `onDone(true)`; cancelled, `onDone(false)`.
+ */
+export function ConfirmAction({
+  action,
+  invalidate,
+  onDone,
+  ...text
+}: StepText & { action: () => Promise<unknown>; invalidate: readonly unknown[]; onDone: (confirmed: boolean) => void }) {
+  const client = useQueryClient();
+  const run = useMutation({
+    mutationFn: action,
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: invalidate });
+      onDone(true);
+    },
+  });
+  return <ConfirmStep {...text} busy={run.isPending} error={run.error} onConfirm={() => run.mutate()} onCancel={() => onDone(false)} />;
 }

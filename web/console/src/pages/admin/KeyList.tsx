@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ensure, type Schema } from '../../../../shared/api';
 import { formatInstant } from '../../../../shared/dates';
@@ -6,7 +6,7 @@ import { fmt } from '../../../../shared/i18n';
 import { messages } from '../../i18n';
 import { useSession } from '../../session';
 import { Badge } from '../../ui/Badge';
-import { ConfirmStep } from '../../ui/Confirm';
+import { ConfirmAction } from '../../ui/Confirm';
 import { Checkbox } from '../../ui/Field';
 import { QueryView } from '../../ui/Loading';
 import { LoadMore } from '../../ui/Pager';
@@ -20,29 +20,6 @@ function KeyStatus({ apiKey }: { apiKey: ApiKey }) {
   if (apiKey.revokedAt) return <Badge tone="danger">{fmt(m.revokedOn, { when: formatInstant(apiKey.revokedAt) })}</Badge>;
   if (!apiKey.active) return <Badge tone="warn">{m.expired}</Badge>;
   return <Badge tone="ok">{m.active}</Badge>;
-}
-
-/** Revoking a key, after its confirmation step. */
-function ConfirmRevoke({ apiKey, onDone }: { apiKey: ApiKey; onDone: (revoked: boolean) => void }) {
-  const client = useQueryClient();
-  const revoke = useMutation({
-    mutationFn: () => ensure(api.DELETE('/v1/api-keys/{id}', { params: { path: { id: apiKey.id } } })),
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ['admin', 'api-keys'] });
-      onDone(true);
-    },
-  });
-  return (
-    <ConfirmStep
-      question={fmt(m.confirmTitle, { name: apiKey.name })}
-      detail={m.confirmBody}
-      confirmLabel={m.confirmRevoke}
-      busy={revoke.isPending}
-      error={revoke.error}
-      onConfirm={() => revoke.mutate()}
-      onCancel={() => onDone(false)}
-    />
-  );
 }
 
 export function KeyList({ onRevoked }: { onRevoked: (name: string) => void }) {
@@ -106,8 +83,12 @@ export function KeyList({ onRevoked }: { onRevoked: (name: string) => void }) {
                               <p className="hint">{m.yoursHint}</p>
                             </>
                           ) : confirming === key.id ? (
-                            <ConfirmRevoke
-                              apiKey={key}
+                            <ConfirmAction
+                              question={fmt(m.confirmTitle, { name: key.name })}
+                              detail={m.confirmBody}
+                              confirmLabel={m.confirmRevoke}
+                              action={() => ensure(api.DELETE('/v1/api-keys/{id}', { params: { path: { id: key.id } } }))}
+                              invalidate={['admin', 'api-keys']}
                               onDone={(revoked) => {
                                 // Cancelled: focus goes back to this row's Revoke button; revoked: to the notice.
                                 if (!revoked) focusBack.request(key.id);

@@ -1,11 +1,11 @@
-import { type InfiniteData, useInfiniteQuery, useMutation, useQueryClient, type UseInfiniteQueryResult } from '@tanstack/react-query';
+import { type InfiniteData, useInfiniteQuery, type UseInfiniteQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ensure, type Schema } from '../../../../shared/api';
 import { formatInstant } from '../../../../shared/dates';
 import { fmt } from '../../../../shared/i18n';
 import { messages } from '../../i18n';
 import { Badge } from '../../ui/Badge';
-import { ConfirmStep } from '../../ui/Confirm';
+import { ConfirmAction } from '../../ui/Confirm';
 import { QueryView } from '../../ui/Loading';
 import { LoadMore } from '../../ui/Pager';
 import { Notice } from '../../ui/Problem';
@@ -13,7 +13,6 @@ import { TableWrap } from '../../ui/TableWrap';
 import { useFocusReturn } from '../../ui/focus';
 
 const m = messages.admin.webhooks;
-type Webhook = Schema<'WebhookDto'>;
 export type WebhookPages = UseInfiniteQueryResult<InfiniteData<Schema<'WebhookPageDto'>>>;
 
 export function useWebhooks(): WebhookPages {
@@ -23,29 +22,6 @@ export function useWebhooks(): WebhookPages {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-}
-
-/** Stopping a subscription, after its confirmation step. */
-function ConfirmStop({ hook, onDone }: { hook: Webhook; onDone: (stopped: boolean) => void }) {
-  const client = useQueryClient();
-  const stop = useMutation({
-    mutationFn: () => ensure(api.DELETE('/v1/webhooks/{id}', { params: { path: { id: hook.id } } })),
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ['admin', 'webhooks'] });
-      onDone(true);
-    },
-  });
-  return (
-    <ConfirmStep
-      question={fmt(m.confirmTitle, { url: hook.url })}
-      detail={m.confirmBody}
-      confirmLabel={m.confirmStop}
-      busy={stop.isPending}
-      error={stop.error}
-      onConfirm={() => stop.mutate()}
-      onCancel={() => onDone(false)}
-    />
-  );
 }
 
 export function WebhookList({ hooks }: { hooks: WebhookPages }) {
@@ -97,8 +73,12 @@ export function WebhookList({ hooks }: { hooks: WebhookPages }) {
                         <td>{hook.active ? <Badge tone="ok">{m.active}</Badge> : <Badge>{m.stopped}</Badge>}</td>
                         <td className="actions-cell">
                           {!hook.active ? null : confirming === hook.id ? (
-                            <ConfirmStop
-                              hook={hook}
+                            <ConfirmAction
+                              question={fmt(m.confirmTitle, { url: hook.url })}
+                              detail={m.confirmBody}
+                              confirmLabel={m.confirmStop}
+                              action={() => ensure(api.DELETE('/v1/webhooks/{id}', { params: { path: { id: hook.id } } }))}
+                              invalidate={['admin', 'webhooks']}
                               onDone={(done) => {
                                 // Cancelled: focus goes back to this row's Stop button; stopped: to the notice.
                                 if (!done) focusBack.request(hook.id);
