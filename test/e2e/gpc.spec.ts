@@ -51,7 +51,7 @@ describe('Global Privacy Control', () => {
     for (const header of [undefined, '0', 'true']) {
       const response = await signal(subjectId, header);
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ signal: false, optedOut: [], overrodeOptIn: [], alreadyOptedOut: [], withoutNotice: [], events: [] });
+      expect(response.body).toEqual({ signal: false, optedOut: [], overrodeOptIn: [], alreadyOptedOut: [], reconsented: [], withoutNotice: [], events: [] });
     }
     expect(await states(subjectId)).toEqual({ [f.purpose]: 'none', [sale]: 'granted', [ads]: 'none', [unannounced]: 'none' });
   });
@@ -85,15 +85,23 @@ describe('Global Privacy Control', () => {
     const again = await signal(subjectId, '1');
     expect(ours(again.body.optedOut)).toEqual([]);
     expect(ours(again.body.alreadyOptedOut)).toEqual([ads, sale]);
+
+    // Offered re-consent, the person opts in to the sale again: the signal, still sent, leaves that choice.
+    const reconsent = await t.http.post('/v1/consent-events').set(...bearer(f.iam)).send(consentEvent(sale, { subjectId, occurredAt: new Date().toISOString() }));
+    expect(reconsent.status).toBe(201);
+    const after = await signal(subjectId, '1');
+    expect(ours(after.body.reconsented)).toEqual([sale]);
+    expect(ours(after.body.optedOut)).toEqual([]);
+    expect((await states(subjectId))[sale]).toBe('granted');
   });
 
   it('is for the IAM API’s key only, and names a bad field', async () => {
     const subjectId = `usr_${randomUUID()}`;
     const counsel = await t.http.post(`/v1/subjects/${subjectId}/consents/gpc`).set(...bearer(f.counsel)).set('Sec-GPC', '1').send({ sourceSystem: 'iam-api' });
     expect(counsel.status).toBe(403);
-    const bad = await t.http.post(`/v1/subjects/${subjectId}/consents/gpc`).set(...bearer(f.iam)).set('Sec-GPC', '1').send({ sourceSystem: 'iam api', occurredAt: 'yesterday' });
+    const bad = await t.http.post(`/v1/subjects/${subjectId}/consents/gpc`).set(...bearer(f.iam)).set('Sec-GPC', '1').send({ sourceSystem: 'iam api', proof: { ipAddress: 'not an ip' } });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['occurredAt', 'sourceSystem']);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['proof.ipAddress', 'sourceSystem']);
     expect(await states(subjectId)).toEqual({ [f.purpose]: 'none', [sale]: 'none', [ads]: 'none', [unannounced]: 'none' });
   });
 

@@ -54,6 +54,7 @@ describe('every route declares who may call it', () => {
 
   it('the public routes are exactly the expected ones', () => {
     expect(collectRoutes(t).filter((r) => r.isPublic).map((r) => r.route).sort()).toEqual([
+      'GET /.well-known/gpc.json',
       'GET /health/live',
       'GET /health/ready',
       'GET /metrics',
@@ -61,6 +62,7 @@ describe('every route declares who may call it', () => {
       'GET /v1/public/subprocessors',
       'GET /v1/public/subprocessors/feed.json',
       'GET /v1/public/subprocessors/subscriptions/confirm',
+      'GET /v1/public/subprocessors/subscriptions/unsubscribe',
       'GET /v1/requests/:id/package',
       'GET /v1/requests/:id/recipients',
       'GET /v1/requests/:id/status',
@@ -71,6 +73,7 @@ describe('every route declares who may call it', () => {
       'GET /v1/session/oidc/start',
       'POST /v1/public/subprocessors/subscriptions',
       'POST /v1/public/subprocessors/subscriptions/confirm',
+      'POST /v1/public/subprocessors/subscriptions/unsubscribe',
       'POST /v1/requests',
       'POST /v1/requests/:id/verification-code',
       'POST /v1/requests/:id/verify',

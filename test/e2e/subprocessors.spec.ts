@@ -104,7 +104,8 @@ describe('subprocessors, change notices and the evidence pack', () => {
     const mail = await smtp.waitFor((m) => m.to.includes(person) && m.subject.includes(`StopCo ${tag}`));
     const link = new URL(/To stop these emails: (\S+)/.exec(mail.text)![1]!);
     expect(mail.headers['list-unsubscribe']).toBe(`<${link.href}>`);
-    expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    // One-click needs an https link: this test server's public URL is http.
+    expect(mail.headers['list-unsubscribe-post']).toBeUndefined();
     const path = `${link.pathname}${link.search}`;
 
     // Following the link in a browser (or a mail scanner fetching it) only asks.
@@ -113,7 +114,7 @@ describe('subprocessors, change notices and the evidence pack', () => {
     expect(asked.status).toBe(200);
     expect(asked.headers['content-type']).toMatch(/^text\/html/);
     expect(asked.text).toContain('<h1>Stop subprocessor change notices?</h1>');
-    expect(asked.text).toContain('<form method="post" action="/v1/public/subprocessors/subscriptions/unsubscribe?');
+    expect(asked.text).toContain('<form method="post"><button type="submit"');
     expect((await t.http.get(path)).body).toEqual({ valid: true });
     const stopped = await t.http.post(path).set('Accept', html);
     expect(stopped.status).toBe(200);
@@ -128,6 +129,15 @@ describe('subprocessors, change notices and the evidence pack', () => {
     await t.http.post('/v1/subprocessors').set(...bearer(counsel)).send(vendor('AfterCo'));
     await smtp.waitFor((m) => m.to.includes(subscriber) && m.subject.includes(`AfterCo ${tag}`));
     expect(smtp.mails.filter((m) => m.to.includes(person) && m.subject.includes(`AfterCo ${tag}`))).toEqual([]);
+
+    // Subscribing again works, even if the old stop link is pressed while the new confirmation waits.
+    clock.advance(60_000); // the confirmation mail's job key holds the time: this fixed clock must move
+    await t.http.post('/v1/public/subprocessors/subscriptions').send({ email: person });
+    const again = await smtp.waitFor((m) => m.to.includes(person) && /Confirm/.test(m.subject) && m !== confirm);
+    expect((await t.http.post(path)).body).toEqual({ unsubscribed: true });
+    await t.http.get(/(http\S+subscriptions\/confirm\?token=\S+)/.exec(again.text)![1]!.replace(/^http:\/\/[^/]+/, ''));
+    await t.http.post('/v1/subprocessors').set(...bearer(counsel)).send(vendor('BackCo'));
+    await smtp.waitFor((m) => m.to.includes(person) && m.subject.includes(`BackCo ${tag}`));
 
     // A link we did not send: a page that says so; a malformed one: 400 naming the field.
     const forged = `${link.pathname}?id=${link.searchParams.get('id')}&token=${'0'.repeat(64)}`;

@@ -1244,7 +1244,7 @@ export interface paths {
         put?: never;
         /**
          * Honour a Global Privacy Control signal the IAM API saw: opt the subject out of every purpose covered by opt-out signals
-         * @description Forward the browser’s `Sec-GPC` header as it came. With `Sec-GPC: 1` each covered purpose not already opted out gets a `withdrawn` event, method `gpc_signal`, even over an earlier opt-in (11 CCR §7025(c)(3)); without it nothing is recorded. Safe to repeat: a second signal finds the purposes opted out.
+         * @description Forward the browser’s `Sec-GPC` header as it came, with every signed-in request (or at least every sign-in). With `Sec-GPC: 1` each covered purpose not already opted out gets a `withdrawn` event, method `gpc_signal`, recorded now, even over an earlier opt-in (11 CCR §7025(c)(3)); a consent given again after that opt-out stands. Without the signal nothing is recorded. Repeating it records nothing new (two racing at once may both record the same opt-out).
          */
         post: operations["GpcController_honour"];
         delete?: never;
@@ -2342,6 +2342,11 @@ export interface components {
              */
             overrodeOptIn: string[];
             /**
+             * @description Covered purposes the person consented to again after an earlier signal’s opt-out (the re-consent offer of §7025(c)(3)): left as they chose
+             * @example []
+             */
+            reconsented: string[];
+            /**
              * @description Whether the request carried the signal: `Sec-GPC: 1`, exactly. Without it nothing is recorded (its absence is never an opt-in).
              * @example true
              */
@@ -2353,12 +2358,7 @@ export interface components {
             withoutNotice: string[];
         };
         GpcSignalDto: {
-            /**
-             * @description When the signal was seen (default: now; not in the future)
-             * @example 2026-12-01T09:30:00Z
-             */
-            occurredAt?: string;
-            /** @description The request that carried the signal */
+            /** @description The request that carried the signal (its locale picks the notice language where several were published) */
             proof?: components["schemas"]["ConsentProofDto"];
             /**
              * @description The system that saw the signal

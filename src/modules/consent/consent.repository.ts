@@ -144,6 +144,15 @@ export class ConsentRepository {
     return new Set(rows.map((row) => row.id));
   }
 
+  /** When each purpose last received a withdrawal from an opt-out signal, for one subject. */
+  async lastSignalOptOuts(subjectRef: string): Promise<Map<string, Date>> {
+    const rows = (await this.dataSource.query(
+      `SELECT purpose, max(occurred_at) AS at FROM consent_event WHERE subject_ref = $1 AND method = 'gpc_signal' AND action = 'withdrawn' GROUP BY purpose`,
+      [subjectRef],
+    )) as { purpose: string; at: Date }[];
+    return new Map(rows.map((row) => [row.purpose, new Date(row.at)]));
+  }
+
   findByIdempotencyKeys(manager: EntityManager, keys: string[]): Promise<ConsentEventEntity[]> {
     if (keys.length === 0) return Promise.resolve([]);
     return manager.getRepository(ConsentEventEntity).createQueryBuilder('e').where('e.idempotencyKey IN (:...keys)', { keys }).getMany();

@@ -109,6 +109,11 @@ export class ConsentService {
     }
   }
 
+  /** When each purpose last received a Global Privacy Control opt-out, for one subject. */
+  lastSignalOptOuts(subjectId: string): Promise<Map<string, Date>> {
+    return this.repository.lastSignalOptOuts(this.subjectRef(subjectId));
+  }
+
   async current(subjectId: string): Promise<SubjectConsentsDto> {
     // The event behind each state row says whether it was pseudonymised (an erasure): then no grant is live.
     const rows = (await this.dataSource.query(

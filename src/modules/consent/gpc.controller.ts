@@ -24,7 +24,7 @@ export class GpcController {
   @ApiOperation({
     summary: 'Honour a Global Privacy Control signal the IAM API saw: opt the subject out of every purpose covered by opt-out signals',
     description:
-      'Forward the browser’s `Sec-GPC` header as it came. With `Sec-GPC: 1` each covered purpose not already opted out gets a `withdrawn` event, method `gpc_signal`, even over an earlier opt-in (11 CCR §7025(c)(3)); without it nothing is recorded. Safe to repeat: a second signal finds the purposes opted out.',
+      'Forward the browser’s `Sec-GPC` header as it came, with every signed-in request (or at least every sign-in). With `Sec-GPC: 1` each covered purpose not already opted out gets a `withdrawn` event, method `gpc_signal`, recorded now, even over an earlier opt-in (11 CCR §7025(c)(3)); a consent given again after that opt-out stands. Without the signal nothing is recorded. Repeating it records nothing new (two racing at once may both record the same opt-out).',
   })
   @ApiParam({ name: 'subjectId', example: 'usr_01HF3Z6Q8K' })
   @ApiHeader({ name: 'Sec-GPC', required: false, example: '1', description: 'The browser’s header, forwarded as it came; only `1` is the signal' })

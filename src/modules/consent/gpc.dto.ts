@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
 import { ConsentProofDto, RecordedConsentDto } from './consent.dto.js';
 
 /** What the IAM API forwards with a Global Privacy Control signal it saw (the signal itself is the Sec-GPC header). */
@@ -10,12 +10,7 @@ export class GpcSignalDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, { message: 'sourceSystem must be 1-100 letters, digits or . _ : / -' })
   sourceSystem: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01T09:30:00Z', description: 'When the signal was seen (default: now; not in the future)' })
-  @IsOptional()
-  @IsDateString({ strict: true })
-  occurredAt?: string;
-
-  @ApiPropertyOptional({ type: ConsentProofDto, description: 'The request that carried the signal' })
+  @ApiPropertyOptional({ type: ConsentProofDto, description: 'The request that carried the signal (its locale picks the notice language where several were published)' })
   @IsOptional()
   @ValidateNested()
   @Type(() => ConsentProofDto)
@@ -31,6 +26,8 @@ export class GpcResultDto {
   overrodeOptIn: string[];
   @ApiProperty({ example: [], description: 'Covered purposes the subject had already opted out of: nothing new recorded' })
   alreadyOptedOut: string[];
+  @ApiProperty({ example: [], description: 'Covered purposes the person consented to again after an earlier signal’s opt-out (the re-consent offer of §7025(c)(3)): left as they chose' })
+  reconsented: string[];
   @ApiProperty({ example: [], description: 'Covered purposes with no notice in force yet: nothing to record against' })
   withoutNotice: string[];
   @ApiProperty({ type: [RecordedConsentDto] })

@@ -16,23 +16,24 @@ describe('Global Privacy Control: the signal', () => {
   });
 });
 
-describe('Global Privacy Control: what a signal records (11 CCR §7025, as amended 1 January 2026)', () => {
+describe('Global Privacy Control: what a signal records (11 CCR §7025, the text in force in 2026)', () => {
   const sale: GpcPurpose = { key: 'sale', optOutSignal: true, state: 'none' };
   const ads: GpcPurpose = { key: 'targeted_ads', optOutSignal: true, state: 'granted' };
   const news: GpcPurpose = { key: 'newsletter', optOutSignal: false, state: 'granted' };
-  const none: GpcPlan = { optOut: [], overrodeOptIn: [], alreadyOptedOut: [] };
+  const none: GpcPlan = { optOut: [], overrodeOptIn: [], alreadyOptedOut: [], reconsented: [] };
 
   const cases: Array<{ rule: string; signal: boolean; purposes: GpcPurpose[]; plan: GpcPlan }> = [
     { rule: 'no signal changes nothing, even with covered purposes granted (absence is not consent either way)', signal: false, purposes: [sale, ads, news], plan: none },
-    { rule: '§7025(b), (c)(1): a covered purpose never chosen is opted out', signal: true, purposes: [sale], plan: { optOut: ['sale'], overrodeOptIn: [], alreadyOptedOut: [] } },
-    { rule: '§7025(c)(3): the signal wins over an earlier opt-in, which is reported for re-consent', signal: true, purposes: [ads], plan: { optOut: ['targeted_ads'], overrodeOptIn: ['targeted_ads'], alreadyOptedOut: [] } },
-    { rule: 'already opted out: nothing new recorded, still honoured', signal: true, purposes: [{ ...sale, state: 'withdrawn' }], plan: { optOut: [], overrodeOptIn: [], alreadyOptedOut: ['sale'] } },
+    { rule: '§7025(b), (c)(1): a covered purpose never chosen is opted out', signal: true, purposes: [sale], plan: { optOut: ['sale'], overrodeOptIn: [], alreadyOptedOut: [], reconsented: [] } },
+    { rule: '§7025(c)(3): the signal wins over an earlier opt-in, which is reported for re-consent', signal: true, purposes: [ads], plan: { optOut: ['targeted_ads'], overrodeOptIn: ['targeted_ads'], alreadyOptedOut: [], reconsented: [] } },
+    { rule: 'already opted out: nothing new recorded, still honoured', signal: true, purposes: [{ ...sale, state: 'withdrawn' }], plan: { optOut: [], overrodeOptIn: [], alreadyOptedOut: ['sale'], reconsented: [] } },
+    { rule: '§7025(c)(3): consent given again after the signal’s opt-out stands (the browser keeps sending the signal)', signal: true, purposes: [{ ...ads, state: 'reconsented' }], plan: { optOut: [], overrodeOptIn: [], alreadyOptedOut: [], reconsented: ['targeted_ads'] } },
     { rule: 'purposes the catalogue does not mark as covered by opt-out signals are left alone', signal: true, purposes: [news], plan: none },
     {
       rule: 'a mixed catalogue: every covered purpose, in catalogue order',
       signal: true,
       purposes: [news, ads, sale, { key: 'sharing', optOutSignal: true, state: 'withdrawn' }],
-      plan: { optOut: ['targeted_ads', 'sale'], overrodeOptIn: ['targeted_ads'], alreadyOptedOut: ['sharing'] },
+      plan: { optOut: ['targeted_ads', 'sale'], overrodeOptIn: ['targeted_ads'], alreadyOptedOut: ['sharing'], reconsented: [] },
     },
   ];
   it.each(cases)('$rule', ({ signal, purposes, plan }) => {

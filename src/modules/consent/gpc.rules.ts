@@ -5,12 +5,14 @@
  * Sources:
  * - GPC specification (W3C Privacy CG, "Global Privacy Control", §3 "The Sec-GPC header field"):
  *   the header's only defined value is `1`; any other value, or no header, is no signal.
- * - California, 11 CCR §7025 (opt-out preference signals, as amended effective 1 January 2026):
+ * - California, 11 CCR §7025 (opt-out preference signals; the text in force in 2026):
  *   (b) a signal sent as an HTTP header is a valid request to opt out of sale/sharing;
  *   (c)(1) it applies to the browser or device, to any profile associated with it, and to the
  *   consumer when known; (c)(3) where it conflicts with a business-specific setting that allows
  *   sale/sharing (an earlier opt-in), the signal is processed as an opt-out, and the business may
- *   tell the consumer of the conflict and offer them the chance to consent again.
+ *   tell the consumer of the conflict and offer them the chance to consent again. A consent given
+ *   in answer to that offer (a grant recorded after the signal's opt-out) stands: the browser keeps
+ *   sending the signal, and overriding the answer at every request would make the offer empty.
  * - Nothing in either turns the absence of a signal into consent: no signal changes nothing.
  */
 
@@ -20,7 +22,8 @@ export function gpcSignal(header: string | readonly string[] | undefined): boole
   return typeof header === 'string' && header.trim() === '1';
 }
 
-export type ConsentStateName = 'granted' | 'withdrawn' | 'none';
+/** `reconsented`: granted again after an opt-out this signal recorded earlier. */
+export type ConsentStateName = 'granted' | 'reconsented' | 'withdrawn' | 'none';
 
 export interface GpcPurpose {
   key: string;
@@ -37,6 +40,8 @@ export interface GpcPlan {
   overrodeOptIn: string[];
   /** Covered purposes already opted out: nothing to record, but the signal is honoured. */
   alreadyOptedOut: string[];
+  /** Covered purposes the person consented to again after the signal's opt-out: left as they chose. */
+  reconsented: string[];
 }
 
 /**
@@ -44,12 +49,16 @@ export interface GpcPlan {
  * sharing the default is "not opted out", so the signal must be recorded to have any effect.
  */
 export function planGpcOptOut(signal: boolean, purposes: readonly GpcPurpose[]): GpcPlan {
-  const plan: GpcPlan = { optOut: [], overrodeOptIn: [], alreadyOptedOut: [] };
+  const plan: GpcPlan = { optOut: [], overrodeOptIn: [], alreadyOptedOut: [], reconsented: [] };
   if (!signal) return plan;
   for (const purpose of purposes) {
     if (!purpose.optOutSignal) continue;
     if (purpose.state === 'withdrawn') {
       plan.alreadyOptedOut.push(purpose.key);
+      continue;
+    }
+    if (purpose.state === 'reconsented') {
+      plan.reconsented.push(purpose.key);
       continue;
     }
     plan.optOut.push(purpose.key);

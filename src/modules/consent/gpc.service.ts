@@ -1,17 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
-import { noticeInForce, PurposeCatalog } from '../purposes/purpose-catalog.js';
+import { type CatalogPurpose, noticeInForce, PurposeCatalog } from '../purposes/purpose-catalog.js';
 import type { ConsentEventDto, ConsentStateDto } from './consent.dto.js';
 import { ConsentService } from './consent.service.js';
 import type { GpcResultDto, GpcSignalDto } from './gpc.dto.js';
 import { type ConsentStateName, gpcSignal, planGpcOptOut } from './gpc.rules.js';
 
-/** An erased subject has no live grant: for the signal, that is already opted out. */
-function planState(state: ConsentStateDto['state'] | undefined): ConsentStateName {
-  if (state === 'granted') return 'granted';
-  if (state === 'withdrawn' || state === 'erased') return 'withdrawn';
+/**
+ * The state the rules read. A grant recorded after this signal's last opt-out is an answer to the
+ * re-consent offer. An erased subject has no event that opts out (only none is live), so the signal
+ * records one.
+ */
+function planState(current: Pick<ConsentStateDto, 'state' | 'since'> | undefined, lastSignal: Date | undefined): ConsentStateName {
+  if (current?.state === 'granted') return lastSignal && current.since && Date.parse(current.since) > lastSignal.getTime() ? 'reconsented' : 'granted';
+  if (current?.state === 'withdrawn') return 'withdrawn';
   return 'none';
+}
+
+/** The notice in force, in the language of the request that carried the signal where it was published in several. */
+function noticeFor(entry: CatalogPurpose, at: Date, locale: string | undefined) {
+  const inForce = noticeInForce(entry, at);
+  if (!inForce || !locale) return inForce;
+  const language = locale.split('-')[0]!.toLowerCase();
+  return entry.notices.find((n) => n.version === inForce.version && n.language === language && n.effectiveFrom.getTime() <= at.getTime()) ?? inForce;
 }
 
 /**
@@ -29,20 +41,25 @@ export class GpcService {
 
   async honour(subjectId: string, header: string | string[] | undefined, dto: GpcSignalDto, caller: Caller): Promise<GpcResultDto> {
     const signal = gpcSignal(header);
-    const result: GpcResultDto = { signal, optedOut: [], overrodeOptIn: [], alreadyOptedOut: [], withoutNotice: [], events: [] };
+    const result: GpcResultDto = { signal, optedOut: [], overrodeOptIn: [], alreadyOptedOut: [], reconsented: [], withoutNotice: [], events: [] };
     if (!signal) return result;
+    // Recorded when it arrives: the IAM API forwards the signal of the request it is answering.
     const now = this.clock.now();
-    const [entries, current] = await Promise.all([this.catalog.all(), this.consent.current(subjectId)]);
-    const states = new Map(current.purposes.map((p) => [p.purpose, p.state]));
+    const [entries, current, lastSignal] = await Promise.all([this.catalog.all(), this.consent.current(subjectId), this.consent.lastSignalOptOuts(subjectId)]);
+    const states = new Map(current.purposes.map((p) => [p.purpose, p]));
     const plan = planGpcOptOut(
       signal,
-      entries.map((entry) => ({ key: entry.purpose.key, optOutSignal: entry.purpose.optOutSignal, state: planState(states.get(entry.purpose.key)) })),
+      entries.map((entry) => ({
+        key: entry.purpose.key,
+        optOutSignal: entry.purpose.optOutSignal,
+        state: planState(states.get(entry.purpose.key), lastSignal.get(entry.purpose.key)),
+      })),
     );
-    const occurredAt = dto.occurredAt ?? now.toISOString();
+    const occurredAt = now.toISOString();
     const events: ConsentEventDto[] = [];
     for (const key of plan.optOut) {
       const entry = entries.find((e) => e.purpose.key === key)!;
-      const notice = noticeInForce(entry, new Date(occurredAt));
+      const notice = noticeFor(entry, now, dto.proof?.locale);
       if (!notice) {
         result.withoutNotice.push(key);
         continue;
@@ -63,6 +80,7 @@ export class GpcService {
     result.optedOut = events.map((e) => e.purpose);
     result.overrodeOptIn = plan.overrodeOptIn.filter((key) => result.optedOut.includes(key));
     result.alreadyOptedOut = plan.alreadyOptedOut;
+    result.reconsented = plan.reconsented;
     return result;
   }
 }

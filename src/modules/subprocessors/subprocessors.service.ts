@@ -215,6 +215,7 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
       if (!row) return false;
       if (!row.confirmedAt) {
         row.confirmedAt = this.clock.now();
+        row.unsubscribedAt = null; // an old stop link pressed while this subscription waited for confirmation
         await m.getRepository(SubprocessorSubscriberEntity).save(row);
         await this.audit.record(m, SYSTEM, { action: 'subprocessor.subscriber_confirmed', targetType: 'subprocessor_subscriber', targetId: row.id });
       }
@@ -258,10 +259,7 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
     if (!act) {
       return {
         status: 200,
-        html: subscriptionPage(controller, 'Stop subprocessor change notices?', 'We will no longer email you before we add or replace a subprocessor. You can subscribe again at any time.', {
-          action: `/v1/public/subprocessors/subscriptions/unsubscribe?id=${id}&token=${token}`,
-          button: 'Stop these emails',
-        }),
+        html: subscriptionPage(controller, 'Stop subprocessor change notices?', 'We will no longer email you before we add or replace a subprocessor. You can subscribe again at any time.', 'Stop these emails'),
       };
     }
     return (await this.unsubscribe(id, token))
@@ -276,7 +274,8 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
       const stop = this.unsubscribeLink(s.id);
       await this.mailer.queue(m, `subprocessor-notice:${notice.id}:${s.id}`, {
         to,
-        headers: { 'List-Unsubscribe': `<${stop}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        // One-click (RFC 8058) needs an https link; mail providers also want the message DKIM-signed.
+        headers: { 'List-Unsubscribe': `<${stop}>`, ...(stop.startsWith('https:') ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}) },
         ...render(
           `Notice of a new subprocessor: ${sub.name}`,
           [

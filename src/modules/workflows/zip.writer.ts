@@ -115,7 +115,11 @@ export async function writeZip(out: string, entries: DeflatedEntry[], at: Date):
     await once(file, 'close');
     if (failed) throw failed;
   } catch (error) {
-    file.destroy();
+    // Closed before the partial file is removed: an open still pending would create it again.
+    if (!file.closed) {
+      file.destroy();
+      await once(file, 'close').catch(() => undefined);
+    }
     await rm(partial, { force: true });
     throw error;
   }
