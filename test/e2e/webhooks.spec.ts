@@ -123,10 +123,12 @@ describe('consent change webhooks', () => {
     try {
       const hook = await subscribe(server.url);
       const other = await consentFixture(t);
-      await t.http.post('/v1/consent-events').set(...bearer(other.iam)).send(consentEvent(other.purpose));
+      const elsewhere = await t.http.post('/v1/consent-events').set(...bearer(other.iam)).send(consentEvent(other.purpose));
       expect((await t.http.delete(`/v1/webhooks/${hook.id}`).set(...bearer(t.adminKey))).status).toBe(204);
-      await t.http.post('/v1/consent-events').set(...bearer(f.iam)).send(consentEvent(f.purpose));
-      await eventually(async () => Number((await t.dataSource.query('SELECT count(*)::int AS n FROM consent_outbox'))[0].n) === 0);
+      const after = await t.http.post('/v1/consent-events').set(...bearer(f.iam)).send(consentEvent(f.purpose));
+      // These two events dispatched (on a shared server database other suites' rows may still wait).
+      const ids = [elsewhere.body.id as string, after.body.id as string];
+      await eventually(async () => Number((await t.dataSource.query('SELECT count(*)::int AS n FROM consent_outbox WHERE event_id = ANY($1::uuid[])', [ids]))[0].n) === 0);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(server.received).toHaveLength(0);
       const list = await t.http.get('/v1/webhooks').set(...bearer(t.adminKey));
