@@ -19,10 +19,11 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { OpsModule } from './modules/ops/ops.module.js';
 import { WorkflowsModule } from './modules/workflows/workflows.module.js';
 import { SessionsModule } from './modules/sessions/sessions.module.js';
+import { PrivacyCenterModule } from './modules/privacy-center/privacy-center.module.js';
 
 /** Everything a Lethe process needs; the HTTP API and the worker differ only in what they start. */
 function coreImports(config: LetheConfig) {
-  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, SessionsModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule, RegisterModule, SubprocessorsModule, EvidenceModule, DataStoresModule, WorkflowsModule];
+  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, SessionsModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule, RegisterModule, SubprocessorsModule, EvidenceModule, DataStoresModule, WorkflowsModule, PrivacyCenterModule];
 }
 
 @Module({})

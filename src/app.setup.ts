@@ -14,6 +14,7 @@ import { answerClientErrors } from './infrastructure/http/client-error.js';
 import { requestIdMiddleware } from './infrastructure/http/request-id.js';
 import { serveWebApp, webDistDir } from './infrastructure/http/web-apps.js';
 import { MetricsService } from './modules/ops/metrics.service.js';
+import { themeCss } from './modules/privacy-center/theme.js';
 
 /** The nearest package.json above this file (src/ when run by the tests, dist/src/ when built). */
 function packageVersion(): string {
@@ -36,6 +37,11 @@ export function configureApp(app: NestExpressApplication, config: LetheConfig): 
   app.useGlobalFilters(new ProblemFilter({ databaseUnavailable: () => metrics.databaseUnavailable.inc() }));
   answerClientErrors(app.getHttpServer());
   serveWebApp(app, '/console', join(webDistDir(), 'console'));
+  const center = config.privacyCenter;
+  const theme = themeCss(center.accent);
+  serveWebApp(app, '/privacy', join(webDistDir(), 'privacy'), { imageOrigins: center.logoUrl ? [new URL(center.logoUrl).origin] : [], frameAncestors: center.frameAncestors }, {
+    '/theme.css': (_req, res) => void res.type('text/css').setHeader('Cache-Control', 'no-cache').send(theme),
+  });
   SwaggerModule.setup('docs', app, () => buildOpenApi(app, config.publicUrl), { jsonDocumentUrl: 'docs/openapi.json' });
 }
 

@@ -110,6 +110,15 @@ export interface LetheConfig {
   };
   /** OpenID Connect sign-in for the console; undefined when LETHE_OIDC_ISSUER is unset. */
   readonly oidc: OidcConfig | undefined;
+  /** The privacy center at /privacy: how it looks, and who may frame it. */
+  readonly privacyCenter: {
+    /** An https (or same-site) image URL; its origin is allowed by the page's CSP. */
+    readonly logoUrl: string | undefined;
+    /** `#rrggbb`. */
+    readonly accent: string;
+    /** CSP frame-ancestors sources (origins) that may embed the pages; empty: none may. */
+    readonly frameAncestors: readonly string[];
+  };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly shutdownGraceSeconds: number;
 }
@@ -236,6 +245,11 @@ export function loadConfig(env: Env): LetheConfig {
       signInFailuresPer15Minutes: read.int('LETHE_SIGN_IN_FAILURES_PER_15_MINUTES', 10, 1, 100_000),
     },
     oidc: oidcConfig(read, problems),
+    privacyCenter: {
+      logoUrl: read.url('LETHE_PRIVACY_LOGO_URL', ['https:', 'http:']),
+      accent: read.pattern('LETHE_PRIVACY_ACCENT', /^#[0-9a-fA-F]{6}$/, '#1d4ed8', 'a colour written #rrggbb').toLowerCase(),
+      frameAncestors: frameAncestors(read.optional('LETHE_PRIVACY_FRAME_ANCESTORS'), problems),
+    },
     log: { level: read.oneOf('LETHE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
     shutdownGraceSeconds: read.int('LETHE_SHUTDOWN_GRACE_SECONDS', 25, 1, 600),
   };
@@ -285,6 +299,22 @@ function oidcConfig(read: Reader, problems: string[]): OidcConfig | undefined {
 }
 
 /** `privacy-team=counsel,auditors=auditor`: a claim value may be listed more than once to give several roles. */
+/** Space-separated origins (https://shop.example.com) that may frame the privacy center. */
+function frameAncestors(value: string | undefined, problems: string[]): string[] {
+  const items = (value ?? '').split(/\s+/).filter((v) => v !== '');
+  for (const item of items) {
+    let ok = false;
+    try {
+      const u = new URL(item);
+      ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === item.replace(/\/$/, '');
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push(`LETHE_PRIVACY_FRAME_ANCESTORS must list origins such as https://www.example.com, separated by spaces (got "${item}")`);
+  }
+  return items.map((v) => v.replace(/\/$/, ''));
+}
+
 export function parseRoleMap(value: string, problems: string[]): ReadonlyMap<string, readonly Role[]> {
   const map = new Map<string, Role[]>();
   value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').forEach((entry, i) => {

@@ -41,15 +41,15 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the client package and the console when their build is missing or older than their sources. */
+/** Builds the client package and the web apps (console, privacy center) when their build is missing or older than their sources. */
 export function ensureWebBuilt(): void {
   const clientDist = join(ROOT, 'packages', 'client', 'dist', 'index.js');
   if (!existsSync(clientDist) || statSync(clientDist).mtimeMs < newestMtime(join(ROOT, 'packages', 'client', 'src'))) {
     execFileSync('npm', ['run', 'build:client'], { cwd: ROOT, stdio: 'ignore' });
   }
-  const index = join(ROOT, 'web', 'dist', 'console', 'index.html');
-  const sources = Math.max(newestMtime(join(ROOT, 'web', 'console')), newestMtime(join(ROOT, 'web', 'shared')), statSync(clientDist).mtimeMs);
-  if (!existsSync(index) || statSync(index).mtimeMs < sources) {
+  const sources = Math.max(newestMtime(join(ROOT, 'web', 'console')), newestMtime(join(ROOT, 'web', 'privacy')), newestMtime(join(ROOT, 'web', 'shared')), statSync(clientDist).mtimeMs);
+  const built = ['console', 'privacy'].map((app) => join(ROOT, 'web', 'dist', app, 'index.html'));
+  if (built.some((index) => !existsSync(index) || statSync(index).mtimeMs < sources)) {
     execFileSync('npm', ['run', 'build:web'], { cwd: ROOT, stdio: 'ignore' });
   }
 }
@@ -157,8 +157,14 @@ export const PHONE = { width: 390, height: 844 } as const;
  * A browser context that records what must never happen: console errors, CSP violations, requests
  * to any other origin, and personal data in browser storage. `problems()` lists them.
  */
-export async function openContext(browser: Browser, baseUrl: string, viewport: { width: number; height: number } = DESKTOP, allowOrigins: string[] = []) {
-  const context = await browser.newContext({ viewport, baseURL: baseUrl, locale: 'en-GB', timezoneId: 'Europe/Paris' });
+export async function openContext(
+  browser: Browser,
+  baseUrl: string,
+  viewport: { width: number; height: number } = DESKTOP,
+  allowOrigins: string[] = [],
+  browserOptions: { locale?: string; extraHTTPHeaders?: Record<string, string> } = {},
+) {
+  const context = await browser.newContext({ viewport, baseURL: baseUrl, locale: 'en-GB', timezoneId: 'Europe/Paris', ...browserOptions });
   const problems: string[] = [];
   const origin = new URL(baseUrl).origin;
   // Only Lethe's own pages are judged (an identity provider's login page is not Lethe's to fix).

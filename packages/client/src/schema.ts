@@ -315,6 +315,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/privacy-center": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the privacy center shows before a request: the controller, languages, each jurisdiction’s clock for a request made today, what can be corrected or objected to (public) */
+        get: operations["PrivacyCenterController_describe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/subprocessors": {
         parameters: {
             query?: never;
@@ -845,6 +862,23 @@ export interface paths {
         put?: never;
         /** Send the requester a new download link (same expiry and download budget; earlier links keep working within them; audited) */
         post: operations["WorkflowsController_resendPackageLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/package/requester-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The requester’s download link, for the follow page (public, with the status token; audited) */
+        get: operations["WorkflowsController_requesterPackageLink"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2060,6 +2094,12 @@ export interface components {
              * @enum {string}
              */
             jurisdiction?: "EU" | "UK" | "US-CA" | "BR" | "CA-QC" | "US-VA";
+            /**
+             * @description The language of the requester’s mails and pages. Default: the best match of Accept-Language, else English
+             * @example de
+             * @enum {string}
+             */
+            locale?: "en" | "de" | "fr";
             /** @example Jane Doe */
             name?: string;
             /**
@@ -2401,6 +2441,25 @@ export interface components {
             /** @example Handles access requests for shared customers */
             responsibilities?: string;
         };
+        JurisdictionClockDto: {
+            /**
+             * @description The day an answer is due for a request made today, identity confirmed at once
+             * @example 2027-01-02
+             */
+            dueOn: string;
+            /**
+             * @description The latest day, should the law’s extension be needed (the requester is told why)
+             * @example 2027-03-02
+             */
+            extendedDueOn: string | null;
+            /**
+             * @example UK
+             * @enum {string}
+             */
+            jurisdiction: "EU" | "UK" | "US-CA" | "BR" | "CA-QC" | "US-VA";
+            /** @example Europe/London */
+            timeZone: string;
+        };
         LoadPurposeTemplateDto: {
             /**
              * @description Key of the purpose to create (default: the template key)
@@ -2459,6 +2518,17 @@ export interface components {
             items: components["schemas"]["SubprocessorNoticeDto"][];
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
+        };
+        ObjectablePurposeDto: {
+            /** @example News and offers by email */
+            description: string;
+            /**
+             * @description What to send in purposes[]
+             * @example marketing-email
+             */
+            key: string;
+            /** @example Marketing emails */
+            title: string;
         };
         ObjectionDto: {
             /** @example Acme Corp */
@@ -2551,6 +2621,38 @@ export interface components {
              * @example 2026-11-28
              */
             to: string;
+        };
+        PrivacyCenterDto: {
+            clocks: components["schemas"]["JurisdictionClockDto"][];
+            controller: components["schemas"]["PrivacyControllerDto"];
+            /**
+             * @description Used when the requester names none
+             * @example EU
+             * @enum {string}
+             */
+            defaultJurisdiction: "EU" | "UK" | "US-CA" | "BR" | "CA-QC" | "US-VA";
+            /**
+             * @example [
+             *       "en",
+             *       "de",
+             *       "fr"
+             *     ]
+             */
+            languages: ("en" | "de" | "fr")[];
+            /** @example https://www.example.com/logo.svg */
+            logoUrl: string | null;
+            /** @description What an objection may name (Art 21) */
+            objectablePurposes: components["schemas"]["ObjectablePurposeDto"][];
+            /** @description What a rectification may correct */
+            rectifiableFields: components["schemas"]["RectifiableFieldDto"][];
+        };
+        PrivacyControllerDto: {
+            /** @example privacy@example.com */
+            contact: string;
+            /** @example Example Controller Ltd */
+            name: string;
+            /** @example https://www.example.com/privacy */
+            privacyNoticeUrl: string | null;
         };
         ProblemDto: {
             /** @example The request body is not valid */
@@ -2788,6 +2890,12 @@ export interface components {
             items: components["schemas"]["RectifiableFieldDto"][];
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
+        };
+        RefusalViewDto: {
+            /** @example This is the third identical request this month. */
+            explanation: string | null;
+            /** @enum {string} */
+            ground: "manifestly_unfounded" | "excessive" | "identity_not_verified" | "exemption";
         };
         RefuseDto: {
             /**
@@ -3078,6 +3186,8 @@ export interface components {
             nextCursor: string | null;
         };
         RequestStatusDto: {
+            /** @example null */
+            closedAt: string | null;
             /** @example 2026-12-23T23:59:59.999Z */
             dueAt: string;
             /**
@@ -3087,14 +3197,60 @@ export interface components {
             dueOn: string;
             /** @example false */
             extended: boolean;
+            /**
+             * @description Why the time to answer was extended (Art 12(3))
+             * @example null
+             */
+            extensionReason: string | null;
             id: string;
+            /**
+             * @example UK
+             * @enum {string}
+             */
+            jurisdiction: "EU" | "UK" | "US-CA" | "BR" | "CA-QC" | "US-VA";
+            /**
+             * @description The language the requester reads
+             * @example en
+             * @enum {string}
+             */
+            locale: "en" | "de" | "fr";
+            /**
+             * @description The due date before any extension
+             * @example 2026-12-23
+             */
+            originalDueOn: string;
+            /**
+             * @description The day the clock stopped, while it is stopped
+             * @example null
+             */
+            pausedSince: string | null;
+            /**
+             * @description Why the clock is stopped
+             * @example null
+             * @enum {string|null}
+             */
+            pauseReason: "clarification" | "identity" | null;
             /** @example 2026-11-23T10:15:00.000Z */
             receivedAt: string;
+            refusal: components["schemas"]["RefusalViewDto"] | null;
             /** @enum {string} */
             status: "received" | "awaiting_verification" | "verified" | "awaiting_approval" | "in_progress" | "paused_for_clarification" | "completed" | "refused" | "withdrawn" | "expired_unverified";
+            /**
+             * @description What the requester must still do
+             * @example enter_code
+             * @enum {string|null}
+             */
+            task: "enter_code" | "contact_us_to_verify" | "contact_us_to_unlock" | "answer_clarification" | null;
             timeline: components["schemas"]["TimelineEntryDto"][];
+            /**
+             * @description The jurisdiction’s time zone: due dates are days there
+             * @example Europe/London
+             */
+            timeZone: string;
             /** @enum {string} */
             type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            /** @description While the requester’s identity is being confirmed */
+            verification: components["schemas"]["VerificationStateDto"] | null;
         };
         RequestSummaryDto: {
             /**
@@ -3528,6 +3684,35 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
         };
+        VerificationStateDto: {
+            /** @example 5 */
+            attemptsLeft: number;
+            /**
+             * @description code: type the emailed code; counsel: our privacy team confirms it with you (a request we recorded from a letter, call or email)
+             * @example code
+             * @enum {string}
+             */
+            by: "code" | "counsel";
+            /**
+             * @description Unconfirmed by then, the request closes and the details given are deleted
+             * @example 2026-12-23
+             */
+            closesOn: string;
+            /** @example 2026-11-23T10:30:00.000Z */
+            codeExpiresAt: string | null;
+            /** @example 4 */
+            codesLeftToday: number;
+            /**
+             * @description Five wrong codes: only privacy counsel can unlock it
+             * @example false
+             */
+            locked: boolean;
+            /**
+             * @description When a new code may be asked for; null when none may be today
+             * @example 2026-11-23T10:16:00.000Z
+             */
+            nextCodeAt: string | null;
+        };
         VerifyCodeDto: {
             /**
              * @description The code from the email
@@ -3631,6 +3816,7 @@ export type SchemaGpcSignalDto = components['schemas']['GpcSignalDto'];
 export type SchemaGpcSupportDto = components['schemas']['GpcSupportDto'];
 export type SchemaHealthDto = components['schemas']['HealthDto'];
 export type SchemaJointControllerDto = components['schemas']['JointControllerDto'];
+export type SchemaJurisdictionClockDto = components['schemas']['JurisdictionClockDto'];
 export type SchemaLoadPurposeTemplateDto = components['schemas']['LoadPurposeTemplateDto'];
 export type SchemaManifestFileDto = components['schemas']['ManifestFileDto'];
 export type SchemaManifestStoreDto = components['schemas']['ManifestStoreDto'];
@@ -3639,6 +3825,7 @@ export type SchemaManualVerificationDto = components['schemas']['ManualVerificat
 export type SchemaNoteDto = components['schemas']['NoteDto'];
 export type SchemaNoticeDto = components['schemas']['NoticeDto'];
 export type SchemaNoticePageDto = components['schemas']['NoticePageDto'];
+export type SchemaObjectablePurposeDto = components['schemas']['ObjectablePurposeDto'];
 export type SchemaObjectionDto = components['schemas']['ObjectionDto'];
 export type SchemaOidcMethodDto = components['schemas']['OidcMethodDto'];
 export type SchemaOverrideDto = components['schemas']['OverrideDto'];
@@ -3647,6 +3834,8 @@ export type SchemaPackageManifestDto = components['schemas']['PackageManifestDto
 export type SchemaPackageSummaryDto = components['schemas']['PackageSummaryDto'];
 export type SchemaPartyDto = components['schemas']['PartyDto'];
 export type SchemaPauseDto = components['schemas']['PauseDto'];
+export type SchemaPrivacyCenterDto = components['schemas']['PrivacyCenterDto'];
+export type SchemaPrivacyControllerDto = components['schemas']['PrivacyControllerDto'];
 export type SchemaProblemDto = components['schemas']['ProblemDto'];
 export type SchemaProblemFieldErrorDto = components['schemas']['ProblemFieldErrorDto'];
 export type SchemaPseudonymisedDto = components['schemas']['PseudonymisedDto'];
@@ -3665,6 +3854,7 @@ export type SchemaRecordedBatchDto = components['schemas']['RecordedBatchDto'];
 export type SchemaRecordedConsentDto = components['schemas']['RecordedConsentDto'];
 export type SchemaRectifiableFieldDto = components['schemas']['RectifiableFieldDto'];
 export type SchemaRectifiableFieldListDto = components['schemas']['RectifiableFieldListDto'];
+export type SchemaRefusalViewDto = components['schemas']['RefusalViewDto'];
 export type SchemaRefuseDto = components['schemas']['RefuseDto'];
 export type SchemaRegisterDiffDto = components['schemas']['RegisterDiffDto'];
 export type SchemaRegisterEntryDto = components['schemas']['RegisterEntryDto'];
@@ -3700,6 +3890,7 @@ export type SchemaUpdateDataCategoryDto = components['schemas']['UpdateDataCateg
 export type SchemaUpdatePurposeDto = components['schemas']['UpdatePurposeDto'];
 export type SchemaUserDto = components['schemas']['UserDto'];
 export type SchemaUserPageDto = components['schemas']['UserPageDto'];
+export type SchemaVerificationStateDto = components['schemas']['VerificationStateDto'];
 export type SchemaVerifyCodeDto = components['schemas']['VerifyCodeDto'];
 export type SchemaWebhookDto = components['schemas']['WebhookDto'];
 export type SchemaWebhookPageDto = components['schemas']['WebhookPageDto'];
@@ -5380,6 +5571,70 @@ export interface operations {
             };
             /** @description The caller lacks every one of the roles: auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PrivacyCenterController_describe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyCenterDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7942,7 +8197,10 @@ export interface operations {
     RequestsController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Picks the language of the requester’s mails when the body names no locale */
+                "accept-language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9238,6 +9496,90 @@ export interface operations {
                 };
             };
             /** @description No package for this request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not released yet, expired, or every download used */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    WorkflowsController_requesterPackageLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageLinkDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Wrong id or token, or no package for this request */
             404: {
                 headers: {
                     [name: string]: unknown;

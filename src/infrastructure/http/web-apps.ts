@@ -4,30 +4,42 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/**
- * The browser apps' security headers. Everything comes from this origin: no inline script or style,
- * no eval, no data: URIs, no framing, and no address of Lethe leaks to another site in a Referer.
- */
-export const WEB_APP_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export interface WebAppPolicy {
+  /** Origins allowed to show images (a configured logo), besides this one. */
+  imageOrigins?: readonly string[];
+  /** Origins allowed to frame the app; none by default. */
+  frameAncestors?: readonly string[];
+}
 
-function securityHeaders(res: Response): void {
-  res.setHeader('Content-Security-Policy', WEB_APP_CSP);
+/**
+ * The browser apps' Content-Security-Policy. Everything comes from this origin: no inline script or
+ * style, no eval, no data: URIs, no framing unless configured, and no address of Lethe leaks to
+ * another site in a Referer.
+ */
+export function webAppCsp(policy: WebAppPolicy = {}): string {
+  const frame = policy.frameAncestors?.length ? policy.frameAncestors.join(' ') : "'none'";
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    ["img-src 'self'", ...(policy.imageOrigins ?? [])].join(' '),
+    "font-src 'self'",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${frame}`,
+  ].join('; ');
+}
+
+function securityHeaders(res: Response, policy: WebAppPolicy): void {
+  res.setHeader('Content-Security-Policy', webAppCsp(policy));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
+  // frame-ancestors rules where supported; X-Frame-Options only says the same to older browsers.
+  if (!policy.frameAncestors?.length) res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', policy.frameAncestors?.length ? 'cross-origin' : 'same-origin');
   res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
 }
 
@@ -43,11 +55,13 @@ export function webDistDir(): string {
  * Serves a single-page app built by Vite at `mount` (e.g. /console): hashed assets cached for a
  * year, every other GET under the mount answered with index.html (the app routes in the browser).
  */
-export function serveWebApp(app: NestExpressApplication, mount: `/${string}`, dir: string): void {
+export function serveWebApp(app: NestExpressApplication, mount: `/${string}`, dir: string, policy: WebAppPolicy = {}, routes: Record<`/${string}`, (req: Request, res: Response) => void> = {}): void {
   const index = join(dir, 'index.html');
   app.use(mount, (req: Request, res: Response, next: NextFunction) => {
-    securityHeaders(res);
+    securityHeaders(res, policy);
     if (req.method === 'GET' && req.originalUrl === mount) return res.redirect(308, `${mount}/`);
+    const route = req.method === 'GET' || req.method === 'HEAD' ? routes[req.path as `/${string}`] : undefined;
+    if (route) return route(req, res);
     next();
   });
   app.useStaticAssets(dir, {

@@ -26,6 +26,8 @@ import { REQUEST_STATUSES, type RequestStatus } from './request.state.js';
 import { COUNSEL_ACTIONS, type CounselAction } from './request.actions.js';
 import { RecipientNoticeDto, StepViewDto } from '../workflows/workflow.dto.js';
 import { IsCalendarDate } from '../../common/errors/calendar-date.js';
+import { type Locale, LOCALES } from '../../common/i18n/locales.js';
+import { REQUESTER_TASKS, type RequesterTask } from './request.requester-view.js';
 
 export class FieldChangeDto {
   @ApiProperty({ example: 'shipping_address', description: 'The field to correct: one of GET /v1/requests/rectifiable-fields (when that list is empty, any field name)' })
@@ -104,6 +106,11 @@ export class CreateRequestDto {
   @IsOptional()
   @IsIn(CHANNELS)
   channel?: Channel;
+
+  @ApiPropertyOptional({ enum: LOCALES, example: 'de', description: 'The language of the requester’s mails and pages. Default: the best match of Accept-Language, else English' })
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale;
 }
 
 export class CreatedRequestDto {
@@ -134,14 +141,42 @@ export class TimelineEntryDto {
   @ApiProperty({ example: 'verified' }) kind: string;
 }
 
+export class VerificationStateDto {
+  @ApiProperty({ enum: ['code', 'counsel'], example: 'code', description: 'code: type the emailed code; counsel: our privacy team confirms it with you (a request we recorded from a letter, call or email)' })
+  by: 'code' | 'counsel';
+  @ApiProperty({ example: false, description: 'Five wrong codes: only privacy counsel can unlock it' }) locked: boolean;
+  @ApiProperty({ example: 5 }) attemptsLeft: number;
+  @ApiProperty({ nullable: true, type: String, example: '2026-11-23T10:30:00.000Z' }) codeExpiresAt: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '2026-11-23T10:16:00.000Z', description: 'When a new code may be asked for; null when none may be today' })
+  nextCodeAt: string | null;
+  @ApiProperty({ example: 4 }) codesLeftToday: number;
+  @ApiProperty({ example: '2026-12-23', description: 'Unconfirmed by then, the request closes and the details given are deleted' }) closesOn: string;
+}
+
+export class RefusalViewDto {
+  @ApiProperty({ enum: REFUSAL_GROUNDS }) ground: RefusalGround;
+  @ApiProperty({ nullable: true, type: String, example: 'This is the third identical request this month.' }) explanation: string | null;
+}
+
 export class RequestStatusDto {
   @ApiProperty() id: string;
   @ApiProperty({ enum: REQUEST_TYPES }) type: RequestType;
   @ApiProperty({ enum: REQUEST_STATUSES }) status: RequestStatus;
+  @ApiProperty({ enum: JURISDICTIONS, example: 'UK' }) jurisdiction: Jurisdiction;
+  @ApiProperty({ enum: LOCALES, example: 'en', description: 'The language the requester reads' }) locale: Locale;
+  @ApiProperty({ example: 'Europe/London', description: 'The jurisdiction’s time zone: due dates are days there' }) timeZone: string;
   @ApiProperty({ example: '2026-11-23T10:15:00.000Z' }) receivedAt: string;
   @ApiProperty({ example: '2026-12-23', description: 'The due date in force' }) dueOn: string;
   @ApiProperty({ example: '2026-12-23T23:59:59.999Z' }) dueAt: string;
   @ApiProperty({ example: false }) extended: boolean;
+  @ApiProperty({ example: '2026-12-23', description: 'The due date before any extension' }) originalDueOn: string;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Why the time to answer was extended (Art 12(3))' }) extensionReason: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'The day the clock stopped, while it is stopped' }) pausedSince: string | null;
+  @ApiProperty({ nullable: true, enum: ['clarification', 'identity'], example: null, description: 'Why the clock is stopped' }) pauseReason: 'clarification' | 'identity' | null;
+  @ApiProperty({ nullable: true, type: VerificationStateDto, description: 'While the requester’s identity is being confirmed' }) verification: VerificationStateDto | null;
+  @ApiProperty({ nullable: true, type: RefusalViewDto }) refusal: RefusalViewDto | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) closedAt: string | null;
+  @ApiProperty({ nullable: true, enum: REQUESTER_TASKS, example: 'enter_code', description: 'What the requester must still do' }) task: RequesterTask | null;
   @ApiProperty({ type: [TimelineEntryDto] }) timeline: TimelineEntryDto[];
 }
 

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { Jurisdiction, Pause } from '../deadlines/deadline.rules.js';
 import type { RequestStatus } from './request.state.js';
+import type { Locale } from '../../common/i18n/locales.js';
 
 export const REQUEST_TYPES = ['access', 'portability', 'rectification', 'erasure', 'restriction', 'objection'] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
@@ -35,6 +36,10 @@ export class RequestEntity {
 
   @Column({ type: 'varchar', length: 10 })
   jurisdiction: Jurisdiction;
+
+  /** The language the requester reads: their mails and the privacy center's pages. */
+  @Column({ type: 'varchar', length: 8, default: 'en' })
+  locale: Locale;
 
   @Column({ type: 'varchar', length: 20 })
   channel: Channel;

@@ -45,6 +45,7 @@ import { RequestBoardService } from './request-board.service.js';
 import { RequestsService } from './requests.service.js';
 import { SubjectIdConfirmation } from './subject-id.confirmation.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
+import { negotiateLocale } from '../../common/i18n/locales.js';
 
 const TOKEN_HEADER = { name: 'X-Request-Token', required: true, description: 'The statusToken returned when the request was made' };
 
@@ -73,13 +74,14 @@ export class RequestsController {
   @ApiOperation({
     summary: 'Make a data-subject request (public). Send Authorization: Bearer <IAM token> to skip email verification; counsel may record requests that came by post, phone or email.',
   })
+  @ApiHeader({ name: 'accept-language', required: false, example: 'de-DE,de;q=0.9,en;q=0.8', description: 'Picks the language of the requester’s mails when the body names no locale' })
   @ApiAcceptedResponse({ type: CreatedRequestDto })
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiTooManyRequestsResponse({ type: ProblemDto })
-  async create(@Body() dto: CreateRequestDto, @Req() request: AuthenticatedRequest, @Headers('authorization') authorization?: string) {
+  async create(@Body() dto: CreateRequestDto, @Req() request: AuthenticatedRequest, @Headers('authorization') authorization?: string, @Headers('accept-language') acceptLanguage?: string) {
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     const iam = bearer && !request.caller ? await this.iam.verify(bearer) : undefined;
-    return this.requests.intake(dto, { caller: request.caller, iam });
+    return this.requests.intake(dto, { caller: request.caller, iam, locale: negotiateLocale(acceptLanguage) });
   }
 
   @Get(':id/status')

@@ -43,6 +43,8 @@ import { allowedActions, isOpen, RequestAction, transition } from './request.sta
 import { IamIdentity } from './iam-token.js';
 import { actionableSubjectId, subjectIdStanding } from './request.identity.js';
 import { identityPauseFrom, recordedByCounsel, unverifiedPlan } from './unverified.plan.js';
+import { requesterView } from './request.requester-view.js';
+import { DEFAULT_LOCALE, type Locale } from '../../common/i18n/locales.js';
 import { noticeView, RecipientNoticeEntity, stepView, WorkflowStepEntity } from '../workflows/workflow.entity.js';
 import { RectifiableField, rectifiableFields } from '../data-stores/data-store.config.js';
 
@@ -86,6 +88,8 @@ export interface IntakeContext {
   /** An API key caller: counsel recording a request that came by post, phone or email. */
   caller?: Caller;
   iam?: IamIdentity;
+  /** The requester's language as their browser asks for it, when the request names none. */
+  locale?: Locale;
 }
 
 @Injectable()
@@ -162,6 +166,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
       status: 'received',
       pausedFrom: null,
       jurisdiction: dto.jurisdiction ?? this.config.requests.defaultJurisdiction,
+      locale: dto.locale ?? context.locale ?? DEFAULT_LOCALE,
       channel: dto.channel ?? (context.iam ? 'iam' : counsel ? 'email' : 'web'),
       subjectRef,
       subjectIdProof: context.iam ? 'iam_token' : null,
@@ -215,7 +220,8 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
         if (!recordedByCounsel(request.channel)) await this.sendCode(m, request, personal);
         await this.scheduleUnverified(m, request);
       }
-      const follow = { statusToken, statusUrl: `${this.config.publicUrl}/v1/requests/${id}/status` };
+      // The token rides in the fragment: browsers never send it to a server, nor in a Referer.
+      const follow = { statusToken, statusUrl: `${this.config.publicUrl}/v1/requests/${id}/status`, pageUrl: `${this.config.publicUrl}/privacy/requests/${id}#token=${statusToken}` };
       const identity = context.iam ? 'confirmed' : recordedByCounsel(request.channel) ? 'with_counsel' : 'code';
       if (email) await this.mail(m, request, personal, 'received', (c) => requesterMail.received(c, request.dueOn, identity, follow));
       await m.getRepository(RequestEntity).save(request);
@@ -250,16 +256,9 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
   async status(id: string, token: string | undefined): Promise<RequestStatusDto> {
     const request = await this.withToken(id, token);
     const timeline = await this.dataSource.getRepository(RequestEventEntity).find({ where: { requestId: id, isPublic: true }, order: { id: 'ASC' } });
-    return {
-      id,
-      type: request.type,
-      status: request.status,
-      receivedAt: request.receivedAt.toISOString(),
-      dueOn: request.extended && request.extendedDueOn ? request.extendedDueOn : request.dueOn,
-      dueAt: request.dueAt.toISOString(),
-      extended: request.extended,
-      timeline: timeline.map((e) => ({ at: e.at.toISOString(), kind: e.kind })),
-    };
+    const limits = { maxAttempts: MAX_CODE_ATTEMPTS, maxSendsPerDay: MAX_CODE_SENDS_PER_DAY, resendIntervalMs: RESEND_INTERVAL_MS };
+    const view = requesterView(request, this.deadlines.profile(request.jurisdiction), this.clock.now(), limits, this.unverifiedPlan(request).expiresOn);
+    return { ...view, timeline: timeline.map((e) => ({ at: e.at.toISOString(), kind: e.kind })) };
   }
 
   async verifyCode(id: string, token: string | undefined, code: string): Promise<RequestStatusDto> {
@@ -757,7 +756,7 @@ export class RequestsService implements OnModuleInit, OnApplicationBootstrap {
 
   private async mail(m: EntityManager, request: RequestEntity, personal: Personal, what: string, build: (c: MailContext) => Rendered): Promise<void> {
     if (!personal.email) return;
-    const context: MailContext = { controller: this.config.controller.name, contact: this.config.controller.contact, requestId: request.id, type: request.type, name: personal.name };
+    const context: MailContext = { controller: this.config.controller.name, contact: this.config.controller.contact, requestId: request.id, type: request.type, name: personal.name, locale: request.locale };
     await this.mailer.queue(m, `request:${request.id}:${what}`, { to: personal.email, ...build(context) });
   }
 

@@ -308,7 +308,7 @@ export class StepRunners {
     if (!sealed) return { sentAt: null };
     if (!subject.email) throw new WaitingError('no email address on the request: tell the requester another way, then waive this step with how they were told');
     const { reason } = JSON.parse(this.keyring.open(sealed)) as { reason: string };
-    const c = { controller: this.config.controller.name, contact: this.config.controller.contact, requestId: request.id, type: request.type, name: subject.name };
+    const c = { controller: this.config.controller.name, contact: this.config.controller.contact, requestId: request.id, type: request.type, name: subject.name, locale: request.locale };
     await this.mailer.sendNow({ to: subject.email, ...liftNoticeMessage(c, reason) });
     return { sentAt: this.clock.now().toISOString() };
   }

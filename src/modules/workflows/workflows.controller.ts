@@ -86,6 +86,18 @@ export class WorkflowsController {
     return this.workflows.packageLink(id, caller);
   }
 
+  @Get(':id/package/requester-link')
+  @Public()
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'The requester’s download link, for the follow page (public, with the status token; audited)' })
+  @ApiHeader({ name: 'X-Request-Token', required: true, description: 'The statusToken returned when the request was made' })
+  @ApiOkResponse({ type: PackageLinkDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'Wrong id or token, or no package for this request' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Not released yet, expired, or every download used' })
+  requesterPackageLink(@Param('id', uuid) id: string, @Headers('x-request-token') token?: string) {
+    return this.workflows.requesterPackageLink(id, token);
+  }
+
   @Post(':id/package/link')
   @Roles('counsel')
   @HttpCode(200)

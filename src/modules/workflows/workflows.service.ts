@@ -29,7 +29,7 @@ import type { WorkflowDto } from './workflow.dto.js';
 import { expireJob, linkExpiry, NeedsCounselError, StepOutcome, StepRunners, WaitingError } from './step.runners.js';
 import { ExportPackageEntity, noticeView, stepView, WorkflowStepEntity } from './workflow.entity.js';
 import { nextSteps, NO_STORE, StepAction, StepName, stepKey, StepStatus, unfinished } from './workflow.plan.js';
-import { completionMessage, packageLinkMessage } from './workflow.mail.js';
+import { art15AttachedParagraph, completionMessage, packageLinkMessage } from './workflow.mail.js';
 import { rectifiableFields, storeLabels } from '../data-stores/data-store.config.js';
 
 export interface PackageLinkView {
@@ -194,7 +194,7 @@ export class WorkflowsService implements OnModuleInit {
     const { name, contact, address } = this.config.controller;
     const info = art15Information(disclosures, { name, contact, ...(address ? { address } : {}) }, supervisoryAuthority(request.jurisdiction, this.config.controller.country));
     return {
-      paragraphs: ['Attached is what you are entitled to know about how we process personal data like yours (Art 15 GDPR): why we use it and on what legal basis, who receives it, how long we keep it, where it comes from, and your rights.'],
+      paragraphs: [art15AttachedParagraph(request.locale)],
       attachments: [
         { filename: `art15-information-${request.id}.html`, content: art15Html(info, request.id), contentType: 'text/html; charset=utf-8' },
         { filename: `art15-information-${request.id}.json`, content: JSON.stringify(info, null, 2), contentType: 'application/json' },
@@ -430,6 +430,12 @@ export class WorkflowsService implements OnModuleInit {
       await this.audit.record(m, caller, { action: 'request.package_link_viewed', targetType: 'request', targetId: requestId, details: { link: row.linksIssued } });
       return this.linkView(row, null);
     });
+  }
+
+  /** The requester's own link, read on the follow page with the status token (audited as theirs). */
+  async requesterPackageLink(requestId: string, token: string | undefined): Promise<PackageLinkView> {
+    await this.requests.withToken(requestId, token);
+    return this.packageLink(requestId, { kind: 'subject', requestId });
   }
 
   /**

@@ -1,0 +1,183 @@
+import AdmZip from 'adm-zip';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { eventually } from '../factories/app.js';
+import { startSmtp } from '../factories/smtp.js';
+import { axeScan, browserStorage, type Browser, type ConsoleApp, describeBrowser, freePort, launchChromium, openContext, type Page, PHONE, screenshot, startLethe } from './harness.js';
+
+/**
+ * The privacy center as a data subject meets it: nothing but a phone's browser and their mailbox
+ * (a real SMTP server capturing what Lethe sends).
+ */
+describeBrowser('privacy center: make, prove and follow a request', () => {
+  let t: ConsoleApp;
+  let browser: Browser;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    const port = await freePort();
+    t = await startLethe({
+      port,
+      env: {
+        SMTP_URL: smtp.url,
+        LETHE_APPROVAL_REQUIRED_TYPES: 'erasure',
+        LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '1000',
+        LETHE_STEP_BACKOFF_MS: '50',
+        LETHE_CONTROLLER_NAME: 'Acme Shop',
+        LETHE_CONTROLLER_CONTACT: 'privacy@acme.example',
+        LETHE_PRIVACY_NOTICE_URL: 'https://acme.example/privacy',
+        LETHE_PRIVACY_ACCENT: '#ffcc00',
+        LETHE_PRIVACY_LOGO_URL: `http://127.0.0.1:${port}/privacy/favicon.svg`,
+        LETHE_DATA_STORES: JSON.stringify({
+          stores: [{ id: 'shop', type: 'memory', tables: [{ name: 'customers', identity: { column: 'email', matches: 'email' }, columns: { email: { categories: ['contact'] } }, erasure: { action: 'delete' } }] }],
+        }),
+      },
+    });
+    browser = await launchChromium();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await smtp?.close();
+  });
+
+  const mailTo = (email: string, subject: RegExp) => smtp.waitFor((m) => m.to.includes(email) && subject.test(m.subject), 30_000);
+
+  async function expectAccessible(page: Page, name: string) {
+    expect(await axeScan(page)).toEqual([]);
+    await screenshot(page, name);
+  }
+
+  it('is themed from configuration, and framed by nobody unless configured', async () => {
+    const css = await t.http.get('/privacy/theme.css');
+    expect(css.status).toBe(200);
+    expect(css.type).toBe('text/css');
+    // #ffcc00 on white reads at 1.6:1: the page gets a darkened variant that reads at 4.5:1.
+    expect(css.text).toMatch(/^:root\{--accent-text:#[0-9a-f]{6};--accent-fill:#[0-9a-f]{6};--accent-line:#[0-9a-f]{6}\}\n$/);
+    expect(css.text).not.toContain('#ffcc00');
+    const page = await t.http.get('/privacy/');
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('an access request from a phone: the form, the emailed code, the mailed link, the download', async () => {
+    const email = `ada.${randomUUID().slice(0, 8)}@example.org`;
+    const { context, page, problems } = await openContext(browser, t.baseUrl, PHONE);
+    await page.goto(`${t.baseUrl}/privacy/`);
+    await page.getByRole('heading', { level: 1, name: 'Your privacy at Acme Shop' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Our privacy notice' }).getAttribute('href')).toBe('https://acme.example/privacy');
+    expect(await page.locator('header img').getAttribute('src')).toBe(`${t.baseUrl}/privacy/favicon.svg`);
+    await expectAccessible(page, 'privacy-home-phone');
+
+    await page.getByRole('link', { name: 'See your data' }).click();
+    await page.getByRole('heading', { level: 1, name: 'See your data: your request' }).waitFor();
+    // The legal clock's answer in words, before anything is sent.
+    await page.getByText(/If you confirm it is you today, we must answer by \d{1,2} \w+ \d{4}\./).waitFor();
+    await expectAccessible(page, 'privacy-request-form-phone');
+    // A wrong address is caught before it is sent, in the browser's words.
+    await page.getByLabel('Your email address').fill('not-an-address');
+    await page.getByRole('button', { name: 'Send my request' }).click();
+    expect(await page.getByLabel('Your email address').evaluate((input) => (input as { validity: { valid: boolean } }).validity.valid)).toBe(false);
+    await page.getByLabel('Your email address').fill(email);
+    await page.getByLabel('Your name').fill('Ada Lovelace');
+    await page.getByLabel('Where do you live?').selectOption('UK');
+    await page.getByRole('button', { name: 'Send my request' }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Your request: See your data' }).waitFor();
+    await page.getByText('Waiting for you to confirm it is you').waitFor();
+    const requestId = page.url().split('/').pop()!.split('?')[0];
+    // Neither the address nor the token is in the address bar or the browser's storage.
+    expect(page.url()).not.toContain(email);
+    expect(page.url()).not.toContain('rt_');
+    expect(await browserStorage(page)).not.toMatch(/rt_|@example\.org/);
+    await expectAccessible(page, 'privacy-follow-code-phone');
+
+    const codeMail = await mailTo(email, /^Your verification code: \d{6}$/);
+    const code = /(\d{6})$/.exec(codeMail.subject)![1];
+    // One wrong code first: it is refused in words, with the tries left.
+    await page.getByLabel('Code from the email').fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('That code is not right. You have 4 tries left before the request is locked.').waitFor();
+    await page.getByLabel('Code from the email').fill(code);
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('Thank you: it is you, and we are working on your request.').waitFor();
+
+    // The mailed link opens the same request in another browser, and leaves the address at once.
+    const received = await mailTo(email, /^We received your request/);
+    const link = new RegExp(`${t.baseUrl}/privacy/requests/${requestId}#token=rt_[A-Za-z0-9_-]+`).exec(received.text)?.[0];
+    expect(link).toBeDefined();
+    expect(received.html).toContain(`href="${link}"`);
+    await context.close();
+
+    const mailbox = await openContext(browser, t.baseUrl, PHONE);
+    const completed = await eventually(async () => {
+      await mailbox.page.goto(link!);
+      await mailbox.page.getByRole('heading', { level: 1, name: 'Your request: See your data' }).waitFor();
+      return (await mailbox.page.getByText('Completed', { exact: true }).count()) > 0;
+    }, 60_000, 1_000);
+    expect(completed).toBe(true);
+    expect(mailbox.page.url()).toBe(`${t.baseUrl}/privacy/requests/${requestId}?lang=en`);
+    await mailbox.page.getByRole('listitem').filter({ hasText: 'You confirmed it is you' }).waitFor();
+    await mailbox.page.getByRole('button', { name: 'Get my download link' }).click();
+    const downloadLink = mailbox.page.getByRole('link', { name: 'Download my data (zip)' });
+    await downloadLink.waitFor();
+    await expectAccessible(mailbox.page, 'privacy-follow-completed-phone');
+    const [download] = await Promise.all([mailbox.page.waitForEvent('download'), downloadLink.click()]);
+    const zip = new AdmZip(readFileSync((await download.path())!));
+    expect(zip.getEntries().length).toBeGreaterThan(0);
+    // Reloaded, the page has no token left to use: it says where to find it.
+    await mailbox.page.reload();
+    await mailbox.page.getByText(/open the link in the email we sent you/).waitFor();
+    expect(problems).toEqual([]);
+    expect(mailbox.problems).toEqual([]);
+    await mailbox.context.close();
+  });
+
+  it('a German browser gets German pages and mails; the requester withdraws in German; the switcher offers French', async () => {
+    const email = `grete.${randomUUID().slice(0, 8)}@example.org`;
+    const { context, page, problems } = await openContext(browser, t.baseUrl, PHONE, [], { locale: 'de-DE' });
+    await page.goto(`${t.baseUrl}/privacy/`);
+    await page.getByRole('heading', { level: 1, name: 'Ihr Datenschutz bei Acme Shop' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
+    await expectAccessible(page, 'privacy-home-de');
+
+    await page.getByRole('link', { name: 'Ihre Daten löschen' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ihre Daten löschen: Ihr Antrag' }).waitFor();
+    await expectAccessible(page, 'privacy-request-form-de');
+    await page.getByLabel('Ihre E-Mail-Adresse').fill(email);
+    await page.getByLabel('Wo wohnen Sie?').selectOption('EU');
+    await page.getByRole('button', { name: 'Antrag absenden' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ihr Antrag: Ihre Daten löschen' }).waitFor();
+    await page.getByText('Wartet auf Ihre Bestätigung, dass Sie es sind').waitFor();
+    await expectAccessible(page, 'privacy-follow-de');
+
+    // The mails speak German too, and say so to mail clients.
+    const code = await mailTo(email, /^Ihr Bestätigungscode: \d{6}$/);
+    expect(code.html).toContain('lang="de"');
+    await mailTo(email, /^Wir haben Ihren Antrag erhalten \(Löschung\)$/);
+
+    // Withdrawing takes one confirmed step; Cancel leaves everything as it was.
+    await page.getByRole('button', { name: 'Meinen Antrag zurückziehen' }).click();
+    await page.getByRole('button', { name: 'Abbrechen' }).click();
+    await page.getByRole('button', { name: 'Meinen Antrag zurückziehen' }).click();
+    await expectAccessible(page, 'privacy-withdraw-confirm-de');
+    await page.getByRole('button', { name: 'Ja, zurückziehen' }).click();
+    await page.getByText('Ihr Antrag ist zurückgezogen. Wir haben Ihnen eine Bestätigung per E-Mail geschickt.').waitFor();
+    await page.getByText('Von Ihnen zurückgezogen').waitFor();
+    await mailTo(email, /^Ihr Antrag ist zurückgezogen$/);
+
+    // The switcher: French at once, for this visit only (the choice lives in the address, not in storage).
+    await page.getByRole('navigation', { name: 'Sprache' }).getByRole('button', { name: 'Français' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Votre demande : Supprimer vos données' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    expect(page.url()).toContain('lang=fr');
+    expect(await browserStorage(page)).toBe('{"local":{},"session":{},"cookies":""}');
+    await page.goto(`${t.baseUrl}/privacy/?lang=fr`);
+    await page.getByRole('heading', { level: 1, name: 'Votre vie privée chez Acme Shop' }).waitFor();
+    await expectAccessible(page, 'privacy-home-fr');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
