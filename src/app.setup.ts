@@ -39,8 +39,10 @@ export function configureApp(app: NestExpressApplication, config: LetheConfig): 
   serveWebApp(app, '/console', join(webDistDir(), 'console'));
   const center = config.privacyCenter;
   const theme = themeCss(center.accent);
-  serveWebApp(app, '/privacy', join(webDistDir(), 'privacy'), { imageOrigins: center.logoUrl ? [new URL(center.logoUrl).origin] : [], frameAncestors: center.frameAncestors }, {
-    '/theme.css': (_req, res) => void res.type('text/css').setHeader('Cache-Control', 'no-cache').send(theme),
+  serveWebApp(app, '/privacy', join(webDistDir(), 'privacy'), {
+    policy: { imageOrigins: center.logoUrl ? [new URL(center.logoUrl).origin] : [], frameAncestors: center.frameAncestors },
+    routes: { '/theme.css': (_req, res) => void res.type('text/css').setHeader('Cache-Control', 'no-cache').send(theme) },
+    serverRendered: ['/basic'],
   });
   SwaggerModule.setup('docs', app, () => buildOpenApi(app, config.publicUrl), { jsonDocumentUrl: 'docs/openapi.json' });
 }

@@ -162,7 +162,7 @@ export async function openContext(
   baseUrl: string,
   viewport: { width: number; height: number } = DESKTOP,
   allowOrigins: string[] = [],
-  browserOptions: { locale?: string; extraHTTPHeaders?: Record<string, string> } = {},
+  browserOptions: { locale?: string; extraHTTPHeaders?: Record<string, string>; javaScriptEnabled?: boolean } = {},
 ) {
   const context = await browser.newContext({ viewport, baseURL: baseUrl, locale: 'en-GB', timezoneId: 'Europe/Paris', ...browserOptions });
   const problems: string[] = [];

@@ -50,6 +50,21 @@ describeBrowser('privacy center: make, prove and follow a request', () => {
     await screenshot(page, name);
   }
 
+  /**
+   * axe needs script (its checks run on timers, which a page without JavaScript never fires): the
+   * page as the browser holds it is served again, from the same origin with its stylesheets, to a
+   * browser with JavaScript, and scanned there.
+   */
+  async function expectAccessibleWithoutScript(page: Page, name: string) {
+    await screenshot(page, name);
+    const html = await page.content();
+    const scanner = await openContext(browser, t.baseUrl, PHONE);
+    await scanner.page.route(`${t.baseUrl}/privacy/basic/scan-copy`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
+    await scanner.page.goto(`${t.baseUrl}/privacy/basic/scan-copy`);
+    expect(await axeScan(scanner.page)).toEqual([]);
+    await scanner.context.close();
+  }
+
   it('is themed from configuration, and framed by nobody unless configured', async () => {
     const css = await t.http.get('/privacy/theme.css');
     expect(css.status).toBe(200);
@@ -177,6 +192,41 @@ describeBrowser('privacy center: make, prove and follow a request', () => {
     await page.goto(`${t.baseUrl}/privacy/?lang=fr`);
     await page.getByRole('heading', { level: 1, name: 'Votre vie privée chez Acme Shop' }).waitFor();
     await expectAccessible(page, 'privacy-home-fr');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('without JavaScript, a requester still makes a request and enters the code, in their language', async () => {
+    const email = `noscript.${randomUUID().slice(0, 8)}@example.org`;
+    const { context, page, problems } = await openContext(browser, t.baseUrl, PHONE, [], { locale: 'fr-FR', javaScriptEnabled: false });
+    await page.goto(`${t.baseUrl}/privacy/`);
+    await page.getByRole('link', { name: 'la version simple' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Faire une demande concernant vos données personnelles' }).waitFor();
+    await expectAccessibleWithoutScript(page, 'privacy-basic-form-fr');
+    // Sent without choosing a right: the page comes back with the answers kept and the problem named.
+    await page.getByLabel('Votre adresse e-mail').fill(email);
+    await page.getByRole('button', { name: 'Envoyer ma demande' }).click();
+    await page.getByText('Choisissez ce que vous souhaitez que nous fassions.').waitFor();
+    expect(await page.getByLabel('Votre adresse e-mail').inputValue()).toBe(email);
+    await expectAccessibleWithoutScript(page, 'privacy-basic-form-errors-fr');
+    await page.getByLabel(/Me transmettre une copie/).check();
+    await page.getByRole('button', { name: 'Envoyer ma demande' }).click();
+    await page.getByRole('heading', { level: 1, name: /Confirmez/ }).waitFor();
+    expect(page.url()).toBe(`${t.baseUrl}/privacy/basic/request`);
+    await expectAccessibleWithoutScript(page, 'privacy-basic-code-fr');
+
+    const mail = await mailTo(email, /\d{6}$/);
+    expect(mail.html).toContain('lang="fr"');
+    const code = /(\d{6})$/.exec(mail.subject)![1];
+    await page.getByLabel('Code reçu par e-mail').fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Confirmer' }).click();
+    await page.getByText(/Il vous reste 4 essais/).waitFor();
+    await page.getByLabel('Code reçu par e-mail').fill(code);
+    await page.getByRole('button', { name: 'Confirmer' }).click();
+    await page.getByRole('heading', { level: 1, name: /Merci/ }).waitFor();
+    await expectAccessibleWithoutScript(page, 'privacy-basic-confirmed-fr');
+    // The token went in the forms' bodies only: no address held it.
+    expect(page.url()).not.toContain('rt_');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -135,4 +135,55 @@ describe('privacy center API', () => {
     const audit = await t.http.get('/v1/audit-events').query({ targetId: id }).set(...bearer(t.adminKey));
     expect(audit.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'request.package_link_viewed', actor: `subject:${id}` })]));
   });
+
+  describe('without JavaScript (/privacy/basic)', () => {
+    const form = (path: string, fields: Record<string, string | string[]>, lang?: string) => {
+      const body = new URLSearchParams();
+      for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
+      const req = t.http.post(path).type('form').send(body.toString());
+      return lang ? req.set('Accept-Language', lang) : req;
+    };
+
+    it('asks for what is missing in the reader’s language, keeping the answers, and creates nothing', async () => {
+      const before = await t.dataSource.query('SELECT count(*)::int AS n FROM dsr_request');
+      const res = await form('/privacy/basic/request', { type: 'rectification', email: 'not-an-address', name: 'Grete' }, 'de-DE');
+      expect(res.status).toBe(400);
+      expect(res.type).toBe('text/html');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.text).toContain('<html lang="de">');
+      expect(res.text).toContain('aria-invalid="true"');
+      expect(res.text).toContain('value="Grete"');
+      expect(res.text).not.toContain('must be');
+      const after = await t.dataSource.query('SELECT count(*)::int AS n FROM dsr_request');
+      expect(after[0].n).toBe(before[0].n);
+    });
+
+    it('takes a correction of a published field, then the code; a second code waits a minute', async () => {
+      const address = email();
+      const res = await form('/privacy/basic/request', { type: 'rectification', email: address, jurisdiction: 'UK', changeField: 'phone', changeValue: '+44 20 7946 0000', lang: 'en' });
+      expect(res.status).toBe(200);
+      const id = /name="id" value="([0-9a-f-]{36})"/.exec(res.text)![1];
+      const token = /name="token" value="(rt_[^"]+)"/.exec(res.text)![1];
+      const again = await form('/privacy/basic/code/new', { id, token, lang: 'en' });
+      expect(again.status).toBe(429);
+      expect(again.text).toContain('less than a minute ago');
+      const wrong = await form('/privacy/basic/code', { id, token: 'rt_not-the-token', code: '123456', lang: 'en' });
+      expect(wrong.status).toBe(404);
+      const mail = await smtp.waitFor((m) => m.to.includes(address) && /code/.test(m.subject));
+      const code = /(\d{6})$/.exec(mail.subject)![1];
+      const ok = await form('/privacy/basic/code', { id, token, code, lang: 'en' });
+      expect(ok.status).toBe(200);
+      expect(ok.text).toContain('Thank you: it is you');
+      const status = await t.http.get(`/v1/requests/${id}/status`).set('X-Request-Token', token);
+      expect(status.body.status).not.toBe('awaiting_verification');
+    });
+
+    it('reads forms only: a JSON body is refused, so no API route is reachable by a cross-site form', async () => {
+      const res = await t.http.post('/privacy/basic/request').send({ type: 'access', email: email() });
+      expect(res.status).toBe(415);
+      const api = await t.http.post('/v1/requests').type('form').send(`type=access&email=${encodeURIComponent(email())}`);
+      expect(api.status).toBeGreaterThanOrEqual(400);
+      expect(api.status).toBeLessThan(500);
+    });
+  });
 });

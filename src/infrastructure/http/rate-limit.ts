@@ -99,18 +99,25 @@ export class IntakeRateLimit implements CanActivate, OnApplicationShutdown {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    if (!countsAgainstIntakeLimit(request.caller)) return true;
-    const limits: [string, number, number][] = [[`ip:${request.ip ?? 'unknown'}`, 60_000, this.config.requests.ratePerIpPerMinute]];
     const email = (request.body as { email?: unknown } | undefined)?.email;
-    if (typeof email === 'string') limits.push([`email:${this.keyring.keyedHash('rate-email', email.trim().toLowerCase())}`, 3_600_000, this.config.requests.ratePerEmailPerHour]);
-    for (const [key, windowMs, limit] of limits) {
-      const { count, resetSeconds } = await this.store.hit(key, windowMs);
-      if (count > limit) {
-        context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(resetSeconds));
-        throw new HttpException(`Too many requests: try again in ${resetSeconds} seconds`, 429);
-      }
+    const retryAfter = await this.check(request.ip, request.caller, typeof email === 'string' ? email : undefined);
+    if (retryAfter !== null) {
+      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
+      throw new HttpException(`Too many requests: try again in ${retryAfter} seconds`, 429);
     }
     return true;
+  }
+
+  /** Counts one intake; over a limit, the seconds to wait (else null). For forms that answer with a page. */
+  async check(ip: string | undefined, caller: Caller | undefined, email: string | undefined): Promise<number | null> {
+    if (!countsAgainstIntakeLimit(caller)) return null;
+    const limits: [string, number, number][] = [[`ip:${ip ?? 'unknown'}`, 60_000, this.config.requests.ratePerIpPerMinute]];
+    if (email !== undefined) limits.push([`email:${this.keyring.keyedHash('rate-email', email.trim().toLowerCase())}`, 3_600_000, this.config.requests.ratePerEmailPerHour]);
+    for (const [key, windowMs, limit] of limits) {
+      const { count, resetSeconds } = await this.store.hit(key, windowMs);
+      if (count > limit) return resetSeconds;
+    }
+    return null;
   }
 
   async onApplicationShutdown(): Promise<void> {

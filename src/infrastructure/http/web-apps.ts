@@ -55,7 +55,15 @@ export function webDistDir(): string {
  * Serves a single-page app built by Vite at `mount` (e.g. /console): hashed assets cached for a
  * year, every other GET under the mount answered with index.html (the app routes in the browser).
  */
-export function serveWebApp(app: NestExpressApplication, mount: `/${string}`, dir: string, policy: WebAppPolicy = {}, routes: Record<`/${string}`, (req: Request, res: Response) => void> = {}): void {
+export interface WebAppOptions {
+  policy?: WebAppPolicy;
+  /** Answers computed at request time (e.g. a stylesheet from configuration), by path under the mount. */
+  routes?: Record<`/${string}`, (req: Request, res: Response) => void>;
+  /** Paths under the mount that Lethe's controllers answer (pages rendered on the server), not the app. */
+  serverRendered?: readonly `/${string}`[];
+}
+
+export function serveWebApp(app: NestExpressApplication, mount: `/${string}`, dir: string, { policy = {}, routes = {}, serverRendered = [] }: WebAppOptions = {}): void {
   const index = join(dir, 'index.html');
   app.use(mount, (req: Request, res: Response, next: NextFunction) => {
     securityHeaders(res, policy);
@@ -74,6 +82,7 @@ export function serveWebApp(app: NestExpressApplication, mount: `/${string}`, di
   });
   app.use(mount, (req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/assets/')) return next();
+    if (serverRendered.some((prefix) => req.path === prefix || req.path.startsWith(`${prefix}/`))) return next();
     if (!existsSync(index)) {
       res.status(503).type('text/plain').send(`This app is not built: run "npm run build" (${mount}).\n`);
       return;

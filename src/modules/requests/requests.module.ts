@@ -14,6 +14,6 @@ import { SubjectIdConfirmation } from './subject-id.confirmation.js';
   imports: [DeadlinesModule],
   controllers: [RequestsController, DeadlineFeedController],
   providers: [RequestsService, RequestsRepository, RequestBoardService, SubjectIdConfirmation, DeadlineFeedService, IamTokenVerifier, IntakeRateLimit],
-  exports: [RequestsService],
+  exports: [RequestsService, IntakeRateLimit],
 })
 export class RequestsModule {}

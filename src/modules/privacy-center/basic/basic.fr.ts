@@ -1,0 +1,82 @@
+import type { BasicCatalogue } from './basic.catalogue.js';
+
+/**
+ * Le centre de confidentialité sans JavaScript, en français, en vouvoyant. Mêmes clés que basic.en.ts ;
+ * mêmes formulations que le centre avec JavaScript (web/privacy) et que nos e-mails. Espace simple
+ * avant : ; ? ! ; apostrophe typographique ’. Pluriels : `one` sert aussi pour 0, d’où `{n}` dans `one`.
+ */
+export const fr: BasicCatalogue = {
+  languageName: 'Français',
+  language: 'Langue',
+  title: 'Faire une demande concernant vos données personnelles',
+  intro: 'Ceci est la version simple de notre centre de confidentialité, pour les navigateurs sans JavaScript. C’est gratuit, et nous vous répondons dans le délai fixé par la loi.',
+  required: '(obligatoire)',
+  optional: '(facultatif)',
+  rightLegend: 'Que souhaitez-vous que nous fassions ?',
+  rights: {
+    access: 'Me transmettre une copie des données personnelles que vous détenez sur moi, et m’indiquer comment vous les utilisez',
+    portability: 'Me transmettre les données que je vous ai fournies, dans un fichier qu’un autre service peut lire',
+    rectification: 'Corriger les données personnelles me concernant qui sont inexactes ou incomplètes',
+    erasure: 'Supprimer mes données personnelles',
+    restriction: 'Conserver mes données, mais cesser de les utiliser pour le moment',
+    objection: 'Ne plus utiliser mes données pour un usage précis, comme le marketing',
+  },
+  email: 'Votre adresse e-mail',
+  emailHint: 'Nous vous envoyons à cette adresse un code pour confirmer qu’il s’agit bien de vous, puis notre réponse.',
+  name: 'Votre nom',
+  jurisdiction: 'Où habitez-vous ?',
+  jurisdictionHint: 'Cela détermine la loi applicable et le délai dont nous disposons pour vous répondre.',
+  jurisdictions: {
+    EU: 'Union européenne, Islande, Liechtenstein ou Norvège',
+    UK: 'Royaume-Uni',
+    'US-CA': 'Californie, États-Unis',
+    BR: 'Brésil',
+    'CA-QC': 'Québec, Canada',
+    'US-VA': 'Virginie, États-Unis',
+  },
+  details: 'Autre chose que nous devrions savoir ?',
+  correctionLegend: 'Seulement si vous souhaitez faire corriger une information',
+  correctionField: 'Quelle information',
+  correctionValue: 'Ce qu’elle devrait indiquer',
+  objectionLegend: 'Seulement si vous vous opposez : à quoi vous opposez-vous ?',
+  submit: 'Envoyer ma demande',
+  fix: 'Veuillez vérifier les réponses signalées ci-dessous.',
+  invalid: {
+    type: 'Choisissez ce que vous souhaitez que nous fassions.',
+    email: 'Saisissez votre adresse e-mail, par exemple nom@example.com.',
+    name: 'Votre nom peut comporter jusqu’à 200 caractères.',
+    jurisdiction: 'Choisissez où vous habitez.',
+    details: 'Ce texte peut comporter jusqu’à 5\u00a0000 caractères.',
+    changes: 'Pour une correction, choisissez l’information et écrivez ce qu’elle devrait indiquer.',
+    purposes: 'Pour une opposition, choisissez au moins une utilisation de vos données.',
+    other: 'Veuillez vérifier cette réponse.',
+  },
+  tooMany: 'Trop de tentatives en peu de temps. Veuillez patienter {seconds} secondes, puis réessayer.',
+  duplicateTitle: 'Vous avez déjà une demande de ce type',
+  duplicate:
+    'Nous traitons déjà une demande de ce type de votre part : c’est donc à celle-ci que nous répondrons. Vous n’avez rien à faire ; nous vous avons écrit à ce sujet par e-mail.',
+  codeTitle: 'Confirmez qu’il s’agit bien de vous',
+  codeSent:
+    'Nous avons envoyé un code à l’adresse e-mail que vous avez indiquée. Saisissez-le ici. Nous vous avons aussi envoyé par e-mail un lien pour suivre votre demande.',
+  codeLabel: 'Code reçu par e-mail',
+  codeHint: 'Six chiffres. Un code est valable 15 minutes.',
+  codeSubmit: 'Confirmer',
+  codeWrong: 'Ce code n’est pas correct.',
+  codeExpired: 'Ce code a expiré. Demandez-en un nouveau ci-dessous.',
+  attemptsLeft: { one: 'Il vous reste {n} essai avant le verrouillage de la demande.', other: 'Il vous reste {n} essais avant le verrouillage de la demande.' },
+  resend: 'M’envoyer un nouveau code',
+  resent: 'Nous avons envoyé un nouveau code. Il peut mettre une minute à arriver ; vérifiez aussi votre dossier de courrier indésirable.',
+  tooSoon: 'Nous avons envoyé un code il y a moins d’une minute. Veuillez patienter une minute, puis en redemander un.',
+  noMoreCodes: 'Vous avez demandé autant de codes que nous en envoyons en une journée. Veuillez en redemander demain.',
+  locked:
+    'Le code a été mal saisi trop de fois : nous avons donc verrouillé la demande pour protéger vos données. Écrivez à {contact} en indiquant la référence {reference}, et nous confirmerons par un autre moyen qu’il s’agit bien de vous.',
+  confirmedTitle: 'Merci : votre identité est confirmée',
+  confirmed: 'Nous traitons votre demande et vous écrirons par e-mail. Le lien figurant dans notre premier e-mail vous permet de voir où en est votre demande.',
+  dueOn: 'Nous vous répondrons au plus tard le {date}.',
+  closed: 'Cette demande ne peut plus être confirmée. Si vous avez encore besoin de quelque chose de notre part, faites une nouvelle demande.',
+  notFound: 'Nous n’avons pas trouvé cette demande. Faites une nouvelle demande, ou écrivez à {contact}.',
+  contact: 'Des questions ? Écrivez à {contact}.',
+  privacyNotice: 'Notre politique de confidentialité',
+  back: 'Faire une autre demande',
+  error: 'Un problème est survenu de notre côté. Veuillez réessayer plus tard.',
+};
