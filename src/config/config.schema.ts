@@ -118,9 +118,21 @@ export interface LetheConfig {
     readonly accent: string;
     /** CSP frame-ancestors sources (origins) that may embed the pages; empty: none may. */
     readonly frameAncestors: readonly string[];
+    /** Data subjects' sign-in through the IAM's identity provider; undefined when LETHE_SUBJECT_OIDC_ISSUER is unset. */
+    readonly oidc: SubjectOidcConfig | undefined;
   };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly shutdownGraceSeconds: number;
+}
+
+/** The data subjects' identity provider (the IAM platform), apart from the console's. */
+export interface SubjectOidcConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scopes: string;
+  /** The claim holding the subject id the IAM API uses in the consent ledger (default `sub`). */
+  readonly subjectClaim: string;
 }
 
 export interface OidcConfig {
@@ -249,6 +261,7 @@ export function loadConfig(env: Env): LetheConfig {
       logoUrl: read.url('LETHE_PRIVACY_LOGO_URL', ['https:', 'http:']),
       accent: read.pattern('LETHE_PRIVACY_ACCENT', /^#[0-9a-fA-F]{6}$/, '#1d4ed8', 'a colour written #rrggbb').toLowerCase(),
       frameAncestors: frameAncestors(read.optional('LETHE_PRIVACY_FRAME_ANCESTORS'), problems),
+      oidc: subjectOidcConfig(read, problems),
     },
     log: { level: read.oneOf('LETHE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
     shutdownGraceSeconds: read.int('LETHE_SHUTDOWN_GRACE_SECONDS', 25, 1, 600),
@@ -265,6 +278,35 @@ export function loadConfig(env: Env): LetheConfig {
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** LETHE_SUBJECT_OIDC_*: all or nothing around LETHE_SUBJECT_OIDC_ISSUER, like the console's. */
+function subjectOidcConfig(read: Reader, problems: string[]): SubjectOidcConfig | undefined {
+  const issuer = read.url('LETHE_SUBJECT_OIDC_ISSUER', ['https:', 'http:']);
+  const clientId = read.optional('LETHE_SUBJECT_OIDC_CLIENT_ID');
+  const clientSecret = read.optional('LETHE_SUBJECT_OIDC_CLIENT_SECRET');
+  if (issuer === undefined) {
+    const stray = ['LETHE_SUBJECT_OIDC_CLIENT_ID', 'LETHE_SUBJECT_OIDC_CLIENT_SECRET'].filter((name) => read.optional(name) !== undefined);
+    if (stray.length > 0) problems.push(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but LETHE_SUBJECT_OIDC_ISSUER is not: set it, or unset them`);
+    return undefined;
+  }
+  try {
+    const url = new URL(issuer);
+    if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+      problems.push('LETHE_SUBJECT_OIDC_ISSUER must be an https:// URL (plain http is allowed only for localhost, 127.0.0.1 and [::1])');
+    }
+  } catch {
+    // read.url has named the variable already
+  }
+  if (clientId === undefined) problems.push('LETHE_SUBJECT_OIDC_CLIENT_ID must be set with LETHE_SUBJECT_OIDC_ISSUER');
+  if (clientSecret === undefined) problems.push('LETHE_SUBJECT_OIDC_CLIENT_SECRET must be set with LETHE_SUBJECT_OIDC_ISSUER');
+  return {
+    issuer: issuer.replace(/\/$/, ''),
+    clientId: clientId ?? '',
+    clientSecret: clientSecret ?? '',
+    scopes: read.pattern('LETHE_SUBJECT_OIDC_SCOPES', /^(?=.*\bopenid\b)[\w.:/-]+( [\w.:/-]+)*$/, 'openid email', 'space-separated scopes including openid'),
+    subjectClaim: read.pattern('LETHE_SUBJECT_OIDC_SUBJECT_CLAIM', /^[\w.:/-]{1,200}$/, 'sub', 'a claim name such as sub or user_id'),
+  };
+}
 
 /** LETHE_OIDC_*: all or nothing around LETHE_OIDC_ISSUER; plain http only for an issuer on this machine. */
 function oidcConfig(read: Reader, problems: string[]): OidcConfig | undefined {

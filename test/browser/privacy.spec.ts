@@ -1,7 +1,9 @@
 import AdmZip from 'adm-zip';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { eventually } from '../factories/app.js';
+import { bearer, createKey, eventually } from '../factories/app.js';
+import { consentEvent, publishNotice } from '../factories/consent.js';
+import { startIdentityProvider, type TestIdentityProvider } from '../factories/oidc.js';
 import { startSmtp } from '../factories/smtp.js';
 import { axeScan, browserStorage, type Browser, type ConsoleApp, describeBrowser, freePort, launchChromium, openContext, type Page, PHONE, screenshot, startLethe } from './harness.js';
 
@@ -13,13 +15,20 @@ describeBrowser('privacy center: make, prove and follow a request', () => {
   let t: ConsoleApp;
   let browser: Browser;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let idp: TestIdentityProvider;
+  const tag = randomUUID().slice(0, 8);
+  const sub = `usr_${tag}`;
 
   beforeAll(async () => {
     smtp = await startSmtp();
     const port = await freePort();
+    idp = await startIdentityProvider({ redirectUri: `http://127.0.0.1:${port}/v1/privacy/session/oidc/callback`, accounts: { [sub]: { email: `${tag}@example.org` } } });
     t = await startLethe({
       port,
       env: {
+        LETHE_SUBJECT_OIDC_ISSUER: idp.issuer,
+        LETHE_SUBJECT_OIDC_CLIENT_ID: idp.clientId,
+        LETHE_SUBJECT_OIDC_CLIENT_SECRET: idp.clientSecret,
         SMTP_URL: smtp.url,
         LETHE_APPROVAL_REQUIRED_TYPES: 'erasure',
         LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '1000',
@@ -41,6 +50,7 @@ describeBrowser('privacy center: make, prove and follow a request', () => {
     await browser?.close();
     await t?.close();
     await smtp?.close();
+    await idp?.close();
   });
 
   const mailTo = (email: string, subject: RegExp) => smtp.waitFor((m) => m.to.includes(email) && subject.test(m.subject), 30_000);
@@ -227,6 +237,63 @@ describeBrowser('privacy center: make, prove and follow a request', () => {
     await expectAccessibleWithoutScript(page, 'privacy-basic-confirmed-fr');
     // The token went in the forms' bodies only: no address held it.
     expect(page.url()).not.toContain('rt_');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('signed in with their account, a subject whose browser sends Sec-GPC: 1 sees the opt-out recorded over an earlier opt-in, withdraws a consent and downloads its receipt', async () => {
+    const counsel = (await createKey(t, ['counsel'])).key;
+    const iam = (await createKey(t, ['iam'])).key;
+    const news = `news-${tag}`;
+    const sale = `sale-${tag}`;
+    for (const [key, title, optOutSignal] of [[news, `Product news ${tag}`, false], [sale, `Sharing with ad partners ${tag}`, true]] as const) {
+      const created = await t.http.post('/v1/purposes').set(...bearer(counsel)).send({ key, title, description: `${title}.`, lawfulBasis: 'consent', dataCategories: ['contact.email'], retention: 'P2Y', optOutSignal });
+      expect(created.status).toBe(201);
+      await publishNotice(t, counsel, key, 'v1', '2020-01-01T00:00:00Z');
+      expect((await t.http.post('/v1/consent-events').set(...bearer(iam)).send(consentEvent(key, { subjectId: sub }))).status).toBe(201);
+    }
+
+    const { context, page, problems } = await openContext(browser, t.baseUrl, PHONE, [idp.issuer], { extraHTTPHeaders: { 'Sec-GPC': '1' } });
+    await page.goto(`${t.baseUrl}/privacy/`);
+    await page.getByRole('link', { name: 'See and change your consents' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your consents' }).waitFor();
+    await expectAccessible(page, 'privacy-consents-signed-out');
+    await page.getByRole('link', { name: 'Sign in with your account' }).click();
+    // oidc-provider's development login form, then its consent prompt.
+    await page.locator('input[name=login]').fill(sub);
+    await page.locator('input[name=password]').fill('any password');
+    await page.locator('button[type=submit]').click();
+    await page.waitForURL((url) => url.pathname.startsWith('/privacy/') || url.pathname.includes('/interaction/'));
+    if (page.url().includes('/interaction/')) await page.locator('button[type=submit]').first().click();
+    await page.waitForURL(`${t.baseUrl}/privacy/consents?lang=en`);
+
+    // The signal, honoured and said: the earlier opt-in gave way to it.
+    const signal = page.getByRole('status').filter({ hasText: 'Your browser asked us not to sell or share your data' });
+    await signal.getByText(`We honour it as your opt-out of: Sharing with ad partners ${tag}.`).waitFor();
+    await signal.getByText(`This replaced the consent you had given before for: Sharing with ad partners ${tag}.`).waitFor();
+    const saleCard = page.getByRole('region', { name: `Sharing with ad partners ${tag}` });
+    await saleCard.getByText(/You withdrew your consent on .*, under version v1 of our notice, by your browser’s Global Privacy Control signal\./).waitFor();
+    await page.getByText(`Signed in as ${tag}@example.org`).waitFor();
+    await expectAccessible(page, 'privacy-consents-gpc-phone');
+
+    // Withdrawing is one action, as easy as giving.
+    const newsCard = page.getByRole('region', { name: `Product news ${tag}` });
+    await newsCard.getByRole('button', { name: 'Withdraw consent' }).click();
+    await page.getByText(`Saved: you withdrew your consent to “Product news ${tag}”.`).waitFor();
+    await newsCard.getByRole('button', { name: 'Give consent' }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), newsCard.getByRole('button', { name: 'Download the receipt' }).click()]);
+    expect(download.suggestedFilename()).toBe(`consent-receipt-${news}.json`);
+    const receipt = readFileSync((await download.path())!, 'utf8');
+    expect(receipt).toContain(news);
+    expect(receipt).toContain('settings_page');
+    expect(await browserStorage(page)).toBe('{"local":{},"session":{},"cookies":""}');
+
+    const history = await t.http.get(`/v1/subjects/${sub}/consents/history`).set(...bearer(iam));
+    const methods = history.body.items.map((e: { purpose: string; action: string; method: string }) => `${e.purpose}:${e.action}:${e.method}`);
+    expect(methods).toEqual(expect.arrayContaining([`${sale}:withdrawn:gpc_signal`, `${news}:withdrawn:settings_page`]));
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in with your account' }).waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -82,6 +82,8 @@ export async function startIdentityProvider(options: { redirectUri: string; acco
 /** A browser's cookies, enough for these flows: by name (the app and the provider use distinct names). */
 export class CookieJar {
   private readonly cookies = new Map<string, string>();
+  /** The last Set-Cookie line for each name, attributes included. */
+  readonly lines = new Map<string, string>();
 
   header(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
@@ -101,6 +103,7 @@ export class CookieJar {
       const at = pair!.indexOf('=');
       const name = pair!.slice(0, at).trim();
       const value = pair!.slice(at + 1).trim();
+      this.lines.set(name, line);
       const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && new Date(a.split('=')[1]!).getTime() < Date.now()));
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
@@ -121,15 +124,20 @@ export interface BrowserStep {
 export async function oidcSignIn(
   appUrl: string,
   sub: string,
-  options: { returnTo?: string; jar?: CookieJar; tamper?: (url: URL, jar: CookieJar) => void } = {},
+  options: { returnTo?: string; jar?: CookieJar; tamper?: (url: URL, jar: CookieJar) => void; app?: 'console' | 'privacy' } = {},
 ): Promise<{ location: string; session: string | undefined; jar: CookieJar; steps: BrowserStep[] }> {
   const jar = options.jar ?? new CookieJar();
   const steps: BrowserStep[] = [];
-  const start = `${appUrl}/v1/session/oidc/start${options.returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(options.returnTo)}`}`;
+  // The console's sign-in, or a data subject's in the privacy center (its own provider, routes and cookie).
+  const flow =
+    options.app === 'privacy'
+      ? { base: '/v1/privacy/session/oidc', home: '/privacy', cookie: '__Host-lethe_subject' }
+      : { base: '/v1/session/oidc', home: '/console', cookie: '__Host-lethe_session' };
+  const start = `${appUrl}${flow.base}/start${options.returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(options.returnTo)}`}`;
   let next: { url: string; method: 'GET' | 'POST'; body?: URLSearchParams } | undefined = { url: start, method: 'GET' };
   for (let hop = 0; next && hop < 20; hop++) {
     const url: URL = new URL(next.url);
-    if (url.href.startsWith(`${appUrl}/v1/session/oidc/callback`)) options.tamper?.(url, jar);
+    if (url.href.startsWith(`${appUrl}${flow.base}/callback`)) options.tamper?.(url, jar);
     const response = await fetch(url, {
       method: next.method,
       redirect: 'manual',
@@ -141,9 +149,9 @@ export async function oidcSignIn(
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       const target: URL = new URL(location, url);
-      // Back in the console (a page this helper does not load): the sign-in is over.
-      if (target.origin === appUrl && target.pathname.startsWith('/console')) {
-        return { location: `${target.pathname}${target.search}`, session: jar.get('__Host-lethe_session'), jar, steps };
+      // Back in the app (a page this helper does not load): the sign-in is over.
+      if (target.origin === appUrl && target.pathname.startsWith(flow.home)) {
+        return { location: `${target.pathname}${target.search}`, session: jar.get(flow.cookie), jar, steps };
       }
       next = { url: target.href, method: 'GET' };
       continue;

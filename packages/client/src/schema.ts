@@ -315,6 +315,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/privacy/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in subject’s consents: every purpose they can give or refuse, its state, the notice in force */
+        get: operations["SubjectController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/consents/{purpose}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Give or withdraw consent to one purpose: recorded in the ledger, method settings_page, with the browser’s proof */
+        put: operations["SubjectController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/consents/{purpose}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The receipt of the subject’s current consent state for one purpose (Kantara Consent Receipt / ISO/IEC TS 27560 fields) */
+        get: operations["SubjectController_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/gpc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Honour the Global Privacy Control signal this browser sends: with Sec-GPC: 1, an opt-out (method gpc_signal) for every purpose covered by opt-out signals, even over an earlier opt-in; without it, nothing */
+        post: operations["SubjectController_honour"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a request signed in with your account: the identity provider proved who you are, so no code is asked for (EDPB Guidelines 01/2022); the email is the account’s unless another is given */
+        post: operations["SubjectController_makeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is signed in to the privacy center in this browser (from the __Host-lethe_subject cookie) */
+        get: operations["SubjectController_session"];
+        put?: never;
+        post?: never;
+        /** Sign out of the privacy center: the cookie is cleared */
+        delete: operations["SubjectController_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/session/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the identity provider sends the subject back: signs in, then redirects to the privacy center (public) */
+        get: operations["SubjectController_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/session/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign in with your account: redirects to the IAM’s identity provider (public) */
+        get: operations["SubjectController_start"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/privacy-center": {
         parameters: {
             query?: never;
@@ -2496,6 +2633,79 @@ export interface components {
             /** @example Matched the account’s recovery email */
             note: string;
         };
+        MyConsentDto: {
+            /** @example News and offers by email */
+            description: string;
+            /**
+             * @description How it was collected (gpc_signal: the browser’s Global Privacy Control)
+             * @example settings_page
+             */
+            method: string | null;
+            /** @description The notice in force now, in the reader’s language where published in it */
+            notice: components["schemas"]["NoticeViewDto"] | null;
+            /**
+             * @description The notice version it was given under
+             * @example 2026-11
+             */
+            noticeVersion: string | null;
+            /**
+             * @description Covered by opt-out preference signals (Global Privacy Control)
+             * @example false
+             */
+            optOutSignal: boolean;
+            /** @example marketing-email */
+            purpose: string;
+            /**
+             * @description A receipt exists for the current state
+             * @example true
+             */
+            receipt: boolean;
+            /**
+             * @description When the current state was given
+             * @example 2026-11-23T10:15:00.000Z
+             */
+            since: string | null;
+            /** @enum {string} */
+            state: "granted" | "withdrawn" | "none" | "erased";
+            /** @example Marketing emails */
+            title: string;
+        };
+        MyConsentListDto: {
+            items: components["schemas"]["MyConsentDto"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        MyGpcDto: {
+            /**
+             * @description Already opted out: nothing new recorded
+             * @example []
+             */
+            alreadyOptedOut: string[];
+            /**
+             * @description Purposes opted out now
+             * @example [
+             *       "sale-of-data"
+             *     ]
+             */
+            optedOut: string[];
+            /**
+             * @description Of those, where an earlier opt-in gave way to the signal
+             * @example [
+             *       "sale-of-data"
+             *     ]
+             */
+            overrodeOptIn: string[];
+            /**
+             * @description Consent given again after the signal’s opt-out: it stands
+             * @example []
+             */
+            reconsented: string[];
+            /**
+             * @description The browser sent Sec-GPC: 1 with this request
+             * @example true
+             */
+            signal: boolean;
+        };
         NoteDto: {
             /** @example Called the requester; they will send the account number. */
             body: string;
@@ -2518,6 +2728,18 @@ export interface components {
             items: components["schemas"]["SubprocessorNoticeDto"][];
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
+        };
+        NoticeViewDto: {
+            /** @example 2026-11-01T00:00:00.000Z */
+            effectiveFrom: string;
+            /** @example en */
+            language: string;
+            /** @example We email you our news and offers about once a month. */
+            text: string | null;
+            /** @example null */
+            url: string | null;
+            /** @example 2026-11 */
+            version: string;
         };
         ObjectablePurposeDto: {
             /** @example News and offers by email */
@@ -2645,6 +2867,11 @@ export interface components {
             objectablePurposes: components["schemas"]["ObjectablePurposeDto"][];
             /** @description What a rectification may correct */
             rectifiableFields: components["schemas"]["RectifiableFieldDto"][];
+            /**
+             * @description Data subjects can sign in with their account (LETHE_SUBJECT_OIDC_ISSUER)
+             * @example true
+             */
+            signIn: boolean;
         };
         PrivacyControllerDto: {
             /** @example privacy@example.com */
@@ -3364,6 +3591,18 @@ export interface components {
              */
             roles: ("admin" | "counsel" | "auditor" | "iam")[];
         };
+        SetConsentDto: {
+            /**
+             * @description true gives consent, false withdraws it
+             * @example false
+             */
+            granted: boolean;
+            /**
+             * @description The page’s language: the notice recorded is the one shown in it
+             * @example de
+             */
+            locale?: string;
+        };
         SignInMethodsDto: {
             /**
              * @description Signing in with an API key is always possible
@@ -3428,6 +3667,20 @@ export interface components {
              * @enum {string}
              */
             status: "none" | "proven" | "unproven";
+        };
+        SubjectSessionDto: {
+            /** @example jane@example.org */
+            email: string | null;
+            /**
+             * @description When the session ends (30 minutes after signing in)
+             * @example 2026-12-02T10:45:00.000Z
+             */
+            endsAt: string;
+            /**
+             * @description The subject id the identity provider proved
+             * @example usr_01HF3Z6Q8K
+             */
+            subjectId: string;
         };
         SubprocessorDto: {
             /**
@@ -3822,9 +4075,13 @@ export type SchemaManifestFileDto = components['schemas']['ManifestFileDto'];
 export type SchemaManifestStoreDto = components['schemas']['ManifestStoreDto'];
 export type SchemaManifestTableDto = components['schemas']['ManifestTableDto'];
 export type SchemaManualVerificationDto = components['schemas']['ManualVerificationDto'];
+export type SchemaMyConsentDto = components['schemas']['MyConsentDto'];
+export type SchemaMyConsentListDto = components['schemas']['MyConsentListDto'];
+export type SchemaMyGpcDto = components['schemas']['MyGpcDto'];
 export type SchemaNoteDto = components['schemas']['NoteDto'];
 export type SchemaNoticeDto = components['schemas']['NoticeDto'];
 export type SchemaNoticePageDto = components['schemas']['NoticePageDto'];
+export type SchemaNoticeViewDto = components['schemas']['NoticeViewDto'];
 export type SchemaObjectablePurposeDto = components['schemas']['ObjectablePurposeDto'];
 export type SchemaObjectionDto = components['schemas']['ObjectionDto'];
 export type SchemaOidcMethodDto = components['schemas']['OidcMethodDto'];
@@ -3871,11 +4128,13 @@ export type SchemaRequestStatusDto = components['schemas']['RequestStatusDto'];
 export type SchemaRequestSummaryDto = components['schemas']['RequestSummaryDto'];
 export type SchemaRetentionDto = components['schemas']['RetentionDto'];
 export type SchemaSessionDto = components['schemas']['SessionDto'];
+export type SchemaSetConsentDto = components['schemas']['SetConsentDto'];
 export type SchemaSignInMethodsDto = components['schemas']['SignInMethodsDto'];
 export type SchemaSourceDto = components['schemas']['SourceDto'];
 export type SchemaStepViewDto = components['schemas']['StepViewDto'];
 export type SchemaSubjectConsentsDto = components['schemas']['SubjectConsentsDto'];
 export type SchemaSubjectIdStandingDto = components['schemas']['SubjectIdStandingDto'];
+export type SchemaSubjectSessionDto = components['schemas']['SubjectSessionDto'];
 export type SchemaSubprocessorDto = components['schemas']['SubprocessorDto'];
 export type SchemaSubprocessorNoticeDto = components['schemas']['SubprocessorNoticeDto'];
 export type SchemaSubprocessorObjectionDto = components['schemas']['SubprocessorObjectionDto'];
@@ -5571,6 +5830,734 @@ export interface operations {
             };
             /** @description The caller lacks every one of the roles: auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SubjectController_list: {
+        parameters: {
+            query?: {
+                /** @description The page’s language: notices published in it are shown in it */
+                locale?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyConsentListDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not signed in, or the 30-minute session ended (not_signed_in) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SubjectController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                purpose: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetConsentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyConsentDto"];
+                };
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not signed in, or the 30-minute session ended (not_signed_in) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not sent from the privacy center’s own pages (csrf_failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such purpose, or not one consent is asked for */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The object is in a state that does not allow this now; `detail` says why */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (LETHE_BODY_LIMIT) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not JSON in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SubjectController_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                purpose: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentReceiptDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not signed in, or the 30-minute session ended (not_signed_in) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Nothing recorded for this purpose yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SubjectController_honour: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sent by the browser itself; only `1` is the signal */
+                "Sec-GPC"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyGpcDto"];
+                };
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not signed in, or the 30-minute session ended (not_signed_in) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not sent from the privacy center’s own pages (csrf_failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SubjectController_makeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedRequestDto"];
+                };
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not signed in, or the 30-minute session ended (not_signed_in) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not sent from the privacy center’s own pages (csrf_failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (LETHE_BODY_LIMIT) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not JSON in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SubjectController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectSessionDto"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not signed in, or the 30-minute session ended (not_signed_in) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SubjectController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not sent from the privacy center’s own pages (csrf_failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SubjectController_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To returnTo, setting __Host-lethe_subject (HttpOnly; Secure; SameSite=Strict; 30 minutes); else to /privacy/consents?signInError=not_configured|provider_unavailable|state_mismatch|provider_error|failed */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Sign-in for data subjects is not configured (oidc_not_configured) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SubjectController_start: {
+        parameters: {
+            query?: {
+                /** @description A privacy center page to come back to */
+                returnTo?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the identity provider, setting the short-lived lethe_subject_oidc cookie; or back to /privacy/consents?signInError=not_configured|provider_unavailable */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified: the If-None-Match ETag still matches */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

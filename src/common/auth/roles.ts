@@ -17,6 +17,8 @@ export type Caller =
   | { kind: 'api_key'; keyId: string; roles: ReadonlySet<Role> }
   | { kind: 'user'; sub: string; sessionId: string; roles: ReadonlySet<Role>; email: string | null }
   | { kind: 'subject'; requestId: string }
+  /** A data subject signed in to the privacy center; `subjectRef` is the keyed hash of their id, never the id. */
+  | { kind: 'data_subject'; subjectRef: string }
   | { kind: 'system' };
 
 export const SYSTEM: Caller = { kind: 'system' };
@@ -30,6 +32,8 @@ export function actorOf(caller: Caller): string {
       return `user:${caller.sub}`;
     case 'subject':
       return `subject:${caller.requestId}`;
+    case 'data_subject':
+      return `data-subject:${caller.subjectRef.slice(0, 16)}`;
     case 'system':
       return 'system';
   }

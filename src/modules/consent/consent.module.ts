@@ -10,6 +10,6 @@ import { GpcService } from './gpc.service.js';
   imports: [PurposesModule],
   controllers: [ConsentController, GpcController],
   providers: [ConsentService, ConsentRepository, GpcService],
-  exports: [ConsentService],
+  exports: [ConsentService, GpcService],
 })
 export class ConsentModule {}

@@ -153,6 +153,15 @@ export class ConsentRepository {
     return new Map(rows.map((row) => [row.purpose, new Date(row.at)]));
   }
 
+  /** The event behind each purpose's current state, and how it was collected (for receipts and the privacy center). */
+  async stateEvents(subjectRef: string): Promise<Map<string, { eventId: string; method: string }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT s.purpose, s.event_id AS "eventId", e.method FROM consent_state s JOIN consent_event e ON e.id = s.event_id WHERE s.subject_ref = $1`,
+      [subjectRef],
+    )) as { purpose: string; eventId: string; method: string }[];
+    return new Map(rows.map((row) => [row.purpose, { eventId: row.eventId, method: row.method }]));
+  }
+
   findByIdempotencyKeys(manager: EntityManager, keys: string[]): Promise<ConsentEventEntity[]> {
     if (keys.length === 0) return Promise.resolve([]);
     return manager.getRepository(ConsentEventEntity).createQueryBuilder('e').where('e.idempotencyKey IN (:...keys)', { keys }).getMany();

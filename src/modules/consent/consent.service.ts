@@ -110,6 +110,11 @@ export class ConsentService {
   }
 
   /** When each purpose last received a Global Privacy Control opt-out, for one subject. */
+  /** Per purpose, the event behind the subject's current state and its collection method. */
+  stateEvents(subjectId: string): Promise<Map<string, { eventId: string; method: string }>> {
+    return this.repository.stateEvents(this.subjectRef(subjectId));
+  }
+
   lastSignalOptOuts(subjectId: string): Promise<Map<string, Date>> {
     return this.repository.lastSignalOptOuts(this.subjectRef(subjectId));
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
-import { type CatalogPurpose, noticeInForce, PurposeCatalog } from '../purposes/purpose-catalog.js';
+import { noticeInLanguage, PurposeCatalog } from '../purposes/purpose-catalog.js';
 import type { ConsentEventDto, ConsentStateDto } from './consent.dto.js';
 import { ConsentService } from './consent.service.js';
 import type { GpcResultDto, GpcSignalDto } from './gpc.dto.js';
@@ -16,14 +16,6 @@ function planState(current: Pick<ConsentStateDto, 'state' | 'since'> | undefined
   if (current?.state === 'granted') return lastSignal && current.since && Date.parse(current.since) > lastSignal.getTime() ? 'reconsented' : 'granted';
   if (current?.state === 'withdrawn') return 'withdrawn';
   return 'none';
-}
-
-/** The notice in force, in the language of the request that carried the signal where it was published in several. */
-function noticeFor(entry: CatalogPurpose, at: Date, locale: string | undefined) {
-  const inForce = noticeInForce(entry, at);
-  if (!inForce || !locale) return inForce;
-  const language = locale.split('-')[0]!.toLowerCase();
-  return entry.notices.find((n) => n.version === inForce.version && n.language === language && n.effectiveFrom.getTime() <= at.getTime()) ?? inForce;
 }
 
 /**
@@ -59,7 +51,7 @@ export class GpcService {
     const events: ConsentEventDto[] = [];
     for (const key of plan.optOut) {
       const entry = entries.find((e) => e.purpose.key === key)!;
-      const notice = noticeFor(entry, now, dto.proof?.locale);
+      const notice = noticeInLanguage(entry, now, dto.proof?.locale);
       if (!notice) {
         result.withoutNotice.push(key);
         continue;

@@ -31,4 +31,5 @@ export class PrivacyCenterDto {
   @ApiProperty({ type: [JurisdictionClockDto] }) clocks: JurisdictionClockDto[];
   @ApiProperty({ type: [RectifiableFieldDto], description: 'What a rectification may correct' }) rectifiableFields: RectifiableFieldDto[];
   @ApiProperty({ type: [ObjectablePurposeDto], description: 'What an objection may name (Art 21)' }) objectablePurposes: ObjectablePurposeDto[];
+  @ApiProperty({ example: true, description: 'Data subjects can sign in with their account (LETHE_SUBJECT_OIDC_ISSUER)' }) signIn: boolean;
 }

@@ -40,6 +40,7 @@ export class PrivacyCenterService {
       defaultJurisdiction: this.config.requests.defaultJurisdiction,
       clocks,
       rectifiableFields: this.requests.rectifiableFields().items,
+      signIn: this.config.privacyCenter.oidc !== undefined,
       objectablePurposes: purposes.map((p) => ({ key: p.key, title: p.title, description: p.description })).sort((a, b) => a.title.localeCompare(b.title)),
     };
   }

@@ -76,6 +76,14 @@ export function noticeInForce(entry: CatalogPurpose, at: Date): PurposeNoticeEnt
   return current;
 }
 
+/** The notice in force at `at`, in `locale`'s language where that version was published in it. */
+export function noticeInLanguage(entry: CatalogPurpose, at: Date, locale: string | undefined): PurposeNoticeEntity | undefined {
+  const inForce = noticeInForce(entry, at);
+  if (!inForce || !locale) return inForce;
+  const language = locale.split('-')[0]!.toLowerCase();
+  return entry.notices.find((n) => n.version === inForce.version && n.language === language && n.effectiveFrom.getTime() <= at.getTime()) ?? inForce;
+}
+
 /** The notice an event names: by version and language; the language may be left out when the version has one. */
 export function findNotice(entry: CatalogPurpose, version: string, language?: string): PurposeNoticeEntity | 'ambiguous' | undefined {
   const candidates = entry.notices.filter((n) => n.version === version && (language === undefined || n.language === language));

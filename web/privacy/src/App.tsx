@@ -1,5 +1,6 @@
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { Layout } from './Layout';
+import { ConsentsPage } from './pages/ConsentsPage';
 import { FollowPage } from './pages/FollowPage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -13,6 +14,7 @@ const router = createBrowserRouter(
         { index: true, element: <HomePage /> },
         { path: 'request/:type', element: <RequestFormPage /> },
         { path: 'requests/:id', element: <FollowPage /> },
+        { path: 'consents', element: <ConsentsPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },

@@ -1,4 +1,7 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet } from 'react-router';
+import { ACCOUNT_KEY, useAccount } from './account';
+import { accountApi, ensure } from './api';
 import { fmt } from '../../shared/i18n';
 import { useCenter } from './config';
 import { CATALOGUES, LOCALES, useLocale } from './i18n';
@@ -23,6 +26,26 @@ function Languages() {
   );
 }
 
+/** Who is signed in, and the way out. */
+function AccountBar() {
+  const { m } = useLocale();
+  const client = useQueryClient();
+  const account = useAccount(true);
+  const signOut = useMutation({
+    mutationFn: () => ensure(accountApi.DELETE('/v1/privacy/session')),
+    onSuccess: () => client.setQueryData(ACCOUNT_KEY, null),
+  });
+  if (!account.data) return null;
+  return (
+    <div className="account-bar">
+      <span>{fmt(m.account.signedInAs, { who: account.data.email ?? account.data.subjectId })}</span>
+      <button type="button" className="button-secondary" disabled={signOut.isPending} onClick={() => signOut.mutate()}>
+        {m.account.signOut}
+      </button>
+    </div>
+  );
+}
+
 export function Layout() {
   const { m } = useLocale();
   const center = useCenter();
@@ -41,6 +64,7 @@ export function Layout() {
           </Link>
           <Languages />
         </div>
+        {center.data?.signIn ? <AccountBar /> : null}
       </header>
       <main id="main" tabIndex={-1}>
         {center.isPending ? <Loading /> : center.isError ? <ProblemAlert error={center.error} /> : <Outlet />}

@@ -9,6 +9,13 @@ export { ensure, LetheProblem, type Schema };
 export const api = createLetheClient({ baseUrl: window.location.origin, credentials: 'omit' });
 
 /**
+ * For a data subject signed in with their account: the /v1/privacy/* routes only, with the
+ * __Host-lethe_subject cookie (HttpOnly: this page never reads it). The browser adds the Origin
+ * these routes check, and its own Sec-GPC header.
+ */
+export const accountApi = createLetheClient({ baseUrl: window.location.origin, credentials: 'same-origin' });
+
+/**
  * Status tokens of this tab's requests, in memory only: taken from the mailed link's fragment (which
  * no server ever sees) or from the answer to a new request, never written to storage or an address.
  */

@@ -23,6 +23,14 @@ export function HomePage() {
           ))}
         </ul>
       </Section>
+      {center.signIn ? (
+        <Section id="consents" title={m.consents.title}>
+          <p>{m.account.signInHint}</p>
+          <p>
+            <Link to="/consents">{m.consents.homeLink}</Link>
+          </p>
+        </Section>
+      ) : null}
       <Section id="follow" title={m.home.followHeading}>
         <p>{m.home.followText}</p>
       </Section>

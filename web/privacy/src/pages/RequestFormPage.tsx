@@ -2,7 +2,8 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { fmt } from '../../../shared/i18n';
-import { api, ensure, LetheProblem, rememberToken, type Schema } from '../api';
+import { signInHref, useAccount } from '../account';
+import { accountApi, api, ensure, LetheProblem, rememberToken, type Schema } from '../api';
 import { useCenter } from '../config';
 import { useLocale } from '../i18n';
 import { isRight, type Right } from '../rights';
@@ -36,8 +37,10 @@ export function RequestFormPage() {
   const [changes, setChanges] = useState<Change[]>([{ key: 0, field: fields[0]?.field ?? '', newValue: '', note: '' }]);
   const [purposes, setPurposes] = useState<string[]>([]);
 
+  const account = useAccount(center.signIn).data;
   const send = useMutation({
-    mutationFn: (body: Schema<'CreateRequestDto'>) => ensure(api.POST('/v1/requests', { body })),
+    // Signed in with their account, the person needs no code: the identity provider proved who they are.
+    mutationFn: (body: Schema<'CreateRequestDto'>) => ensure(account ? accountApi.POST('/v1/privacy/requests', { body }) : api.POST('/v1/requests', { body })),
     onSuccess: (created) => {
       if (created.statusToken) {
         rememberToken(created.id, created.statusToken);
@@ -62,7 +65,7 @@ export function RequestFormPage() {
     event.preventDefault();
     send.mutate({
       type: requestType,
-      email: email.trim(),
+      email: email.trim() || undefined,
       name: name.trim() || undefined,
       jurisdiction,
       locale,
@@ -87,7 +90,27 @@ export function RequestFormPage() {
       ) : (
         <form onSubmit={submit} noValidate={false} aria-describedby="next-steps">
           {send.isError ? <ProblemAlert error={send.error} /> : null}
-          <TextField label={m.form.email} hint={m.form.emailHint} error={errors.get('email')} type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} maxLength={254} />
+          {account ? (
+            <Notice tone="ok">{m.account.noCode}</Notice>
+          ) : center.signIn ? (
+            <div className="card">
+              <p>{m.account.signInHint}</p>
+              <p>
+                <a href={signInHref(`/request/${requestType}`, locale)}>{m.account.signIn}</a>
+              </p>
+            </div>
+          ) : null}
+          <TextField
+            label={m.form.email}
+            hint={account ? m.account.emailOptional : m.form.emailHint}
+            error={errors.get('email')}
+            type="email"
+            autoComplete="email"
+            required={!account}
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            maxLength={254}
+          />
           <TextField label={m.form.name} hint={m.form.nameHint} error={errors.get('name')} autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} />
           <SelectField
             label={m.form.jurisdiction}
@@ -151,7 +174,7 @@ export function RequestFormPage() {
           ) : null}
           <TextArea label={m.form.details} hint={m.form.detailsHint} error={errors.get('details')} value={details} onChange={(e) => setDetails(e.target.value)} maxLength={5000} />
           <Section id="next-steps" title={m.form.nextHeading}>
-            <p>{m.form.nextCode}</p>
+            {account ? null : <p>{m.form.nextCode}</p>}
             {clock ? <p>{fmt(m.form.nextDue, { date: day(clock.dueOn) })}</p> : null}
             {clock?.extendedDueOn ? <p>{fmt(m.form.nextExtension, { date: day(clock.extendedDueOn) })}</p> : null}
           </Section>
