@@ -31,7 +31,7 @@ describeBrowser('console: administration pages', () => {
   let f: ConsentFixture;
 
   beforeAll(async () => {
-    t = await startLethe({ env: { LETHE_DATA_STORES: JSON.stringify(STORES), LETHE_WEBHOOK_MAX_ATTEMPTS: '1', LETHE_WEBHOOK_BACKOFF_MS: '50' } });
+    t = await startLethe({ ownDatabase: true, env: { LETHE_DATA_STORES: JSON.stringify(STORES), LETHE_WEBHOOK_MAX_ATTEMPTS: '1', LETHE_WEBHOOK_BACKOFF_MS: '50' } });
     browser = await launchChromium();
     f = await consentFixture(t);
   });

@@ -2,7 +2,7 @@ import { createKey } from '../factories/app.js';
 import { axeScan, type Browser, type ConsoleApp, describeFirefox, launchFirefox, openContext, type Page, PHONE, screenshot, signInWithKey, startLethe } from './harness.js';
 
 /**
- * The console in Firefox (Debian's firefox-esr, driven over WebDriver BiDi): every page on a phone
+ * The console and the privacy center in Firefox (Debian's firefox-esr, driven over WebDriver BiDi): every console page on a phone
  * and at 1280 px, axe-scanned, and the journeys that type, choose and confirm, through the page.
  * The other suites cover the same pages in depth in Chromium.
  */
@@ -90,6 +90,24 @@ describeFirefox('console in Firefox', () => {
     await page.keyboard.press('Enter');
     await page.getByText('Key “firefox-bot” is revoked').waitFor();
     expect(await axeScan(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('serves the privacy center: a request made on a phone, the follow page, every language, axe-clean', async () => {
+    const { context, page, problems } = await openContext(browser, t.baseUrl, PHONE);
+    for (const [lang, home] of [['en', 'Your privacy at'], ['de', 'Ihr Datenschutz bei'], ['fr', 'Votre vie privée chez']] as const) {
+      await page.goto(`${t.baseUrl}/privacy/?lang=${lang}`);
+      await page.getByRole('heading', { level: 1, name: new RegExp(home) }).waitFor();
+      expect({ lang, violations: await axeScan(page) }).toEqual({ lang, violations: [] });
+    }
+    await page.goto(`${t.baseUrl}/privacy/request/erasure?lang=en`);
+    await page.getByLabel('Your email address').fill('firefox.subject@example.org');
+    await page.getByRole('button', { name: 'Send my request' }).click();
+    await page.getByText('Waiting for you to confirm it is you').waitFor();
+    expect(await axeScan(page)).toEqual([]);
+    await screenshot(page, 'firefox-privacy-follow-phone');
+    expect(page.url()).not.toContain('rt_');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -60,6 +60,9 @@ describeBrowser('privacy center: make, prove and follow a request', () => {
     await screenshot(page, name);
   }
 
+  /** Whether the element has the keyboard focus. */
+  const isFocused = (locator: ReturnType<Page['locator']>) => locator.evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement);
+
   /**
    * axe needs script (its checks run on timers, which a page without JavaScript never fires): the
    * page as the browser holds it is served again, from the same origin with its stylesheets, to a
@@ -269,8 +272,9 @@ describeBrowser('privacy center: make, prove and follow a request', () => {
 
     // The signal, honoured and said: the earlier opt-in gave way to it.
     const signal = page.getByRole('status').filter({ hasText: 'Your browser asked us not to sell or share your data' });
-    await signal.getByText(`We honour it as your opt-out of: Sharing with ad partners ${tag}.`).waitFor();
-    await signal.getByText(`This replaced the consent you had given before for: Sharing with ad partners ${tag}.`).waitFor();
+    // (On a shared server database other suites' covered purposes are listed too.)
+    await signal.getByText(new RegExp(`We honour it as your opt-out of: .*Sharing with ad partners ${tag}`)).waitFor();
+    await signal.getByText(new RegExp(`This replaced the consent you had given before for: .*Sharing with ad partners ${tag}`)).waitFor();
     const saleCard = page.getByRole('region', { name: `Sharing with ad partners ${tag}` });
     await saleCard.getByText(/You withdrew your consent on .*, under version v1 of our notice, by your browser’s Global Privacy Control signal\./).waitFor();
     await page.getByText(`Signed in as ${tag}@example.org`).waitFor();
@@ -294,6 +298,43 @@ describeBrowser('privacy center: make, prove and follow a request', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in with your account' }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('every page, in every language, passes axe; and a request can be made with the keyboard alone', async () => {
+    const created = await t.http.post('/v1/requests').send({ type: 'rectification', email: `scan.${tag}@example.org`, jurisdiction: 'EU', changes: [{ field: 'email', newValue: 'new@example.org' }] });
+    expect(created.status).toBe(202);
+    const follow = `${t.baseUrl}/privacy/requests/${created.body.id}#token=${created.body.statusToken}`;
+    const { context, page, problems } = await openContext(browser, t.baseUrl, PHONE);
+    for (const lang of ['en', 'de', 'fr']) {
+      const pages = ['/', '/request/access', '/request/rectification', '/consents', '/no-such-page', '/requests/00000000-0000-4000-8000-000000000000'];
+      for (const path of pages) {
+        await page.goto(`${t.baseUrl}/privacy${path}?lang=${lang}`);
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        expect({ lang, path, violations: await axeScan(page) }).toEqual({ lang, path, violations: [] });
+      }
+      await page.goto(follow.replace('#', `?lang=${lang}#`));
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.locator('input[autocomplete="one-time-code"]').waitFor();
+      expect({ lang, path: 'follow', violations: await axeScan(page) }).toEqual({ lang, path: 'follow', violations: [] });
+      await page.goto(`${t.baseUrl}/privacy/basic?lang=${lang}`);
+      expect({ lang, path: 'basic', violations: await axeScan(page) }).toEqual({ lang, path: 'basic', violations: [] });
+    }
+
+    // Keyboard only: focus starts on the page's heading; Tab to the right, to the field, Enter to send.
+    await page.goto(`${t.baseUrl}/privacy/?lang=en`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.evaluate('document.activeElement?.tagName')).toBe('H1');
+    const link = page.getByRole('link', { name: 'Delete your data' });
+    for (let i = 0; i < 20 && !(await isFocused(link)); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Delete your data: your request' }).waitFor();
+    const email = page.getByLabel('Your email address');
+    for (let i = 0; i < 20 && !(await isFocused(email)); i++) await page.keyboard.press('Tab');
+    await page.keyboard.type(`keys.${tag}@example.org`);
+    await page.keyboard.press('Enter');
+    await page.getByText('Waiting for you to confirm it is you').waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });

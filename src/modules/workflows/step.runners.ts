@@ -24,8 +24,7 @@ import { RecipientNotices } from './recipient.notices.js';
 import { certificateMessage, liftNoticeMessage } from './workflow.mail.js';
 import { Mailer } from '../../infrastructure/mail/mailer.js';
 import { Keyring } from '../../common/keyring.js';
-import { art15Information, certificateHtml, ErasureCertificate, indexHtml, Manifest } from './workflow.documents.js';
-import { retainUntilInWords } from './plain-language.js';
+import { art15Information, certificateHtml, ErasureCertificate, indexHtml, keptUntilInWords, Manifest } from './workflow.documents.js';
 import { PurposeCatalog } from '../purposes/purpose-catalog.js';
 import { ExportPackageEntity, WorkflowStepEntity } from './workflow.entity.js';
 
@@ -192,6 +191,7 @@ export class StepRunners {
             await Promise.all([...new Set(exported.flatMap((s) => s.categories))].sort().map((c) => this.register.disclosure(c))),
             controller,
             supervisoryAuthority(request.jurisdiction, this.config.controller.country),
+            request.locale,
           )
         : null;
     const documents = [
@@ -209,7 +209,7 @@ export class StepRunners {
       files: [...staged.map(({ name, sha256, bytes }) => ({ name, sha256, bytes })), ...documents.map((d) => ({ name: d.name, sha256: sha256Hex(d.content), bytes: Buffer.byteLength(d.content) }))],
     };
     // The index is listed in the manifest too; the manifest cannot list its own hash.
-    const index = indexHtml(manifest, info, storeLabels(this.config.dataStores));
+    const index = indexHtml(manifest, info, storeLabels(this.config.dataStores), request.locale);
     manifest.files.push({ name: 'index.html', sha256: sha256Hex(index), bytes: Buffer.byteLength(index) });
     documents.push({ name: 'index.html', content: index }, { name: 'manifest.json', content: JSON.stringify(manifest, null, 2) });
     const dir = join(this.config.workflows.exportDir, request.id);
@@ -282,7 +282,7 @@ export class StepRunners {
           ...(s.waivedReason ? { waivedReason: s.waivedReason } : {}),
           // What a store reports as retainUntil ("P7Y after the retention trigger") is put in words for the requester.
           items: ((s.result?.items as ErasurePlan['items'] | undefined) ?? []).map((i) =>
-            i.retainUntil ? { ...i, retainUntil: retainUntilInWords(i.retainUntil, s.result?.erasedAt ? new Date(s.result.erasedAt as string) : undefined) } : i,
+            i.retainUntil ? { ...i, retainUntil: keptUntilInWords(i.retainUntil, s.result?.erasedAt ? new Date(s.result.erasedAt as string) : undefined, request.locale) } : i,
           ),
           verifiedAt: (of('verify', s.storeId)?.result?.verifiedAt as string | undefined) ?? null,
         })),
@@ -291,7 +291,7 @@ export class StepRunners {
     };
     const json = JSON.stringify(certificate, null, 2);
     const sha256 = sha256Hex(json);
-    const html = certificateHtml(certificate, sha256, storeLabels(this.config.dataStores));
+    const html = certificateHtml(certificate, sha256, storeLabels(this.config.dataStores), request.locale);
     return {
       result: { sha256, certificate },
       commit: async (m, locked) => {

@@ -1,12 +1,15 @@
+import { DEFAULT_LOCALE, type Locale } from '../../common/i18n/locales.js';
 import { escapeHtml } from '../../infrastructure/mail/templates.js';
 import type { ErasurePlan } from '../data-stores/data-store.port.js';
 import type { CategoryDisclosure } from '../register/register.service.js';
-import { countryName, dateInWords, erasureActionInWords, lawfulBasisInWords, listInWords, recipientTypeInWords, retainUntilInWords, retentionInWords, transferMechanismName } from './plain-language.js';
 import { humanise } from '../data-stores/data-store.config.js';
+import { documentsIn } from './documents/documents.catalogue.js';
 
 /**
  * The documents Lethe hands a data subject: the Art 15 information of an access package, the
- * package's index page, and the erasure certificate. Pure functions of what the workflow gathered.
+ * package's index page, and the erasure certificate. Pure functions of what the workflow gathered,
+ * in the request's language: this file decides what a document shows, the catalogues
+ * (documents/documents.<locale>.ts) say it. English when no language is given.
  */
 
 export interface Controller {
@@ -17,7 +20,7 @@ export interface Controller {
 
 export interface Art15Information {
   controller: Controller;
-  /** Art 15(1)(a); `title` from the purpose catalogue, `basis` the lawful basis in words */
+  /** Art 15(1)(a); `title` from the purpose catalogue, `basis` the lawful basis in words (in the information's language) */
   purposes: { purpose: string; title: string | null; lawfulBasis: string; basis: string; activity: string }[];
   /** Art 15(1)(b) */
   categories: { key: string; title: string | null; special: boolean }[];
@@ -36,14 +39,6 @@ export interface Art15Information {
   transfers: { country: string; recipient: string; mechanism: string; safeguard: string }[];
 }
 
-const RIGHTS = [
-  'You may ask us to correct personal data that is inaccurate or incomplete (Art 16).',
-  'You may ask us to erase your personal data (Art 17).',
-  'You may ask us to restrict how we process your personal data (Art 18).',
-  'You may object to processing based on our legitimate interests or for direct marketing (Art 21).',
-  'You may receive the data you gave us in a portable format (Art 20) and withdraw consent at any time (Art 7(3)).',
-];
-
 const uniq = <T>(items: T[]): T[] => {
   const seen = new Set<string>();
   return items.filter((i) => {
@@ -52,22 +47,27 @@ const uniq = <T>(items: T[]): T[] => {
   });
 };
 
-export function art15Information(disclosures: CategoryDisclosure[], controller: Controller, complaint: string): Art15Information {
+/**
+ * The Art 15 information from the register's disclosures. Its words (lawful bases, periods, safeguards,
+ * rights, the complaint) are in `locale`: render it with the same locale, and its JSON reads as its page.
+ */
+export function art15Information(disclosures: CategoryDisclosure[], controller: Controller, complaint: string, locale: Locale = DEFAULT_LOCALE): Art15Information {
+  const { t } = documentsIn(locale);
   return {
     controller,
-    purposes: uniq(disclosures.flatMap((d) => d.purposes.map((p) => ({ purpose: p.purpose, title: p.title ?? null, lawfulBasis: p.lawfulBasis, basis: lawfulBasisInWords(p.lawfulBasis), activity: p.activity })))),
+    purposes: uniq(disclosures.flatMap((d) => d.purposes.map((p) => ({ purpose: p.purpose, title: p.title ?? null, lawfulBasis: p.lawfulBasis, basis: t.art15.lawfulBasis(p.lawfulBasis), activity: p.activity })))),
     categories: disclosures.map((d) => ({ key: d.dataCategory, title: d.title, special: d.special })),
     recipients: uniq(disclosures.flatMap((d) => d.recipients.map((r) => ({ name: r.name, type: r.type })))),
     retention: uniq(
       disclosures.flatMap((d) =>
-        d.retention.map((r) => ({ dataCategory: d.dataCategory, period: retentionInWords(r), ...(r.duration ? { duration: r.duration } : {}), activity: r.activity })),
+        d.retention.map((r) => ({ dataCategory: d.dataCategory, period: t.art15.retention(r), ...(r.duration ? { duration: r.duration } : {}), activity: r.activity })),
       ),
     ),
-    rights: RIGHTS,
-    complaint: `You have the right to lodge a complaint with a supervisory authority: ${complaint} (Art 77).`,
+    rights: [...t.art15.rights],
+    complaint: t.art15.complaint(complaint),
     sources: uniq(disclosures.flatMap((d) => d.sources.map((s) => ({ dataCategory: d.dataCategory, source: s.source })))),
     automatedDecisionMaking: uniq(disclosures.flatMap((d) => d.automatedDecisionMaking)),
-    transfers: uniq(disclosures.flatMap((d) => d.transfers.map(({ country, recipient, mechanism }) => ({ country, recipient, mechanism, safeguard: transferMechanismName(mechanism) })))),
+    transfers: uniq(disclosures.flatMap((d) => d.transfers.map(({ country, recipient, mechanism }) => ({ country, recipient, mechanism, safeguard: t.art15.safeguard(mechanism) })))),
   };
 }
 
@@ -80,53 +80,61 @@ export interface Manifest {
   files: { name: string; sha256: string; bytes: number }[];
 }
 
-const page = (title: string, body: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
+const page = (locale: Locale, title: string, body: string) =>
+  `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
   '<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}</style>' +
   `</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 
-const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : '<p>None.</p>');
+const list = (items: string[], none: string) => (items.length ? `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : `<p>${escapeHtml(none)}</p>`);
+const row = (cells: string[], tag: 'td' | 'th' = 'td') => `<tr>${cells.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
+const paragraph = (text: string) => `<p>${escapeHtml(text)}</p>`;
+/** Text around something set as code: `[before, after]` from a catalogue. */
+const withCode = ([before, after]: [string, string], code: string) => `${escapeHtml(before)}<code>${escapeHtml(code)}</code>${escapeHtml(after)}`;
 
 /** The Art 15(1) and (2) information as HTML sections, for the package's index and a hand-completed access request. */
-export function art15Sections(info: Art15Information): string {
+export function art15Sections(info: Art15Information, locale: Locale = DEFAULT_LOCALE): string {
+  const { art15: t, colon } = documentsIn(locale).t;
+  const h = t.headings;
   const categoryTitle = new Map(info.categories.map((c) => [c.key, c.title ?? c.key]));
   const category = (key: string) => categoryTitle.get(key) ?? key;
+  const section = (heading: string, items: string[]) => `<h3>${escapeHtml(heading)}</h3>${list(items, t.none)}`;
   return (
-    `<h3>Why we use it, and on what legal basis</h3>${list(info.purposes.map((p) => `${p.title ?? p.purpose}: on the basis of ${p.basis}`))}` +
-    `<h3>Kinds of personal data</h3>${list(info.categories.map((c) => `${c.title ?? c.key}${c.special ? ' (a special category of data, Art 9)' : ''}`))}` +
-    `<h3>Who receives it</h3>${list(info.recipients.map((r) => `${r.name}: ${recipientTypeInWords(r.type)}`))}` +
-    `<h3>How long we keep it</h3>${list(info.retention.map((r) => `${category(r.dataCategory)}: ${r.period}`))}` +
-    `<h3>Where it came from, if not from you</h3>${list(info.sources.map((s) => `${category(s.dataCategory)}: ${s.source}`))}` +
-    `<h3>Automated decisions, including profiling</h3>${list(info.automatedDecisionMaking.map((a) => [a.activity, a.logic, a.significance].filter(Boolean).join(': ')))}` +
-    `<h3>Transfers outside the EEA and the UK, and how they are protected</h3>${list(info.transfers.map((t) => `${t.recipient} in ${countryName(t.country)}, protected by ${t.safeguard}`))}` +
-    `<h3>Your rights</h3>${list([...info.rights, info.complaint])}` +
-    `<p>Controller: ${escapeHtml(info.controller.name)}${info.controller.address ? `, ${escapeHtml(info.controller.address)}` : ''}. Contact: ${escapeHtml(info.controller.contact)}</p>`
+    section(h.purposes, info.purposes.map((p) => t.purpose(p.title ?? p.purpose, p.basis))) +
+    section(h.categories, info.categories.map((c) => t.category(c.title ?? c.key, c.special))) +
+    section(h.recipients, info.recipients.map((r) => `${r.name}${colon}${t.recipientType(r.type)}`)) +
+    section(h.retention, info.retention.map((r) => `${category(r.dataCategory)}${colon}${r.period}`)) +
+    section(h.sources, info.sources.map((s) => `${category(s.dataCategory)}${colon}${s.source}`)) +
+    section(h.automated, info.automatedDecisionMaking.map((a) => [a.activity, a.logic, a.significance].filter(Boolean).join(colon))) +
+    section(h.transfers, info.transfers.map((x) => t.transfer(x.recipient, x.country, x.safeguard))) +
+    section(h.rights, [...info.rights, info.complaint]) +
+    paragraph(t.controller(info.controller.name, info.controller.address, info.controller.contact))
   );
 }
 
 /** The Art 15 information on its own page (a hand-completed access request carries it too). */
-export function art15Html(info: Art15Information, requestId: string): string {
-  return page('About the processing of your personal data', `<p>The information you are entitled to with a copy of your data (Art 15 GDPR), for request ${escapeHtml(requestId)}.</p>${art15Sections(info)}`);
+export function art15Html(info: Art15Information, requestId: string, locale: Locale = DEFAULT_LOCALE): string {
+  const { locale: lang, t } = documentsIn(locale);
+  return page(lang, t.art15.title, `${paragraph(t.art15.intro(requestId))}${art15Sections(info, lang)}`);
 }
 
 /** The package's readable front page. `labels` name the stores as the data subject knows them. */
-export function indexHtml(manifest: Manifest, info: Art15Information | null, labels: Record<string, string> = {}): string {
+export function indexHtml(manifest: Manifest, info: Art15Information | null, labels: Record<string, string> = {}, locale: Locale = DEFAULT_LOCALE): string {
+  const { locale: lang, t: all } = documentsIn(locale);
+  const t = all.index;
   const filesOf = (storeId: string) => manifest.files.filter((f) => f.name.startsWith(`stores/${storeId}/`)).map((f) => f.name);
   const rows = manifest.stores
     .map((s) => {
       const records = Object.values(s.tables).reduce((a, b) => a + b, 0);
-      const status = s.status === 'waived' ? 'Not included (our privacy team recorded why)' : records ? `${records} record${records === 1 ? '' : 's'}` : 'Nothing about you';
-      return [labels[s.id] ?? s.id, status, filesOf(s.id).join(', ') || '—'];
+      const status = s.status === 'waived' ? t.waived : records ? t.records(records) : t.nothing;
+      return row([labels[s.id] ?? s.id, status, filesOf(s.id).join(', ') || t.noFiles]);
     })
-    .map((cells) => `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
     .join('');
   let body =
-    `<p>${manifest.kind === 'access' ? 'A copy of the personal data we hold about you (Art 15 GDPR)' : 'The personal data you gave us, in a machine-readable format (Art 20 GDPR)'}, ` +
-    `prepared by ${escapeHtml(manifest.controller)} on ${escapeHtml(dateInWords(manifest.generatedAt))}. Reference: ${escapeHtml(manifest.requestId)}.</p>` +
-    '<p>Each file is here twice: as NDJSON (one JSON object per line, for computers) and as CSV (opens in a spreadsheet). <code>manifest.json</code> lists every file with its SHA-256 checksum.</p>' +
-    `<h2>Where your data is</h2><table><tr><th>System</th><th>What we found</th><th>Files</th></tr>${rows}</table>`;
-  if (info) body += `<h2>About this processing (Art 15(1) and (2))</h2>${art15Sections(info)}`;
-  return page(manifest.kind === 'access' ? 'Your personal data' : 'Your data, to take with you', body);
+    paragraph(t.intro(manifest.kind, manifest.controller, manifest.generatedAt, manifest.requestId)) +
+    `<p>${withCode(t.filesNote, 'manifest.json')}</p>` +
+    `<h2>${escapeHtml(t.where)}</h2><table>${row(t.columns, 'th')}${rows}</table>`;
+  if (info) body += `<h2>${escapeHtml(t.about)}</h2>${art15Sections(info, lang)}`;
+  return page(lang, t.title(manifest.kind), body);
 }
 
 export interface ErasureCertificate {
@@ -147,40 +155,50 @@ export interface ErasureCertificate {
   searchedBy?: 'email';
 }
 
-export function certificateHtml(c: ErasureCertificate, sha256: string, labels: Record<string, string> = {}): string {
+export function certificateHtml(c: ErasureCertificate, sha256: string, labels: Record<string, string> = {}, locale: Locale = DEFAULT_LOCALE): string {
+  const { locale: lang, t: all } = documentsIn(locale);
+  const t = all.certificate;
   const label = (id: string) => labels[id] ?? id;
+  const when = (s: ErasureCertificate['stores'][number]) => (s.erasedAt ? all.moment(s.erasedAt) : '');
   const rows = c.stores
     .flatMap((s) =>
       s.items.length
         ? s.items.map((i) => [
             label(s.id),
-            `${i.rows} record${i.rows === 1 ? '' : 's'} (${humanise(i.table).toLowerCase()})`,
-            erasureActionInWords(i.action),
-            i.action === 'retain' ? `${i.ground ?? 'kept by law'}${i.retainUntil ? `; kept ${retainUntilInWords(i.retainUntil, s.erasedAt ? new Date(s.erasedAt) : undefined)}` : ''}` : i.action === 'anonymise' ? `These details were overwritten: ${listInWords((i.columns ?? []).map((col) => humanise(col).toLowerCase()))}` : 'Deleted entirely',
-            s.erasedAt ? dateInWords(s.erasedAt) : '',
+            t.records(i.rows, humanise(i.table)),
+            t.action(i.action),
+            i.action === 'retain' ? t.kept(i.ground, i.retainUntil, s.erasedAt ? new Date(s.erasedAt) : undefined) : i.action === 'anonymise' ? t.overwritten((i.columns ?? []).map(humanise)) : t.deleted,
+            when(s),
           ])
-        : [[label(s.id), 'Nothing about you', s.status === 'waived' ? 'not erased here' : 'nothing to erase', s.waivedReason ?? '', s.erasedAt ? dateInWords(s.erasedAt) : '']],
+        : [[label(s.id), t.nothing, s.status === 'waived' ? t.notErased : t.nothingToErase, s.waivedReason ?? '', when(s)]],
     )
-    .map((cells) => `<tr>${cells.map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`)
+    .map((cells) => row(cells))
     .join('');
   return page(
-    'Erasure certificate',
-    `<p>${escapeHtml(c.controller.name)} erased your personal data as set out below (Art 17 GDPR). Issued on ${escapeHtml(dateInWords(c.issuedAt))}. Reference: ${escapeHtml(c.requestId)}.</p>` +
-      `<table><tr><th>System</th><th>Records</th><th>What we did</th><th>Details, or why it is kept</th><th>When</th></tr>${rows}</table>` +
-      (c.searchedBy === 'email'
-        ? `<p>You gave us an account id that we could not confirm as yours, so we searched for your data by your email address only, and did not change any consent history kept under that id. To have it erased too, contact ${escapeHtml(c.controller.contact)} quoting the reference.</p>`
-        : `<p>${c.consentLedger.pseudonymisedEvents ? `Your consent history (${c.consentLedger.pseudonymisedEvents} record${c.consentLedger.pseudonymisedEvents === 1 ? '' : 's'}) no longer names you.` : 'We held no consent history under your account.'}</p>`) +
-      `<p>${escapeHtml(verificationSentence(c, label))}</p>` +
-      `<p>Records that are kept are kept only for the reason shown, and are deleted when it ends.</p>` +
-      `<p style="font-size:85%;color:#555">SHA-256 of the JSON certificate: <code>${sha256}</code>. It is recorded in ${escapeHtml(c.controller.name)}’s tamper-evident audit trail.</p>`,
+    lang,
+    t.title,
+    paragraph(t.intro(c.controller.name, c.issuedAt, c.requestId)) +
+      `<table>${row(t.columns, 'th')}${rows}</table>` +
+      paragraph(c.searchedBy === 'email' ? t.searchedByEmail(c.controller.contact) : t.consentHistory(c.consentLedger.pseudonymisedEvents)) +
+      paragraph(verificationSentence(c, label, t)) +
+      paragraph(t.keptOnly) +
+      `<p style="font-size:85%;color:#555">${withCode(t.seal(c.controller.name), sha256)}</p>`,
   );
 }
 
-function verificationSentence(c: ErasureCertificate, label: (id: string) => string): string {
+function verificationSentence(c: ErasureCertificate, label: (id: string) => string, t: { checked(stores: string[]): string; unchecked(stores: string[]): string }): string {
   const checked = c.stores.filter((s) => s.verifiedAt).map((s) => label(s.id));
   const unchecked = c.stores.filter((s) => !s.verifiedAt).map((s) => label(s.id));
   const parts = [];
-  if (checked.length) parts.push(`We checked again after erasing, and found nothing left to erase in: ${listInWords(checked)}.`);
-  if (unchecked.length) parts.push(`Not checked again after erasing: ${listInWords(unchecked)}.`);
+  if (checked.length) parts.push(t.checked(checked));
+  if (unchecked.length) parts.push(t.unchecked(unchecked));
   return parts.join(' ');
+}
+
+/**
+ * Until when an erasure item is kept, in words of `locale`, from what a store reported: for the
+ * certificate's JSON, which the requester receives beside its page.
+ */
+export function keptUntilInWords(retainUntil: string, from?: Date, locale: Locale = DEFAULT_LOCALE): string {
+  return documentsIn(locale).t.retainUntil(retainUntil, from);
 }

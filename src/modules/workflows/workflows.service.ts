@@ -192,11 +192,11 @@ export class WorkflowsService implements OnModuleInit {
     const categories = (await this.register.categories()).map((c) => c.key);
     const disclosures = (await Promise.all(categories.map((c) => this.register.disclosure(c)))).filter((d) => d.purposes.length > 0);
     const { name, contact, address } = this.config.controller;
-    const info = art15Information(disclosures, { name, contact, ...(address ? { address } : {}) }, supervisoryAuthority(request.jurisdiction, this.config.controller.country));
+    const info = art15Information(disclosures, { name, contact, ...(address ? { address } : {}) }, supervisoryAuthority(request.jurisdiction, this.config.controller.country), request.locale);
     return {
       paragraphs: [art15AttachedParagraph(request.locale)],
       attachments: [
-        { filename: `art15-information-${request.id}.html`, content: art15Html(info, request.id), contentType: 'text/html; charset=utf-8' },
+        { filename: `art15-information-${request.id}.html`, content: art15Html(info, request.id, request.locale), contentType: 'text/html; charset=utf-8' },
         { filename: `art15-information-${request.id}.json`, content: JSON.stringify(info, null, 2), contentType: 'application/json' },
       ],
     };
@@ -542,7 +542,9 @@ export class WorkflowsService implements OnModuleInit {
     const step = await this.dataSource.getRepository(WorkflowStepEntity).findOneBy({ key: stepKey(requestId, 'certificate', NO_STORE), status: 'succeeded' });
     const result = step?.result as { sha256?: string; certificate?: ErasureCertificate } | null | undefined;
     if (!result?.sha256 || !result.certificate) throw new NotFoundError('Erasure certificate');
-    return { html: certificateHtml(result.certificate, result.sha256, storeLabels(this.config.dataStores)), fileName: `erasure-certificate-${requestId}.html` };
+    // In the requester's language, as it was mailed to them.
+    const request = await this.dataSource.getRepository(RequestEntity).findOne({ where: { id: requestId }, select: { id: true, locale: true } });
+    return { html: certificateHtml(result.certificate, result.sha256, storeLabels(this.config.dataStores), request?.locale), fileName: `erasure-certificate-${requestId}.html` };
   }
 
   /** For the request detail: package status without the link itself. */
