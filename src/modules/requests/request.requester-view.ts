@@ -4,7 +4,7 @@ import type { LocalDate } from '../deadlines/local-date.js';
 import { clockView } from './request.clock.js';
 import type { RefusalGround, RequestEntity } from './request.entity.js';
 import { isOpen } from './request.state.js';
-import { effectiveDueOn } from './request.summary.js';
+import { clockFactsOf, effectiveDueOn } from './request.summary.js';
 import { recordedByCounsel } from './unverified.plan.js';
 
 /** The limits on emailed codes, as the requester is told them. */
@@ -58,21 +58,7 @@ export interface RequesterView {
  */
 export function requesterView(r: RequestEntity, profile: Profile, now: Date, limits: CodeLimits, closesOn: LocalDate): RequesterView {
   const dueOn = effectiveDueOn(r);
-  const clock = clockView(
-    {
-      status: r.status,
-      jurisdiction: r.jurisdiction,
-      receivedAt: r.receivedAt,
-      verificationAskedAt: r.verificationAskedAt,
-      pauseStartedOn: r.pauseStartedOn,
-      pauseReason: r.pauseReason,
-      effectiveDueOn: dueOn,
-      acknowledgeBy: r.acknowledgeBy,
-      hadEmail: r.emailHash !== null,
-    },
-    profile,
-    now,
-  );
+  const clock = clockView(clockFactsOf(r), profile, now);
   const verification = r.status === 'awaiting_verification' ? verificationState(r, now, limits, closesOn) : null;
   return {
     id: r.id,

@@ -1,5 +1,5 @@
 import type { Profile } from '../deadlines/deadline.rules.js';
-import { clockView } from './request.clock.js';
+import { type ClockFacts, clockView } from './request.clock.js';
 import type { RequestSummaryDto } from './request.dto.js';
 import type { RequestEntity } from './request.entity.js';
 
@@ -7,24 +7,25 @@ export function effectiveDueOn(r: RequestEntity): string {
   return r.extended && r.extendedDueOn ? r.extendedDueOn : r.dueOn;
 }
 
+/** The facts of a request its clock reads (request.clock.ts). */
+export function clockFactsOf(r: RequestEntity): ClockFacts {
+  return {
+    status: r.status,
+    jurisdiction: r.jurisdiction,
+    receivedAt: r.receivedAt,
+    verificationAskedAt: r.verificationAskedAt,
+    pauseStartedOn: r.pauseStartedOn,
+    pauseReason: r.pauseReason,
+    effectiveDueOn: effectiveDueOn(r),
+    acknowledgeBy: r.acknowledgeBy,
+    hadEmail: r.emailHash !== null,
+  };
+}
+
 /** One request as counsel's lists show it: its clock read in its own jurisdiction at `now`. */
 export function summaryOf(r: RequestEntity, profile: Profile, now: Date, assigneeEmail: string | null): RequestSummaryDto {
   const dueOn = effectiveDueOn(r);
-  const clock = clockView(
-    {
-      status: r.status,
-      jurisdiction: r.jurisdiction,
-      receivedAt: r.receivedAt,
-      verificationAskedAt: r.verificationAskedAt,
-      pauseStartedOn: r.pauseStartedOn,
-      pauseReason: r.pauseReason,
-      effectiveDueOn: dueOn,
-      acknowledgeBy: r.acknowledgeBy,
-      hadEmail: r.emailHash !== null,
-    },
-    profile,
-    now,
-  );
+  const clock = clockView(clockFactsOf(r), profile, now);
   return {
     id: r.id,
     type: r.type,
