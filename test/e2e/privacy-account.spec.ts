@@ -146,6 +146,10 @@ describe('privacy center: a data subject signed in with their account', () => {
     expect(status.body).toMatchObject({ locale: 'fr', verification: null });
     const spoof = await asSubject(cookie, 'post', '/v1/privacy/requests').send({ type: 'erasure', subjectId: 'usr_someone_else' });
     expect(spoof.status).toBe(400);
+    // The answer goes to the address the provider vouches for, not to one typed in.
+    const elsewhere = await asSubject(cookie, 'post', '/v1/privacy/requests').send({ type: 'access', email: 'someone.else@example.org' });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.errors).toEqual([expect.objectContaining({ path: 'email' })]);
     expect((await t.http.post('/v1/privacy/requests').set('Origin', appUrl).send({ type: 'access' })).status).toBe(401);
   });
 

@@ -392,7 +392,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Make a request signed in with your account: the identity provider proved who you are, so no code is asked for (EDPB Guidelines 01/2022); the email is the account’s unless another is given */
+        /** Make a request signed in with your account: the identity provider proved who you are, so no code is asked for (EDPB Guidelines 01/2022) and we write to the account’s email address; an account without one gives an address, proven with a code */
         post: operations["SubjectController_makeRequest"];
         delete?: never;
         options?: never;

@@ -7,6 +7,7 @@ import { Keyring } from '../../../common/keyring.js';
 import { CONFIG } from '../../../config/config.module.js';
 import type { LetheConfig } from '../../../config/config.schema.js';
 import { readCookie } from '../../sessions/session.cookies.js';
+import { originAllowed } from '../../sessions/session.rules.js';
 
 /** `__Host-`: Secure, Path=/, no Domain; a sibling subdomain cannot toss one in. */
 export const SUBJECT_COOKIE = '__Host-lethe_subject';
@@ -64,10 +65,14 @@ export class SubjectSessions {
 
   /**
    * A change made with the cookie must come from the privacy center's own pages: the browser's Origin
-   * must be Lethe's (SameSite=Strict already keeps the cookie off other sites' requests).
+   * must be Lethe's — LETHE_PUBLIC_URL's, or the request's own Host — (SameSite=Strict already keeps
+   * the cookie off other sites' requests). Unlike the console there is no CSRF token, so an Origin is required.
    */
   requireOwnOrigin(request: Request): void {
-    if (request.headers.origin !== new URL(this.config.publicUrl).origin) throw new DomainError(403, 'csrf_failed', 'Forbidden', 'Changes are accepted from the privacy center’s own pages only');
+    const origin = request.headers.origin;
+    if (!origin || !originAllowed(origin, this.config.publicUrl, request.headers.host)) {
+      throw new DomainError(403, 'csrf_failed', 'Forbidden', 'Changes are accepted from the privacy center’s own pages only');
+    }
   }
 
   caller(session: SubjectSession): Caller {

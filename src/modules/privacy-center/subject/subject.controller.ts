@@ -143,7 +143,8 @@ export class SubjectController {
   @HttpCode(202)
   @Header(...PRIVATE)
   @ApiOperation({
-    summary: 'Make a request signed in with your account: the identity provider proved who you are, so no code is asked for (EDPB Guidelines 01/2022); the email is the account’s unless another is given',
+    summary:
+      'Make a request signed in with your account: the identity provider proved who you are, so no code is asked for (EDPB Guidelines 01/2022) and we write to the account’s email address; an account without one gives an address, proven with a code',
   })
   @ApiAcceptedResponse({ type: CreatedRequestDto })
   @ApiUnauthorizedResponse(NOT_SIGNED_IN)
@@ -155,7 +156,16 @@ export class SubjectController {
     if (dto.receivedAt !== undefined || dto.channel !== undefined || dto.subjectId !== undefined) {
       throw new ValidationFailed([{ path: dto.receivedAt !== undefined ? 'receivedAt' : dto.channel !== undefined ? 'channel' : 'subjectId', message: 'not accepted here: the signed-in account says who you are' }]);
     }
-    return this.requests.intake({ ...dto, email: undefined }, { iam: { subjectId: session.subjectId, email: dto.email ?? session.email }, locale: negotiateLocale(accept) });
+    const locale = negotiateLocale(accept);
+    // The account's address is the one the provider vouches for: our answer (and a download link) goes there.
+    if (session.email) {
+      if (dto.email !== undefined && dto.email.trim().toLowerCase() !== session.email.toLowerCase()) {
+        throw new ValidationFailed([{ path: 'email', message: 'signed in, we write to your account’s email address: leave email out' }]);
+      }
+      return this.requests.intake({ ...dto, email: undefined }, { iam: { subjectId: session.subjectId, email: session.email }, locale });
+    }
+    // An account without an email address: the address typed is proven with a code, as for anyone.
+    return this.requests.intake(dto, { locale });
   }
 
   @Post('gpc')

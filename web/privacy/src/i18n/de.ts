@@ -248,7 +248,7 @@ export const de: Catalogue = {
     },
     ended: 'Ihre Sitzung ist nach 30 Minuten abgelaufen. Bitte melden Sie sich erneut an.',
     noCode: 'Sie sind angemeldet, deshalb brauchen wir keinen Code: Wir beginnen sofort mit der Bearbeitung Ihres Antrags.',
-    emailOptional: 'Lassen Sie das Feld leer, um die Adresse Ihres Kontos zu verwenden.',
+    writeTo: 'Wir schreiben Ihnen an die Adresse Ihres Kontos, {email}.',
   },
   consents: {
     title: 'Ihre Einwilligungen',

@@ -209,7 +209,7 @@ export const en = {
     },
     ended: 'Your session ended after 30 minutes. Please sign in again.',
     noCode: 'You are signed in, so we do not need a code: we start on your request at once.',
-    emailOptional: 'Leave it empty to use your account’s address.',
+    writeTo: 'We will write to your account’s address, {email}.',
   },
   consents: {
     title: 'Your consents',

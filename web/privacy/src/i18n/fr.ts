@@ -251,7 +251,7 @@ export const fr: Catalogue = {
     },
     ended: 'Votre session a pris fin au bout de 30 minutes. Veuillez vous reconnecter.',
     noCode: 'Comme votre session est ouverte, nous n’avons pas besoin de code : nous commençons tout de suite à traiter votre demande.',
-    emailOptional: 'Laissez ce champ vide pour utiliser l’adresse de votre compte.',
+    writeTo: 'Nous vous écrirons à l’adresse de votre compte, {email}.',
   },
   consents: {
     title: 'Vos consentements',

@@ -65,7 +65,7 @@ export function RequestFormPage() {
     event.preventDefault();
     send.mutate({
       type: requestType,
-      email: email.trim() || undefined,
+      email: account?.email ? undefined : email.trim() || undefined,
       name: name.trim() || undefined,
       jurisdiction,
       locale,
@@ -90,9 +90,12 @@ export function RequestFormPage() {
       ) : (
         <form onSubmit={submit} noValidate={false} aria-describedby="next-steps">
           {send.isError ? <ProblemAlert error={send.error} /> : null}
-          {account ? (
-            <Notice tone="ok">{m.account.noCode}</Notice>
-          ) : center.signIn ? (
+          {account?.email ? (
+            <Notice tone="ok">
+              <p>{m.account.noCode}</p>
+              <p>{fmt(m.account.writeTo, { email: account.email })}</p>
+            </Notice>
+          ) : !account && center.signIn ? (
             <div className="card">
               <p>{m.account.signInHint}</p>
               <p>
@@ -100,17 +103,20 @@ export function RequestFormPage() {
               </p>
             </div>
           ) : null}
-          <TextField
-            label={m.form.email}
-            hint={account ? m.account.emailOptional : m.form.emailHint}
-            error={errors.get('email')}
-            type="email"
-            autoComplete="email"
-            required={!account}
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            maxLength={254}
-          />
+          {/* Signed in with an address, we write to the account's; otherwise the address typed is proven with a code. */}
+          {account?.email ? null : (
+            <TextField
+              label={m.form.email}
+              hint={m.form.emailHint}
+              error={errors.get('email')}
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              maxLength={254}
+            />
+          )}
           <TextField label={m.form.name} hint={m.form.nameHint} error={errors.get('name')} autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} />
           <SelectField
             label={m.form.jurisdiction}
@@ -174,7 +180,7 @@ export function RequestFormPage() {
           ) : null}
           <TextArea label={m.form.details} hint={m.form.detailsHint} error={errors.get('details')} value={details} onChange={(e) => setDetails(e.target.value)} maxLength={5000} />
           <Section id="next-steps" title={m.form.nextHeading}>
-            {account ? null : <p>{m.form.nextCode}</p>}
+            {account?.email ? null : <p>{m.form.nextCode}</p>}
             {clock ? <p>{fmt(m.form.nextDue, { date: day(clock.dueOn) })}</p> : null}
             {clock?.extendedDueOn ? <p>{fmt(m.form.nextExtension, { date: day(clock.extendedDueOn) })}</p> : null}
           </Section>
