@@ -1,7 +1,10 @@
 import { join } from 'node:path';
-import { ROLES, type Role } from '../common/auth/roles.js';
 import { loadStoresConfig, StoreConfig } from '../modules/data-stores/data-store.config.js';
 import { loadRecipients, RecipientContact } from '../modules/workflows/recipients.config.js';
+import { oidcConfig, type OidcConfig, subjectOidcConfig, type SubjectOidcConfig } from './oidc.config.js';
+import { type Env, Reader } from './reader.js';
+
+export { type OidcConfig, parseRoleMap, type SubjectOidcConfig } from './oidc.config.js';
 
 /**
  * The one place that reads the environment. Every variable Lethe understands is declared here,
@@ -125,29 +128,6 @@ export interface LetheConfig {
   readonly shutdownGraceSeconds: number;
 }
 
-/** The data subjects' identity provider (the IAM platform), apart from the console's. */
-export interface SubjectOidcConfig {
-  readonly issuer: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly scopes: string;
-  /** The claim holding the subject id the IAM API uses in the consent ledger (default `sub`). */
-  readonly subjectClaim: string;
-}
-
-export interface OidcConfig {
-  readonly issuer: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  /** The ID token / userinfo claim holding the person's groups or roles (a string or an array of strings). */
-  readonly rolesClaim: string;
-  /** Claim value → Lethe roles; undefined: a value equal to a Lethe role name maps to itself. */
-  readonly roleMap: ReadonlyMap<string, readonly Role[]> | undefined;
-  readonly scopes: string;
-  /** The sign-in button's text. */
-  readonly label: string;
-}
-
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -155,7 +135,6 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses the environment; throws ConfigError listing every bad variable at once. */
 export function loadConfig(env: Env): LetheConfig {
@@ -277,70 +256,6 @@ export function loadConfig(env: Env): LetheConfig {
   return config;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** LETHE_SUBJECT_OIDC_*: all or nothing around LETHE_SUBJECT_OIDC_ISSUER, like the console's. */
-function subjectOidcConfig(read: Reader, problems: string[]): SubjectOidcConfig | undefined {
-  const issuer = read.url('LETHE_SUBJECT_OIDC_ISSUER', ['https:', 'http:']);
-  const clientId = read.optional('LETHE_SUBJECT_OIDC_CLIENT_ID');
-  const clientSecret = read.optional('LETHE_SUBJECT_OIDC_CLIENT_SECRET');
-  if (issuer === undefined) {
-    const stray = ['LETHE_SUBJECT_OIDC_CLIENT_ID', 'LETHE_SUBJECT_OIDC_CLIENT_SECRET'].filter((name) => read.optional(name) !== undefined);
-    if (stray.length > 0) problems.push(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but LETHE_SUBJECT_OIDC_ISSUER is not: set it, or unset them`);
-    return undefined;
-  }
-  try {
-    const url = new URL(issuer);
-    if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
-      problems.push('LETHE_SUBJECT_OIDC_ISSUER must be an https:// URL (plain http is allowed only for localhost, 127.0.0.1 and [::1])');
-    }
-  } catch {
-    // read.url has named the variable already
-  }
-  if (clientId === undefined) problems.push('LETHE_SUBJECT_OIDC_CLIENT_ID must be set with LETHE_SUBJECT_OIDC_ISSUER');
-  if (clientSecret === undefined) problems.push('LETHE_SUBJECT_OIDC_CLIENT_SECRET must be set with LETHE_SUBJECT_OIDC_ISSUER');
-  return {
-    issuer: issuer.replace(/\/$/, ''),
-    clientId: clientId ?? '',
-    clientSecret: clientSecret ?? '',
-    scopes: read.pattern('LETHE_SUBJECT_OIDC_SCOPES', /^(?=.*\bopenid\b)[\w.:/-]+( [\w.:/-]+)*$/, 'openid email', 'space-separated scopes including openid'),
-    subjectClaim: read.pattern('LETHE_SUBJECT_OIDC_SUBJECT_CLAIM', /^[\w.:/-]{1,200}$/, 'sub', 'a claim name such as sub or user_id'),
-  };
-}
-
-/** LETHE_OIDC_*: all or nothing around LETHE_OIDC_ISSUER; plain http only for an issuer on this machine. */
-function oidcConfig(read: Reader, problems: string[]): OidcConfig | undefined {
-  const issuer = read.url('LETHE_OIDC_ISSUER', ['https:', 'http:']);
-  const clientId = read.optional('LETHE_OIDC_CLIENT_ID');
-  const clientSecret = read.optional('LETHE_OIDC_CLIENT_SECRET');
-  const roleMap = read.optional('LETHE_OIDC_ROLE_MAP');
-  if (issuer === undefined) {
-    const stray = ['LETHE_OIDC_CLIENT_ID', 'LETHE_OIDC_CLIENT_SECRET', 'LETHE_OIDC_ROLE_MAP'].filter((name) => read.optional(name) !== undefined);
-    if (stray.length > 0) problems.push(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but LETHE_OIDC_ISSUER is not: set it, or unset them`);
-    return undefined;
-  }
-  try {
-    const url = new URL(issuer);
-    if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
-      problems.push('LETHE_OIDC_ISSUER must be an https:// URL (plain http is allowed only for localhost, 127.0.0.1 and [::1])');
-    }
-  } catch {
-    // read.url has named the variable already
-  }
-  if (clientId === undefined) problems.push('LETHE_OIDC_CLIENT_ID must be set with LETHE_OIDC_ISSUER');
-  if (clientSecret === undefined) problems.push('LETHE_OIDC_CLIENT_SECRET must be set with LETHE_OIDC_ISSUER');
-  return {
-    issuer: issuer.replace(/\/$/, ''),
-    clientId: clientId ?? '',
-    clientSecret: clientSecret ?? '',
-    rolesClaim: read.pattern('LETHE_OIDC_ROLES_CLAIM', /^[\w.:/-]{1,200}$/, 'roles', 'a claim name such as roles or groups'),
-    roleMap: roleMap === undefined ? undefined : parseRoleMap(roleMap, problems),
-    scopes: read.pattern('LETHE_OIDC_SCOPES', /^(?=.*\bopenid\b)[\w.:/-]+( [\w.:/-]+)*$/, 'openid profile email', 'space-separated scopes including openid'),
-    label: read.string('LETHE_OIDC_LABEL', "Sign in with your organisation's account"),
-  };
-}
-
-/** `privacy-team=counsel,auditors=auditor`: a claim value may be listed more than once to give several roles. */
 /** Space-separated origins (https://shop.example.com) that may frame the privacy center. */
 function frameAncestors(value: string | undefined, problems: string[]): string[] {
   const items = (value ?? '').split(/\s+/).filter((v) => v !== '');
@@ -357,28 +272,6 @@ function frameAncestors(value: string | undefined, problems: string[]): string[]
   return items.map((v) => v.replace(/\/$/, ''));
 }
 
-export function parseRoleMap(value: string, problems: string[]): ReadonlyMap<string, readonly Role[]> {
-  const map = new Map<string, Role[]>();
-  value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').forEach((entry, i) => {
-    const at = entry.lastIndexOf('=');
-    const claim = at > 0 ? entry.slice(0, at).trim() : '';
-    const role = at > 0 ? entry.slice(at + 1).trim() : '';
-    if (claim === '' || !(ROLES as readonly string[]).includes(role)) {
-      problems.push(`LETHE_OIDC_ROLE_MAP entry ${i + 1} must be <claim value>=<role>, the role one of ${ROLES.join(', ')} (got "${entry}")`);
-      return;
-    }
-    const roles = map.get(claim) ?? [];
-    if (!roles.includes(role as Role)) roles.push(role as Role);
-    map.set(claim, roles);
-  });
-  if (map.size === 0 && problems.every((p) => !p.startsWith('LETHE_OIDC_ROLE_MAP'))) problems.push('LETHE_OIDC_ROLE_MAP is set but lists no entry');
-  return map;
-}
-
-/**
- * How mail leaves. Without SMTP_URL, development writes .eml files; production must say so with
- * LETHE_MAIL_TRANSPORT=files, or verification codes would land in files nobody reads.
- */
 function mailTransport(value: string | undefined, smtpUrl: string | undefined, env: LetheConfig['env'], problems: string[]): 'smtp' | 'files' {
   if (value !== undefined && value !== 'smtp' && value !== 'files') {
     problems.push(`LETHE_MAIL_TRANSPORT must be one of smtp, files (got "${value}")`);
@@ -397,141 +290,4 @@ function mailTransport(value: string | undefined, smtpUrl: string | undefined, e
     );
   }
   return 'files';
-}
-
-class Reader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-  ) {}
-
-  private raw(name: string): string | undefined {
-    const value = this.env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  }
-
-  string(name: string, fallback: string): string {
-    return this.raw(name) ?? fallback;
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || n < min || n > max) {
-      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
-      return fallback;
-    }
-    return n;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if (!(allowed as readonly string[]).includes(value)) {
-      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
-      return fallback;
-    }
-    return value as T;
-  }
-
-  pattern(name: string, re: RegExp, fallback: string, what: string): string {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if (!re.test(value)) {
-      this.problems.push(`${name} must be ${what} (got "${value}")`);
-      return fallback;
-    }
-    return value;
-  }
-
-  /** URLs may carry passwords: problems never echo the value. */
-  url(name: string, protocols: readonly string[]): string | undefined {
-    const value = this.raw(name);
-    if (value === undefined) return undefined;
-    try {
-      const parsed = new URL(value);
-      if (!protocols.includes(parsed.protocol)) {
-        this.problems.push(`${name} must be a ${protocols.map((p) => p + '//').join(' or ')} URL`);
-      }
-    } catch {
-      this.problems.push(`${name} is not a valid URL`);
-    }
-    return value;
-  }
-
-  /** Comma-separated values, each one of `allowed`; empty string for none. */
-  list(name: string, allowed: readonly string[], fallback: string[]): string[] {
-    const value = this.env[name];
-    if (value === undefined) return fallback;
-    const items = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
-    const bad = items.filter((v) => !allowed.includes(v));
-    if (bad.length > 0) this.problems.push(`${name} may only list ${allowed.join(', ')} (got "${bad.join(', ')}")`);
-    return items;
-  }
-
-  /** A YAML or JSON file (or inline JSON) and its loader: every problem names the variable, then the entry and key. */
-  structured<T>(name: string, load: (value: string | undefined) => T[]): T[] {
-    try {
-      return load(this.raw(name));
-    } catch (error) {
-      const problems = (error as { problems?: unknown }).problems;
-      if (Array.isArray(problems)) this.problems.push(...problems.map((p) => `${name}: ${String(p)}`));
-      else this.problems.push(`${name}: cannot read ${this.raw(name)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-      return [];
-    }
-  }
-
-  optional(name: string): string | undefined {
-    return this.raw(name);
-  }
-
-  /** `id:base64,id:base64` — ids are short names, keys are 32 bytes. Values are never echoed. */
-  keyList(name: string): Array<{ id: string; key: Buffer }> | undefined {
-    const value = this.raw(name);
-    if (value === undefined) return undefined;
-    const keys = value.split(',').map((part) => {
-      const [id, encoded] = part.trim().split(':');
-      return { id: id ?? '', key: Buffer.from(encoded ?? '', 'base64') };
-    });
-    const bad = keys.findIndex((k) => !/^[A-Za-z0-9_-]{1,16}$/.test(k.id) || k.key.length !== 32);
-    if (bad !== -1 || new Set(keys.map((k) => k.id)).size !== keys.length) {
-      this.problems.push(`${name} must be a comma-separated list of distinct id:base64 pairs, each key 32 bytes (entry ${bad + 1} is not)`);
-      return undefined;
-    }
-    return keys;
-  }
-
-  secret(name: string, minLength: number): string | undefined {
-    const value = this.raw(name);
-    if (value !== undefined && value.length < minLength) {
-      this.problems.push(`${name} must be at least ${minLength} characters`);
-    }
-    return value;
-  }
-
-  /** A secret sent as `Authorization: Bearer <secret>`: 32–200 visible ASCII characters, no spaces. */
-  bearerSecret(name: string): string | undefined {
-    const value = this.raw(name);
-    if (value !== undefined && !/^[\x21-\x7E]{32,200}$/.test(value)) {
-      this.problems.push(`${name} must be 32 to 200 visible ASCII characters without spaces (e.g. \`openssl rand -hex 32\`), so it can be sent as a bearer token`);
-    }
-    return value;
-  }
-
-  bytes(name: string, fallback: string): number {
-    const value = (this.raw(name) ?? fallback).toLowerCase();
-    const match = /^(\d+)\s*(b|kb|mb)?$/.exec(value);
-    if (!match) {
-      this.problems.push(`${name} must be a size such as 512kb or 1mb (got "${value}")`);
-      return 1024 * 1024;
-    }
-    const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(match[2] ?? 'b') as 'b' | 'kb' | 'mb'];
-    const n = Number(match[1]) * unit;
-    if (n < 1024 || n > 64 * 1024 * 1024) {
-      this.problems.push(`${name} must be between 1kb and 64mb (got "${value}")`);
-      return 1024 * 1024;
-    }
-    return n;
-  }
 }
