@@ -71,12 +71,16 @@ describe('boot', () => {
           jobs.ensureScheduled(key, async (m) => {
             scheduled += 1;
             await new Promise((resolve) => setTimeout(resolve, 50)); // the others boot meanwhile
-            await jobs.schedule(m, { queue: 'maintenance', name: 'boot-test.noop', key, payload: {}, runAt: new Date(Date.now() + 86_400_000) });
+            await jobs.schedule(m, { queue: 'maintenance', name: 'session.sweep', key, payload: {}, runAt: new Date(Date.now() + 86_400_000) });
           }),
         ),
       );
       expect(scheduled).toBe(1);
       await t.dataSource.query(`UPDATE scheduled_job SET status = 'cancelled' WHERE job_key = $1`, [key]);
+    });
+
+    it('has a handler for every kind of job in the catalogue (the boot refuses otherwise)', () => {
+      expect(t.app.get(JobsService).unhandledJobs()).toEqual([]);
     });
   });
 

@@ -13,6 +13,7 @@ import { runWithRequestId } from '../../common/logging/request-context.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { DatabaseEndpoint } from '../database/database.module.js';
+import { JOB_NAMES, JOB_QUEUES, type JobName } from './job.catalogue.js';
 import { bullJobId, JobContext, JobHandler, JobOptions, JobSpec, QUEUE_NAMES, QueueName } from './jobs.js';
 import { QueueBackend } from './queue-backend.js';
 import { ScheduledJobEntity } from './scheduled-job.entity.js';
@@ -60,9 +61,20 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     return this.backend.kind;
   }
 
-  /** Registers the handler for one kind of job. Call from a module's constructor or onModuleInit. */
-  define(queue: QueueName, name: string, handle: JobHandler, options: JobOptions = {}): void {
-    this.handlers.set(`${queue}/${name}`, { handle, options });
+  /** Registers the handler for one kind of job (job.catalogue.ts). Call from a module's constructor or onModuleInit. */
+  define<N extends JobName>(queue: (typeof JOB_QUEUES)[N], name: N, handle: JobHandler<N>, options: JobOptions<N> = {}): void {
+    this.handlers.set(`${queue}/${name}`, { handle, options } as unknown as { handle: JobHandler; options: JobOptions });
+  }
+
+  /** The kinds of job in job.catalogue.ts that no module registered a handler for. */
+  unhandledJobs(): JobName[] {
+    return JOB_NAMES.filter((name) => !this.handlers.has(`${JOB_QUEUES[name]}/${name}`));
+  }
+
+  /** Every kind of job has a handler, or the process does not boot: a job must never wait for nobody. */
+  private assertHandled(): void {
+    const missing = this.unhandledJobs();
+    if (missing.length > 0) throw new Error(`no handler is registered for job(s) ${missing.join(', ')}: every job in job.catalogue.ts needs one (JobsService.define)`);
   }
 
   /**
@@ -166,6 +178,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.assertHandled();
     if (this.config.queue.workers) this.startWorkers();
     const restored = await this.reconcile();
     this.logger.log(`queue on ${this.backend.kind}; reconciler restored ${restored} pending job(s)`);
@@ -226,7 +239,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
           [key, row.runAt, job.attemptsMade + 1, this.clock.now()],
         );
       const context: JobContext = { key, attempt: job.attemptsMade + 1, complete: markDone };
-      await handler.handle(row.payload, context);
+      await handler.handle(row.payload as never, context);
       await markDone(this.dataSource.manager);
     });
   }
@@ -244,7 +257,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       )) as [ScheduledJobEntity[], number];
       const row = rows[0];
       const onExhausted = row && this.handlers.get(`${row.queue}/${row.name}`)?.options.onExhausted;
-      if (final && onExhausted) await onExhausted(row.payload, error);
+      if (final && onExhausted) await onExhausted(row.payload as never, error);
     } catch (e) {
       this.logger.warn({ err: describeError(e) }, 'could not record job failure');
     }

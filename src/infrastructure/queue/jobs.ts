@@ -1,17 +1,21 @@
 import type { EntityManager } from 'typeorm';
+import type { JOB_QUEUES, JobName, JobPayloads } from './job.catalogue.js';
 
 /** The queues Lethe uses. One queue per kind of work keeps a slow kind from starving the others. */
 export const QUEUE_NAMES = ['maintenance', 'webhooks', 'mail', 'requests', 'workflows'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-export interface JobSpec {
-  queue: QueueName;
-  name: string;
-  /** Stable identity of the work; scheduling the same key again moves it (a moved deadline moves its reminder). */
-  key: string;
-  payload: Record<string, unknown>;
-  runAt: Date;
-}
+/** One job to schedule: its kind (from job.catalogue.ts), that kind's queue and payload. */
+export type JobSpec<N extends JobName = JobName> = {
+  [K in N]: {
+    queue: (typeof JOB_QUEUES)[K];
+    name: K;
+    /** Stable identity of the work; scheduling the same key again moves it (a moved deadline moves its reminder). */
+    key: string;
+    payload: JobPayloads[K];
+    runAt: Date;
+  };
+}[N];
 
 export interface JobContext {
   key: string;
@@ -24,18 +28,18 @@ export interface JobContext {
   complete(manager: EntityManager): Promise<void>;
 }
 
-export type JobHandler = (payload: Record<string, unknown>, context: JobContext) => Promise<void>;
+export type JobHandler<N extends JobName = JobName> = (payload: JobPayloads[N], context: JobContext) => Promise<void>;
 
 /** The BullMQ job id for one version of a scheduled job. BullMQ reserves `:`. */
 export function bullJobId(key: string, runAt: Date): string {
   return `${key.replace(/:/g, '~')}@${runAt.getTime()}`;
 }
 
-export interface JobOptions {
+export interface JobOptions<N extends JobName = JobName> {
   /** Tries before the job is dead (default 5). */
   attempts?: number;
   /** First retry delay; doubles each try (default 5 s). */
   backoffMs?: number;
   /** Called once when the last try failed, e.g. to mark a delivery dead. */
-  onExhausted?: (payload: Record<string, unknown>, error: Error) => Promise<void>;
+  onExhausted?: (payload: JobPayloads[N], error: Error) => Promise<void>;
 }

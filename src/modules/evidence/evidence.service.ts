@@ -8,7 +8,7 @@ import { sha256Hex } from '../../common/crypto.js';
 import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { RegisterService } from '../register/register.service.js';
-import { RequestEntity } from '../requests/request.entity.js';
+import { RequestsService } from '../requests/requests.service.js';
 import { SubprocessorsService } from '../subprocessors/subprocessors.service.js';
 import { requestStatistics } from './request-statistics.js';
 
@@ -22,6 +22,7 @@ export class EvidenceService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly register: RegisterService,
+    private readonly requests: RequestsService,
     private readonly subprocessors: SubprocessorsService,
     private readonly consent: ConsentService,
     private readonly audit: AuditService,
@@ -35,7 +36,7 @@ export class EvidenceService {
       this.register.export('html', to),
       this.subprocessors.list(),
       this.subprocessors.notices(),
-      this.dataSource.getRepository(RequestEntity).createQueryBuilder('r').where('r.receivedAt >= :from AND r.receivedAt < :to', { from, to }).getMany(),
+      this.requests.receivedBetween(from, to),
       this.consent.verifyAll(),
       this.audit.verify(),
       this.dataSource.getRepository(ApiKeyEntity).find({ order: { createdAt: 'ASC' } }),

@@ -9,7 +9,7 @@ import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { addDays, endOfLocalDay, localDateIn } from '../deadlines/local-date.js';
 import type { AssigneeListDto, RequestCountsDto, RequestFilterDto, RequestListQueryDto, RequestPageDto } from './request.dto.js';
 import { RequestsRepository, type RequestFilter } from './requests.repository.js';
-import { RequestsService } from './requests.service.js';
+import { RequestLifecycle } from './request.lifecycle.js';
 
 /** Days ahead that count as "due this week" on the board. */
 export const DUE_SOON_DAYS = 7;
@@ -19,7 +19,7 @@ export const DUE_SOON_DAYS = 7;
 export class RequestBoardService {
   constructor(
     private readonly repository: RequestsRepository,
-    private readonly requests: RequestsService,
+    private readonly lifecycle: RequestLifecycle,
     private readonly deadlines: DeadlinesService,
     private readonly keyring: Keyring,
     private readonly clock: Clock,
@@ -34,7 +34,7 @@ export class RequestBoardService {
       this.repository.page(filter, cursor && { at: new Date(cursor.at), id: cursor.id }, limit),
       this.repository.statusCounts(filter),
     ]);
-    const page = toPage(rows, limit, (r) => ({ at: r.dueAt.toISOString(), id: r.id }), (r) => this.requests.summaryOf(r, now));
+    const page = toPage(rows, limit, (r) => ({ at: r.dueAt.toISOString(), id: r.id }), (r) => this.lifecycle.summaryOf(r, now));
     return { ...page, counts };
   }
 

@@ -1,5 +1,5 @@
 import { whyNotConfirmable } from './request.identity.js';
-import type { RequestType } from './request.entity.js';
+import type { RequestType } from './request.types.js';
 import { isOpen, type RequestStatus, transition } from './request.state.js';
 import { type StepName, type StepStatus, unfinished } from '../workflows/workflow.plan.js';
 

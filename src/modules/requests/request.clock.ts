@@ -4,6 +4,11 @@ import type { LocalDate } from '../deadlines/local-date.js';
 import { isOpen, type RequestStatus } from './request.state.js';
 import { identityPauseFrom } from './unverified.plan.js';
 
+/** The due date in force: the extended one once counsel extended the request, the original otherwise. */
+export function effectiveDueOn(r: { extended: boolean; extendedDueOn: LocalDate | null; dueOn: LocalDate }): LocalDate {
+  return r.extended && r.extendedDueOn ? r.extendedDueOn : r.dueOn;
+}
+
 /** The facts of a request the board's clock reads. */
 export interface ClockFacts {
   status: RequestStatus;

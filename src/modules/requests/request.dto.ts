@@ -21,7 +21,7 @@ import { SUBJECT_ID } from '../consent/consent.dto.js';
 import { SUBJECT_ID_STATUSES, type SubjectIdStatus } from './request.identity.js';
 import { JURISDICTIONS, type Jurisdiction } from '../deadlines/deadline.rules.js';
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
-import { CHANNELS, type Channel, REFUSAL_GROUNDS, type RefusalGround, REQUEST_TYPES, type RequestType } from './request.entity.js';
+import { CHANNELS, type Channel, REFUSAL_GROUNDS, type RefusalGround, REQUEST_TYPES, type RequestType } from './request.types.js';
 import { REQUEST_STATUSES, type RequestStatus } from './request.state.js';
 import { COUNSEL_ACTIONS, type CounselAction } from './request.actions.js';
 import { RecipientNoticeDto, StepViewDto } from '../workflows/workflow.dto.js';

@@ -2,15 +2,7 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 import type { Jurisdiction, Pause } from '../deadlines/deadline.rules.js';
 import type { RequestStatus } from './request.state.js';
 import type { Locale } from '../../common/i18n/locales.js';
-
-export const REQUEST_TYPES = ['access', 'portability', 'rectification', 'erasure', 'restriction', 'objection'] as const;
-export type RequestType = (typeof REQUEST_TYPES)[number];
-
-export const CHANNELS = ['web', 'iam', 'email', 'post', 'phone', 'in_person'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-export const REFUSAL_GROUNDS = ['manifestly_unfounded', 'excessive', 'identity_not_verified', 'exemption'] as const;
-export type RefusalGround = (typeof REFUSAL_GROUNDS)[number];
+import type { Channel, RefusalGround, RequestType } from './request.types.js';
 
 /**
  * A data-subject request. Contact data (email, name), free text and requested changes are sealed

@@ -1,7 +1,7 @@
 import { DEFAULT_LOCALE, isLocale, type Locale } from '../../common/i18n/locales.js';
 import { render, Rendered } from '../../infrastructure/mail/templates.js';
 import { CATALOGUES, type Catalogue, type Draft } from './mail/requester-mail.catalogue.js';
-import type { Channel, RefusalGround, RequestType } from './request.entity.js';
+import type { Channel, RefusalGround, RequestType } from './request.types.js';
 
 /**
  * Every message Lethe sends about a request. Requester messages may use the requester's name and

@@ -2,9 +2,11 @@ import type { Locale } from '../../common/i18n/locales.js';
 import type { Profile } from '../deadlines/deadline.rules.js';
 import type { LocalDate } from '../deadlines/local-date.js';
 import { clockView } from './request.clock.js';
-import type { RefusalGround, RequestEntity } from './request.entity.js';
+import type { RequestEntity } from './request.entity.js';
+import type { RefusalGround } from './request.types.js';
 import { isOpen } from './request.state.js';
-import { clockFactsOf, effectiveDueOn } from './request.summary.js';
+import { effectiveDueOn } from './request.clock.js';
+import { clockFactsOf } from './request.summary.js';
 import { recordedByCounsel } from './unverified.plan.js';
 
 /** The limits on emailed codes, as the requester is told them. */

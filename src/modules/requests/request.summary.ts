@@ -1,11 +1,7 @@
 import type { Profile } from '../deadlines/deadline.rules.js';
-import { type ClockFacts, clockView } from './request.clock.js';
+import { type ClockFacts, clockView, effectiveDueOn } from './request.clock.js';
 import type { RequestSummaryDto } from './request.dto.js';
 import type { RequestEntity } from './request.entity.js';
-
-export function effectiveDueOn(r: RequestEntity): string {
-  return r.extended && r.extendedDueOn ? r.extendedDueOn : r.dueOn;
-}
 
 /** The facts of a request its clock reads (request.clock.ts). */
 export function clockFactsOf(r: RequestEntity): ClockFacts {

@@ -42,7 +42,9 @@ import {
   VerifyCodeDto,
 } from './request.dto.js';
 import { RequestBoardService } from './request-board.service.js';
-import { RequestsService } from './requests.service.js';
+import { CounselActions } from './request.counsel.js';
+import { RequestIntake } from './request.intake.js';
+import { RequestVerification } from './request.verification.js';
 import { SubjectIdConfirmation } from './subject-id.confirmation.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
 import { negotiateLocale } from '../../common/i18n/locales.js';
@@ -53,7 +55,9 @@ const TOKEN_HEADER = { name: 'X-Request-Token', required: true, description: 'Th
 @Controller('v1/requests')
 export class RequestsController {
   constructor(
-    private readonly requests: RequestsService,
+    private readonly intake: RequestIntake,
+    private readonly requester: RequestVerification,
+    private readonly counsel: CounselActions,
     private readonly iam: IamTokenVerifier,
     private readonly subjectIds: SubjectIdConfirmation,
     private readonly board: RequestBoardService,
@@ -64,7 +68,7 @@ export class RequestsController {
   @ApiOperation({ summary: 'The fields a requester may ask to correct (rectification), with plain-language labels (public)' })
   @ApiOkResponse({ type: RectifiableFieldListDto })
   rectifiableFields(): RectifiableFieldListDto {
-    return this.requests.rectifiableFields();
+    return this.intake.rectifiableFields();
   }
 
   @Post()
@@ -81,7 +85,7 @@ export class RequestsController {
   async create(@Body() dto: CreateRequestDto, @Req() request: AuthenticatedRequest, @Headers('authorization') authorization?: string, @Headers('accept-language') acceptLanguage?: string) {
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     const iam = bearer && !request.caller ? await this.iam.verify(bearer) : undefined;
-    return this.requests.intake(dto, { caller: request.caller, iam, locale: negotiateLocale(acceptLanguage) });
+    return this.intake.intake(dto, { caller: request.caller, iam, locale: negotiateLocale(acceptLanguage) });
   }
 
   @Get(':id/status')
@@ -91,7 +95,7 @@ export class RequestsController {
   @ApiOkResponse({ type: RequestStatusDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   status(@Param('id', uuid) id: string, @Headers('x-request-token') token?: string) {
-    return this.requests.status(id, token);
+    return this.requester.status(id, token);
   }
 
   @Post(':id/verify')
@@ -104,7 +108,7 @@ export class RequestsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiResponse({ status: 423, type: ProblemDto, description: 'Five wrong codes: locked until privacy counsel unlocks it' })
   verify(@Param('id', uuid) id: string, @Body() dto: VerifyCodeDto, @Headers('x-request-token') token?: string) {
-    return this.requests.verifyCode(id, token, dto.code);
+    return this.requester.verifyCode(id, token, dto.code);
   }
 
   @Post(':id/verification-code')
@@ -116,7 +120,7 @@ export class RequestsController {
   @ApiTooManyRequestsResponse({ type: ProblemDto })
   @ApiResponse({ status: 423, type: ProblemDto, description: 'Locked after five wrong codes' })
   resend(@Param('id', uuid) id: string, @Headers('x-request-token') token?: string) {
-    return this.requests.resendCode(id, token);
+    return this.requester.resendCode(id, token);
   }
 
   @Post(':id/withdraw')
@@ -126,7 +130,7 @@ export class RequestsController {
   @ApiHeader(TOKEN_HEADER)
   @ApiOkResponse({ type: RequestStatusDto })
   withdraw(@Param('id', uuid) id: string, @Headers('x-request-token') token?: string) {
-    return this.requests.withdraw(id, token);
+    return this.requester.withdraw(id, token);
   }
 
   @Get()
@@ -161,7 +165,7 @@ export class RequestsController {
   @ApiOkResponse({ type: RequestDetailDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   detail(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
-    return this.requests.detail(id, caller);
+    return this.counsel.detail(id, caller);
   }
 
   @Get(':id/timeline')
@@ -170,7 +174,7 @@ export class RequestsController {
   @ApiOkResponse({ type: TimelinePageDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   timeline(@Param('id', uuid) id: string, @Query() query: TimelineQueryDto) {
-    return this.requests.timeline(id, query);
+    return this.counsel.timeline(id, query);
   }
 
   @Post(':id/assign')
@@ -179,7 +183,7 @@ export class RequestsController {
   @ApiOperation({ summary: 'Choose who gets this request’s reminders' })
   @ApiOkResponse({ type: RequestSummaryDto })
   assign(@Param('id', uuid) id: string, @Body() dto: AssignDto, @CurrentCaller() caller: Caller) {
-    return this.requests.assign(id, dto, caller);
+    return this.counsel.assign(id, dto, caller);
   }
 
   @Post(':id/verification')
@@ -189,7 +193,7 @@ export class RequestsController {
   @ApiOkResponse({ type: RequestSummaryDto })
   @ApiConflictResponse({ type: ProblemDto })
   verifyManually(@Param('id', uuid) id: string, @Body() dto: ManualVerificationDto, @CurrentCaller() caller: Caller) {
-    return this.requests.verifyManually(id, dto, caller);
+    return this.counsel.verifyManually(id, dto, caller);
   }
 
   @Post(':id/subject-id/confirm')
@@ -212,7 +216,7 @@ export class RequestsController {
   @ApiOperation({ summary: 'Unlock verification after five wrong codes' })
   @ApiOkResponse({ type: RequestSummaryDto })
   unlock(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
-    return this.requests.unlock(id, caller);
+    return this.counsel.unlock(id, caller);
   }
 
   @Post(':id/extend')
@@ -222,7 +226,7 @@ export class RequestsController {
   @ApiOkResponse({ type: RequestSummaryDto })
   @ApiConflictResponse({ type: ProblemDto })
   extend(@Param('id', uuid) id: string, @Body() dto: ExtendDto, @CurrentCaller() caller: Caller) {
-    return this.requests.extend(id, dto, caller);
+    return this.counsel.extend(id, dto, caller);
   }
 
   @Post(':id/refuse')
@@ -232,7 +236,7 @@ export class RequestsController {
   @ApiOkResponse({ type: RequestSummaryDto })
   @ApiConflictResponse({ type: ProblemDto })
   refuse(@Param('id', uuid) id: string, @Body() dto: RefuseDto, @CurrentCaller() caller: Caller) {
-    return this.requests.refuse(id, dto, caller);
+    return this.counsel.refuse(id, dto, caller);
   }
 
   @Post(':id/clarification')
@@ -242,7 +246,7 @@ export class RequestsController {
   @ApiOkResponse({ type: RequestSummaryDto })
   @ApiConflictResponse({ type: ProblemDto })
   clarification(@Param('id', uuid) id: string, @Body() dto: ClarificationDto, @CurrentCaller() caller: Caller) {
-    return this.requests.askClarification(id, dto, caller);
+    return this.counsel.askClarification(id, dto, caller);
   }
 
   @Post(':id/clarification-received')
@@ -252,7 +256,7 @@ export class RequestsController {
   @ApiOkResponse({ type: RequestSummaryDto })
   @ApiConflictResponse({ type: ProblemDto })
   clarificationReceived(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
-    return this.requests.clarificationReceived(id, caller);
+    return this.counsel.clarificationReceived(id, caller);
   }
 
   @Post(':id/approve')
@@ -262,7 +266,7 @@ export class RequestsController {
   @ApiOkResponse({ type: RequestSummaryDto })
   @ApiConflictResponse({ type: ProblemDto })
   approve(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
-    return this.requests.approve(id, caller);
+    return this.counsel.approve(id, caller);
   }
 
   @Post(':id/complete')
@@ -273,7 +277,7 @@ export class RequestsController {
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })
   complete(@Param('id', uuid) id: string, @Body() dto: CompleteDto, @CurrentCaller() caller: Caller) {
-    return this.requests.complete(id, dto, caller);
+    return this.counsel.complete(id, dto, caller);
   }
 
   @Post(':id/notes')
@@ -282,6 +286,6 @@ export class RequestsController {
   @ApiOperation({ summary: 'Add a note (stored encrypted)' })
   @ApiCreatedResponse({ type: RequestDetailDto })
   note(@Param('id', uuid) id: string, @Body() dto: NoteDto, @CurrentCaller() caller: Caller) {
-    return this.requests.addNote(id, dto, caller);
+    return this.counsel.addNote(id, dto, caller);
   }
 }

@@ -7,13 +7,18 @@ import { IamTokenVerifier } from './iam-token.js';
 import { RequestsController } from './requests.controller.js';
 import { RequestBoardService } from './request-board.service.js';
 import { RequestsRepository } from './requests.repository.js';
+import { CounselActions } from './request.counsel.js';
+import { RequestIntake } from './request.intake.js';
+import { RequestJobs } from './request.jobs.js';
+import { RequestLifecycle } from './request.lifecycle.js';
+import { RequestVerification } from './request.verification.js';
 import { RequestsService } from './requests.service.js';
 import { SubjectIdConfirmation } from './subject-id.confirmation.js';
 
 @Module({
   imports: [DeadlinesModule],
   controllers: [RequestsController, DeadlineFeedController],
-  providers: [RequestsService, RequestsRepository, RequestBoardService, SubjectIdConfirmation, DeadlineFeedService, IamTokenVerifier, IntakeRateLimit],
+  providers: [RequestsService, RequestsRepository, RequestLifecycle, RequestIntake, RequestVerification, CounselActions, RequestJobs, RequestBoardService, SubjectIdConfirmation, DeadlineFeedService, IamTokenVerifier, IntakeRateLimit],
   exports: [RequestsService, IntakeRateLimit],
 })
 export class RequestsModule {}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { IDENTITY_PAUSES_CLOCK, type Jurisdiction } from '../deadlines/deadline.rules.js';
-import { RequestEntity, type RequestType } from './request.entity.js';
+import { RequestEntity, RequestEventEntity, RequestNoteEntity } from './request.entity.js';
+import type { RequestType } from './request.types.js';
 import { CLOSED, type RequestStatus } from './request.state.js';
 
 /** What a counsel list or count is narrowed to (every field optional, all of them ANDed). */
@@ -34,7 +35,7 @@ const PAUSED = `(r.status = 'paused_for_clarification' OR (r.status = 'awaiting_
 const RUNNING = `(${OPEN} AND NOT ${PAUSED})`;
 const ACKNOWLEDGEMENT_DUE = `(${OPEN} AND r.acknowledge_by IS NOT NULL AND r.email_hash IS NULL)`;
 
-/** The requests module's queries for counsel's lists and the deadline board. */
+/** The requests module's SQL: dsr_request, its timeline (request_event) and counsel's notes (request_note). */
 @Injectable()
 export class RequestsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -104,5 +105,70 @@ export class RequestsRepository {
       .limit(500)
       .getRawMany()) as { hash: string; sealed: string }[];
     return rows;
+  }
+
+  // ── One request ───────────────────────────────────────────────────────────────────────────
+
+  byId(id: string, m: EntityManager = this.dataSource.manager): Promise<RequestEntity | null> {
+    return m.getRepository(RequestEntity).findOneBy({ id });
+  }
+
+  exists(id: string): Promise<boolean> {
+    return this.dataSource.getRepository(RequestEntity).existsBy({ id });
+  }
+
+  /** The request, locked for update in `m`'s transaction; null if there is none. */
+  lock(m: EntityManager, id: string): Promise<RequestEntity | null> {
+    return m.getRepository(RequestEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async insert(m: EntityManager, request: RequestEntity): Promise<void> {
+    await m.getRepository(RequestEntity).insert(request);
+  }
+
+  async save(m: EntityManager, request: RequestEntity): Promise<void> {
+    await m.getRepository(RequestEntity).save(request);
+  }
+
+  /** The oldest open request of `type` by the same email hash, or by the same *proven* subject ref. */
+  openDuplicate(type: RequestType, emailHash: string | null, provenSubjectRef: string | null): Promise<RequestEntity | null> {
+    return this.dataSource
+      .getRepository(RequestEntity)
+      .createQueryBuilder('r')
+      .where('r.type = :type', { type })
+      .andWhere(OPEN)
+      .andWhere('(r.emailHash = :emailHash OR (r.subjectRef = :subjectRef AND r.subjectIdProof IS NOT NULL))', { emailHash: emailHash ?? '-', subjectRef: provenSubjectRef ?? '-' })
+      .orderBy('r.receivedAt', 'ASC')
+      .getOne();
+  }
+
+  /** Open requests, soonest due first (the digest, the calendar feed). */
+  openByDue(limit?: number, m: EntityManager = this.dataSource.manager): Promise<RequestEntity[]> {
+    const qb = m.getRepository(RequestEntity).createQueryBuilder('r').where(OPEN).orderBy('r.dueAt', 'ASC');
+    return (limit === undefined ? qb : qb.limit(limit)).getMany();
+  }
+
+  /** Requests received in [from, to) (the evidence pack's statistics). */
+  receivedBetween(from: Date, to: Date): Promise<RequestEntity[]> {
+    return this.dataSource.getRepository(RequestEntity).createQueryBuilder('r').where('r.receivedAt >= :from AND r.receivedAt < :to', { from, to }).getMany();
+  }
+
+  // ── Timeline and notes ────────────────────────────────────────────────────────────────────
+
+  async insertEvent(m: EntityManager, event: Omit<RequestEventEntity, 'id'>): Promise<void> {
+    await m.getRepository(RequestEventEntity).insert(event as never);
+  }
+
+  /** The timeline, oldest first; only what the requester may see unless `all`. */
+  events(requestId: string, all: boolean, m: EntityManager = this.dataSource.manager): Promise<RequestEventEntity[]> {
+    return m.getRepository(RequestEventEntity).find({ where: all ? { requestId } : { requestId, isPublic: true }, order: { id: 'ASC' } });
+  }
+
+  async insertNote(m: EntityManager, note: Omit<RequestNoteEntity, 'id'>): Promise<void> {
+    await m.getRepository(RequestNoteEntity).insert(note);
+  }
+
+  notes(requestId: string, m: EntityManager): Promise<RequestNoteEntity[]> {
+    return m.getRepository(RequestNoteEntity).find({ where: { requestId }, order: { at: 'ASC' } });
   }
 }

@@ -1,5 +1,5 @@
 import { identityPauseFrom, recordedByCounsel, unverifiedPlan } from './unverified.plan.js';
-import type { Channel } from './request.entity.js';
+import type { Channel } from './request.types.js';
 
 describe('unverified reminder plan', () => {
   it.each<[string, string, number, number, string, string, string]>([

@@ -1,4 +1,4 @@
-import type { Channel } from './request.entity.js';
+import type { Channel } from './request.types.js';
 import { LocalDate, localDateIn } from '../deadlines/local-date.js';
 
 const DAY = 86_400_000;

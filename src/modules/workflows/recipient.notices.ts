@@ -10,7 +10,7 @@ import { render } from '../../infrastructure/mail/templates.js';
 import { JobsService } from '../../infrastructure/queue/jobs.service.js';
 import { ChangeSummary, ErasurePlan } from '../data-stores/data-store.port.js';
 import { RegisterService } from '../register/register.service.js';
-import { RequestEntity, RequestType } from '../requests/request.entity.js';
+import type { RequestRecord, RequestType } from '../requests/request.types.js';
 import { RequestsService, SubjectOfRequest } from '../requests/requests.service.js';
 import { SubprocessorEntity } from '../subprocessors/subprocessor.entity.js';
 import { signWebhook } from '../webhooks/webhook.signature.js';
@@ -119,7 +119,7 @@ export class RecipientNotices implements OnModuleInit {
    * webhook is delivered by its own durable job, which records when it went (or that it could not).
    * A recipient with no contact in LETHE_RECIPIENTS is recorded as such and counsel is told.
    */
-  async send(m: EntityManager, request: RequestEntity, recipients: Recipient[]): Promise<void> {
+  async send(m: EntityManager, request: RequestRecord, recipients: Recipient[]): Promise<void> {
     const action = ACTION[request.type];
     if (!action) return;
     const now = this.clock.now();
@@ -141,13 +141,13 @@ export class RecipientNotices implements OnModuleInit {
       else await this.jobs.schedule(m, { queue: 'workflows', name: channel === 'email' ? 'art19.email' : 'art19.webhook', key: `art19:${id}`, payload: { noticeId: id }, runAt: now });
     }
     await this.audit.record(m, SYSTEM, { action: 'request.recipients_notified', targetType: 'request', targetId: request.id, details: { recipients: recipients.length, unreachable: unreachable.length } });
-    await this.requests.recordEvent(m, request, 'recipients_notified', true, { recipients: recipients.length });
+    await this.requests.recordEvent(m, request.id, 'recipients_notified', true, { recipients: recipients.length });
     if (unreachable.length) await this.tellCounsel(m, request, unreachable, 'has no contact in LETHE_RECIPIENTS');
   }
 
   /** Counsel sees who could not be reached on the request's timeline and by email, to tell them another way. */
-  private async tellCounsel(m: EntityManager, request: RequestEntity, names: string[], why: string): Promise<void> {
-    await this.requests.recordEvent(m, request, 'recipients_unreached', false, { recipients: names, why });
+  private async tellCounsel(m: EntityManager, request: RequestRecord, names: string[], why: string): Promise<void> {
+    await this.requests.recordEvent(m, request.id, 'recipients_unreached', false, { recipients: names, why });
     await this.mailer.queue(m, `art19:${request.id}:unreached:${names.join('|').slice(0, 200)}`, {
       to: this.config.mail.counselEmail,
       ...render(
@@ -166,7 +166,7 @@ export class RecipientNotices implements OnModuleInit {
   }
 
   /** What the recipient must do, and for whom: this necessarily names the subject, so it travels sealed. */
-  private payload(request: RequestEntity, subject: SubjectOfRequest, recipient: Recipient, steps: WorkflowStepEntity[]) {
+  private payload(request: RequestRecord, subject: SubjectOfRequest, recipient: Recipient, steps: WorkflowStepEntity[]) {
     const changes =
       request.type === 'rectification'
         ? (subject.changes ?? []).filter((c) => steps.some((s) => s.step === 'rectify' && ((s.result as unknown as ChangeSummary | null)?.applied ?? []).some((a) => a.field === c.field && a.rows > 0))).map(({ field, newValue }) => ({ field, newValue }))
@@ -181,7 +181,7 @@ export class RecipientNotices implements OnModuleInit {
     };
   }
 
-  private message(request: RequestEntity, subject: SubjectOfRequest, recipient: Recipient, steps: WorkflowStepEntity[]) {
+  private message(request: RequestRecord, subject: SubjectOfRequest, recipient: Recipient, steps: WorkflowStepEntity[]) {
     const p = this.payload(request, subject, recipient, steps);
     const who = [p.subject.email && `email ${p.subject.email}`, p.subject.subjectId && `account ${p.subject.subjectId}`].filter(Boolean).join(', ');
     const what =
@@ -203,11 +203,11 @@ export class RecipientNotices implements OnModuleInit {
     // Settled by an earlier try that stopped before the request moved on: move it on now.
     if (notice.status !== 'queued') return this.afterSettled(notice.requestId);
     const contact = this.contactOf(notice.recipient);
-    const request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id: notice.requestId });
+    const request = await this.requests.record(notice.requestId);
     if (!request) return;
     const steps = await this.dataSource.getRepository(WorkflowStepEntity).findBy({ requestId: request.id, status: 'succeeded' });
     const recipient = { name: notice.recipient, dataCategories: notice.dataCategories };
-    const subject = this.requests.subjectOf(request);
+    const subject = await this.requests.subjectOf(request.id);
     if (notice.channel === 'email') {
       if (!contact?.email) throw Object.assign(new Error('the recipient no longer has an email address in LETHE_RECIPIENTS'), { name: 'NoContact' });
       await this.mailer.sendNow({ to: contact.email, ...this.message(request, subject, recipient, steps) });
@@ -240,7 +240,7 @@ export class RecipientNotices implements OnModuleInit {
       await m.getRepository(RecipientNoticeEntity).update({ id: noticeId }, { status, sentAt: status === 'sent' ? this.clock.now() : null });
       await this.audit.record(m, SYSTEM, { action: status === 'sent' ? 'request.recipient_notified' : 'request.recipient_unreached', targetType: 'request', targetId: notice.requestId, details: { recipient: notice.recipient, channel: notice.channel } });
       if (status === 'failed') {
-        const request = await m.getRepository(RequestEntity).findOneBy({ id: notice.requestId });
+        const request = await this.requests.record(notice.requestId);
         if (request) await this.tellCounsel(m, request, [notice.recipient], `every ${notice.channel} delivery failed`);
       }
       return notice.requestId;

@@ -2,7 +2,7 @@ import { DEFAULT_LOCALE, isLocale, type Locale } from '../../common/i18n/locales
 import type { Rendered } from '../../infrastructure/mail/templates.js';
 import type { ChangeSummary } from '../data-stores/data-store.port.js';
 import { CATALOGUES, type Catalogue, type DownloadLink, type Unreached } from '../requests/mail/requester-mail.catalogue.js';
-import type { RequestEntity } from '../requests/request.entity.js';
+import type { RequestRecord } from '../requests/request.types.js';
 import { hasUnprovenSubjectId } from '../requests/request.identity.js';
 import { requesterLetter, type MailContext } from '../requests/request.mail.js';
 import { humanise } from '../data-stores/data-store.config.js';
@@ -16,7 +16,7 @@ import type { RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entit
 const catalogue = (locale: Locale): Catalogue => CATALOGUES[isLocale(locale) ? locale : DEFAULT_LOCALE];
 
 /** A typed account id nobody proved: the workflows used the email alone, and the requester is told so. */
-const unprovenNote = (t: Catalogue, c: MailContext, request: RequestEntity): string[] => (hasUnprovenSubjectId(request) ? [t.workflow.unprovenSubjectId(c)] : []);
+const unprovenNote = (t: Catalogue, c: MailContext, request: RequestRecord): string[] => (hasUnprovenSubjectId(request) ? [t.workflow.unprovenSubjectId(c)] : []);
 
 /** A link's expiry as the ISO day the catalogues format. */
 const downloadLink = (link: { url: string; expiresAt: string; maxDownloads: number }): DownloadLink => ({ url: link.url, expiresOn: link.expiresAt.slice(0, 10), maxDownloads: link.maxDownloads });
@@ -46,7 +46,7 @@ export function art19Paragraphs(outcome: Art19Outcome, locale: Locale = DEFAULT_
 /** The completion email: what was done, per kind of request. */
 export function completionMessage(
   c: MailContext,
-  request: RequestEntity,
+  request: RequestRecord,
   steps: WorkflowStepEntity[],
   link: { url: string; expiresAt: string; maxDownloads: number } | null,
   art19: Art19Outcome = { notices: [], notifyStep: null },
@@ -90,7 +90,7 @@ export function completionMessage(
 }
 
 /** A new download link, sent by counsel (the first mail was lost, or the requester asked again). */
-export function packageLinkMessage(c: MailContext, type: RequestEntity['type'], link: { url: string; expiresAt: string; maxDownloads: number }, downloads: number): Rendered {
+export function packageLinkMessage(c: MailContext, type: RequestRecord['type'], link: { url: string; expiresAt: string; maxDownloads: number }, downloads: number): Rendered {
   return requesterLetter(c, (t) => t.workflow.packageLink(c, type, downloadLink(link), link.maxDownloads - downloads));
 }
 

@@ -1,5 +1,5 @@
 import type { Capability } from '../data-stores/data-store.port.js';
-import type { RequestType } from '../requests/request.entity.js';
+import type { RequestType } from '../requests/request.types.js';
 import type { RequestStatus } from '../requests/request.state.js';
 import { nextSteps, PlanDecision, StepAction, stepActions, StepName, StepStatus, unfinished } from './workflow.plan.js';
 

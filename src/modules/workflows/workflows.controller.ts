@@ -4,6 +4,8 @@ import { ApiConflictResponse, ApiGoneResponse, ApiHeader, ApiNotFoundResponse, A
 import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { PackageLinkDto, PackageQueryDto, ReasonDto, RecipientListDto, StepParamsDto, StepViewDto, WorkflowDto } from './workflow.dto.js';
+import { PackageLinks } from './package.links.js';
+import { WorkflowCounsel } from './workflow.counsel.js';
 import { WorkflowsService } from './workflows.service.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
 
@@ -11,7 +13,11 @@ import { uuid } from '../../common/errors/uuid.pipe.js';
 @ApiTags('workflows')
 @Controller('v1/requests')
 export class WorkflowsController {
-  constructor(private readonly workflows: WorkflowsService) {}
+  constructor(
+    private readonly workflows: WorkflowsService,
+    private readonly counsel: WorkflowCounsel,
+    private readonly packages: PackageLinks,
+  ) {}
 
   @Get(':id/workflow')
   @Roles('counsel')
@@ -43,7 +49,7 @@ export class WorkflowsController {
   @ApiOkResponse({ type: StepViewDto })
   @ApiConflictResponse({ type: ProblemDto })
   retry(@Param() p: StepParamsDto, @CurrentCaller() caller: Caller) {
-    return this.workflows.retry(p.id, p.step, p.store, caller);
+    return this.counsel.retry(p.id, p.step, p.store, caller);
   }
 
   @Post(':id/steps/:step/:store/waive')
@@ -53,7 +59,7 @@ export class WorkflowsController {
   @ApiOkResponse({ type: StepViewDto })
   @ApiConflictResponse({ type: ProblemDto })
   waive(@Param() p: StepParamsDto, @Body() dto: ReasonDto, @CurrentCaller() caller: Caller) {
-    return this.workflows.waive(p.id, p.step, p.store, dto.reason, caller);
+    return this.counsel.waive(p.id, p.step, p.store, dto.reason, caller);
   }
 
   @Post(':id/restriction/lift')
@@ -63,7 +69,7 @@ export class WorkflowsController {
   @ApiOkResponse({ type: [StepViewDto] })
   @ApiConflictResponse({ type: ProblemDto })
   lift(@Param('id', uuid) id: string, @Body() dto: ReasonDto, @CurrentCaller() caller: Caller) {
-    return this.workflows.liftRestriction(id, dto.reason, caller);
+    return this.counsel.liftRestriction(id, dto.reason, caller);
   }
 
   @Get(':id/recipients')
@@ -83,7 +89,7 @@ export class WorkflowsController {
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No package for this request' })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not released yet, expired, or every download used' })
   packageLink(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
-    return this.workflows.packageLink(id, caller);
+    return this.packages.packageLink(id, caller);
   }
 
   @Get(':id/package/requester-link')
@@ -95,7 +101,7 @@ export class WorkflowsController {
   @ApiNotFoundResponse({ type: ProblemDto, description: 'Wrong id or token, or no package for this request' })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not released yet, expired, or every download used' })
   requesterPackageLink(@Param('id', uuid) id: string, @Headers('x-request-token') token?: string) {
-    return this.workflows.requesterPackageLink(id, token);
+    return this.packages.requesterPackageLink(id, token);
   }
 
   @Post(':id/package/link')
@@ -106,7 +112,7 @@ export class WorkflowsController {
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No package for this request' })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not released yet, expired, or every download used' })
   resendPackageLink(@Param('id', uuid) id: string, @CurrentCaller() caller: Caller) {
-    return this.workflows.resendPackageLink(id, caller);
+    return this.packages.resendPackageLink(id, caller);
   }
 
   @Get(':id/package')
@@ -118,7 +124,7 @@ export class WorkflowsController {
   @ApiGoneResponse({ type: ProblemDto, description: 'Expired, or every download used' })
   @Header('cache-control', 'no-store')
   async download(@Param('id', uuid) id: string, @Query() q: PackageQueryDto): Promise<StreamableFile> {
-    const file = await this.workflows.download(id, Number(q.expires), q.signature, q.link === undefined ? 1 : Number(q.link));
+    const file = await this.packages.download(id, Number(q.expires), q.signature, q.link === undefined ? 1 : Number(q.link));
     return new StreamableFile(file.stream, { type: 'application/zip', disposition: `attachment; filename="${file.fileName}"`, length: file.bytes });
   }
 }

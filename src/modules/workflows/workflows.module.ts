@@ -4,13 +4,17 @@ import { PurposesModule } from '../purposes/purposes.module.js';
 import { RegisterModule } from '../register/register.module.js';
 import { RequestsModule } from '../requests/requests.module.js';
 import { RecipientNotices } from './recipient.notices.js';
-import { StepRunners } from './step.runners.js';
+import { PackageLinks } from './package.links.js';
+import { STEP_PROVIDERS, StepRegistry } from './steps/step.registry.js';
+import { WorkflowCounsel } from './workflow.counsel.js';
+import { WorkflowEngine } from './workflow.engine.js';
+import { WorkflowsRepository } from './workflows.repository.js';
 import { WorkflowsController } from './workflows.controller.js';
 import { WorkflowsService } from './workflows.service.js';
 
 @Module({
   imports: [RequestsModule, RegisterModule, ConsentModule, PurposesModule],
   controllers: [WorkflowsController],
-  providers: [WorkflowsService, StepRunners, RecipientNotices],
+  providers: [WorkflowsService, WorkflowsRepository, WorkflowEngine, WorkflowCounsel, PackageLinks, RecipientNotices, StepRegistry, ...STEP_PROVIDERS],
 })
 export class WorkflowsModule {}

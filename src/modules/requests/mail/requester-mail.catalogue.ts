@@ -1,5 +1,5 @@
 import type { Locale } from '../../../common/i18n/locales.js';
-import type { Channel, RefusalGround, RequestType } from '../request.entity.js';
+import type { Channel, RefusalGround, RequestType } from '../request.types.js';
 import type { MailContext } from '../request.mail.js';
 import { de } from './requester-mail.de.js';
 import { en } from './requester-mail.en.js';

@@ -1,4 +1,4 @@
-import type { Channel, RefusalGround, RequestType } from '../request.entity.js';
+import type { Channel, RefusalGround, RequestType } from '../request.types.js';
 import type { MailContext } from '../request.mail.js';
 import type { Catalogue, Identity } from './requester-mail.catalogue.js';
 import { inSentence, isOne, listOf, longDate, longDay } from './requester-mail.format.js';

@@ -2,7 +2,8 @@ import { LOCALES, type Locale } from '../../../common/i18n/locales.js';
 import type { Rendered } from '../../../infrastructure/mail/templates.js';
 import { art15AttachedParagraph, art19Paragraphs, certificateMessage, completionMessage, liftNoticeMessage, packageLinkMessage, type Art19Outcome } from '../../workflows/workflow.mail.js';
 import type { WorkflowStepEntity } from '../../workflows/workflow.entity.js';
-import type { RequestEntity, RequestType } from '../request.entity.js';
+import type { RequestEntity } from '../request.entity.js';
+import type { RequestType } from '../request.types.js';
 import { requesterMail, type MailContext } from '../request.mail.js';
 import { CATALOGUES } from './requester-mail.catalogue.js';
 
