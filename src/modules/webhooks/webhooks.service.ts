@@ -5,7 +5,7 @@ import { actorOf, Caller, SYSTEM } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { randomToken } from '../../common/crypto.js';
 import { DomainError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
-import { describeError } from '../../common/errors/problem.filter.js';
+import { describeError } from '../../common/errors/describe-error.js';
 import { Keyring } from '../../common/keyring.js';
 import { decodeCursor, Page, pageSize, PageQueryDto, toPage } from '../../common/pagination.js';
 import { CONFIG } from '../../config/config.module.js';
