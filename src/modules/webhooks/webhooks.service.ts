@@ -10,11 +10,11 @@ import { Keyring } from '../../common/keyring.js';
 import { decodeCursor, Page, pageSize, PageQueryDto, toPage } from '../../common/pagination.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
+import { signedPost } from '../../infrastructure/http/signed-post.js';
 import { JobsService } from '../../infrastructure/queue/jobs.service.js';
 import { ConsentOutbox } from '../consent/consent.outbox.js';
 import { CreatedWebhookDto, CreateWebhookDto, DeliveryDto, WebhookDto } from './webhook.dto.js';
 import { WEBHOOK_EVENT_TYPES, WebhookDeliveryEntity, WebhookEventType, WebhookSubscriptionEntity } from './webhook.entity.js';
-import { signWebhook } from './webhook.signature.js';
 import { DeliveryPair, WebhooksRepository } from './webhooks.repository.js';
 
 const DELIVER_JOB = 'webhook.deliver';
@@ -201,22 +201,23 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
       },
     });
     const secret = this.keyring.open({ keyId: subscription.secretKeyId, data: subscription.secretSealed });
-    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    const signedAt = this.clock.now();
     let status: number | null = null;
     let failure: string | null = null;
     try {
-      const response = await fetch(subscription.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
-        headers: {
+      const response = await signedPost({
+        url: subscription.url,
+        body,
+        secret,
+        signedAt,
+        timeoutMs: this.config.webhooks.timeoutMs,
+        headers: (signature) => ({
           'Content-Type': 'application/json',
           'User-Agent': 'Lethe-Webhooks/1',
           'Lethe-Event-Id': event.id,
           'Lethe-Delivery-Id': delivery.id,
-          'Lethe-Signature': signWebhook(secret, timestamp, body),
-        },
-        body,
+          'Lethe-Signature': signature,
+        }),
       });
       status = response.status;
       await response.body?.cancel();
