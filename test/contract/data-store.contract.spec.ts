@@ -7,7 +7,7 @@ import { MemoryAdapter } from '../../src/modules/data-stores/adapters/memory.ada
 import { PostgresAdapter } from '../../src/modules/data-stores/adapters/postgres.adapter.js';
 import { parseStoresConfig, StoreConfig } from '../../src/modules/data-stores/data-store.config.js';
 import { DataStoreAdapter, DataStoreError, ExportRecord, SubjectIdentity } from '../../src/modules/data-stores/data-store.port.js';
-import { signWebhook, verifyWebhook } from '../../src/modules/webhooks/webhook.signature.js';
+import { signWebhook, verifyWebhook } from '../../src/infrastructure/http/webhook-signature.js';
 import { HttpStore, startHttpStore } from '../factories/http-store.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { verifyWebhook } from '../../src/modules/webhooks/webhook.signature.js';
+import { verifyWebhook } from '../../src/infrastructure/http/webhook-signature.js';
 import { bearer, bootApp, eventually, TestApp } from '../factories/app.js';
 import { consentEvent, ConsentFixture, consentFixture } from '../factories/consent.js';
 

@@ -11,7 +11,7 @@ import { bearer, bootApp, BootOptions, createKey, eventually, onRedis, onServer,
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { JobsService } from '../../src/infrastructure/queue/jobs.service.js';
-import { verifyWebhook } from '../../src/modules/webhooks/webhook.signature.js';
+import { verifyWebhook } from '../../src/infrastructure/http/webhook-signature.js';
 import { consentEvent, createPurpose, publishNotice } from '../factories/consent.js';
 import { HttpStore, startHttpStore } from '../factories/http-store.js';
 import { CapturedMail, startSmtp } from '../factories/smtp.js';

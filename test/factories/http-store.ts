@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DataStoreAdapter, FieldChange, SubjectIdentity } from '../../src/modules/data-stores/data-store.port.js';
-import { verifyWebhook } from '../../src/modules/webhooks/webhook.signature.js';
+import { verifyWebhook } from '../../src/infrastructure/http/webhook-signature.js';
 
 export type HttpStoreOperation = 'export' | 'rectify' | 'erasure-plan' | 'erase' | 'restrict';
 const OPERATIONS: readonly string[] = ['export', 'rectify', 'erasure-plan', 'erase', 'restrict'];

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { currentRequestId } from '../logging/request-context.js';
 import { isDatabaseUnavailable } from '../../infrastructure/database/errors.js';
+import { describeError } from './describe-error.js';
 import { DomainError } from './domain.error.js';
 import { MAX_JSON_DEPTH } from './input.pipe.js';
 import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDto } from './problem.js';
@@ -143,15 +144,4 @@ function isBodyParserError(value: unknown): value is BodyParserError {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<BodyParserError>;
   return typeof candidate.status === 'number' && candidate.status >= 400 && candidate.status < 500 && typeof candidate.type === 'string';
-}
-
-/** What we log about an error: its kind and code, not driver details that may quote row values. */
-export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof Error) {
-    const { code, severity, routine } = error as { code?: unknown; severity?: unknown; routine?: unknown };
-    // Postgres messages can quote the offending value (an email, say): keep only the SQLSTATE.
-    if (typeof severity === 'string') return { name: error.name, code, routine };
-    return { name: error.name, code, message: error.message.slice(0, 500), stack: error.stack };
-  }
-  return { name: typeof error };
 }

@@ -8,7 +8,7 @@ import {
 import type { Job, Queue, Worker } from 'bullmq';
 import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { Clock } from '../../common/clock.js';
-import { describeError } from '../../common/errors/problem.filter.js';
+import { describeError } from '../../common/errors/describe-error.js';
 import { runWithRequestId } from '../../common/logging/request-context.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';

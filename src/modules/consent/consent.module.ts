@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PurposesModule } from '../purposes/purposes.module.js';
 import { ConsentController } from './consent.controller.js';
+import { ConsentOutbox } from './consent.outbox.js';
 import { ConsentRepository } from './consent.repository.js';
 import { ConsentService } from './consent.service.js';
 import { GpcController } from './gpc.controller.js';
@@ -9,7 +10,7 @@ import { GpcService } from './gpc.service.js';
 @Module({
   imports: [PurposesModule],
   controllers: [ConsentController, GpcController],
-  providers: [ConsentService, ConsentRepository, GpcService],
-  exports: [ConsentService, GpcService],
+  providers: [ConsentService, ConsentRepository, GpcService, ConsentOutbox],
+  exports: [ConsentService, GpcService, ConsentOutbox],
 })
 export class ConsentModule {}

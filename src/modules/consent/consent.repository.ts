@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CONSENT_GENESIS, ConsentContent, ConsentProof, linkHash } from './consent.chain.js';
-import { ConsentEventEntity } from './consent.entity.js';
+import { ConsentAction, ConsentEventEntity, ConsentHeadEntity } from './consent.entity.js';
 
 /** An event ready to append: everything but its place in the chain. */
 export interface PreparedEvent extends ConsentContent, ConsentProof {
@@ -14,6 +14,29 @@ export interface PreparedEvent extends ConsentContent, ConsentProof {
 export interface AppendedLink {
   seq: number;
   hash: string;
+}
+
+export interface StateRow {
+  purpose: string;
+  action: ConsentAction;
+  occurredAt: Date;
+  noticeVersion: string;
+  erasedAt: Date | null;
+}
+
+/** An outbox row waiting to be fanned out, with what subscribers filter on. */
+export interface OutboxRow {
+  id: string;
+  eventId: string;
+  purpose: string;
+  action: string;
+}
+
+export interface DailyCount {
+  date: string;
+  purpose: string;
+  granted: number;
+  withdrawn: number;
 }
 
 const EVENT_COLUMNS = `id, subject_ref, subject_id, seq, purpose, action, notice_version, notice_language, notice_hash,
@@ -165,6 +188,95 @@ export class ConsentRepository {
   findByIdempotencyKeys(manager: EntityManager, keys: string[]): Promise<ConsentEventEntity[]> {
     if (keys.length === 0) return Promise.resolve([]);
     return manager.getRepository(ConsentEventEntity).createQueryBuilder('e').where('e.idempotencyKey IN (:...keys)', { keys }).getMany();
+  }
+
+  byIdempotencyKey(idempotencyKey: string): Promise<ConsentEventEntity | null> {
+    return this.dataSource.getRepository(ConsentEventEntity).findOneBy({ idempotencyKey });
+  }
+
+  byId(id: string): Promise<ConsentEventEntity | null> {
+    return this.dataSource.getRepository(ConsentEventEntity).findOneBy({ id });
+  }
+
+  /** Each purpose's state for one subject, with whether the event behind it was pseudonymised (an erasure). */
+  currentStates(subjectRef: string): Promise<StateRow[]> {
+    return this.dataSource.query(
+      `SELECT s.purpose, s.action, s.occurred_at AS "occurredAt", s.notice_version AS "noticeVersion", e.pseudonymised_at AS "erasedAt"
+         FROM consent_state s JOIN consent_event e ON e.id = s.event_id WHERE s.subject_ref = $1`,
+      [subjectRef],
+    ) as Promise<StateRow[]>;
+  }
+
+  /** A subject's events after `afterSeq`, in chain order; `limit + 1` rows for toPage. */
+  historyPage(subjectRef: string, afterSeq: number, limit: number): Promise<ConsentEventEntity[]> {
+    return this.dataSource
+      .getRepository(ConsentEventEntity)
+      .createQueryBuilder('e')
+      .where('e.subjectRef = :ref', { ref: subjectRef })
+      .andWhere('e.seq > :after', { after: afterSeq })
+      .orderBy('e.seq', 'ASC')
+      .limit(limit + 1)
+      .getMany();
+  }
+
+  /** A subject's whole chain, in order. */
+  chainOf(subjectRef: string): Promise<ConsentEventEntity[]> {
+    return this.dataSource.getRepository(ConsentEventEntity).find({ where: { subjectRef }, order: { seq: 'ASC' } });
+  }
+
+  headOf(subjectRef: string): Promise<ConsentHeadEntity | null> {
+    return this.dataSource.getRepository(ConsentHeadEntity).findOneBy({ subjectRef });
+  }
+
+  /** The next 500 subjects (by keyed reference) that have a chain. */
+  async subjectRefsAfter(after: string): Promise<string[]> {
+    const rows = (await this.dataSource.query('SELECT subject_ref AS ref FROM consent_head WHERE subject_ref > $1 ORDER BY subject_ref LIMIT 500', [after])) as { ref: string }[];
+    return rows.map((row) => row.ref);
+  }
+
+  /** Clears the subject id and user agent of a subject's events not yet pseudonymised; how many. */
+  async pseudonymise(manager: EntityManager, subjectRef: string, at: Date): Promise<number> {
+    const [, count] = (await manager.query(
+      `UPDATE consent_event SET subject_id = NULL, user_agent = NULL, pseudonymised_at = $2 WHERE subject_ref = $1 AND pseudonymised_at IS NULL`,
+      [subjectRef, at],
+    )) as [unknown, number];
+    return count;
+  }
+
+  /** Grants and withdrawals per UTC day and purpose, occurred in [from, until). */
+  dailyCounts(from: Date, until: Date, purpose: string | null): Promise<DailyCount[]> {
+    return this.dataSource.query(
+      `SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, purpose,
+              count(*) FILTER (WHERE action = 'granted')::int AS granted,
+              count(*) FILTER (WHERE action = 'withdrawn')::int AS withdrawn
+         FROM consent_event
+        WHERE occurred_at >= $1 AND occurred_at < $2 AND ($3::text IS NULL OR purpose = $3)
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+      [from, until, purpose],
+    ) as Promise<DailyCount[]>;
+  }
+
+  /** Deletes up to `limit` outbox rows, oldest first, skipping rows another worker holds; how many. */
+  async deleteOutboxBatch(manager: EntityManager, limit: number): Promise<number> {
+    const [, dropped] = (await manager.query(
+      `DELETE FROM consent_outbox WHERE id IN (SELECT id FROM consent_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+      [limit],
+    )) as [unknown, number];
+    return dropped;
+  }
+
+  /** Locks up to `limit` outbox rows, oldest first, skipping rows another worker holds; with their event's purpose and action. */
+  lockOutboxBatch(manager: EntityManager, limit: number): Promise<OutboxRow[]> {
+    return manager.query(
+      `SELECT o.id, o.event_id AS "eventId", e.purpose, e.action
+         FROM consent_outbox o JOIN consent_event e ON e.id = o.event_id
+        ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
+      [limit],
+    ) as Promise<OutboxRow[]>;
+  }
+
+  async deleteOutboxRows(manager: EntityManager, ids: string[]): Promise<void> {
+    await manager.query('DELETE FROM consent_outbox WHERE id = ANY($1::bigint[])', [ids]);
   }
 }
 

@@ -29,8 +29,8 @@ import {
   RecordedConsentDto,
   SubjectConsentsDto,
 } from './consent.dto.js';
-import { ConsentAction, ConsentEventEntity, ConsentHeadEntity } from './consent.entity.js';
-import { AppendedLink, ConsentRepository, PreparedEvent } from './consent.repository.js';
+import { ConsentEventEntity } from './consent.entity.js';
+import { AppendedLink, ConsentRepository, PreparedEvent, StateRow } from './consent.repository.js';
 import { buildReceipt, ConsentReceipt } from './consent.receipt.js';
 
 const EARLIEST = Date.UTC(2000, 0, 1);
@@ -109,23 +109,19 @@ export class ConsentService {
     }
   }
 
-  /** When each purpose last received a Global Privacy Control opt-out, for one subject. */
   /** Per purpose, the event behind the subject's current state and its collection method. */
   stateEvents(subjectId: string): Promise<Map<string, { eventId: string; method: string }>> {
     return this.repository.stateEvents(this.subjectRef(subjectId));
   }
 
+  /** When each purpose last received a Global Privacy Control opt-out, for one subject. */
   lastSignalOptOuts(subjectId: string): Promise<Map<string, Date>> {
     return this.repository.lastSignalOptOuts(this.subjectRef(subjectId));
   }
 
   async current(subjectId: string): Promise<SubjectConsentsDto> {
     // The event behind each state row says whether it was pseudonymised (an erasure): then no grant is live.
-    const rows = (await this.dataSource.query(
-      `SELECT s.purpose, s.action, s.occurred_at AS "occurredAt", s.notice_version AS "noticeVersion", e.pseudonymised_at AS "erasedAt"
-         FROM consent_state s JOIN consent_event e ON e.id = s.event_id WHERE s.subject_ref = $1`,
-      [this.subjectRef(subjectId)],
-    )) as StateRow[];
+    const rows = await this.repository.currentStates(this.subjectRef(subjectId));
     const byPurpose = new Map(rows.map((row) => [row.purpose, row]));
     const now = this.clock.now();
     const purposes: ConsentStateDto[] = (await this.catalog.all()).map((entry) => {
@@ -152,14 +148,7 @@ export class ConsentService {
   async history(subjectId: string, query: ConsentHistoryQueryDto): Promise<Page<ConsentHistoryItemDto>> {
     const limit = pageSize(query);
     const cursor = decodeCursor(query.cursor, (v): v is { seq: number } => Number.isSafeInteger(v.seq));
-    const rows = await this.dataSource
-      .getRepository(ConsentEventEntity)
-      .createQueryBuilder('e')
-      .where('e.subjectRef = :ref', { ref: this.subjectRef(subjectId) })
-      .andWhere('e.seq > :after', { after: cursor?.seq ?? 0 })
-      .orderBy('e.seq', 'ASC')
-      .limit(limit + 1)
-      .getMany();
+    const rows = await this.repository.historyPage(this.subjectRef(subjectId), cursor?.seq ?? 0, limit);
     return toPage(rows, limit, (row) => ({ seq: row.seq }), historyItem);
   }
 
@@ -172,28 +161,25 @@ export class ConsentService {
     const result = { subjects: 0, events: 0, broken: [] as { subjectRef: string; firstBrokenSeq: number | null }[] };
     let after = '';
     for (;;) {
-      const refs = (await this.dataSource.query('SELECT subject_ref AS ref FROM consent_head WHERE subject_ref > $1 ORDER BY subject_ref LIMIT 500', [after])) as { ref: string }[];
+      const refs = await this.repository.subjectRefsAfter(after);
       if (refs.length === 0) return result;
-      for (const { ref } of refs) {
+      for (const ref of refs) {
         const verdict = await this.verifyRef(ref);
         result.subjects += 1;
         result.events += verdict.checked;
         if (!verdict.valid) result.broken.push({ subjectRef: ref, firstBrokenSeq: verdict.firstBrokenSeq });
       }
-      after = refs[refs.length - 1]!.ref;
+      after = refs[refs.length - 1]!;
     }
   }
 
   private async verifyRef(ref: string): Promise<ConsentChainVerificationDto> {
-    const [rows, head] = await Promise.all([
-      this.dataSource.getRepository(ConsentEventEntity).find({ where: { subjectRef: ref }, order: { seq: 'ASC' } }),
-      this.dataSource.getRepository(ConsentHeadEntity).findOneBy({ subjectRef: ref }),
-    ]);
+    const [rows, head] = await Promise.all([this.repository.chainOf(ref), this.repository.headOf(ref)]);
     return verifyConsentChain(rows.map(storedLink), head);
   }
 
   async receipt(eventId: string): Promise<ConsentReceipt> {
-    const event = await this.dataSource.getRepository(ConsentEventEntity).findOneBy({ id: eventId });
+    const event = await this.repository.byId(eventId);
     if (!event) throw new NotFoundError('Consent event');
     const entry = await this.catalog.get(event.purpose);
     if (!entry) throw new NotFoundError('Purpose');
@@ -208,10 +194,7 @@ export class ConsentService {
   async pseudonymise(subjectId: string, caller: Caller): Promise<PseudonymisedDto> {
     const subjectRef = this.subjectRef(subjectId);
     const events = await this.dataSource.transaction(async (manager) => {
-      const [, count] = (await manager.query(
-        `UPDATE consent_event SET subject_id = NULL, user_agent = NULL, pseudonymised_at = $2 WHERE subject_ref = $1 AND pseudonymised_at IS NULL`,
-        [subjectRef, this.clock.now()],
-      )) as [unknown, number];
+      const count = await this.repository.pseudonymise(manager, subjectRef, this.clock.now());
       await this.audit.record(manager, caller, {
         action: 'consent.pseudonymised',
         targetType: 'consent_subject',
@@ -230,15 +213,7 @@ export class ConsentService {
     if (days < 0 || days >= MAX_REPORT_DAYS) {
       throw new ValidationFailed([{ path: 'to', message: `to must be on or after from, and at most ${MAX_REPORT_DAYS - 1} days later` }]);
     }
-    const rows = (await this.dataSource.query(
-      `SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, purpose,
-              count(*) FILTER (WHERE action = 'granted')::int AS granted,
-              count(*) FILTER (WHERE action = 'withdrawn')::int AS withdrawn
-         FROM consent_event
-        WHERE occurred_at >= $1 AND occurred_at < $2 AND ($3::text IS NULL OR purpose = $3)
-        GROUP BY 1, 2 ORDER BY 1, 2`,
-      [from, new Date(to.getTime() + 86_400_000), query.purpose ?? null],
-    )) as ConsentReportDto['rows'];
+    const rows = await this.repository.dailyCounts(from, new Date(to.getTime() + 86_400_000), query.purpose ?? null);
     return { from: query.from, to: query.to, rows };
   }
 
@@ -276,8 +251,7 @@ export class ConsentService {
   }
 
   private async replay(event: PreparedEvent): Promise<RecordedConsentDto> {
-    const repo = this.dataSource.getRepository(ConsentEventEntity);
-    const before = event.idempotencyKey ? await repo.findOneBy({ idempotencyKey: event.idempotencyKey }) : await repo.findOneBy({ id: event.id });
+    const before = event.idempotencyKey ? await this.repository.byIdempotencyKey(event.idempotencyKey) : await this.repository.byId(event.id);
     if (!before || before.requestHash !== event.requestHash) {
       throw new ConflictError('idempotency_conflict', 'This idempotency key (or eventId) was already used with a different event');
     }
@@ -346,14 +320,6 @@ export class ConsentService {
       },
     };
   }
-}
-
-interface StateRow {
-  purpose: string;
-  action: ConsentAction;
-  occurredAt: Date;
-  noticeVersion: string;
-  erasedAt: Date | null;
 }
 
 /**

@@ -5,16 +5,17 @@ import { actorOf, Caller, SYSTEM } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { randomToken } from '../../common/crypto.js';
 import { DomainError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
-import { describeError } from '../../common/errors/problem.filter.js';
+import { describeError } from '../../common/errors/describe-error.js';
 import { Keyring } from '../../common/keyring.js';
 import { decodeCursor, Page, pageSize, PageQueryDto, toPage } from '../../common/pagination.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
+import { signedPost } from '../../infrastructure/http/signed-post.js';
 import { JobsService } from '../../infrastructure/queue/jobs.service.js';
-import { ConsentEventEntity } from '../consent/consent.entity.js';
+import { ConsentOutbox } from '../consent/consent.outbox.js';
 import { CreatedWebhookDto, CreateWebhookDto, DeliveryDto, WebhookDto } from './webhook.dto.js';
 import { WEBHOOK_EVENT_TYPES, WebhookDeliveryEntity, WebhookEventType, WebhookSubscriptionEntity } from './webhook.entity.js';
-import { signWebhook } from './webhook.signature.js';
+import { DeliveryPair, WebhooksRepository } from './webhooks.repository.js';
 
 const DELIVER_JOB = 'webhook.deliver';
 const OUTBOX_BATCH = 500;
@@ -37,6 +38,8 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
     private readonly dataSource: DataSource,
+    private readonly repository: WebhooksRepository,
+    private readonly outbox: ConsentOutbox,
     private readonly jobs: JobsService,
     private readonly keyring: Keyring,
     private readonly audit: AuditService,
@@ -73,7 +76,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
     const secret = `whsec_${randomToken(32)}`;
     const sealed = this.keyring.seal(secret);
     const row = await this.dataSource.transaction(async (manager) => {
-      const entity = manager.getRepository(WebhookSubscriptionEntity).create({
+      const entity = await this.repository.insertSubscription(manager, {
         url: dto.url,
         description: dto.description ?? '',
         secretSealed: sealed.data,
@@ -84,7 +87,6 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
         createdBy: actorOf(caller),
         disabledAt: null,
       });
-      await manager.getRepository(WebhookSubscriptionEntity).insert(entity);
       await this.audit.record(manager, caller, {
         action: 'webhook.created',
         targetType: 'webhook',
@@ -99,19 +101,16 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
   async list(query: PageQueryDto): Promise<Page<WebhookDto>> {
     const limit = pageSize(query);
     const cursor = decodeCursor(query.cursor, (v): v is { at: string; id: string } => typeof v.at === 'string' && typeof v.id === 'string');
-    const qb = this.dataSource.getRepository(WebhookSubscriptionEntity).createQueryBuilder('w');
-    if (cursor) qb.where('(w.createdAt, w.id) > (:at, :id)', { at: new Date(cursor.at), id: cursor.id });
-    const rows = await qb.orderBy('w.createdAt').addOrderBy('w.id').limit(limit + 1).getMany();
+    const rows = await this.repository.subscriptionsPage(cursor && { at: new Date(cursor.at), id: cursor.id }, limit);
     return toPage(rows, limit, (r) => ({ at: r.createdAt.toISOString(), id: r.id }), toDto);
   }
 
   async disable(id: string, caller: Caller): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const row = await manager.getRepository(WebhookSubscriptionEntity).findOneBy({ id });
+      const row = await this.repository.subscriptionByIdIn(manager, id);
       if (!row) throw new NotFoundError('Webhook subscription');
       if (row.disabledAt) return;
-      row.disabledAt = this.clock.now();
-      await manager.save(row);
+      await this.repository.disableSubscription(manager, row, this.clock.now());
       await this.audit.record(manager, caller, { action: 'webhook.disabled', targetType: 'webhook', targetId: id });
     });
   }
@@ -119,20 +118,17 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
   async deadLetters(query: PageQueryDto): Promise<Page<DeliveryDto>> {
     const limit = pageSize(query);
     const cursor = decodeCursor(query.cursor, (v): v is { at: string; id: string } => typeof v.at === 'string' && typeof v.id === 'string');
-    const qb = this.dataSource.getRepository(WebhookDeliveryEntity).createQueryBuilder('d').where(`d.status = 'dead'`);
-    if (cursor) qb.andWhere('(d.updatedAt, d.id) > (:at, :id)', { at: new Date(cursor.at), id: cursor.id });
-    const rows = await qb.orderBy('d.updatedAt').addOrderBy('d.id').limit(limit + 1).getMany();
+    const rows = await this.repository.deadLettersPage(cursor && { at: new Date(cursor.at), id: cursor.id }, limit);
     return toPage(rows, limit, (r) => ({ at: r.updatedAt.toISOString(), id: r.id }), toDeliveryDto);
   }
 
   async redrive(deliveryId: string, caller: Caller): Promise<DeliveryDto> {
     return this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(WebhookDeliveryEntity);
-      const delivery = await repo.findOne({ where: { id: deliveryId }, lock: { mode: 'pessimistic_write' } });
+      const delivery = await this.repository.lockDelivery(manager, deliveryId);
       if (!delivery) throw new NotFoundError('Delivery');
       if (delivery.status !== 'dead') throw new DomainError(409, 'not_dead', 'Conflict', `Only dead deliveries can be re-driven; this one is ${delivery.status}`);
       // A stopped subscriber would have the delivery cancelled at its first try: say so instead of claiming success.
-      const subscription = await manager.getRepository(WebhookSubscriptionEntity).findOneBy({ id: delivery.subscriptionId });
+      const subscription = await this.repository.subscriptionByIdIn(manager, delivery.subscriptionId);
       if (!subscription || subscription.disabledAt) {
         throw new DomainError(
           409,
@@ -141,9 +137,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
           'The webhook subscription of this delivery has been disabled or deleted, so nothing would be sent: subscribe the endpoint again to receive new events',
         );
       }
-      delivery.status = 'pending';
-      delivery.updatedAt = this.clock.now();
-      await repo.save(delivery);
+      await this.repository.requeueDelivery(manager, delivery, this.clock.now());
       await this.scheduleDeliveries(manager, [delivery.id]);
       await this.audit.record(manager, caller, { action: 'webhook.delivery_redriven', targetType: 'webhook_delivery', targetId: delivery.id });
       return toDeliveryDto(delivery);
@@ -159,23 +153,12 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
   /** Moves up to one batch of outbox rows into deliveries. Returns how many events it took. */
   async dispatchOutbox(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const active = (await manager.getRepository(WebhookSubscriptionEntity).find()).filter((s) => s.disabledAt === null);
-      if (active.length === 0) {
-        // Nobody subscribes: the events are in the ledger already; the outbox rows have nothing to carry.
-        const [, dropped] = (await manager.query(
-          `DELETE FROM consent_outbox WHERE id IN (SELECT id FROM consent_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)`,
-          [OUTBOX_BATCH],
-        )) as [unknown, number];
-        return dropped;
-      }
-      const rows = (await manager.query(
-        `SELECT o.id, o.event_id AS "eventId", e.purpose, e.action
-           FROM consent_outbox o JOIN consent_event e ON e.id = o.event_id
-          ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
-        [OUTBOX_BATCH],
-      )) as { id: string; eventId: string; purpose: string; action: string }[];
+      const active = await this.repository.activeSubscriptions(manager);
+      // Nobody subscribes: the events are in the ledger already; the outbox rows have nothing to carry.
+      if (active.length === 0) return this.outbox.discard(manager, OUTBOX_BATCH);
+      const rows = await this.outbox.claim(manager, OUTBOX_BATCH);
       if (rows.length === 0) return 0;
-      const pairs: { subscriptionId: string; eventId: string; eventType: WebhookEventType }[] = [];
+      const pairs: DeliveryPair[] = [];
       for (const row of rows) {
         const eventType = `consent.${row.action}` as WebhookEventType;
         for (const sub of active) {
@@ -185,30 +168,21 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
         }
       }
       if (pairs.length > 0) {
-        const now = this.clock.now();
-        const inserted = (await manager.query(
-          `INSERT INTO webhook_delivery (subscription_id, event_id, event_type, status, attempts, created_at, updated_at)
-           SELECT s, e, t, 'pending', 0, $4, $4 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS v(s, e, t)
-           ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id`,
-          [pairs.map((p) => p.subscriptionId), pairs.map((p) => p.eventId), pairs.map((p) => p.eventType), now],
-        )) as { id: string }[];
-        await this.scheduleDeliveries(manager, inserted.map((r) => r.id));
+        const inserted = await this.repository.insertDeliveries(manager, pairs, this.clock.now());
+        await this.scheduleDeliveries(manager, inserted);
       }
-      await manager.query('DELETE FROM consent_outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      await this.outbox.ack(manager, rows.map((r) => r.id));
       return rows.length;
     });
   }
 
   /** The delivery job: one signed POST. Throws on anything but 2xx so the queue retries. */
   async deliver(deliveryId: string): Promise<void> {
-    const delivery = await this.dataSource.getRepository(WebhookDeliveryEntity).findOneBy({ id: deliveryId });
+    const delivery = await this.repository.deliveryById(deliveryId);
     if (!delivery || delivery.status !== 'pending') return;
-    const [subscription, event] = await Promise.all([
-      this.dataSource.getRepository(WebhookSubscriptionEntity).findOneBy({ id: delivery.subscriptionId }),
-      this.dataSource.getRepository(ConsentEventEntity).findOneBy({ id: delivery.eventId }),
-    ]);
+    const [subscription, event] = await Promise.all([this.repository.subscriptionById(delivery.subscriptionId), this.outbox.event(delivery.eventId)]);
     if (!subscription || subscription.disabledAt || !event) {
-      await this.update(deliveryId, { status: 'cancelled' });
+      await this.repository.cancelDelivery(deliveryId, this.clock.now());
       return;
     }
     const body = JSON.stringify({
@@ -227,22 +201,23 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
       },
     });
     const secret = this.keyring.open({ keyId: subscription.secretKeyId, data: subscription.secretSealed });
-    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    const signedAt = this.clock.now();
     let status: number | null = null;
     let failure: string | null = null;
     try {
-      const response = await fetch(subscription.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
-        headers: {
+      const response = await signedPost({
+        url: subscription.url,
+        body,
+        secret,
+        signedAt,
+        timeoutMs: this.config.webhooks.timeoutMs,
+        headers: (signature) => ({
           'Content-Type': 'application/json',
           'User-Agent': 'Lethe-Webhooks/1',
           'Lethe-Event-Id': event.id,
           'Lethe-Delivery-Id': delivery.id,
-          'Lethe-Signature': signWebhook(secret, timestamp, body),
-        },
-        body,
+          'Lethe-Signature': signature,
+        }),
       });
       status = response.status;
       await response.body?.cancel();
@@ -250,25 +225,15 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
     } catch (error) {
       failure = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : `network error (${(error as { cause?: { code?: string } }).cause?.code ?? 'unknown'})`;
     }
-    await this.dataSource.query(
-      `UPDATE webhook_delivery SET attempts = attempts + 1, last_status = $2::int, last_error = $3::text, updated_at = $4::timestamptz,
-              status = CASE WHEN $3::text IS NULL THEN 'delivered' ELSE status END,
-              delivered_at = CASE WHEN $3::text IS NULL THEN $4::timestamptz ELSE delivered_at END
-        WHERE id = $1`,
-      [deliveryId, status, failure, this.clock.now()],
-    );
+    await this.repository.recordAttempt(deliveryId, status, failure, this.clock.now());
     if (failure) throw new WebhookDeliveryError(failure);
   }
 
   private async markDead(deliveryId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE webhook_delivery SET status = 'dead', updated_at = $2 WHERE id = $1 AND status = 'pending'`, [deliveryId, this.clock.now()]);
+      await this.repository.markDead(manager, deliveryId, this.clock.now());
       await this.audit.record(manager, SYSTEM, { action: 'webhook.delivery_dead', targetType: 'webhook_delivery', targetId: deliveryId });
     });
-  }
-
-  private async update(id: string, changes: Partial<WebhookDeliveryEntity>): Promise<void> {
-    await this.dataSource.getRepository(WebhookDeliveryEntity).update({ id }, { ...changes, updatedAt: this.clock.now() });
   }
 
   private scheduleDeliveries(manager: EntityManager, ids: string[]): Promise<void> {

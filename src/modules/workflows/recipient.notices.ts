@@ -5,6 +5,7 @@ import { SYSTEM } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
+import { signedPost } from '../../infrastructure/http/signed-post.js';
 import { Mailer } from '../../infrastructure/mail/mailer.js';
 import { render } from '../../infrastructure/mail/templates.js';
 import { JobsService } from '../../infrastructure/queue/jobs.service.js';
@@ -13,7 +14,6 @@ import { RegisterService } from '../register/register.service.js';
 import type { RequestRecord, RequestType } from '../requests/request.types.js';
 import { RequestsService, SubjectOfRequest } from '../requests/requests.service.js';
 import { SubprocessorEntity } from '../subprocessors/subprocessor.entity.js';
-import { signWebhook } from '../webhooks/webhook.signature.js';
 import { RecipientContact } from './recipients.config.js';
 import { RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entity.js';
 
@@ -214,12 +214,13 @@ export class RecipientNotices implements OnModuleInit {
     } else {
       if (!contact?.webhookUrl || !contact.secret) throw Object.assign(new Error('the recipient no longer has a webhook in LETHE_RECIPIENTS'), { name: 'NoContact' });
       const body = JSON.stringify({ id: notice.id, ...this.payload(request, subject, recipient, steps) });
-      const response = await fetch(contact.webhookUrl, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
-        headers: { 'content-type': 'application/json', 'lethe-signature': signWebhook(contact.secret, Math.floor(this.clock.now().getTime() / 1000), body), 'idempotency-key': notice.id },
+      const response = await signedPost({
+        url: contact.webhookUrl,
         body,
+        secret: contact.secret,
+        signedAt: this.clock.now(),
+        timeoutMs: this.config.webhooks.timeoutMs,
+        headers: (signature) => ({ 'content-type': 'application/json', 'lethe-signature': signature, 'idempotency-key': notice.id }),
       });
       await response.body?.cancel();
       if (response.status < 200 || response.status >= 300) throw Object.assign(new Error(`recipient webhook answered ${response.status}`), { name: 'WebhookRejected', code: String(response.status) });

@@ -1,4 +1,4 @@
-import { signWebhook } from '../../webhooks/webhook.signature.js';
+import { signedPost } from '../../../infrastructure/http/signed-post.js';
 import type { StoreConfig } from '../data-store.config.js';
 import {
   Capability,
@@ -152,19 +152,20 @@ export class HttpAdapter implements DataStoreAdapter {
   }
 
   private send({ operation, subject, key = operation }: Call, body: string, signal: AbortSignal): Promise<Response> {
-    return fetch(new URL(operation, this.baseUrl), {
-      method: 'POST',
-      redirect: 'manual',
+    return signedPost({
+      url: new URL(operation, this.baseUrl),
+      body,
+      secret: this.secret,
+      signedAt: new Date(),
       signal,
-      headers: {
+      headers: (signature) => ({
         'Content-Type': 'application/json',
         Accept: operation === 'export' ? 'application/x-ndjson' : 'application/json',
         'User-Agent': 'Lethe-DataStores/1',
         'Lethe-Request-Id': subject.requestId,
         'Idempotency-Key': `${subject.requestId}:${key}`,
-        'Lethe-Signature': signWebhook(this.secret, Math.floor(Date.now() / 1000), body),
-      },
-      body,
+        'Lethe-Signature': signature,
+      }),
     });
   }
 

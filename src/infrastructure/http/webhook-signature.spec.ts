@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { signWebhook, verifyWebhook } from './webhook.signature.js';
+import { signWebhook, verifyWebhook } from './webhook-signature.js';
 
 describe('webhook signature', () => {
   const secret = 'whsec_test';
