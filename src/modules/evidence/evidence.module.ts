@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { ConsentModule } from '../consent/consent.module.js';
 import { RegisterModule } from '../register/register.module.js';
 import { SubprocessorsModule } from '../subprocessors/subprocessors.module.js';
 import { EvidenceController } from './evidence.controller.js';
 import { EvidenceService } from './evidence.service.js';
 
-@Module({ imports: [RegisterModule, SubprocessorsModule, ConsentModule], controllers: [EvidenceController], providers: [EvidenceService] })
+@Module({ imports: [RegisterModule, SubprocessorsModule, ConsentModule, ApiKeysModule], controllers: [EvidenceController], providers: [EvidenceService] })
 export class EvidenceModule {}

@@ -5,7 +5,7 @@ import { AuditService } from '../../common/audit/audit.service.js';
 import { Caller } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { sha256Hex } from '../../common/crypto.js';
-import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { RegisterService } from '../register/register.service.js';
 import { RequestEntity } from '../requests/request.entity.js';
@@ -25,6 +25,7 @@ export class EvidenceService {
     private readonly subprocessors: SubprocessorsService,
     private readonly consent: ConsentService,
     private readonly audit: AuditService,
+    private readonly apiKeys: ApiKeysService,
     private readonly clock: Clock,
   ) {}
 
@@ -38,7 +39,7 @@ export class EvidenceService {
       this.dataSource.getRepository(RequestEntity).createQueryBuilder('r').where('r.receivedAt >= :from AND r.receivedAt < :to', { from, to }).getMany(),
       this.consent.verifyAll(),
       this.audit.verify(),
-      this.dataSource.getRepository(ApiKeyEntity).find({ order: { createdAt: 'ASC' } }),
+      this.apiKeys.inventory(),
     ]);
     const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
     const files: { name: string; content: string }[] = [
@@ -51,7 +52,7 @@ export class EvidenceService {
       { name: 'audit-trail-verification.json', content: json({ verifiedAt: now.toISOString(), ...trail }) },
       {
         name: 'api-keys.json',
-        content: json(keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, roles: k.roles, createdAt: k.createdAt, createdBy: k.createdBy, expiresAt: k.expiresAt, revokedAt: k.revokedAt }))),
+        content: json(keys),
       },
     ];
     const manifest = {
