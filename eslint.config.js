@@ -1,5 +1,11 @@
 import tseslint from 'typescript-eslint';
 
+/** The names a DataSource or an EntityManager goes by here (`this.dataSource`, `manager`, `m`). */
+const DATABASE_HANDLES = '/^(dataSource|manager|m)$/';
+/** What reads or writes through them; `transaction` is not here: services keep the transaction boundary. */
+const DATABASE_CALLS =
+  '/^(query|getRepository|getTreeRepository|createQueryBuilder|find\\w*|count\\w*|exists\\w*|sum|average|minimum|maximum|save|insert|update|upsert|delete|remove|softDelete|softRemove|restore|recover|increment|decrement|clear|preload)$/';
+
 export default tseslint.config(
   { ignores: ['dist/', '**/dist/', 'node_modules/', 'coverage/', 'data/', 'openapi/', 'packages/client/src/schema.ts', 'test-artifacts/'] },
   ...tseslint.configs.recommended,
@@ -17,6 +23,23 @@ export default tseslint.config(
               message: 'Use `uuid` from src/common/errors/uuid.pipe.ts: a bad id is a validation_failed naming the parameter, and ids are lower-cased.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Repositories own SQL (issue 13): outside a module's <feature>.repository.ts, nothing queries
+    // through a DataSource or an EntityManager (services keep `dataSource.transaction` and pass `m`
+    // on). Infrastructure and config may query. A warning until every module has its repository.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.repository.ts', 'src/infrastructure/**', 'src/config/**', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'warn',
+        {
+          selector: `CallExpression:matches([callee.object.name=${DATABASE_HANDLES}], [callee.object.property.name=${DATABASE_HANDLES}])[callee.property.name=${DATABASE_CALLS}]`,
+          message:
+            "Database access belongs in this module's <feature>.repository.ts: add an intention-revealing method there (taking `m: EntityManager` first when it must run in the caller's transaction) and call it.",
         },
       ],
     },

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { createDataSource, runMigrations } from './data-source.js';
+import { DatabaseHealth } from './database.health.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { join } from 'node:path';
 
@@ -65,7 +66,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
       },
     },
     DatabaseLifecycle,
+    DatabaseHealth,
   ],
-  exports: [DataSource, DatabaseEndpoint],
+  exports: [DataSource, DatabaseEndpoint, DatabaseHealth],
 })
 export class DatabaseModule {}

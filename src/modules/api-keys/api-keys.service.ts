@@ -11,13 +11,12 @@ import { decodeCursor, Page, pageSize, toPage } from '../../common/pagination.js
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { JobsService } from '../../infrastructure/queue/jobs.service.js';
-import { ApiKeyEntity } from './api-key.entity.js';
+import type { ApiKeyEntity } from './api-key.entity.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeyDto, ApiKeyListQueryDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto.js';
 
 const KEY_PREFIX = 'lth_';
 const EXPIRE_JOB = 'api-key.expire';
-/** Arbitrary constant: replicas booting at once take turns at creating the first admin key. */
-const BOOTSTRAP_LOCK = 4_117_712;
 /** Keys are opaque: Lethe's own start with lth_, a configured LETHE_ADMIN_API_KEY may be any 32+ characters. */
 const MIN_SECRET = 32;
 const MAX_SECRET = 200;
@@ -31,6 +30,18 @@ export interface AuthenticatedKey {
   expiresAt: number | null;
 }
 
+/** One key in the auditors' evidence pack: what it is and who made it, never its secret or hash. */
+export interface ApiKeyInventoryEntry {
+  id: string;
+  name: string;
+  prefix: string;
+  roles: Role[];
+  createdAt: string;
+  createdBy: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
 @Injectable()
 export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('ApiKeys');
@@ -40,6 +51,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
     private readonly dataSource: DataSource,
+    private readonly repository: ApiKeysRepository,
     private readonly audit: AuditService,
     private readonly jobs: JobsService,
     private readonly clock: Clock,
@@ -58,14 +70,14 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const configured = this.config.auth.adminApiKey;
     if (configured !== undefined) {
-      const existing = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ secretHash: sha256Hex(configured) });
+      const existing = await this.repository.bySecretHash(sha256Hex(configured));
       if (existing?.revokedAt) this.logger.warn('LETHE_ADMIN_API_KEY names a revoked key; it stays revoked. Set a new value.');
       if (!existing) await this.insert({ name: 'bootstrap admin (LETHE_ADMIN_API_KEY)', roles: ['admin'] }, SYSTEM, configured);
       return;
     }
     const created = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
-      if ((await this.activeAdminCount(manager)) > 0) return undefined;
+      await this.repository.waitForBootstrapTurn(manager);
+      if ((await this.repository.activeAdminCount(manager, this.clock.now())) > 0) return undefined;
       // The first-start key opens the whole console (board, register, administration) for whoever
       // installed Lethe; people then get their own keys or sign in with the identity provider.
       return this.insertIn(manager, { name: 'bootstrap admin (generated)', roles: [...FIRST_START_ROLES] }, SYSTEM, `${KEY_PREFIX}${randomToken(32)}`);
@@ -92,26 +104,24 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
 
   async list(query: ApiKeyListQueryDto): Promise<Page<ApiKeyDto>> {
     const limit = pageSize(query);
-    const qb = this.dataSource.getRepository(ApiKeyEntity).createQueryBuilder('k');
-    if (!query.includeInactive) {
-      qb.where('k.revokedAt IS NULL').andWhere('(k.expiresAt IS NULL OR k.expiresAt > :now)', { now: this.clock.now() });
-    }
     const cursor = decodeCursor(query.cursor, (v): v is { at: string; id: string } => typeof v.at === 'string' && typeof v.id === 'string');
-    if (cursor) qb.andWhere('(k.createdAt, k.id) > (:at, :id)', { at: new Date(cursor.at), id: cursor.id });
-    const rows = await qb.orderBy('k.createdAt', 'ASC').addOrderBy('k.id', 'ASC').limit(limit + 1).getMany();
+    const rows = await this.repository.listPage(
+      { activeAt: query.includeInactive ? undefined : this.clock.now() },
+      cursor ? { at: new Date(cursor.at), id: cursor.id } : undefined,
+      limit,
+    );
     return toPage(rows, limit, (row) => ({ at: row.createdAt.toISOString(), id: row.id }), (row) => this.toDto(row));
   }
 
   async revoke(id: string, caller: Caller): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const key = await manager.getRepository(ApiKeyEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const key = await this.repository.lockById(manager, id);
       if (!key) throw new NotFoundError('API key');
       if (key.revokedAt) return;
-      if (key.roles.includes('admin') && (await this.activeAdminCount(manager)) <= 1) {
+      if (key.roles.includes('admin') && (await this.repository.activeAdminCount(manager, this.clock.now())) <= 1) {
         throw new ConflictError('last_admin_key', 'This is the last active admin key: create another admin key before revoking it');
       }
-      key.revokedAt = this.clock.now();
-      await manager.save(key);
+      await this.repository.markRevoked(manager, key, this.clock.now());
       await this.jobs.cancel(manager, `${EXPIRE_JOB}:${id}`);
       await this.audit.record(manager, caller, { action: 'api_key.revoked', targetType: 'api_key', targetId: id });
     });
@@ -122,7 +132,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
   async authenticate(presented: string): Promise<AuthenticatedKey | null> {
     if (presented.length < MIN_SECRET || presented.length > MAX_SECRET) return null;
     const hash = sha256Hex(presented);
-    return this.cachedKey(hash, () => this.dataSource.getRepository(ApiKeyEntity).findOneBy({ secretHash: hash }));
+    return this.cachedKey(hash, () => this.repository.bySecretHash(hash));
   }
 
   /**
@@ -130,7 +140,22 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
    * checks on every request, so revoking (or the expiry of) the key ends its sessions too.
    */
   async activeById(id: string): Promise<AuthenticatedKey | null> {
-    return this.cachedKey(`id:${id}`, () => this.dataSource.getRepository(ApiKeyEntity).findOneBy({ id }));
+    return this.cachedKey(`id:${id}`, () => this.repository.byId(id));
+  }
+
+  /** Every key, revoked and expired ones too, oldest first: the evidence pack's inventory. */
+  async inventory(): Promise<ApiKeyInventoryEntry[]> {
+    const keys = await this.repository.all();
+    return keys.map((k) => ({
+      id: k.id,
+      name: k.name,
+      prefix: k.prefix,
+      roles: k.roles,
+      createdAt: k.createdAt.toISOString(),
+      createdBy: k.createdBy,
+      expiresAt: k.expiresAt?.toISOString() ?? null,
+      revokedAt: k.revokedAt?.toISOString() ?? null,
+    }));
   }
 
   private async cachedKey(cacheKey: string, load: () => Promise<ApiKeyEntity | null>): Promise<AuthenticatedKey | null> {
@@ -152,10 +177,9 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
   /** The expiry job: marks the key revoked and audits it. Idempotent. */
   private async expire(keyId: string, complete: (manager: EntityManager) => Promise<unknown>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const key = await manager.getRepository(ApiKeyEntity).findOne({ where: { id: keyId }, lock: { mode: 'pessimistic_write' } });
+      const key = await this.repository.lockById(manager, keyId);
       if (key && !key.revokedAt) {
-        key.revokedAt = this.clock.now();
-        await manager.save(key);
+        await this.repository.markRevoked(manager, key, this.clock.now());
         await this.audit.record(manager, SYSTEM, { action: 'api_key.expired', targetType: 'api_key', targetId: keyId });
       }
       await complete(manager);
@@ -169,8 +193,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
 
   /** Inserts the key and audits it; undefined when a key with this secret exists already (a replica made it). */
   private async insertIn(manager: EntityManager, dto: CreateApiKeyDto, caller: Caller, secret: string): Promise<CreatedApiKeyDto | undefined> {
-    const repo = manager.getRepository(ApiKeyEntity);
-    const row = repo.create({
+    const row = await this.repository.insertUnlessSecretExists(manager, {
       name: dto.name,
       // Enough to tell keys apart; a configured secret may be short on entropy, so it shows less of itself.
       prefix: secret.startsWith(KEY_PREFIX) ? secret.slice(0, 12) : `${secret.slice(0, 4)}…`,
@@ -181,10 +204,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
       expiresAt: dto.expiresAt ? new Date(dto.expiresAt) : null,
       revokedAt: null,
     });
-    const result = await repo.createQueryBuilder().insert().values(row).orIgnore().returning('id').execute();
-    const inserted = (result.raw as Array<{ id: string }>)[0];
-    if (!inserted) return undefined;
-    row.id = inserted.id;
+    if (!row) return undefined;
     if (row.expiresAt) {
       await this.jobs.schedule(manager, {
         queue: 'maintenance',
@@ -201,14 +221,6 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
       details: { roles: row.roles, expiresAt: row.expiresAt?.toISOString() ?? null },
     });
     return { ...this.toDto(row), key: secret };
-  }
-
-  private activeAdminCount(manager: EntityManager): Promise<number> {
-    return manager
-      .query(`SELECT count(*)::int AS count FROM api_key WHERE 'admin' = ANY(roles) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1)`, [
-        this.clock.now(),
-      ])
-      .then((rows: [{ count: number }]) => rows[0].count);
   }
 
   private toDto(row: ApiKeyEntity): ApiKeyDto {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { ConsentModule } from '../consent/consent.module.js';
 import { RegisterModule } from '../register/register.module.js';
 import { RequestsModule } from '../requests/requests.module.js';
@@ -6,5 +7,5 @@ import { SubprocessorsModule } from '../subprocessors/subprocessors.module.js';
 import { EvidenceController } from './evidence.controller.js';
 import { EvidenceService } from './evidence.service.js';
 
-@Module({ imports: [RegisterModule, RequestsModule, SubprocessorsModule, ConsentModule], controllers: [EvidenceController], providers: [EvidenceService] })
+@Module({ imports: [RegisterModule, RequestsModule, SubprocessorsModule, ConsentModule, ApiKeysModule], controllers: [EvidenceController], providers: [EvidenceService] })
 export class EvidenceModule {}

@@ -5,7 +5,7 @@ import { AuditService } from '../../common/audit/audit.service.js';
 import { Caller } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { sha256Hex } from '../../common/crypto.js';
-import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { RegisterService } from '../register/register.service.js';
 import { RequestsService } from '../requests/requests.service.js';
@@ -26,6 +26,7 @@ export class EvidenceService {
     private readonly subprocessors: SubprocessorsService,
     private readonly consent: ConsentService,
     private readonly audit: AuditService,
+    private readonly apiKeys: ApiKeysService,
     private readonly clock: Clock,
   ) {}
 
@@ -39,7 +40,7 @@ export class EvidenceService {
       this.requests.receivedBetween(from, to),
       this.consent.verifyAll(),
       this.audit.verify(),
-      this.dataSource.getRepository(ApiKeyEntity).find({ order: { createdAt: 'ASC' } }),
+      this.apiKeys.inventory(),
     ]);
     const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
     const files: { name: string; content: string }[] = [
@@ -52,7 +53,7 @@ export class EvidenceService {
       { name: 'audit-trail-verification.json', content: json({ verifiedAt: now.toISOString(), ...trail }) },
       {
         name: 'api-keys.json',
-        content: json(keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, roles: k.roles, createdAt: k.createdAt, createdBy: k.createdBy, expiresAt: k.expiresAt, revokedAt: k.revokedAt }))),
+        content: json(keys),
       },
     ];
     const manifest = {

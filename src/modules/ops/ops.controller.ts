@@ -1,8 +1,8 @@
 import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
+import { DatabaseHealth } from '../../infrastructure/database/database.health.js';
 import { JobsService } from '../../infrastructure/queue/jobs.service.js';
 import { MetricsService } from './metrics.service.js';
 import { HealthDto } from './ops.dto.js';
@@ -14,7 +14,7 @@ const CHECK_TIMEOUT_MS = 2_000;
 @Public()
 export class OpsController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: DatabaseHealth,
     private readonly jobs: JobsService,
     private readonly metrics: MetricsService,
   ) {}
@@ -32,7 +32,7 @@ export class OpsController {
   @ApiServiceUnavailableResponse({ type: ProblemDto })
   async ready(): Promise<HealthDto> {
     const [database, queue] = await Promise.all([
-      check(() => this.dataSource.query('SELECT 1')),
+      check(() => this.database.ping()),
       check(() => this.jobs.ping()),
     ]);
     const checks = { database, queue };
