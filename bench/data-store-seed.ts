@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { EmbeddedPostgres } from '../src/infrastructure/database/embedded-postgres.js';
-import { parseStoresConfig, StoreConfig, TableConfig } from '../src/modules/data-stores/data-store.config.js';
+import { parseStoresConfig, StoreConfig, TableConfig } from '../src/config/data-stores.config.js';
 
 export const BENCH_EMAIL = 'bench.subject@example.com';
 /** The subject's customer id; other customers are 2, 3, … */

@@ -7,6 +7,7 @@ import { DatabaseModule } from './infrastructure/database/database.module.js';
 import { QueueModule } from './infrastructure/queue/queue.module.js';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { ConsentModule } from './modules/consent/consent.module.js';
+import { DeadlineFeedModule } from './modules/deadlines/deadline-feed.module.js';
 import { DeadlinesModule } from './modules/deadlines/deadlines.module.js';
 import { RequestsModule } from './modules/requests/requests.module.js';
 import { RegisterModule } from './modules/register/register.module.js';
@@ -23,7 +24,7 @@ import { PrivacyCenterModule } from './modules/privacy-center/privacy-center.mod
 
 /** Everything a Lethe process needs; the HTTP API and the worker differ only in what they start. */
 function coreImports(config: LetheConfig) {
-  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, SessionsModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule, RegisterModule, SubprocessorsModule, EvidenceModule, DataStoresModule, WorkflowsModule, PrivacyCenterModule];
+  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, SessionsModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule, DeadlineFeedModule, RegisterModule, SubprocessorsModule, EvidenceModule, DataStoresModule, WorkflowsModule, PrivacyCenterModule];
 }
 
 @Module({})

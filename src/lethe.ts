@@ -42,4 +42,4 @@ export async function runWorker(options: LetheOptions = {}): Promise<void> {
 
 export { DATA_STORE_FACTORIES, type DataStoreFactory } from './modules/data-stores/data-store.registry.js';
 export * from './modules/data-stores/data-store.port.js';
-export type { StoreConfig, TableConfig } from './modules/data-stores/data-store.config.js';
+export type { StoreConfig, TableConfig } from './config/data-stores.config.js';

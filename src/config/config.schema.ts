@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { loadStoresConfig, StoreConfig } from '../modules/data-stores/data-store.config.js';
-import { loadRecipients, RecipientContact } from '../modules/workflows/recipients.config.js';
+import { loadStoresConfig, StoreConfig } from './data-stores.config.js';
+import { loadRecipients, RecipientContact } from './recipients.config.js';
 import { oidcConfig, type OidcConfig, subjectOidcConfig, type SubjectOidcConfig } from './oidc.config.js';
 import { type Env, Reader } from './reader.js';
 

@@ -5,7 +5,7 @@ import { EmbeddedPostgres } from '../../src/infrastructure/database/embedded-pos
 import { HttpAdapter } from '../../src/modules/data-stores/adapters/http.adapter.js';
 import { MemoryAdapter } from '../../src/modules/data-stores/adapters/memory.adapter.js';
 import { PostgresAdapter } from '../../src/modules/data-stores/adapters/postgres.adapter.js';
-import { parseStoresConfig, StoreConfig } from '../../src/modules/data-stores/data-store.config.js';
+import { parseStoresConfig, StoreConfig } from '../../src/config/data-stores.config.js';
 import { DataStoreAdapter, DataStoreError, ExportRecord, SubjectIdentity } from '../../src/modules/data-stores/data-store.port.js';
 import { signWebhook, verifyWebhook } from '../../src/infrastructure/http/webhook-signature.js';
 import { HttpStore, startHttpStore } from '../factories/http-store.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MemoryAdapter } from '../../src/modules/data-stores/adapters/memory.adapter.js';
-import { parseStoresConfig } from '../../src/modules/data-stores/data-store.config.js';
+import { parseStoresConfig } from '../../src/config/data-stores.config.js';
 import { DataStoreRegistry } from '../../src/modules/data-stores/data-store.registry.js';
 import { bearer, bootApp, createKey, eventually, TestApp } from '../factories/app.js';
 import { HttpStore, startHttpStore } from '../factories/http-store.js';

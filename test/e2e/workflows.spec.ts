@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
 import { MemoryAdapter } from '../../src/modules/data-stores/adapters/memory.adapter.js';
-import { parseStoresConfig } from '../../src/modules/data-stores/data-store.config.js';
+import { parseStoresConfig } from '../../src/config/data-stores.config.js';
 import { bearer, bootApp, BootOptions, createKey, eventually, onRedis, onServer, TestApp } from '../factories/app.js';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';

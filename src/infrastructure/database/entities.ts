@@ -11,7 +11,8 @@ import {
   SubprocessorObjectionEntity,
   SubprocessorSubscriberEntity,
 } from '../../modules/subprocessors/subprocessor.entity.js';
-import { DeadlineFeedEntity, RequestEntity, RequestEventEntity, RequestNoteEntity } from '../../modules/requests/request.entity.js';
+import { DeadlineFeedEntity } from '../../modules/deadlines/deadline-feed.entity.js';
+import { RequestEntity, RequestEventEntity, RequestNoteEntity } from '../../modules/requests/request.entity.js';
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../../modules/webhooks/webhook.entity.js';
 import { ScheduledJobEntity } from '../queue/scheduled-job.entity.js';
 import { ConsoleSessionEntity, ConsoleUserEntity } from '../../modules/sessions/session.entity.js';

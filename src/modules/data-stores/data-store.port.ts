@@ -2,7 +2,9 @@
  * The one way Lethe reaches a data store. Every adapter — postgres, http, memory, or a custom one
  * registered from code — implements this port and passes the contract suite in test/contract/.
  */
-export type Capability = 'export' | 'rectify' | 'erase' | 'restrict';
+import type { Capability } from '../../config/data-stores.config.js';
+
+export type { Capability };
 
 export interface SubjectIdentity {
   requestId: string;

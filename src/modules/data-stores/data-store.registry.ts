@@ -5,7 +5,7 @@ import type { LetheConfig } from '../../config/config.schema.js';
 import { HttpAdapter } from './adapters/http.adapter.js';
 import { MemoryAdapter } from './adapters/memory.adapter.js';
 import { PostgresAdapter } from './adapters/postgres.adapter.js';
-import { DataStoreConfigError, StoreConfig } from './data-store.config.js';
+import { DataStoreConfigError, StoreConfig } from '../../config/data-stores.config.js';
 import type { DataStoreDto } from './data-store.dto.js';
 import { Capability, DataStoreAdapter } from './data-store.port.js';
 

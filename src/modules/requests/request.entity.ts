@@ -206,22 +206,3 @@ export class RequestNoteEntity {
   @Column({ name: 'key_id', type: 'varchar', length: 16 })
   keyId: string;
 }
-
-/** A secret calendar-feed URL for one counsel member (the token is stored hashed). */
-@Entity('deadline_feed')
-export class DeadlineFeedEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ name: 'token_hash', type: 'varchar', length: 64, unique: true })
-  tokenHash: string;
-
-  @Column({ name: 'created_by', type: 'varchar', length: 200 })
-  createdBy: string;
-
-  @Column({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
-  revokedAt: Date | null;
-}

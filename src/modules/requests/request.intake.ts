@@ -11,7 +11,7 @@ import { DEFAULT_LOCALE, type Locale } from '../../common/i18n/locales.js';
 import { Keyring } from '../../common/keyring.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
-import { type RectifiableField, rectifiableFields } from '../data-stores/data-store.config.js';
+import { type RectifiableField, rectifiableFields } from '../../config/data-stores.config.js';
 import type { IamIdentity } from './iam-token.js';
 import type { CreatedRequestDto, CreateRequestDto } from './request.dto.js';
 import { RequestEntity } from './request.entity.js';

@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors/domain.error.js';
 import type { Rendered } from '../../infrastructure/mail/templates.js';
 import type { CreatedRequestDto, CreateRequestDto, RequestStatusDto } from './request.dto.js';
+import { effectiveDueOn } from './request.clock.js';
 import { actionableSubjectId } from './request.identity.js';
 import { RequestIntake, type IntakeContext } from './request.intake.js';
 import { type CompletionExtras, RequestLifecycle, type TransitionListener, type WorkflowFacts } from './request.lifecycle.js';
@@ -119,6 +120,11 @@ export class RequestsService {
   /** A timeline entry written by a workflow, in its transaction. */
   async recordEvent(m: EntityManager, requestId: string, kind: string, isPublic: boolean, details: Record<string, unknown>, caller: Caller = SYSTEM): Promise<void> {
     await this.lifecycle.event(m, { id: requestId }, caller, kind, isPublic, details);
+  }
+
+  /** Open requests' due dates in force, soonest first (the calendar feed: no personal data). */
+  async openDeadlines(limit: number): Promise<{ id: string; type: RequestRecord['type']; jurisdiction: RequestRecord['jurisdiction']; status: RequestRecord['status']; dueOn: string }[]> {
+    return (await this.repository.openByDue(limit)).map((r) => ({ id: r.id, type: r.type, jurisdiction: r.jurisdiction, status: r.status, dueOn: effectiveDueOn(r) }));
   }
 
   // ── For the evidence pack ──────────────────────────────────────────────────────────────────

@@ -14,7 +14,7 @@ import { RegisterService } from '../register/register.service.js';
 import type { RequestRecord, RequestType } from '../requests/request.types.js';
 import { RequestsService, SubjectOfRequest } from '../requests/requests.service.js';
 import { SubprocessorEntity } from '../subprocessors/subprocessor.entity.js';
-import { RecipientContact } from './recipients.config.js';
+import { RecipientContact } from '../../config/recipients.config.js';
 import { RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entity.js';
 
 export interface Recipient {

@@ -2,7 +2,7 @@ import { DEFAULT_LOCALE, type Locale } from '../../common/i18n/locales.js';
 import { escapeHtml } from '../../infrastructure/mail/templates.js';
 import type { ErasurePlan } from '../data-stores/data-store.port.js';
 import type { CategoryDisclosure } from '../register/register.service.js';
-import { humanise } from '../data-stores/data-store.config.js';
+import { humanise } from '../../config/data-stores.config.js';
 import { documentsIn } from './documents/documents.catalogue.js';
 
 /**

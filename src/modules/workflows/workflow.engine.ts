@@ -9,7 +9,7 @@ import { Mailer } from '../../infrastructure/mail/mailer.js';
 import { render } from '../../infrastructure/mail/templates.js';
 import type { JobContext } from '../../infrastructure/queue/jobs.js';
 import { JobsService } from '../../infrastructure/queue/jobs.service.js';
-import { rectifiableFields, storeLabels } from '../data-stores/data-store.config.js';
+import { rectifiableFields, storeLabels } from '../../config/data-stores.config.js';
 import { DataStoreError } from '../data-stores/data-store.port.js';
 import { DataStoreRegistry } from '../data-stores/data-store.registry.js';
 import { isOpen, type RequestAction } from '../requests/request.state.js';

@@ -5,7 +5,7 @@ import { CATALOGUES, type Catalogue, type DownloadLink, type Unreached } from '.
 import type { RequestRecord } from '../requests/request.types.js';
 import { hasUnprovenSubjectId } from '../requests/request.identity.js';
 import { requesterLetter, type MailContext } from '../requests/request.mail.js';
-import { humanise } from '../data-stores/data-store.config.js';
+import { humanise } from '../../config/data-stores.config.js';
 import type { RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entity.js';
 
 /**

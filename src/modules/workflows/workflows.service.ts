@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../common/errors/domain.error.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
-import { storeLabels } from '../data-stores/data-store.config.js';
+import { storeLabels } from '../../config/data-stores.config.js';
 import type { ErasurePlan } from '../data-stores/data-store.port.js';
 import { RegisterService } from '../register/register.service.js';
 import { supervisoryAuthority } from '../requests/request.authorities.js';

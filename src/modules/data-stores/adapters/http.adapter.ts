@@ -1,5 +1,5 @@
 import { signedPost } from '../../../infrastructure/http/signed-post.js';
-import type { StoreConfig } from '../data-store.config.js';
+import type { StoreConfig } from '../../../config/data-stores.config.js';
 import {
   Capability,
   ChangeSummary,

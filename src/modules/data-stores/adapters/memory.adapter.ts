@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { childrenFirst, ColumnConfig, StoreConfig, TableConfig } from '../data-store.config.js';
+import { childrenFirst, ColumnConfig, StoreConfig, TableConfig } from '../../../config/data-stores.config.js';
 import { Capability, ChangeSummary, DataStoreAdapter, ErasurePlan, ExportSummary, FieldChange, RecordSink, SubjectIdentity } from '../data-store.port.js';
 import { categoriesOf, planItem } from './postgres.adapter.js';
 

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
-import { childrenFirst, ColumnConfig, StoreConfig, TableConfig } from '../data-store.config.js';
+import { childrenFirst, ColumnConfig, StoreConfig, TableConfig } from '../../../config/data-stores.config.js';
 import {
   Capability,
   ChangeSummary,

@@ -1,7 +1,7 @@
 import { LOCALES, type Locale } from '../../../common/i18n/locales.js';
 import type { Rendered } from '../../../infrastructure/mail/templates.js';
 import { art15AttachedParagraph, art19Paragraphs, certificateMessage, completionMessage, liftNoticeMessage, packageLinkMessage, type Art19Outcome } from '../../workflows/workflow.mail.js';
-import type { WorkflowStepEntity } from '../../workflows/workflow.entity.js';
+type StepRows = Parameters<typeof completionMessage>[2];
 import type { RequestEntity } from '../request.entity.js';
 import type { RequestType } from '../request.types.js';
 import { requesterMail, type MailContext } from '../request.mail.js';
@@ -24,7 +24,7 @@ const request = (type: RequestType, unproven = false) => ({ type, subjectRef: un
 const steps = [
   { step: 'rectify', status: 'succeeded', storeId: 'shop', result: { applied: [{ table: 't', field: 'Adresse', rows: 1 }], notApplied: ['IBAN'] } },
   { step: 'object', status: 'succeeded', storeId: 'x', result: { titles: { newsletter: 'Newsletter' } } },
-] as unknown as WorkflowStepEntity[];
+] as unknown as StepRows;
 const art19: Art19Outcome = {
   notices: [
     { recipient: 'Versand AG', channel: 'email', status: 'sent', sentAt },

@@ -5,7 +5,7 @@ import { Clock } from '../../../common/clock.js';
 import { sha256Hex } from '../../../common/crypto.js';
 import { CONFIG } from '../../../config/config.module.js';
 import type { LetheConfig } from '../../../config/config.schema.js';
-import { storeLabels } from '../../data-stores/data-store.config.js';
+import { storeLabels } from '../../../config/data-stores.config.js';
 import type { ErasurePlan } from '../../data-stores/data-store.port.js';
 import { hasUnprovenSubjectId } from '../../requests/request.identity.js';
 import { RequestsService } from '../../requests/requests.service.js';

@@ -8,7 +8,7 @@ import { sha256Hex } from '../../../common/crypto.js';
 import { CONFIG } from '../../../config/config.module.js';
 import type { LetheConfig } from '../../../config/config.schema.js';
 import { JobsService } from '../../../infrastructure/queue/jobs.service.js';
-import { storeLabels } from '../../data-stores/data-store.config.js';
+import { storeLabels } from '../../../config/data-stores.config.js';
 import { RegisterService } from '../../register/register.service.js';
 import { supervisoryAuthority } from '../../requests/request.authorities.js';
 import { type StagedExport, writePackage } from '../export.package.js';

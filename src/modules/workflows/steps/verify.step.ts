@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock.js';
 import { CONFIG } from '../../../config/config.module.js';
 import type { LetheConfig } from '../../../config/config.schema.js';
-import type { TableConfig } from '../../data-stores/data-store.config.js';
+import type { TableConfig } from '../../../config/data-stores.config.js';
 import { DataStoreError, type ErasurePlan } from '../../data-stores/data-store.port.js';
 import { WorkflowsRepository } from '../workflows.repository.js';
 import type { StepInput, StepKind, StepOutcome } from './step.kind.js';

@@ -8,10 +8,11 @@ import { randomToken, sha256Hex } from '../../common/crypto.js';
 import { NotFoundError } from '../../common/errors/domain.error.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
-import { addDays } from '../deadlines/local-date.js';
+import { addDays } from './local-date.js';
 import { decodeCursor, PageQueryDto, pageSize, toPage } from '../../common/pagination.js';
-import { FeedDto, FeedListDto } from './request.dto.js';
-import { DeadlineFeedEntity, RequestEntity } from './request.entity.js';
+import { RequestsService } from '../requests/requests.service.js';
+import { FeedDto, FeedListDto } from './deadline-feed.dto.js';
+import { DeadlineFeedRepository } from './deadline-feed.repository.js';
 
 const TYPE_TITLES: Record<string, string> = {
   access: 'Access',
@@ -28,6 +29,8 @@ export class DeadlineFeedService {
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
     private readonly dataSource: DataSource,
+    private readonly repository: DeadlineFeedRepository,
+    private readonly requests: RequestsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -35,8 +38,7 @@ export class DeadlineFeedService {
   async createFeed(caller: Caller): Promise<FeedDto> {
     const token = `feed_${randomToken(32)}`;
     const feed = await this.dataSource.transaction(async (m) => {
-      const row = m.getRepository(DeadlineFeedEntity).create({ tokenHash: sha256Hex(token), createdBy: actorOf(caller), createdAt: this.clock.now(), revokedAt: null });
-      await m.getRepository(DeadlineFeedEntity).insert(row);
+      const row = await this.repository.insert(m, { tokenHash: sha256Hex(token), createdBy: actorOf(caller), createdAt: this.clock.now(), revokedAt: null });
       await this.audit.record(m, caller, { action: 'deadline_feed.created', targetType: 'deadline_feed', targetId: row.id });
       return row;
     });
@@ -47,19 +49,16 @@ export class DeadlineFeedService {
   async listFeeds(query: PageQueryDto, caller: Caller): Promise<FeedListDto> {
     const limit = pageSize(query);
     const cursor = decodeCursor(query.cursor, (v): v is { at: string; id: string } => typeof v.at === 'string' && typeof v.id === 'string');
-    const qb = this.dataSource.getRepository(DeadlineFeedEntity).createQueryBuilder('f').where('f.created_by = :actor', { actor: actorOf(caller) });
-    if (cursor) qb.andWhere('(f.created_at, f.id) < (:at, :id)', { at: new Date(cursor.at), id: cursor.id });
-    const rows = await qb.orderBy('f.created_at', 'DESC').addOrderBy('f.id', 'DESC').limit(limit + 1).getMany();
+    const rows = await this.repository.pageOf(actorOf(caller), cursor && { at: new Date(cursor.at), id: cursor.id }, limit);
     return toPage(rows, limit, (f) => ({ at: f.createdAt.toISOString(), id: f.id }), (f) => ({ id: f.id, createdAt: f.createdAt.toISOString(), revokedAt: f.revokedAt?.toISOString() ?? null }));
   }
 
   async revokeFeed(id: string, caller: Caller): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const row = await m.getRepository(DeadlineFeedEntity).findOneBy({ id });
+      const row = await this.repository.byId(m, id);
       if (!row) throw new NotFoundError('Feed');
       if (row.revokedAt) return;
-      row.revokedAt = this.clock.now();
-      await m.save(row);
+      await this.repository.revoke(m, id, this.clock.now());
       await this.audit.record(m, caller, { action: 'deadline_feed.revoked', targetType: 'deadline_feed', targetId: id });
     });
   }
@@ -68,18 +67,12 @@ export class DeadlineFeedService {
   async calendar(caller: Caller | undefined, token: string | undefined): Promise<string> {
     const counsel = hasRole(caller, 'counsel');
     if (!counsel) {
-      const feed = token ? await this.dataSource.getRepository(DeadlineFeedEntity).findOneBy({ tokenHash: sha256Hex(token) }) : null;
+      const feed = token ? await this.repository.byTokenHash(sha256Hex(token)) : null;
       if (!feed || feed.revokedAt) throw new UnauthorizedException('A counsel API key or a valid feed token is required');
     }
-    const open = await this.dataSource
-      .getRepository(RequestEntity)
-      .createQueryBuilder('r')
-      .where(`r.status NOT IN ('completed', 'refused', 'withdrawn', 'expired_unverified')`)
-      .orderBy('r.dueAt', 'ASC')
-      .limit(5000)
-      .getMany();
+    const open = await this.requests.openDeadlines(5000);
     const events: EventAttributes[] = open.map((r) => {
-      const due = r.extended && r.extendedDueOn ? r.extendedDueOn : r.dueOn;
+      const due = r.dueOn;
       const [y, m, d] = due.split('-').map(Number) as [number, number, number];
       const [ey, em, ed] = addDays(due, 1).split('-').map(Number) as [number, number, number];
       return {

@@ -1,5 +1,4 @@
-import { humanise, parseStoresConfig, rectifiableFields, type TableConfig } from './data-store.config.js';
-import { exportedColumns } from './adapters/postgres.adapter.js';
+import { humanise, parseStoresConfig, rectifiableFields, type TableConfig } from './data-stores.config.js';
 
 describe('rectifiable fields published to requesters', () => {
   it.each([
@@ -46,20 +45,10 @@ describe('rectifiable fields published to requesters', () => {
   });
 });
 
-describe('columns of an access copy', () => {
+
+describe('excluded columns', () => {
   const table = (extra: Partial<TableConfig>): TableConfig =>
     ({ name: 'customers', identity: { column: 'email', matches: 'email' }, columns: { email: { categories: ['contact.email'] } }, erasure: { action: 'delete' }, ...extra }) as TableConfig;
-  const actual = [{ name: 'id' }, { name: 'email' }, { name: 'password_hash' }, { name: 'total' }];
-  it.each<[string, Partial<TableConfig>, { name: string }[] | undefined, string[]]>([
-    ['every column of the table by default', {}, actual, ['id', 'email', 'password_hash', 'total']],
-    ['excluded columns never, e.g. the password hash', { excludeColumns: ['password_hash'] }, actual, ['id', 'email', 'total']],
-    ['only the configured ones when asked', { exportColumns: 'configured' }, actual, ['email']],
-    ['excluded beats configured', { exportColumns: 'configured', excludeColumns: ['email'] }, actual, []],
-    ['the configured ones when the table cannot be listed', {}, undefined, ['email']],
-  ])('%s', (_rule, extra, columns, expected) => {
-    expect(exportedColumns(table(extra), columns)).toEqual(expected);
-  });
-
   it('refuses excludeColumns that are not identifiers, naming the key', () => {
     const stores = [{ id: 'shop', type: 'postgres', url: 'postgres://x/y', tables: [{ ...table({}), excludeColumns: ['ok', 'not ok;'] }] }];
     expect(() => parseStoresConfig({ stores })).toThrow(/tables\[0\]\.excludeColumns/);

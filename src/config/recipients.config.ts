@@ -1,4 +1,4 @@
-import { readStructured } from '../../config/structured-file.js';
+import { readStructured } from './structured-file.js';
 
 /**
  * How Lethe reaches a recipient of personal data to pass on a rectification, erasure or restriction

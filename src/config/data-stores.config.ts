@@ -1,5 +1,7 @@
-import { readStructured } from '../../config/structured-file.js';
-import type { Capability } from './data-store.port.js';
+import { readStructured } from './structured-file.js';
+
+/** What a data store can do for a request. */
+export type Capability = 'export' | 'rectify' | 'erase' | 'restrict';
 
 /** How one table holds a subject's data: the configuration every table-based adapter reads. */
 export interface ColumnConfig {

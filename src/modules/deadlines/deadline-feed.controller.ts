@@ -4,7 +4,7 @@ import { type AuthenticatedRequest, type Caller, CurrentCaller, Public, Roles } 
 import { ProblemDto } from '../../common/errors/problem.js';
 import { DeadlineFeedService } from './deadline-feed.service.js';
 import { PageQueryDto } from '../../common/pagination.js';
-import { FeedDto, FeedListDto } from './request.dto.js';
+import { FeedDto, FeedListDto } from './deadline-feed.dto.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
 
 @ApiTags('deadlines')
