@@ -1,5 +1,5 @@
 import type { LetheConfig } from '../../config/config.schema.js';
-import type { PurposeEntity, PurposeNoticeEntity } from '../purposes/purpose.entity.js';
+import type { ReceiptNotice, ReceiptPurpose } from '../purposes/purpose.types.js';
 import type { ConsentEventEntity } from './consent.entity.js';
 
 const LAWFUL_BASIS_TEXT: Record<string, string> = {
@@ -56,8 +56,8 @@ export interface ConsentReceipt {
 
 export function buildReceipt(input: {
   event: ConsentEventEntity;
-  purpose: PurposeEntity;
-  notice: PurposeNoticeEntity | undefined;
+  purpose: ReceiptPurpose;
+  notice: ReceiptNotice | undefined;
   controller: LetheConfig['controller'];
   withdrawalMethod: string;
 }): ConsentReceipt {

@@ -7,7 +7,7 @@ import { JURISDICTIONS } from '../deadlines/deadline.rules.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { localDateIn } from '../deadlines/local-date.js';
 import { PurposeCatalog } from '../purposes/purpose-catalog.js';
-import type { LawfulBasis } from '../purposes/purpose.entity.js';
+import type { LawfulBasis } from '../purposes/purpose.types.js';
 import { RequestsService } from '../requests/requests.service.js';
 import type { PrivacyCenterDto } from './privacy-center.dto.js';
 

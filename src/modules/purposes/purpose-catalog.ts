@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { PurposeEntity, PurposeNoticeEntity } from './purpose.entity.js';
+import { PurposesRepository } from './purposes.repository.js';
 
 export interface CatalogPurpose {
   purpose: PurposeEntity;
@@ -21,7 +21,7 @@ export class PurposeCatalog {
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: PurposesRepository) {}
 
   async all(): Promise<CatalogPurpose[]> {
     await this.fresh();
@@ -47,10 +47,7 @@ export class PurposeCatalog {
   private reload(): Promise<void> {
     this.loading ??= (async () => {
       try {
-        const [purposes, notices] = await Promise.all([
-          this.dataSource.getRepository(PurposeEntity).find(),
-          this.dataSource.getRepository(PurposeNoticeEntity).find({ order: { effectiveFrom: 'ASC', publishedAt: 'ASC' } }),
-        ]);
+        const [purposes, notices] = await Promise.all([this.repository.purposes(), this.repository.notices()]);
         const next = new Map<string, CatalogPurpose>();
         const byId = new Map<string, CatalogPurpose>();
         for (const purpose of purposes) {

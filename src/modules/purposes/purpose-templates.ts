@@ -1,4 +1,4 @@
-import type { LawfulBasis } from './purpose.entity.js';
+import type { LawfulBasis } from './purpose.types.js';
 
 /**
  * Starting points for the purposes catalogue: loading one creates an ordinary purpose (POST

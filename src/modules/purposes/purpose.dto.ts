@@ -15,7 +15,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageMetaDto } from '../../common/pagination.js';
-import { LAWFUL_BASES, type LawfulBasis, SPECIAL_CATEGORY_CONDITIONS, type SpecialCategoryCondition } from './purpose.entity.js';
+import { LAWFUL_BASES, type LawfulBasis, SPECIAL_CATEGORY_CONDITIONS, type SpecialCategoryCondition } from './purpose.types.js';
 
 export const PURPOSE_KEY = /^[a-z0-9][a-z0-9_-]{1,63}$/;
 const CATEGORY = /^[a-z0-9][a-z0-9_.-]{0,63}$/;

@@ -1,22 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-export const LAWFUL_BASES = ['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests'] as const;
-export type LawfulBasis = (typeof LAWFUL_BASES)[number];
-
-/** Art 9(2)(a)-(j): the condition that lifts the ban on processing special categories. */
-export const SPECIAL_CATEGORY_CONDITIONS = [
-  'explicit_consent',
-  'employment_social_security',
-  'vital_interests',
-  'not_for_profit_body',
-  'made_public_by_subject',
-  'legal_claims',
-  'substantial_public_interest',
-  'health_or_social_care',
-  'public_health',
-  'archiving_research_statistics',
-] as const;
-export type SpecialCategoryCondition = (typeof SPECIAL_CATEGORY_CONDITIONS)[number];
+import type { LawfulBasis, SpecialCategoryCondition } from './purpose.types.js';
 
 @Entity('purpose')
 export class PurposeEntity {

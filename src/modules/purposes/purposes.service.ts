@@ -11,11 +11,13 @@ import { CatalogPurpose, noticeInForce, PurposeCatalog } from './purpose-catalog
 import { PURPOSE_TEMPLATES } from './purpose-templates.js';
 import { CreatePurposeDto, LoadPurposeTemplateDto, NoticeDto, PublishNoticeDto, PurposeDto, PurposeTemplateDto, UpdatePurposeDto } from './purpose.dto.js';
 import { PurposeEntity, PurposeNoticeEntity } from './purpose.entity.js';
+import { PurposesRepository } from './purposes.repository.js';
 
 @Injectable()
 export class PurposesService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repository: PurposesRepository,
     private readonly catalog: PurposeCatalog,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -38,14 +40,13 @@ export class PurposesService {
     try {
       await this.dataSource.transaction(async (manager) => {
         const now = this.clock.now();
-        const purpose = manager.getRepository(PurposeEntity).create({
+        await this.repository.insert(manager, {
           ...dto,
           specialCategoryCondition: dto.specialCategoryCondition ?? null,
           optOutSignal: dto.optOutSignal ?? false,
           createdAt: now,
           updatedAt: now,
         });
-        await manager.getRepository(PurposeEntity).insert(purpose);
         await this.audit.record(manager, caller, {
           action: 'purpose.created',
           targetType: 'purpose',
@@ -64,15 +65,14 @@ export class PurposesService {
   async update(key: string, dto: UpdatePurposeDto, caller: Caller): Promise<PurposeDto> {
     if (dto.dataCategories) await this.checkCategories(dto.dataCategories);
     await this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(PurposeEntity);
-      const purpose = await repo.findOne({ where: { key }, lock: { mode: 'pessimistic_write' } });
+      const purpose = await this.repository.lockByKey(manager, key);
       if (!purpose) throw new NotFoundError('Purpose');
       // Absent fields arrive as undefined properties: only the given ones that differ count.
       const given = Object.entries(dto).filter(([, value]) => value !== undefined);
       const changed = given.filter(([field, value]) => JSON.stringify(value) !== JSON.stringify(purpose[field as keyof PurposeEntity])).map(([field]) => field);
       if (changed.length === 0) return;
       Object.assign(purpose, Object.fromEntries(given), { updatedAt: this.clock.now() });
-      await repo.save(purpose);
+      await this.repository.save(manager, purpose);
       await this.audit.record(manager, caller, { action: 'purpose.updated', targetType: 'purpose', targetId: key, details: { changed } });
     });
     this.catalog.invalidate();
@@ -103,7 +103,7 @@ export class PurposesService {
     const entry = await this.catalog.get(key);
     if (!entry) throw new NotFoundError('Purpose');
     const now = this.clock.now();
-    const notice = this.dataSource.getRepository(PurposeNoticeEntity).create({
+    const notice: Omit<PurposeNoticeEntity, 'id'> = {
       purposeId: entry.purpose.id,
       version: dto.version,
       language: dto.language,
@@ -113,10 +113,10 @@ export class PurposesService {
       effectiveFrom: dto.effectiveFrom ? new Date(dto.effectiveFrom) : now,
       publishedAt: now,
       publishedBy: actorOf(caller),
-    });
+    };
     try {
       await this.dataSource.transaction(async (manager) => {
-        await manager.getRepository(PurposeNoticeEntity).insert(notice);
+        await this.repository.insertNotice(manager, notice);
         await this.audit.record(manager, caller, {
           action: 'purpose.notice_published',
           targetType: 'purpose',
@@ -135,7 +135,7 @@ export class PurposesService {
   }
 }
 
-function toNoticeDto(n: PurposeNoticeEntity): NoticeDto {
+function toNoticeDto(n: Omit<PurposeNoticeEntity, 'id'>): NoticeDto {
   return {
     version: n.version,
     language: n.language,

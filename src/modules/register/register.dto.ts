@@ -17,7 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { LAWFUL_BASES, SPECIAL_CATEGORY_CONDITIONS } from '../purposes/purpose.entity.js';
+import { LAWFUL_BASES, SPECIAL_CATEGORY_CONDITIONS } from '../purposes/purpose.types.js';
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 

@@ -11,7 +11,8 @@ import { escapeHtml } from '../../infrastructure/mail/templates.js';
 import { PurposeCatalog } from '../purposes/purpose-catalog.js';
 import { basisConflicts, changedFields, diffDocuments, FieldDiff, missingFields, RegisterDocument } from './register.document.js';
 import { CompletenessDto, DataCategoryDto, RegisterEntryDto, RegisterRecordDto } from './register.dto.js';
-import { DataCategoryEntity, RegisterRecordEntity, RegisterVersionEntity } from './register.entity.js';
+import { DataCategoryEntity, RegisterVersionEntity } from './register.entity.js';
+import { RegisterRepository } from './register.repository.js';
 
 /** What the register says about one data category: the Art 15(1) information, and the Art 19 recipients. */
 export interface CategoryDisclosure {
@@ -35,6 +36,7 @@ export interface CategoryDisclosure {
 export class RegisterService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repository: RegisterRepository,
     private readonly catalog: PurposeCatalog,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -46,8 +48,7 @@ export class RegisterService {
     try {
       return await this.dataSource.transaction(async (m) => {
         const now = this.clock.now();
-        const row = m.getRepository(DataCategoryEntity).create({ ...dto, description: dto.description ?? '', special: dto.special ?? false, createdAt: now, updatedAt: now });
-        await m.getRepository(DataCategoryEntity).insert(row);
+        const row = await this.repository.insertCategory(m, { ...dto, description: dto.description ?? '', special: dto.special ?? false, createdAt: now, updatedAt: now });
         await this.audit.record(m, caller, { action: 'data_category.created', targetType: 'data_category', targetId: dto.key, details: { special: row.special } });
         return row;
       });
@@ -58,7 +59,7 @@ export class RegisterService {
   }
 
   categories(): Promise<DataCategoryEntity[]> {
-    return this.dataSource.getRepository(DataCategoryEntity).find({ order: { key: 'ASC' } });
+    return this.repository.categories();
   }
 
   // ── Records ──────────────────────────────────────────────────────────────────────────────
@@ -66,8 +67,7 @@ export class RegisterService {
   async create(dto: RegisterRecordDto, caller: Caller): Promise<RegisterEntryDto> {
     const document = await this.validated(dto);
     return this.dataSource.transaction(async (m) => {
-      const record = m.getRepository(RegisterRecordEntity).create({ kind: document.kind, currentVersion: 1, createdAt: this.clock.now() });
-      await m.getRepository(RegisterRecordEntity).insert(record);
+      const record = await this.repository.insertRecord(m, document.kind, this.clock.now());
       const version = await this.writeVersion(m, record.id, 1, document, changedFields(undefined, document), caller);
       await this.audit.record(m, caller, { action: 'register.record_created', targetType: 'register_record', targetId: record.id, details: { kind: document.kind, version: 1 } });
       return toEntry(version);
@@ -78,14 +78,14 @@ export class RegisterService {
   async update(id: string, dto: RegisterRecordDto, caller: Caller): Promise<RegisterEntryDto> {
     const document = await this.validated(dto);
     return this.dataSource.transaction(async (m) => {
-      const record = await m.getRepository(RegisterRecordEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const record = await this.repository.lockRecord(m, id);
       if (!record) throw new NotFoundError('Register record');
-      const current = await m.getRepository(RegisterVersionEntity).findOneByOrFail({ recordId: id, version: record.currentVersion });
+      const current = await this.repository.currentVersion(m, record);
       if (document.kind !== current.document.kind) throw new ValidationFailed([{ path: 'kind', message: 'kind cannot change' }]);
       const changed = changedFields(current.document, document);
       if (changed.length === 0) return toEntry(current);
       record.currentVersion += 1;
-      await m.getRepository(RegisterRecordEntity).save(record);
+      await this.repository.saveRecord(m, record);
       const version = await this.writeVersion(m, id, record.currentVersion, document, changed, caller);
       await this.audit.record(m, caller, { action: 'register.record_updated', targetType: 'register_record', targetId: id, details: { version: record.currentVersion, changed } });
       return toEntry(version);
@@ -99,14 +99,13 @@ export class RegisterService {
   }
 
   async versions(id: string): Promise<(Omit<RegisterEntryDto, 'document'> & { changed: string[] })[]> {
-    const rows = await this.dataSource.getRepository(RegisterVersionEntity).find({ where: { recordId: id }, order: { version: 'ASC' } });
+    const rows = await this.repository.versions(id);
     if (rows.length === 0) throw new NotFoundError('Register record');
     return rows.map((v) => ({ id: v.recordId, version: v.version, changedAt: v.changedAt.toISOString(), changedBy: v.changedBy, changed: v.changed }));
   }
 
   async diff(id: string, from: number, to: number): Promise<{ id: string; from: number; to: number; changes: FieldDiff[] }> {
-    const repo = this.dataSource.getRepository(RegisterVersionEntity);
-    const [a, b] = await Promise.all([repo.findOneBy({ recordId: id, version: from }), repo.findOneBy({ recordId: id, version: to })]);
+    const [a, b] = await Promise.all([this.repository.version(id, from), this.repository.version(id, to)]);
     if (!a || !b) throw new NotFoundError('Register version');
     return { id, from, to, changes: diffDocuments(a.document, b.document) };
   }
@@ -114,6 +113,11 @@ export class RegisterService {
   /** Every record as it stood at `asOf` (now when absent). */
   async register(asOf?: Date): Promise<RegisterEntryDto[]> {
     return (await this.asOf(asOf)).map(toEntry);
+  }
+
+  /** Every record's latest document, whenever it was written, in the caller's transaction (the review sweep). */
+  latestDocuments(m: EntityManager): Promise<{ recordId: string; document: RegisterDocument }[]> {
+    return this.repository.latestDocuments(m);
   }
 
   async completeness(): Promise<CompletenessDto[]> {
@@ -127,7 +131,7 @@ export class RegisterService {
 
   /** Art 15(1)(a)-(h) for a data category, from the active activities that process it. */
   async disclosure(category: string, asOf?: Date): Promise<CategoryDisclosure> {
-    const taxonomy = await this.dataSource.getRepository(DataCategoryEntity).findOneBy({ key: category });
+    const taxonomy = await this.repository.categoryByKey(category);
     const out: CategoryDisclosure = { dataCategory: category, title: taxonomy?.title ?? null, special: taxonomy?.special ?? false, purposes: [], recipients: [], retention: [], transfers: [], sources: [], automatedDecisionMaking: [] };
     for (const { document: d } of await this.asOf(asOf)) {
       if (d.kind !== 'activity' || d.status !== 'active' || !d.dataCategories?.includes(category)) continue;
@@ -156,22 +160,12 @@ export class RegisterService {
   // ── Internals ────────────────────────────────────────────────────────────────────────────
 
   private async asOf(at?: Date, id?: string): Promise<RegisterVersionEntity[]> {
-    const qb = this.dataSource
-      .getRepository(RegisterVersionEntity)
-      .createQueryBuilder('v')
-      .distinctOn(['v.recordId'])
-      .where('v.changedAt <= :at', { at: at ?? this.clock.now() })
-      .orderBy('v.recordId')
-      .addOrderBy('v.version', 'DESC');
-    if (id) qb.andWhere('v.recordId = :id', { id });
-    const rows = await qb.getMany();
+    const rows = await this.repository.asOf(at ?? this.clock.now(), id);
     return rows.sort((a, b) => a.document.name.localeCompare(b.document.name));
   }
 
   private async writeVersion(m: EntityManager, recordId: string, version: number, document: RegisterDocument, changed: string[], caller: Caller): Promise<RegisterVersionEntity> {
-    const row = m.getRepository(RegisterVersionEntity).create({ recordId, version, document, changed, changedBy: actorOf(caller), changedAt: this.clock.now() });
-    await m.getRepository(RegisterVersionEntity).insert(row);
-    return row;
+    return this.repository.insertVersion(m, { recordId, version, document, changed, changedBy: actorOf(caller), changedAt: this.clock.now() });
   }
 
   /** References must resolve: data categories in the taxonomy, purposes in the catalogue. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service.js';
 import { Caller, SYSTEM } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
@@ -7,6 +7,7 @@ import { NotFoundError } from '../../common/errors/domain.error.js';
 import { DEFAULT_TAXONOMY } from './default-taxonomy.js';
 import { UpdateDataCategoryDto } from './register.dto.js';
 import { DataCategoryEntity } from './register.entity.js';
+import { TaxonomyRepository } from './taxonomy.repository.js';
 
 /**
  * The data-category taxonomy as other modules see it (purposes check their categories here), the default
@@ -18,6 +19,7 @@ export class TaxonomyService implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repository: TaxonomyRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -33,19 +35,7 @@ export class TaxonomyService implements OnApplicationBootstrap {
    */
   async ensureDefaults(): Promise<string[]> {
     return this.dataSource.transaction(async (m) => {
-      const now = this.clock.now();
-      const values: unknown[] = [];
-      for (const d of DEFAULT_TAXONOMY) values.push(d.key, d.title, d.description, d.special);
-      const at = `$${values.length + 1}`;
-      const placeholders = DEFAULT_TAXONOMY.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}, ${at}, ${at})`);
-      const inserted = (await m.query(
-        `INSERT INTO data_category (key, title, description, special, created_at, updated_at)
-         VALUES ${placeholders.join(', ')}
-         ON CONFLICT (key) DO NOTHING
-         RETURNING key`,
-        [...values, now],
-      )) as { key: string }[];
-      const keys = inserted.map((r) => r.key).sort();
+      const keys = (await this.repository.insertMissing(m, DEFAULT_TAXONOMY, this.clock.now())).sort();
       if (keys.length > 0) await this.audit.record(m, SYSTEM, { action: 'data_category.defaults_added', targetType: 'data_category', details: { keys } });
       return keys;
     });
@@ -54,22 +44,20 @@ export class TaxonomyService implements OnApplicationBootstrap {
   /** The keys among these that the taxonomy does not hold. */
   async unknown(keys: readonly string[]): Promise<string[]> {
     if (keys.length === 0) return [];
-    const found = await this.dataSource.getRepository(DataCategoryEntity).find({ select: { key: true }, where: { key: In([...new Set(keys)]) } });
-    const known = new Set(found.map((f) => f.key));
+    const known = new Set(await this.repository.keysAmong(keys));
     return keys.filter((k) => !known.has(k));
   }
 
   /** Changes a category's title, description or special flag (audited with the fields that changed). */
   async update(key: string, dto: UpdateDataCategoryDto, caller: Caller): Promise<DataCategoryEntity> {
     return this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(DataCategoryEntity);
-      const row = await repo.findOne({ where: { key }, lock: { mode: 'pessimistic_write' } });
+      const row = await this.repository.lockByKey(m, key);
       if (!row) throw new NotFoundError('Data category');
       const given = Object.entries(dto).filter(([, value]) => value !== undefined) as [keyof UpdateDataCategoryDto, string | boolean][];
       const changed = given.filter(([field, value]) => row[field] !== value).map(([field]) => field);
       if (changed.length === 0) return row;
       Object.assign(row, Object.fromEntries(given), { updatedAt: this.clock.now() });
-      await repo.save(row);
+      await this.repository.save(m, row);
       await this.audit.record(m, caller, { action: 'data_category.updated', targetType: 'data_category', targetId: key, details: { changed } });
       return row;
     });

@@ -7,6 +7,7 @@ import { NotFoundError } from '../../common/errors/domain.error.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { ConfirmDto, NoticePageDto, ObjectionDto, SubprocessorObjectionDto, OverrideDto, PublicSubprocessorPageDto, SubprocessorDto, SubprocessorPageDto, SubprocessorRecordDto, SubscribeDto, UnsubscribeDto } from './subprocessor.dto.js';
 import { SubprocessorsService } from './subprocessors.service.js';
+import { SubscriptionsService } from './subscriptions.service.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
 
 
@@ -15,7 +16,10 @@ const UNSUBSCRIBE_SCHEMA = (field: string) => ({ type: 'object' as const, proper
 @ApiTags('subprocessors')
 @Controller('v1')
 export class SubprocessorsController {
-  constructor(private readonly subprocessors: SubprocessorsService) {}
+  constructor(
+    private readonly subprocessors: SubprocessorsService,
+    private readonly subscriptions: SubscriptionsService,
+  ) {}
 
   @Post('subprocessors')
   @Roles('admin', 'counsel')
@@ -103,7 +107,7 @@ export class SubprocessorsController {
   @ApiOperation({ summary: 'Ask to be emailed before subprocessors change; a confirmation email follows (double opt-in)' })
   @ApiAcceptedResponse({ description: 'Check your email' })
   async subscribe(@Body() dto: SubscribeDto): Promise<void> {
-    await this.subprocessors.subscribe(dto.email);
+    await this.subscriptions.subscribe(dto.email);
   }
 
   @Post('public/subprocessors/subscriptions/confirm')
@@ -113,7 +117,7 @@ export class SubprocessorsController {
   @ApiOkResponse({ description: 'Confirmed' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No subscription waits for this token' })
   async confirm(@Body() dto: ConfirmDto): Promise<{ confirmed: true }> {
-    if (!(await this.subprocessors.confirm(dto.token))) throw new NotFoundError('Subscription');
+    if (!(await this.subscriptions.confirm(dto.token))) throw new NotFoundError('Subscription');
     return { confirmed: true };
   }
 
@@ -128,7 +132,7 @@ export class SubprocessorsController {
   @ApiNotFoundResponse({ description: 'Unknown token', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } }, 'text/html': { schema: { type: 'string' } } } })
   async confirmLink(@Query() dto: ConfirmDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ confirmed: true } | string> {
     if (req.accepts(['application/json', 'text/html']) !== 'text/html') return this.confirm(dto);
-    const page = await this.subprocessors.confirmationPage(dto.token);
+    const page = await this.subscriptions.confirmationPage(dto.token);
     res.status(page.status).type('html').setHeader('cache-control', 'no-store');
     return page.html;
   }
@@ -143,10 +147,10 @@ export class SubprocessorsController {
   @ApiNotFoundResponse({ description: 'Not a link we sent', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } }, 'text/html': { schema: { type: 'string' } } } })
   async unsubscribeLink(@Query() dto: UnsubscribeDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ valid: true } | string> {
     if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
-      if (!this.subprocessors.isUnsubscribeLink(dto.id, dto.token)) throw new NotFoundError('Subscription');
+      if (!this.subscriptions.isUnsubscribeLink(dto.id, dto.token)) throw new NotFoundError('Subscription');
       return { valid: true };
     }
-    const page = await this.subprocessors.unsubscribePage(dto.id, dto.token, false);
+    const page = await this.subscriptions.unsubscribePage(dto.id, dto.token, false);
     res.status(page.status).type('html').setHeader('cache-control', 'no-store');
     return page.html;
   }
@@ -160,10 +164,10 @@ export class SubprocessorsController {
   @ApiNotFoundResponse({ description: 'Not a link we sent', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } }, 'text/html': { schema: { type: 'string' } } } })
   async unsubscribe(@Query() dto: UnsubscribeDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ unsubscribed: true } | string> {
     if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
-      if (!(await this.subprocessors.unsubscribe(dto.id, dto.token))) throw new NotFoundError('Subscription');
+      if (!(await this.subscriptions.unsubscribe(dto.id, dto.token))) throw new NotFoundError('Subscription');
       return { unsubscribed: true };
     }
-    const page = await this.subprocessors.unsubscribePage(dto.id, dto.token, true);
+    const page = await this.subscriptions.unsubscribePage(dto.id, dto.token, true);
     res.status(page.status).type('html').setHeader('cache-control', 'no-store');
     return page.html;
   }

@@ -3,41 +3,43 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service.js';
 import { actorOf, Caller, SYSTEM } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
-import { randomToken, safeEqual, sha256Hex } from '../../common/crypto.js';
 import { ConflictError, NotFoundError, ValidationFailed } from '../../common/errors/domain.error.js';
-import { Keyring } from '../../common/keyring.js';
 import { CONFIG } from '../../config/config.module.js';
-import { subscriptionPage } from './subscription.page.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { Mailer } from '../../infrastructure/mail/mailer.js';
 import { render } from '../../infrastructure/mail/templates.js';
 import { JobsService } from '../../infrastructure/queue/jobs.service.js';
-import { RegisterVersionEntity } from '../register/register.entity.js';
+import { RegisterService } from '../register/register.service.js';
 import { ObjectionDto, PublicSubprocessorDto, SubprocessorDto } from './subprocessor.dto.js';
-import {
-  SubprocessorChangeEntity,
-  SubprocessorEntity,
-  SubprocessorNoticeEntity,
-  SubprocessorObjectionEntity,
-  SubprocessorSubscriberEntity,
-} from './subprocessor.entity.js';
+import { SubprocessorChangeEntity, SubprocessorEntity, SubprocessorNoticeEntity, SubprocessorObjectionEntity } from './subprocessor.entity.js';
+import { SubprocessorsRepository } from './subprocessors.repository.js';
+import { SubscriptionsService } from './subscriptions.service.js';
 
 const DAY = 86_400_000;
+
+/** An active subprocessor as an Art 19 recipient: its name and the data categories it receives. */
+export interface SubprocessorRecipient {
+  name: string;
+  dataCategories: string[];
+}
 
 /**
  * The subprocessor inventory and Art 28(2) change notices. A new (or replacing) subprocessor starts
  * `proposed` with a notice open for objections; confirmed subscribers are emailed; it becomes
- * `active` when the window ends (a job), or earlier by an admin override with a reason.
+ * `active` when the window ends (a job), or earlier by an admin override with a reason. The
+ * subscriptions themselves are subscriptions.service.ts's job.
  */
 @Injectable()
 export class SubprocessorsService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
     private readonly dataSource: DataSource,
+    private readonly repository: SubprocessorsRepository,
+    private readonly register: RegisterService,
+    private readonly subscriptions: SubscriptionsService,
     private readonly audit: AuditService,
     private readonly jobs: JobsService,
     private readonly mailer: Mailer,
-    private readonly keyring: Keyring,
     private readonly clock: Clock,
   ) {}
 
@@ -54,9 +56,9 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
 
   async propose(dto: SubprocessorDto, caller: Caller): Promise<{ subprocessor: SubprocessorEntity; notice: SubprocessorNoticeEntity }> {
     return this.dataSource.transaction(async (m) => {
-      if (dto.replaces && !(await m.getRepository(SubprocessorEntity).findOneBy({ id: dto.replaces }))) throw new ValidationFailed([{ path: 'replaces', message: 'replaces must be the id of a subprocessor in the inventory' }]);
+      if (dto.replaces && !(await this.repository.byId(m, dto.replaces))) throw new ValidationFailed([{ path: 'replaces', message: 'replaces must be the id of a subprocessor in the inventory' }]);
       const now = this.clock.now();
-      const sub = m.getRepository(SubprocessorEntity).create({
+      const sub = await this.repository.insert(m, {
         name: dto.name,
         legalEntity: dto.legalEntity,
         service: dto.service,
@@ -73,8 +75,7 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
         createdAt: now,
         updatedAt: now,
       });
-      await m.getRepository(SubprocessorEntity).insert(sub);
-      const notice = m.getRepository(SubprocessorNoticeEntity).create({
+      const notice = await this.repository.insertNotice(m, {
         subprocessorId: sub.id,
         replacesId: dto.replaces ?? null,
         openedAt: now,
@@ -83,10 +84,9 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
         overrideReason: null,
         closedAt: null,
       });
-      await m.getRepository(SubprocessorNoticeEntity).insert(notice);
       await this.change(m, sub.id, 'proposed', `${sub.name} (${sub.service}) proposed${dto.replaces ? ' as a replacement' : ''}; objections until ${notice.objectionDeadline.toISOString().slice(0, 10)}`);
       await this.jobs.schedule(m, { queue: 'maintenance', name: 'subprocessor.activate', key: `subprocessor.activate:${sub.id}`, payload: { subprocessorId: sub.id }, runAt: notice.objectionDeadline });
-      await this.notifySubscribers(m, sub, notice);
+      await this.subscriptions.notify(m, sub, notice);
       await this.audit.record(m, caller, { action: 'subprocessor.proposed', targetType: 'subprocessor', targetId: sub.id, details: { noticeId: notice.id, replaces: dto.replaces ?? null } });
       return { subprocessor: sub, notice };
     });
@@ -95,13 +95,13 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
   /** Activates a proposed subprocessor: after the window, or before it with an override reason. */
   async activate(id: string, caller: Caller, overrideReason: string | null): Promise<SubprocessorEntity> {
     return this.dataSource.transaction(async (m) => {
-      const sub = await m.getRepository(SubprocessorEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const sub = await this.repository.lockById(m, id);
       if (!sub) throw new NotFoundError('Subprocessor');
       if (sub.status !== 'proposed') {
         if (caller.kind === 'system') return sub;
         throw new ConflictError('not_proposed', `This subprocessor is ${sub.status}`);
       }
-      const notice = await m.getRepository(SubprocessorNoticeEntity).findOneByOrFail({ subprocessorId: id, status: 'open' });
+      const notice = await this.repository.openNoticeOf(m, id);
       const now = this.clock.now();
       const windowOpen = now.getTime() < notice.objectionDeadline.getTime();
       if (windowOpen && overrideReason === null) {
@@ -110,11 +110,11 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
       }
       sub.status = 'active';
       sub.updatedAt = now;
-      await m.getRepository(SubprocessorEntity).save(sub);
+      await this.repository.save(m, sub);
       notice.status = windowOpen ? 'overridden' : 'closed';
       notice.overrideReason = windowOpen ? overrideReason : null;
       notice.closedAt = now;
-      await m.getRepository(SubprocessorNoticeEntity).save(notice);
+      await this.repository.saveNotice(m, notice);
       await this.change(m, id, 'activated', `${sub.name} is now active`);
       if (notice.replacesId) await this.offboardInside(m, notice.replacesId, caller);
       await this.jobs.cancel(m, `subprocessor.activate:${id}`);
@@ -129,30 +129,31 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
 
   async object(noticeId: string, dto: ObjectionDto, caller: Caller): Promise<SubprocessorObjectionEntity> {
     return this.dataSource.transaction(async (m) => {
-      const notice = await m.getRepository(SubprocessorNoticeEntity).findOneBy({ id: noticeId });
+      const notice = await this.repository.noticeById(m, noticeId);
       if (!notice) throw new NotFoundError('Notice');
-      const row = m.getRepository(SubprocessorObjectionEntity).create({ noticeId, customer: dto.customer, reason: dto.reason, recordedAt: this.clock.now(), recordedBy: actorOf(caller) });
-      await m.getRepository(SubprocessorObjectionEntity).insert(row);
+      const row = await this.repository.insertObjection(m, { noticeId, customer: dto.customer, reason: dto.reason, recordedAt: this.clock.now(), recordedBy: actorOf(caller) });
       await this.audit.record(m, caller, { action: 'subprocessor.objection_recorded', targetType: 'subprocessor_notice', targetId: noticeId });
       return row;
     });
   }
 
+  /** Active subprocessors that receive any of these data categories, for Art 19 notices. */
+  async activeRecipients(categories: string[]): Promise<SubprocessorRecipient[]> {
+    return (await this.repository.activeReceiving(categories)).map((s) => ({ name: s.name, dataCategories: s.dataCategories }));
+  }
+
   async list(): Promise<SubprocessorEntity[]> {
-    return this.dataSource.getRepository(SubprocessorEntity).find({ order: { name: 'ASC' } });
+    return this.repository.list();
   }
 
   async notices(): Promise<(SubprocessorNoticeEntity & { objections: SubprocessorObjectionEntity[] })[]> {
-    const [notices, objections] = await Promise.all([
-      this.dataSource.getRepository(SubprocessorNoticeEntity).find({ order: { openedAt: 'ASC' } }),
-      this.dataSource.getRepository(SubprocessorObjectionEntity).find({ order: { recordedAt: 'ASC' } }),
-    ]);
+    const [notices, objections] = await Promise.all([this.repository.notices(), this.repository.objections()]);
     return notices.map((n) => ({ ...n, objections: objections.filter((o) => o.noticeId === n.id) }));
   }
 
   /** What anyone may see: proposed and active subprocessors, public fields only. */
   async publicList(): Promise<PublicSubprocessorDto[]> {
-    const [subs, notices] = await Promise.all([this.list(), this.dataSource.getRepository(SubprocessorNoticeEntity).findBy({ status: 'open' })]);
+    const [subs, notices] = await Promise.all([this.list(), this.repository.openNotices()]);
     return subs
       .filter((s) => s.status !== 'offboarded')
       .map((s) => ({
@@ -169,7 +170,7 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
 
   /** JSON Feed 1.1 of inventory changes. */
   async feed(): Promise<object> {
-    const changes = await this.dataSource.getRepository(SubprocessorChangeEntity).find({ order: { id: 'DESC' }, take: 200 });
+    const changes = await this.repository.latestChanges(200);
     return {
       version: 'https://jsonfeed.org/version/1.1',
       title: `${this.config.controller.name}: subprocessor changes`,
@@ -179,130 +180,19 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
     };
   }
 
-  async subscribe(email: string): Promise<void> {
-    const hash = this.keyring.keyedHash('subprocessor-subscriber', email.trim().toLowerCase());
-    const token = `sub_${randomToken(24)}`;
-    await this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(SubprocessorSubscriberEntity);
-      const existing = await repo.findOneBy({ emailHash: hash });
-      if (existing?.confirmedAt && !existing.unsubscribedAt) return; // already subscribed: say nothing more
-      const sealed = this.keyring.seal(email);
-      if (existing) {
-        Object.assign(existing, { tokenHash: sha256Hex(token), emailSealed: sealed.data, keyId: sealed.keyId, unsubscribedAt: null, confirmedAt: null });
-        await repo.save(existing);
-      } else {
-        await repo.insert({ emailHash: hash, emailSealed: sealed.data, keyId: sealed.keyId, tokenHash: sha256Hex(token), confirmedAt: null, unsubscribedAt: null, createdAt: this.clock.now() });
-      }
-      const link = `${this.config.publicUrl}/v1/public/subprocessors/subscriptions/confirm?token=${token}`;
-      await this.mailer.queue(m, `subprocessor-subscribe:${hash}:${this.clock.now().getTime()}`, {
-        to: email,
-        ...render('Confirm: subprocessor change notices', ['Please confirm that you want to be told before we add or replace a subprocessor.', `Confirm: ${link}`, `Or send this token to POST /v1/public/subprocessors/subscriptions/confirm: ${token}`, 'If you did not ask for this, ignore this email.'], `${this.config.controller.name} — ${this.config.controller.contact}`),
-      });
-    });
-  }
-
-  /** The confirmation as a person following the emailed link sees it. */
-  async confirmationPage(token: string): Promise<{ status: 200 | 404; html: string }> {
-    const controller = this.config.controller.name;
-    return (await this.confirm(token))
-      ? { status: 200, html: subscriptionPage(controller, 'You are subscribed', `Thank you. We will email you before we add or replace a subprocessor, so that you can object. If you did not ask for this, write to ${this.config.controller.contact}.`) }
-      : { status: 404, html: subscriptionPage(controller, 'This link does not work', `The link is not valid or is no longer valid. You can subscribe again, or write to ${this.config.controller.contact}.`) };
-  }
-
-  async confirm(token: string): Promise<boolean> {
-    return this.dataSource.transaction(async (m) => {
-      const row = await m.getRepository(SubprocessorSubscriberEntity).findOneBy({ tokenHash: sha256Hex(token) });
-      if (!row) return false;
-      if (!row.confirmedAt) {
-        row.confirmedAt = this.clock.now();
-        row.unsubscribedAt = null; // an old stop link pressed while this subscription waited for confirmation
-        await m.getRepository(SubprocessorSubscriberEntity).save(row);
-        await this.audit.record(m, SYSTEM, { action: 'subprocessor.subscriber_confirmed', targetType: 'subprocessor_subscriber', targetId: row.id });
-      }
-      return true;
-    });
-  }
-
-  /** The stop link of a subscriber's notice emails: its id and a keyed hash of it, so nothing is stored and nothing can be guessed. */
-  private unsubscribeLink(subscriberId: string): string {
-    return `${this.config.publicUrl}/v1/public/subprocessors/subscriptions/unsubscribe?id=${subscriberId}&token=${this.keyring.keyedHash('subprocessor-unsubscribe', subscriberId)}`;
-  }
-
-  isUnsubscribeLink(id: string, token: string): boolean {
-    return safeEqual(token, this.keyring.keyedHash('subprocessor-unsubscribe', id));
-  }
-
-  /** Stops a subscriber's notices (audited once); false when the link is not one we sent. */
-  async unsubscribe(id: string, token: string): Promise<boolean> {
-    if (!this.isUnsubscribeLink(id, token)) return false;
-    return this.dataSource.transaction(async (m) => {
-      const row = await m.getRepository(SubprocessorSubscriberEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!row) return false;
-      if (!row.unsubscribedAt) {
-        row.unsubscribedAt = this.clock.now();
-        await m.getRepository(SubprocessorSubscriberEntity).save(row);
-        await this.audit.record(m, SYSTEM, { action: 'subprocessor.subscriber_unsubscribed', targetType: 'subprocessor_subscriber', targetId: row.id });
-      }
-      return true;
-    });
-  }
-
-  /**
-   * The stop link as a person sees it: following it (GET) asks, with one button; pressing it (POST,
-   * also what a mail client's one-click unsubscribe sends, RFC 8058) stops the emails. A GET never
-   * unsubscribes, because mail scanners fetch links.
-   */
-  async unsubscribePage(id: string, token: string, act: boolean): Promise<{ status: 200 | 404; html: string }> {
-    const controller = this.config.controller.name;
-    const broken = { status: 404 as const, html: subscriptionPage(controller, 'This link does not work', `The link is not one we sent, or it was cut short. Copy the whole link from the email, or write to ${this.config.controller.contact}.`) };
-    if (!this.isUnsubscribeLink(id, token)) return broken;
-    if (!act) {
-      return {
-        status: 200,
-        html: subscriptionPage(controller, 'Stop subprocessor change notices?', 'We will no longer email you before we add or replace a subprocessor. You can subscribe again at any time.', 'Stop these emails'),
-      };
-    }
-    return (await this.unsubscribe(id, token))
-      ? { status: 200, html: subscriptionPage(controller, 'You will get no more notices', `We will not email you about subprocessor changes again. If this was a mistake, subscribe again, or write to ${this.config.controller.contact}.`) }
-      : broken;
-  }
-
-  private async notifySubscribers(m: EntityManager, sub: SubprocessorEntity, notice: SubprocessorNoticeEntity): Promise<void> {
-    const subscribers = await m.getRepository(SubprocessorSubscriberEntity).find();
-    for (const s of subscribers.filter((x) => x.confirmedAt && !x.unsubscribedAt)) {
-      const to = this.keyring.open({ keyId: s.keyId, data: s.emailSealed });
-      const stop = this.unsubscribeLink(s.id);
-      await this.mailer.queue(m, `subprocessor-notice:${notice.id}:${s.id}`, {
-        to,
-        // One-click (RFC 8058) needs an https link; mail providers also want the message DKIM-signed.
-        headers: { 'List-Unsubscribe': `<${stop}>`, ...(stop.startsWith('https:') ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}) },
-        ...render(
-          `Notice of a new subprocessor: ${sub.name}`,
-          [
-            `Under Article 28(2) GDPR we are telling you that we intend to ${notice.replacesId ? 'replace a subprocessor with' : 'add'} ${sub.name} (${sub.legalEntity}) for ${sub.service}.`,
-            `Processing countries: ${sub.processingCountries.join(', ')}. Data: ${sub.dataCategories.join(', ')}.${sub.transferMechanism ? ` Transfer safeguard: ${sub.transferMechanism}.` : ''}`,
-            `You may object until ${notice.objectionDeadline.toISOString().slice(0, 10)} by writing to ${this.config.controller.contact} (reference ${notice.id}).`,
-            `To stop these emails: ${stop}`,
-          ],
-          `${this.config.controller.name} — ${this.config.controller.contact}`,
-        ),
-      });
-    }
-  }
-
   private async offboardInside(m: EntityManager, id: string, caller: Caller): Promise<void> {
-    const sub = await m.getRepository(SubprocessorEntity).findOneBy({ id });
+    const sub = await this.repository.byId(m, id);
     if (!sub) throw new NotFoundError('Subprocessor');
     if (sub.status === 'offboarded') return;
     sub.status = 'offboarded';
     sub.updatedAt = this.clock.now();
-    await m.getRepository(SubprocessorEntity).save(sub);
+    await this.repository.save(m, sub);
     await this.change(m, id, 'offboarded', `${sub.name} is no longer used`);
     await this.audit.record(m, caller, { action: 'subprocessor.offboarded', targetType: 'subprocessor', targetId: id });
   }
 
   private async change(m: EntityManager, subprocessorId: string, kind: SubprocessorChangeEntity['kind'], summary: string): Promise<void> {
-    await m.getRepository(SubprocessorChangeEntity).insert({ subprocessorId, at: this.clock.now(), kind, summary });
+    await this.repository.insertChange(m, { subprocessorId, at: this.clock.now(), kind, summary });
   }
 
   /** Daily: subprocessor reviews due within 14 days, and activities not reviewed in 12 months. */
@@ -311,12 +201,8 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
       const now = this.clock.now();
       const soon = new Date(now.getTime() + 14 * DAY).toISOString().slice(0, 10);
       const yearAgo = new Date(now.getTime() - 365 * DAY).toISOString();
-      const subs = (await m.getRepository(SubprocessorEntity).find()).filter((s) => s.status !== 'offboarded' && s.nextReviewOn !== null && s.nextReviewOn <= soon);
-      const stale = (
-        (await m.query(
-          `SELECT DISTINCT ON (record_id) record_id, document FROM register_record_version ORDER BY record_id, version DESC`,
-        )) as { record_id: string; document: RegisterVersionEntity['document'] }[]
-      ).filter((r) => r.document.status === 'active' && (!r.document.reviewedAt || r.document.reviewedAt < yearAgo));
+      const subs = (await this.repository.all(m)).filter((s) => s.status !== 'offboarded' && s.nextReviewOn !== null && s.nextReviewOn <= soon);
+      const stale = (await this.register.latestDocuments(m)).filter((r) => r.document.status === 'active' && (!r.document.reviewedAt || r.document.reviewedAt < yearAgo));
       if (subs.length + stale.length > 0) {
         await this.mailer.queue(m, `register.review-sweep:${now.toISOString().slice(0, 10)}`, {
           to: this.config.mail.counselEmail,

@@ -13,7 +13,7 @@ import { ChangeSummary, ErasurePlan } from '../data-stores/data-store.port.js';
 import { RegisterService } from '../register/register.service.js';
 import type { RequestRecord, RequestType } from '../requests/request.types.js';
 import { RequestsService, SubjectOfRequest } from '../requests/requests.service.js';
-import { SubprocessorEntity } from '../subprocessors/subprocessor.entity.js';
+import { SubprocessorsService } from '../subprocessors/subprocessors.service.js';
 import { RecipientContact } from '../../config/recipients.config.js';
 import { RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entity.js';
 
@@ -35,6 +35,7 @@ export class RecipientNotices implements OnModuleInit {
     @Inject(CONFIG) private readonly config: LetheConfig,
     private readonly dataSource: DataSource,
     private readonly register: RegisterService,
+    private readonly subprocessors: SubprocessorsService,
     private readonly requests: RequestsService,
     private readonly mailer: Mailer,
     private readonly jobs: JobsService,
@@ -103,12 +104,7 @@ export class RecipientNotices implements OnModuleInit {
       for (const r of disclosure.recipients.filter((x) => x.type !== 'internal')) add(r.name, category);
     }
     if (categories.length > 0) {
-      const subprocessors = await this.dataSource
-        .getRepository(SubprocessorEntity)
-        .createQueryBuilder('s')
-        .where(`s.status = 'active'`)
-        .andWhere('s.dataCategories && :categories', { categories })
-        .getMany();
+      const subprocessors = await this.subprocessors.activeRecipients(categories);
       for (const s of subprocessors) for (const c of s.dataCategories.filter((k) => categories.includes(k))) add(s.name, c);
     }
     return [...byName].map(([name, set]) => ({ name, dataCategories: [...set].sort() })).sort((a, b) => a.name.localeCompare(b.name));

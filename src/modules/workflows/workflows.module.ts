@@ -3,6 +3,7 @@ import { ConsentModule } from '../consent/consent.module.js';
 import { PurposesModule } from '../purposes/purposes.module.js';
 import { RegisterModule } from '../register/register.module.js';
 import { RequestsModule } from '../requests/requests.module.js';
+import { SubprocessorsModule } from '../subprocessors/subprocessors.module.js';
 import { RecipientNotices } from './recipient.notices.js';
 import { PackageLinks } from './package.links.js';
 import { STEP_PROVIDERS, StepRegistry } from './steps/step.registry.js';
@@ -13,7 +14,7 @@ import { WorkflowsController } from './workflows.controller.js';
 import { WorkflowsService } from './workflows.service.js';
 
 @Module({
-  imports: [RequestsModule, RegisterModule, ConsentModule, PurposesModule],
+  imports: [RequestsModule, RegisterModule, ConsentModule, PurposesModule, SubprocessorsModule],
   controllers: [WorkflowsController],
   providers: [WorkflowsService, WorkflowsRepository, WorkflowEngine, WorkflowCounsel, PackageLinks, RecipientNotices, StepRegistry, ...STEP_PROVIDERS],
 })
