@@ -28,14 +28,14 @@ export default tseslint.config(
     },
   },
   {
-    // Repositories own SQL (issue 13): outside a module's <feature>.repository.ts, nothing queries
-    // through a DataSource or an EntityManager (services keep `dataSource.transaction` and pass `m`
-    // on). Infrastructure and config may query. A warning until every module has its repository.
+    // Repositories own SQL: outside a module's <feature>.repository.ts, nothing queries through a
+    // DataSource or an EntityManager (services keep `dataSource.transaction` and pass `m` on).
+    // Infrastructure is the persistence layer and may query (see ARCHITECTURE.md).
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.repository.ts', 'src/infrastructure/**', 'src/config/**', 'src/**/*.spec.ts'],
     rules: {
       'no-restricted-syntax': [
-        'warn',
+        'error',
         {
           selector: `CallExpression:matches([callee.object.name=${DATABASE_HANDLES}], [callee.object.property.name=${DATABASE_HANDLES}])[callee.property.name=${DATABASE_CALLS}]`,
           message:

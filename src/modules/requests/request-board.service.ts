@@ -7,7 +7,7 @@ import { decodeCursor, pageSize, toPage } from '../../common/pagination.js';
 import { JURISDICTIONS, type Jurisdiction } from '../deadlines/deadline.rules.js';
 import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { addDays, endOfLocalDay, localDateIn } from '../deadlines/local-date.js';
-import type { AssigneeListDto, RequestCountsDto, RequestFilterDto, RequestListQueryDto, RequestPageDto } from './request.dto.js';
+import type { AssigneeListDto, RequestCountsDto, RequestFilterDto, RequestListQueryDto, RequestPageDto } from './request-counsel.dto.js';
 import { RequestsRepository, type RequestFilter } from './requests.repository.js';
 import { RequestLifecycle } from './request.lifecycle.js';
 

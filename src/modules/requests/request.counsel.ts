@@ -10,7 +10,7 @@ import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 import { counselActions } from './request.actions.js';
 import { supervisoryAuthority } from './request.authorities.js';
-import type { AssignDto, ClarificationDto, CompleteDto, ExtendDto, ManualVerificationDto, NoteDto, RefuseDto, RequestDetailDto, RequestSummaryDto, TimelinePageDto, TimelineQueryDto } from './request.dto.js';
+import type { AssignDto, ClarificationDto, CompleteDto, ExtendDto, ManualVerificationDto, NoteDto, RefuseDto, RequestDetailDto, RequestSummaryDto, TimelinePageDto, TimelineQueryDto } from './request-counsel.dto.js';
 import type { RequestEntity } from './request.entity.js';
 import { subjectIdStanding } from './request.identity.js';
 import { illegal, RequestLifecycle } from './request.lifecycle.js';

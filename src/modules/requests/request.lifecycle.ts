@@ -16,7 +16,7 @@ import { DeadlinesService } from '../deadlines/deadlines.service.js';
 import { endOfLocalDay, type LocalDate, localDateIn } from '../deadlines/local-date.js';
 import type { RecipientNoticeDto, StepViewDto } from '../workflows/workflow.dto.js';
 import { effectiveDueOn } from './request.clock.js';
-import type { RequestSummaryDto } from './request.dto.js';
+import type { RequestSummaryDto } from './request-counsel.dto.js';
 import type { RequestEntity } from './request.entity.js';
 import { type MailContext, requesterMail } from './request.mail.js';
 import { type RequestAction, transition } from './request.state.js';

@@ -1,6 +1,6 @@
 import type { Profile } from '../deadlines/deadline.rules.js';
 import { type ClockFacts, clockView, effectiveDueOn } from './request.clock.js';
-import type { RequestSummaryDto } from './request.dto.js';
+import type { RequestSummaryDto } from './request-counsel.dto.js';
 import type { RequestEntity } from './request.entity.js';
 
 /** The facts of a request its clock reads (request.clock.ts). */

@@ -16,31 +16,8 @@ import { type AuthenticatedRequest, type Caller, CurrentCaller, Public, Roles } 
 import { ProblemDto } from '../../common/errors/problem.js';
 import { IntakeRateLimit } from '../../infrastructure/http/rate-limit.js';
 import { IamTokenVerifier } from './iam-token.js';
-import {
-  AssigneeListDto,
-  AssignDto,
-  ClarificationDto,
-  CompleteDto,
-  ConfirmSubjectIdDto,
-  CreatedRequestDto,
-  CreateRequestDto,
-  ExtendDto,
-  ManualVerificationDto,
-  NoteDto,
-  RefuseDto,
-  RectifiableFieldListDto,
-  RequestCountsDto,
-  RequestDetailDto,
-  RequestFilterDto,
-  RequestListQueryDto,
-  RequestPageDto,
-  RequestStatusDto,
-  RequestSummaryDto,
-  SubjectIdStandingDto,
-  TimelinePageDto,
-  TimelineQueryDto,
-  VerifyCodeDto,
-} from './request.dto.js';
+import { CreatedRequestDto, CreateRequestDto, RectifiableFieldListDto, RequestStatusDto, VerifyCodeDto } from './request.dto.js';
+import { AssigneeListDto, AssignDto, ClarificationDto, CompleteDto, ConfirmSubjectIdDto, ExtendDto, ManualVerificationDto, NoteDto, RefuseDto, RequestCountsDto, RequestDetailDto, RequestFilterDto, RequestListQueryDto, RequestPageDto, RequestSummaryDto, SubjectIdStandingDto, TimelinePageDto, TimelineQueryDto } from './request-counsel.dto.js';
 import { RequestBoardService } from './request-board.service.js';
 import { CounselActions } from './request.counsel.js';
 import { RequestIntake } from './request.intake.js';

@@ -4,7 +4,7 @@ import { AuditService } from '../../common/audit/audit.service.js';
 import { Caller } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { ConflictError } from '../../common/errors/domain.error.js';
-import { ConfirmSubjectIdDto, SubjectIdStandingDto } from './request.dto.js';
+import { ConfirmSubjectIdDto, SubjectIdStandingDto } from './request-counsel.dto.js';
 import { subjectIdStanding, whyNotConfirmable } from './request.identity.js';
 import { RequestLifecycle } from './request.lifecycle.js';
 import { isOpen } from './request.state.js';

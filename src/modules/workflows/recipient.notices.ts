@@ -15,7 +15,8 @@ import type { RequestRecord, RequestType } from '../requests/request.types.js';
 import { RequestsService, SubjectOfRequest } from '../requests/requests.service.js';
 import { SubprocessorsService } from '../subprocessors/subprocessors.service.js';
 import { RecipientContact } from '../../config/recipients.config.js';
-import { RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entity.js';
+import type { RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entity.js';
+import { WorkflowsRepository } from './workflows.repository.js';
 
 export interface Recipient {
   name: string;
@@ -34,6 +35,7 @@ export class RecipientNotices implements OnModuleInit {
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
     private readonly dataSource: DataSource,
+    private readonly repository: WorkflowsRepository,
     private readonly register: RegisterService,
     private readonly subprocessors: SubprocessorsService,
     private readonly requests: RequestsService,
@@ -61,8 +63,8 @@ export class RecipientNotices implements OnModuleInit {
   }
 
   /** The request's notices, oldest first. */
-  async noticesOf(requestId: string, m: EntityManager = this.dataSource.manager): Promise<RecipientNoticeEntity[]> {
-    return m.getRepository(RecipientNoticeEntity).find({ where: { requestId }, order: { createdAt: 'ASC', recipient: 'ASC' } });
+  noticesOf(requestId: string, m?: EntityManager): Promise<RecipientNoticeEntity[]> {
+    return this.repository.notices(requestId, m);
   }
 
   /** The data categories the request's steps actually changed, from the stores' configuration. */
@@ -123,15 +125,7 @@ export class RecipientNotices implements OnModuleInit {
     for (const recipient of recipients) {
       const contact = this.contactOf(recipient.name);
       const channel = contact?.email ? 'email' : contact?.webhookUrl ? 'webhook' : 'none';
-      const inserted = await m
-        .createQueryBuilder()
-        .insert()
-        .into(RecipientNoticeEntity)
-        .values({ requestId: request.id, action, recipient: recipient.name, dataCategories: recipient.dataCategories, channel, status: channel === 'none' ? 'no_contact' : 'queued', createdAt: now, sentAt: null })
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      const id = (inserted.raw as { id: string }[])[0]?.id;
+      const id = await this.repository.insertNotice(m, { requestId: request.id, action, recipient: recipient.name, dataCategories: recipient.dataCategories, channel, status: channel === 'none' ? 'no_contact' : 'queued', createdAt: now, sentAt: null });
       if (!id) continue;
       if (channel === 'none') unreachable.push(recipient.name);
       else await this.jobs.schedule(m, { queue: 'workflows', name: channel === 'email' ? 'art19.email' : 'art19.webhook', key: `art19:${id}`, payload: { noticeId: id }, runAt: now });
@@ -194,14 +188,14 @@ export class RecipientNotices implements OnModuleInit {
   }
 
   private async deliver(noticeId: string): Promise<void> {
-    const notice = await this.dataSource.getRepository(RecipientNoticeEntity).findOneBy({ id: noticeId });
+    const notice = await this.repository.notice(noticeId);
     if (!notice) return;
     // Settled by an earlier try that stopped before the request moved on: move it on now.
     if (notice.status !== 'queued') return this.afterSettled(notice.requestId);
     const contact = this.contactOf(notice.recipient);
     const request = await this.requests.record(notice.requestId);
     if (!request) return;
-    const steps = await this.dataSource.getRepository(WorkflowStepEntity).findBy({ requestId: request.id, status: 'succeeded' });
+    const steps = await this.repository.steps(request.id, { status: 'succeeded' });
     const recipient = { name: notice.recipient, dataCategories: notice.dataCategories };
     const subject = await this.requests.subjectOf(request.id);
     if (notice.channel === 'email') {
@@ -231,10 +225,10 @@ export class RecipientNotices implements OnModuleInit {
 
   private async settle(noticeId: string, status: 'sent' | 'failed'): Promise<void> {
     const requestId = await this.dataSource.transaction(async (m) => {
-      const notice = await m.getRepository(RecipientNoticeEntity).findOne({ where: { id: noticeId }, lock: { mode: 'pessimistic_write' } });
+      const notice = await this.repository.lockNotice(m, noticeId);
       if (!notice) return null;
       if (notice.status !== 'queued') return notice.requestId;
-      await m.getRepository(RecipientNoticeEntity).update({ id: noticeId }, { status, sentAt: status === 'sent' ? this.clock.now() : null });
+      await this.repository.settleNotice(m, noticeId, status, status === 'sent' ? this.clock.now() : null);
       await this.audit.record(m, SYSTEM, { action: status === 'sent' ? 'request.recipient_notified' : 'request.recipient_unreached', targetType: 'request', targetId: notice.requestId, details: { recipient: notice.recipient, channel: notice.channel } });
       if (status === 'failed') {
         const request = await this.requests.record(notice.requestId);

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { ExportPackageEntity, WorkflowStepEntity } from './workflow.entity.js';
+import { ExportPackageEntity, RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entity.js';
 import { STEP_OPEN, type StepName, type StepStatus } from './workflow.plan.js';
 
 export type StepChange = Partial<Pick<WorkflowStepEntity, 'status' | 'attempts' | 'lastError' | 'waivedReason'>> & { result?: Record<string, unknown> | null };
 export type NewPackage = Omit<ExportPackageEntity, 'id' | 'linksIssued'>;
 
-/** The workflows module's SQL: workflow_step and export_package. */
+/** The workflows module's SQL: workflow_step, export_package and recipient_notice. */
 @Injectable()
 export class WorkflowsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -77,5 +77,30 @@ export class WorkflowsRepository {
 
   async updatePackage(m: EntityManager, id: string, change: Partial<Pick<ExportPackageEntity, 'expiresAt' | 'downloads' | 'linksIssued' | 'deletedAt'>>): Promise<void> {
     await m.getRepository(ExportPackageEntity).update({ id }, change);
+  }
+
+  // ── Art 19 notices ────────────────────────────────────────────────────────────────────────
+
+  /** The request's notices, oldest first. */
+  notices(requestId: string, m: EntityManager = this.dataSource.manager): Promise<RecipientNoticeEntity[]> {
+    return m.getRepository(RecipientNoticeEntity).find({ where: { requestId }, order: { createdAt: 'ASC', recipient: 'ASC' } });
+  }
+
+  notice(id: string): Promise<RecipientNoticeEntity | null> {
+    return this.dataSource.getRepository(RecipientNoticeEntity).findOneBy({ id });
+  }
+
+  lockNotice(m: EntityManager, id: string): Promise<RecipientNoticeEntity | null> {
+    return m.getRepository(RecipientNoticeEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** A notice, unless the request has one for this recipient already; its id, or null. */
+  async insertNotice(m: EntityManager, row: Omit<RecipientNoticeEntity, 'id'>): Promise<string | null> {
+    const inserted = await m.createQueryBuilder().insert().into(RecipientNoticeEntity).values(row).orIgnore().returning(['id']).execute();
+    return (inserted.raw as { id: string }[])[0]?.id ?? null;
+  }
+
+  async settleNotice(m: EntityManager, id: string, status: 'sent' | 'failed', sentAt: Date | null): Promise<void> {
+    await m.getRepository(RecipientNoticeEntity).update({ id }, { status, sentAt });
   }
 }
