@@ -71,7 +71,7 @@ describe('boot', () => {
           jobs.ensureScheduled(key, async (m) => {
             scheduled += 1;
             await new Promise((resolve) => setTimeout(resolve, 50)); // the others boot meanwhile
-            await jobs.schedule(m, { queue: 'maintenance', name: 'session.sweep', key, payload: {}, runAt: new Date(Date.now() + 86_400_000) });
+            await jobs.schedule(m, { name: 'session.sweep', key, payload: {}, runAt: new Date(Date.now() + 86_400_000) });
           }),
         ),
       );

@@ -48,14 +48,14 @@ export class Mailer implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.jobs.define('mail', SEND_JOB, async (payload) => this.deliver(payload), { attempts: 8, backoffMs: 30_000 });
+    this.jobs.define(SEND_JOB, async (payload) => this.deliver(payload), { attempts: 8, backoffMs: 30_000 });
     if (this.folder) this.logger.log(`LETHE_MAIL_TRANSPORT=files: outgoing mail is written to ${this.folder}`);
   }
 
   /** Sends `message` once the caller's transaction commits. `key` makes it idempotent. */
   async queue(manager: EntityManager, key: string, message: MailMessage): Promise<void> {
     const sealed = this.keyring.seal(JSON.stringify(message));
-    await this.jobs.schedule(manager, { queue: 'mail', name: SEND_JOB, key: `mail:${key}`, payload: { sealed }, runAt: this.clock.now() });
+    await this.jobs.schedule(manager, { name: SEND_JOB, key: `mail:${key}`, payload: { sealed }, runAt: this.clock.now() });
   }
 
   private async deliver(payload: Record<string, unknown>): Promise<void> {

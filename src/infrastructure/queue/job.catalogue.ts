@@ -25,7 +25,7 @@ export interface JobPayloads {
 
 export type JobName = keyof JobPayloads;
 
-/** The queue each kind runs on: one queue per kind of work keeps a slow kind from starving the others. */
+/** The queue each kind runs on (one queue per kind of work keeps a slow kind from starving the others). */
 export const JOB_QUEUES = {
   'mail.send': 'mail',
   'webhook.deliver': 'webhooks',

@@ -62,13 +62,13 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Registers the handler for one kind of job (job.catalogue.ts). Call from a module's constructor or onModuleInit. */
-  define<N extends JobName>(queue: (typeof JOB_QUEUES)[N], name: N, handle: JobHandler<N>, options: JobOptions<N> = {}): void {
-    this.handlers.set(`${queue}/${name}`, { handle, options } as unknown as { handle: JobHandler; options: JobOptions });
+  define<N extends JobName>(name: N, handle: JobHandler<N>, options: JobOptions<N> = {}): void {
+    this.handlers.set(name, { handle, options } as unknown as { handle: JobHandler; options: JobOptions });
   }
 
   /** The kinds of job in job.catalogue.ts that no module registered a handler for. */
   unhandledJobs(): JobName[] {
-    return JOB_NAMES.filter((name) => !this.handlers.has(`${JOB_QUEUES[name]}/${name}`));
+    return JOB_NAMES.filter((name) => !this.handlers.has(name));
   }
 
   /** Every kind of job has a handler, or the process does not boot: a job must never wait for nobody. */
@@ -99,7 +99,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
        RETURNING job_key AS key, queue, name, run_at AS "runAt"`,
       [
         specs.map((s) => s.key),
-        specs.map((s) => s.queue),
+        specs.map((s) => JOB_QUEUES[s.name]),
         specs.map((s) => s.name),
         specs.map((s) => JSON.stringify(s.payload)),
         specs.map((s) => s.runAt),
@@ -214,7 +214,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       rows.map((row) => {
         const runAt = new Date(row.runAt);
         const data: QueuedData = { key: row.key, version: runAt.getTime() };
-        const options = this.handlers.get(`${row.queue}/${row.name}`)?.options ?? {};
+        const options = this.handlers.get(row.name)?.options ?? {};
         return this.queues.get(row.queue as QueueName)!.add(row.name, data, {
           jobId: bullJobId(row.key, runAt),
           delay: Math.max(0, runAt.getTime() - now),
@@ -231,7 +231,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       const row = await this.dataSource.getRepository(ScheduledJobEntity).findOneBy({ key });
       // Done, cancelled or moved since this copy was queued: nothing to do.
       if (!row || row.status !== 'pending' || row.runAt.getTime() !== version) return;
-      const handler = this.handlers.get(`${row.queue}/${row.name}`);
+      const handler = this.handlers.get(row.name);
       if (!handler) throw new Error(`no handler registered for ${row.queue}/${row.name}`);
       const markDone = (manager: EntityManager) =>
         manager.query(
@@ -256,7 +256,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         [job.data.key, new Date(job.data.version), job.attemptsMade, summary, final, this.clock.now()],
       )) as [ScheduledJobEntity[], number];
       const row = rows[0];
-      const onExhausted = row && this.handlers.get(`${row.queue}/${row.name}`)?.options.onExhausted;
+      const onExhausted = row && this.handlers.get(row.name)?.options.onExhausted;
       if (final && onExhausted) await onExhausted(row.payload as never, error);
     } catch (e) {
       this.logger.warn({ err: describeError(e) }, 'could not record job failure');

@@ -1,14 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import type { JOB_QUEUES, JobName, JobPayloads } from './job.catalogue.js';
+import type { JobName, JobPayloads } from './job.catalogue.js';
 
 /** The queues Lethe uses. One queue per kind of work keeps a slow kind from starving the others. */
 export const QUEUE_NAMES = ['maintenance', 'webhooks', 'mail', 'requests', 'workflows'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-/** One job to schedule: its kind (from job.catalogue.ts), that kind's queue and payload. */
+/** One job to schedule: its kind (job.catalogue.ts, which also names its queue) and that kind's payload. */
 export type JobSpec<N extends JobName = JobName> = {
   [K in N]: {
-    queue: (typeof JOB_QUEUES)[K];
     name: K;
     /** Stable identity of the work; scheduling the same key again moves it (a moved deadline moves its reminder). */
     key: string;

@@ -58,7 +58,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.define('maintenance', EXPIRE_JOB, (payload, context) => this.expire(String(payload.keyId), context.complete));
+    this.jobs.define(EXPIRE_JOB, (payload, context) => this.expire(String(payload.keyId), context.complete));
   }
 
   /**
@@ -207,7 +207,6 @@ export class ApiKeysService implements OnModuleInit, OnApplicationBootstrap {
     if (!row) return undefined;
     if (row.expiresAt) {
       await this.jobs.schedule(manager, {
-        queue: 'maintenance',
         name: EXPIRE_JOB,
         key: `${EXPIRE_JOB}:${row.id}`,
         payload: { keyId: row.id },

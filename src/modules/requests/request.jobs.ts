@@ -32,10 +32,10 @@ export class RequestJobs implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.define('requests', 'request.reminder', (p, ctx) => this.remind(p.requestId, p.which, ctx));
-    this.jobs.define('requests', 'request.unverified-reminder', (p) => this.remindUnverified(p.requestId));
-    this.jobs.define('requests', 'request.expire-unverified', (p) => this.expireUnverified(p.requestId));
-    this.jobs.define('requests', 'request.digest', () => this.digest());
+    this.jobs.define('request.reminder', (p, ctx) => this.remind(p.requestId, p.which, ctx));
+    this.jobs.define('request.unverified-reminder', (p) => this.remindUnverified(p.requestId));
+    this.jobs.define('request.expire-unverified', (p) => this.expireUnverified(p.requestId));
+    this.jobs.define('request.digest', () => this.digest());
   }
 
   /** The daily digest is pending work like any other: make sure one is scheduled. */
@@ -56,7 +56,7 @@ export class RequestJobs implements OnModuleInit, OnApplicationBootstrap {
       if (which === 'overdue') {
         // Daily while overdue: the next one tomorrow morning.
         const runAt = morningOf(addDays(day, 1), this.lifecycle.timeZone(request));
-        await this.jobs.schedule(m, { queue: 'requests', name: 'request.reminder', key: `request:${id}:reminder:overdue`, payload: { requestId: id, which: 'overdue' }, runAt });
+        await this.jobs.schedule(m, { name: 'request.reminder', key: `request:${id}:reminder:overdue`, payload: { requestId: id, which: 'overdue' }, runAt });
       }
     });
   }
@@ -107,6 +107,6 @@ export class RequestJobs implements OnModuleInit, OnApplicationBootstrap {
     const now = this.clock.now();
     const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 7));
     if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
-    await this.jobs.schedule(m, { queue: 'requests', name: 'request.digest', key: 'request.digest', payload: {}, runAt: next });
+    await this.jobs.schedule(m, { name: 'request.digest', key: 'request.digest', payload: {}, runAt: next });
   }
 }

@@ -136,8 +136,8 @@ export class RequestLifecycle {
 
   async scheduleUnverified(m: EntityManager, request: RequestEntity): Promise<void> {
     const { remindAt, purgeAt } = this.unverifiedPlan(request);
-    await this.jobs.schedule(m, { queue: 'requests', name: 'request.unverified-reminder', key: `request:${request.id}:unverified-reminder`, payload: { requestId: request.id }, runAt: remindAt });
-    await this.jobs.schedule(m, { queue: 'requests', name: 'request.expire-unverified', key: `request:${request.id}:expire-unverified`, payload: { requestId: request.id }, runAt: purgeAt });
+    await this.jobs.schedule(m, { name: 'request.unverified-reminder', key: `request:${request.id}:unverified-reminder`, payload: { requestId: request.id }, runAt: remindAt });
+    await this.jobs.schedule(m, { name: 'request.expire-unverified', key: `request:${request.id}:expire-unverified`, payload: { requestId: request.id }, runAt: purgeAt });
   }
 
   unverifiedPlan(request: RequestEntity) {
@@ -153,7 +153,7 @@ export class RequestLifecycle {
     );
     for (const which of REMINDERS) {
       const runAt = plan[which];
-      if (runAt) await this.jobs.schedule(m, { queue: 'requests', name: 'request.reminder', key: `request:${request.id}:reminder:${which}`, payload: { requestId: request.id, which }, runAt });
+      if (runAt) await this.jobs.schedule(m, { name: 'request.reminder', key: `request:${request.id}:reminder:${which}`, payload: { requestId: request.id, which }, runAt });
       else await this.jobs.cancel(m, `request:${request.id}:reminder:${which}`);
     }
   }

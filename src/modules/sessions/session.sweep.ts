@@ -22,7 +22,7 @@ export class SessionSweep implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.define('maintenance', SWEEP, async () => {
+    this.jobs.define(SWEEP, async () => {
       await this.sweep();
     });
   }
@@ -46,6 +46,6 @@ export class SessionSweep implements OnModuleInit, OnApplicationBootstrap {
     const now = this.clock.now();
     const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 3, 15));
     if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
-    await this.jobs.schedule(m, { queue: 'maintenance', name: SWEEP, key: SWEEP, payload: {}, runAt: next });
+    await this.jobs.schedule(m, { name: SWEEP, key: SWEEP, payload: {}, runAt: next });
   }
 }

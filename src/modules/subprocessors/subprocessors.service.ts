@@ -44,10 +44,10 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
   ) {}
 
   onModuleInit(): void {
-    this.jobs.define('maintenance', 'subprocessor.activate', async (p) => {
+    this.jobs.define('subprocessor.activate', async (p) => {
       await this.activate(String(p.subprocessorId), SYSTEM, null);
     });
-    this.jobs.define('maintenance', 'register.review-sweep', () => this.reviewSweep());
+    this.jobs.define('register.review-sweep', () => this.reviewSweep());
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -85,7 +85,7 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
         closedAt: null,
       });
       await this.change(m, sub.id, 'proposed', `${sub.name} (${sub.service}) proposed${dto.replaces ? ' as a replacement' : ''}; objections until ${notice.objectionDeadline.toISOString().slice(0, 10)}`);
-      await this.jobs.schedule(m, { queue: 'maintenance', name: 'subprocessor.activate', key: `subprocessor.activate:${sub.id}`, payload: { subprocessorId: sub.id }, runAt: notice.objectionDeadline });
+      await this.jobs.schedule(m, { name: 'subprocessor.activate', key: `subprocessor.activate:${sub.id}`, payload: { subprocessorId: sub.id }, runAt: notice.objectionDeadline });
       await this.subscriptions.notify(m, sub, notice);
       await this.audit.record(m, caller, { action: 'subprocessor.proposed', targetType: 'subprocessor', targetId: sub.id, details: { noticeId: notice.id, replaces: dto.replaces ?? null } });
       return { subprocessor: sub, notice };
@@ -221,6 +221,6 @@ export class SubprocessorsService implements OnModuleInit, OnApplicationBootstra
     const now = this.clock.now();
     const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 6, 30));
     if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
-    await this.jobs.schedule(m, { queue: 'maintenance', name: 'register.review-sweep', key: 'register.review-sweep', payload: {}, runAt: next });
+    await this.jobs.schedule(m, { name: 'register.review-sweep', key: 'register.review-sweep', payload: {}, runAt: next });
   }
 }

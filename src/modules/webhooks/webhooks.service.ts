@@ -47,7 +47,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
   ) {}
 
   onModuleInit(): void {
-    this.jobs.define('webhooks', DELIVER_JOB, (payload) => this.deliver(String(payload.deliveryId)), {
+    this.jobs.define(DELIVER_JOB, (payload) => this.deliver(String(payload.deliveryId)), {
       attempts: this.config.webhooks.maxAttempts,
       backoffMs: this.config.webhooks.backoffMs,
       onExhausted: (payload) => this.markDead(String(payload.deliveryId)),
@@ -240,7 +240,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap, Be
     const now = this.clock.now();
     return this.jobs.scheduleMany(
       manager,
-      ids.map((id) => ({ queue: 'webhooks', name: DELIVER_JOB, key: `${DELIVER_JOB}:${id}`, payload: { deliveryId: id }, runAt: now })),
+      ids.map((id) => ({ name: DELIVER_JOB, key: `${DELIVER_JOB}:${id}`, payload: { deliveryId: id }, runAt: now })),
     );
   }
 }

@@ -49,8 +49,8 @@ export class PackageLinks implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.define('workflows', 'package.expire', (p) => this.expire(p.packageId));
-    this.jobs.define('workflows', 'request.files-cleanup', (p) => this.cleanUp(p.requestId, p.all));
+    this.jobs.define('package.expire', (p) => this.expire(p.packageId));
+    this.jobs.define('request.files-cleanup', (p) => this.cleanUp(p.requestId, p.all));
   }
 
   /** A reviewed package is released: its link's days count from now, however long the review took. */
@@ -63,7 +63,7 @@ export class PackageLinks implements OnModuleInit {
   }
 
   async scheduleCleanUp(m: EntityManager, requestId: string, all: boolean): Promise<void> {
-    await this.jobs.schedule(m, { queue: 'workflows', name: 'request.files-cleanup', key: `request:${requestId}:files-cleanup`, payload: { requestId, all }, runAt: this.clock.now() });
+    await this.jobs.schedule(m, { name: 'request.files-cleanup', key: `request:${requestId}:files-cleanup`, payload: { requestId, all }, runAt: this.clock.now() });
   }
 
   /** A download through a signed link: bounded, audited, and only until the link expires. */

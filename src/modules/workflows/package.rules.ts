@@ -6,5 +6,5 @@ export function linkExpiry(from: Date, days: number): Date {
 }
 
 export function expireJob(packageId: string, runAt: Date): JobSpec<'package.expire'> {
-  return { queue: 'workflows', name: 'package.expire', key: `package:${packageId}:expire`, payload: { packageId }, runAt };
+  return { name: 'package.expire', key: `package:${packageId}:expire`, payload: { packageId }, runAt };
 }

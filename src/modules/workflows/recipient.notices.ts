@@ -53,8 +53,8 @@ export class RecipientNotices implements OnModuleInit {
       backoffMs: this.config.webhooks.backoffMs,
       onExhausted: (p: Record<string, unknown>) => this.undelivered(String(p.noticeId)),
     };
-    this.jobs.define('workflows', 'art19.webhook', (p) => this.deliver(String(p.noticeId)), options);
-    this.jobs.define('workflows', 'art19.email', (p) => this.deliver(String(p.noticeId)), options);
+    this.jobs.define('art19.webhook', (p) => this.deliver(String(p.noticeId)), options);
+    this.jobs.define('art19.email', (p) => this.deliver(String(p.noticeId)), options);
   }
 
   /** Called once a notice is no longer queued (delivered, or given up on): the request may complete. */
@@ -128,7 +128,7 @@ export class RecipientNotices implements OnModuleInit {
       const id = await this.repository.insertNotice(m, { requestId: request.id, action, recipient: recipient.name, dataCategories: recipient.dataCategories, channel, status: channel === 'none' ? 'no_contact' : 'queued', createdAt: now, sentAt: null });
       if (!id) continue;
       if (channel === 'none') unreachable.push(recipient.name);
-      else await this.jobs.schedule(m, { queue: 'workflows', name: channel === 'email' ? 'art19.email' : 'art19.webhook', key: `art19:${id}`, payload: { noticeId: id }, runAt: now });
+      else await this.jobs.schedule(m, { name: channel === 'email' ? 'art19.email' : 'art19.webhook', key: `art19:${id}`, payload: { noticeId: id }, runAt: now });
     }
     await this.audit.record(m, SYSTEM, { action: 'request.recipients_notified', targetType: 'request', targetId: request.id, details: { recipients: recipients.length, unreachable: unreachable.length } });
     await this.requests.recordEvent(m, request.id, 'recipients_notified', true, { recipients: recipients.length });

@@ -53,7 +53,7 @@ export class WorkflowCounsel {
       if (row.step !== 'lift' && row.step !== 'notice' && !isOpen(request.status)) throw new ConflictError('request_closed', `The request is ${request.status}`);
       row.status = 'pending';
       row.attempts = 0;
-      await this.jobs.schedule(m, { queue: 'workflows', name: 'workflow.step', key: row.key, payload: { key: row.key }, runAt: this.clock.now() });
+      await this.jobs.schedule(m, { name: 'workflow.step', key: row.key, payload: { key: row.key }, runAt: this.clock.now() });
       return { action: 'workflow.step_retried', details: {} };
     });
   }

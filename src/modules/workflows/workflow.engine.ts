@@ -63,7 +63,7 @@ export class WorkflowEngine implements OnModuleInit {
     });
     this.notices.onSettled((requestId) => this.afterNoticeSettled(requestId));
     const { stepAttempts, stepBackoffMs } = this.config.workflows;
-    this.jobs.define('workflows', 'workflow.step', (p, ctx) => this.run(p.key, ctx), {
+    this.jobs.define('workflow.step', (p, ctx) => this.run(p.key, ctx), {
       attempts: stepAttempts,
       backoffMs: stepBackoffMs,
       onExhausted: (p, error) => this.exhausted(p.key, error),
@@ -130,7 +130,7 @@ export class WorkflowEngine implements OnModuleInit {
     const now = this.clock.now();
     const rows = refs.map((r) => ({ key: stepKey(requestId, r.step, r.storeId), requestId, step: r.step, storeId: r.storeId, status: 'pending' as const, attempts: 0, lastError: null, result: input, waivedReason: null, createdAt: now, updatedAt: now }));
     await this.repository.insertSteps(m, rows);
-    await this.jobs.scheduleMany(m, rows.map((r) => ({ queue: 'workflows' as const, name: 'workflow.step' as const, key: r.key, payload: { key: r.key }, runAt: now })));
+    await this.jobs.scheduleMany(m, rows.map((r) => ({ name: 'workflow.step' as const, key: r.key, payload: { key: r.key }, runAt: now })));
   }
 
   /** The subject id was confirmed after the steps so far ran on the email alone: they run again, with it. */
@@ -138,7 +138,7 @@ export class WorkflowEngine implements OnModuleInit {
     const now = this.clock.now();
     for (const step of await this.repository.steps(requestId, {}, m)) {
       await this.repository.updateStep(m, step.key, { status: 'pending', attempts: 0, lastError: null, result: null, updatedAt: now });
-      await this.jobs.schedule(m, { queue: 'workflows', name: 'workflow.step', key: step.key, payload: { key: step.key }, runAt: now });
+      await this.jobs.schedule(m, { name: 'workflow.step', key: step.key, payload: { key: step.key }, runAt: now });
     }
   }
 
