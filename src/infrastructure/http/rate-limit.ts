@@ -6,6 +6,15 @@ import { Keyring } from '../../common/keyring.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
 
+/*
+ * Why not @nestjs/throttler: checked on 2026-12-02 with 6.7.1 (the latest; it declares Nest 12). It
+ * is CommonJS and `require`s @nestjs/common, which Nest 12 ships as ES modules only, so it does not
+ * load under Jest on Node 20 ("Must use import to load ES Module"); its Redis store
+ * (@nest-lab/throttler-storage-redis 1.2.0) declares Nest ≤ 11. Nor does its guard cover what the
+ * limits here need: a per-address and a per-email window on one route, a count read without a hit
+ * (the sign-in limiter's `peek`), and the no-JavaScript form answering with a page, not a 429. Check
+ * again when it ships ES modules.
+ */
 export interface RateStore {
   /** Counts one hit in the window `key` lives in and returns the count and the seconds left. */
   hit(key: string, windowMs: number): Promise<{ count: number; resetSeconds: number }>;
