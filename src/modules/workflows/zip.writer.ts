@@ -8,7 +8,8 @@ import { crc32, createDeflateRaw, DeflateRaw, deflateRawSync } from 'node:zlib';
 /**
  * A zip of entries that are already deflated: the export steps compress their files while the
  * store streams them (in zlib's thread pool, alongside the database), so building the package is a
- * copy. Plain zip (no zip64): an entry or the whole package must stay under 4 GiB, 65,535 entries.
+ * copy. Zip64 where it is needed (an entry or the package past 4 GiB, more than 65,534 entries),
+ * plain zip otherwise, as Info-ZIP and the archivers built into Windows and macOS expect.
  */
 export interface DeflatedEntry {
   name: string;
@@ -21,19 +22,14 @@ export interface DeflatedEntry {
   data?: Buffer;
 }
 
-const LIMIT = 0xffffffff;
+/** A 32-bit field at this value says "see the zip64 extra field". */
+const MAX32 = 0xffffffff;
+const MAX16 = 0xffff;
 
 export function deflatedBuffer(name: string, content: string): DeflatedEntry {
   const raw = Buffer.from(content, 'utf8');
   const data = deflateRawSync(raw, { level: 6 });
   return { name, crc32: crc32(raw), size: raw.length, compressedSize: data.length, data };
-}
-
-export class ZipTooLarge extends Error {
-  constructor() {
-    super('the package would exceed the zip format’s 4 GiB or 65,535-entry limit');
-    this.name = 'ZipTooLarge';
-  }
 }
 
 function dosDateTime(at: Date): { time: number; date: number } {
@@ -43,9 +39,23 @@ function dosDateTime(at: Date): { time: number; date: number } {
   };
 }
 
+export interface ZipOptions {
+  /** Zip64 fields on every entry and the end record, needed or not (for tests: real ones need 4 GiB). */
+  zip64?: 'auto' | 'always';
+}
+
+/** The zip64 extra field (id 1): the 64-bit values whose 32-bit fields say MAX32, in the spec's order. */
+function zip64Extra(values: number[]): Buffer {
+  const extra = Buffer.alloc(4 + 8 * values.length);
+  extra.writeUInt16LE(0x0001, 0);
+  extra.writeUInt16LE(8 * values.length, 2);
+  values.forEach((v, i) => extra.writeBigUInt64LE(BigInt(v), 4 + 8 * i));
+  return extra;
+}
+
 /** Writes the zip to `out` through `<out>.partial` renamed into place; returns its SHA-256 and size. */
-export async function writeZip(out: string, entries: DeflatedEntry[], at: Date): Promise<{ sha256: string; bytes: number }> {
-  if (entries.length > 0xffff) throw new ZipTooLarge();
+export async function writeZip(out: string, entries: DeflatedEntry[], at: Date, options: ZipOptions = {}): Promise<{ sha256: string; bytes: number }> {
+  const always = options.zip64 === 'always';
   const partial = `${out}.partial`;
   const file = createWriteStream(partial, { mode: 0o600 });
   // A disk error (or a write still buffered when the step is cancelled) fails this package, never the
@@ -60,56 +70,82 @@ export async function writeZip(out: string, entries: DeflatedEntry[], at: Date):
     if (failed) throw failed;
     hash.update(chunk);
     offset += chunk.length;
-    if (offset > LIMIT) throw new ZipTooLarge();
     if (!file.write(chunk)) await once(file, 'drain');
   };
   const { time, date } = dosDateTime(at);
   const central: Buffer[] = [];
   try {
     for (const entry of entries) {
-      if (entry.size > LIMIT || entry.compressedSize > LIMIT) throw new ZipTooLarge();
       const name = Buffer.from(entry.name, 'utf8');
+      const headerOffset = offset;
+      const sizes64 = always || entry.size >= MAX32 || entry.compressedSize >= MAX32;
       const local = Buffer.alloc(30);
       local.writeUInt32LE(0x04034b50, 0);
-      local.writeUInt16LE(20, 4); // version needed: deflate
+      local.writeUInt16LE(sizes64 ? 45 : 20, 4); // version needed: zip64, or deflate
       local.writeUInt16LE(0x0800, 6); // UTF-8 names
       local.writeUInt16LE(8, 8); // deflate
       local.writeUInt16LE(time, 10);
       local.writeUInt16LE(date, 12);
       local.writeUInt32LE(entry.crc32 >>> 0, 14);
-      local.writeUInt32LE(entry.compressedSize, 18);
-      local.writeUInt32LE(entry.size, 22);
+      local.writeUInt32LE(sizes64 ? MAX32 : entry.compressedSize, 18);
+      local.writeUInt32LE(sizes64 ? MAX32 : entry.size, 22);
       local.writeUInt16LE(name.length, 26);
-      local.writeUInt16LE(0, 28);
-      const headerOffset = offset;
+      // A local zip64 field carries both sizes.
+      const localExtra = sizes64 ? zip64Extra([entry.size, entry.compressedSize]) : Buffer.alloc(0);
+      local.writeUInt16LE(localExtra.length, 28);
       await write(local);
       await write(name);
+      await write(localExtra);
       if (entry.data) await write(entry.data);
       else for await (const chunk of createReadStream(entry.path!, { highWaterMark: 1024 * 1024 })) await write(chunk as Buffer);
+      const offset64 = always || headerOffset >= MAX32;
+      const centralExtra = zip64Extra([...(sizes64 ? [entry.size, entry.compressedSize] : []), ...(offset64 ? [headerOffset] : [])]);
+      const zip64 = sizes64 || offset64;
       const header = Buffer.alloc(46);
       header.writeUInt32LE(0x02014b50, 0);
-      header.writeUInt16LE(0x0314, 4); // made by: Unix, spec 2.0
-      header.writeUInt16LE(20, 6);
+      header.writeUInt16LE(zip64 ? 0x032d : 0x0314, 4); // made by: Unix, spec 4.5 or 2.0
+      header.writeUInt16LE(zip64 ? 45 : 20, 6);
       header.writeUInt16LE(0x0800, 8);
       header.writeUInt16LE(8, 10);
       header.writeUInt16LE(time, 12);
       header.writeUInt16LE(date, 14);
       header.writeUInt32LE(entry.crc32 >>> 0, 16);
-      header.writeUInt32LE(entry.compressedSize, 20);
-      header.writeUInt32LE(entry.size, 24);
+      header.writeUInt32LE(sizes64 ? MAX32 : entry.compressedSize, 20);
+      header.writeUInt32LE(sizes64 ? MAX32 : entry.size, 24);
       header.writeUInt16LE(name.length, 28);
+      header.writeUInt16LE(zip64 ? centralExtra.length : 0, 30);
       header.writeUInt32LE((0o100600 << 16) >>> 0, 38); // a regular file, owner read/write
-      header.writeUInt32LE(headerOffset, 42);
-      central.push(header, name);
+      header.writeUInt32LE(offset64 ? MAX32 : headerOffset, 42);
+      central.push(header, name, ...(zip64 ? [centralExtra] : []));
     }
     const start = offset;
     for (const part of central) await write(part);
+    const size = offset - start;
+    if (always || entries.length >= MAX16 || size >= MAX32 || start >= MAX32) {
+      // The zip64 end of central directory record, and the locator that points to it.
+      const end64At = offset;
+      const end64 = Buffer.alloc(56);
+      end64.writeUInt32LE(0x06064b50, 0);
+      end64.writeBigUInt64LE(44n, 4); // the size of the rest of the record
+      end64.writeUInt16LE(0x032d, 12);
+      end64.writeUInt16LE(45, 14);
+      end64.writeBigUInt64LE(BigInt(entries.length), 24);
+      end64.writeBigUInt64LE(BigInt(entries.length), 32);
+      end64.writeBigUInt64LE(BigInt(size), 40);
+      end64.writeBigUInt64LE(BigInt(start), 48);
+      const locator = Buffer.alloc(20);
+      locator.writeUInt32LE(0x07064b50, 0);
+      locator.writeBigUInt64LE(BigInt(end64At), 8);
+      locator.writeUInt32LE(1, 16); // disks in all
+      await write(end64);
+      await write(locator);
+    }
     const end = Buffer.alloc(22);
     end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(entries.length, 8);
-    end.writeUInt16LE(entries.length, 10);
-    end.writeUInt32LE(offset - start, 12);
-    end.writeUInt32LE(start, 16);
+    end.writeUInt16LE(Math.min(entries.length, MAX16), 8);
+    end.writeUInt16LE(Math.min(entries.length, MAX16), 10);
+    end.writeUInt32LE(Math.min(size, MAX32), 12);
+    end.writeUInt32LE(Math.min(start, MAX32), 16);
     await write(end);
     file.end();
     await once(file, 'close');
