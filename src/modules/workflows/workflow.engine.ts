@@ -216,7 +216,7 @@ export class WorkflowEngine implements OnModuleInit {
 }
 
 /** What counsel sees of a failure: the typed kind and message, never a driver's text or personal data. */
-export function describeFailure(error: unknown): string {
+function describeFailure(error: unknown): string {
   if (error instanceof DataStoreError) return `${error.kind}: ${error.message}`.slice(0, 500);
   if (error instanceof WaitingError || error instanceof NeedsCounselError) return error.message;
   return `failed: ${(error as Error)?.name ?? 'Error'}${(error as { code?: string })?.code ? ` ${(error as { code?: string }).code}` : ''}`.slice(0, 500);
