@@ -1,4 +1,5 @@
-// ESM project: run through `node --experimental-vm-modules` (see package.json "test").
+// ESM project: run through `node --experimental-vm-modules` (see package.json "test"). tsconfig.json sets
+// isolatedModules, so ts-jest transpiles each file on its own (types are checked by `npm run typecheck`).
 // With DATABASE_URL set the suites share one migrated server database, so they run one at a time;
 // on the embedded default every suite boots its own in-memory PGlite and two can run side by side.
 const shared = process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '';

@@ -22,6 +22,8 @@ export interface LetheConfig {
     readonly embeddedPort: number;
     /** Keep the embedded database under dataDir (off: in memory, for tests and demos). */
     readonly embeddedPersist: boolean;
+    /** In memory only: a file holding an empty PGlite cluster, written on first use, loaded instead of initdb after. */
+    readonly embeddedTemplate: string | undefined;
   };
   readonly dataDir: string;
   readonly queue: {
@@ -156,6 +158,7 @@ export function loadConfig(env: Env): LetheConfig {
       poolSize: read.int('LETHE_DB_POOL_SIZE', 10, 1, 200),
       embeddedPort: read.int('LETHE_EMBEDDED_PG_PORT', 0, 0, 65535),
       embeddedPersist: read.oneOf('LETHE_EMBEDDED_PERSIST', ['on', 'off'], 'on') === 'on',
+      embeddedTemplate: read.string('LETHE_EMBEDDED_TEMPLATE', '') || undefined,
     },
     dataDir: read.string('LETHE_DATA_DIR', './data'),
     queue: {

@@ -205,11 +205,16 @@ describeBrowser('console: sessions, downloads, focus and refreshes', () => {
     expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(seen.every((r) => r.background === undefined)).toBe(true);
     const first = seen.length;
-    // The window gets focus again: the board refreshes itself, as it does every minute.
-    await page.evaluate("window.dispatchEvent(new Event('visibilitychange'))"); // TanStack Query listens on window
-    for (let i = 0; i < 150 && seen.length < first + 2; i++) await page.waitForTimeout(100);
+    // The window gets focus again: the board refreshes itself, as it does every minute. (Focus again
+    // every 2 s until both calls were seen: on a loaded machine one focus can land while a query is
+    // still settling, and TanStack Query then lets it pass. Every one of these calls is automatic.)
+    const paths = () => new Set(seen.slice(first).map((r) => r.path));
+    for (let i = 0; i < 150 && paths().size < 2; i++) {
+      if (i % 20 === 0) await page.evaluate("window.dispatchEvent(new Event('visibilitychange'))"); // TanStack Query listens on window
+      await page.waitForTimeout(100);
+    }
     const refreshes = seen.slice(first);
-    expect(refreshes.map((r) => r.path).sort()).toEqual(['/v1/requests', '/v1/requests/counts']);
+    expect([...paths()].sort()).toEqual(['/v1/requests', '/v1/requests/counts']);
     expect(refreshes.every((r) => r.background === '1')).toBe(true);
     expect(problems).toEqual([]);
     await context.close();

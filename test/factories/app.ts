@@ -2,7 +2,7 @@ import { DynamicModule, LoggerService, Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -14,6 +14,9 @@ import { configureApp } from '../../src/app.setup.js';
 import { Clock, SystemClock } from '../../src/common/clock.js';
 import { createPino, PinoNestLogger } from '../../src/common/logging/logger.js';
 import { LetheConfig, loadConfig } from '../../src/config/config.schema.js';
+
+const PGLITE_VERSION = (JSON.parse(readFileSync(join(process.cwd(), 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
+const PGLITE_TEMPLATE = join(tmpdir(), `lethe-test-pglite-${PGLITE_VERSION}.tar`);
 
 /** True when the suite runs against a Postgres server (DATABASE_URL) rather than embedded PGlite. */
 export const onServer = Boolean(process.env.DATABASE_URL);
@@ -44,6 +47,8 @@ export async function bootApp(options: BootOptions = {}): Promise<TestApp> {
   const adminKey = options.adminKey ?? `lth_${randomBytes(32).toString('base64url')}`;
   const config = loadConfig({
     LETHE_EMBEDDED_PERSIST: 'off',
+    // Every in-memory database starts from one empty cluster written by the first boot (initdb is most of a boot).
+    LETHE_EMBEDDED_TEMPLATE: PGLITE_TEMPLATE,
     // Files (generated keys, .eml mail) go to a folder of the test's own, never the repository's ./data.
     LETHE_DATA_DIR: mkdtempSync(join(tmpdir(), 'lethe-test-')),
     LETHE_LOG_LEVEL: 'debug',

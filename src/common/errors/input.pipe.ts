@@ -1,4 +1,5 @@
-import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { FieldError } from './problem.js';
 
 /** How deep a JSON body may nest (objects and arrays). Lethe's own bodies use fewer than ten levels. */

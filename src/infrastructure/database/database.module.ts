@@ -45,6 +45,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
         const embedded = await EmbeddedPostgres.start({
           dataDir: config.database.embeddedPersist ? join(config.dataDir) : undefined,
           port: config.database.embeddedPort,
+          template: config.database.embeddedTemplate,
         });
         new Logger('Database').log(
           config.database.embeddedPersist

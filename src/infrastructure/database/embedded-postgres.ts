@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -16,6 +16,12 @@ export interface EmbeddedPostgresOptions {
   /** Folder for the database files; undefined keeps everything in memory (tests). */
   dataDir: string | undefined;
   port: number;
+  /**
+   * In memory only: a file holding an empty cluster. When it exists the database starts from it;
+   * when it does not, the cluster initdb makes is written there first. Loading is ~3× faster than
+   * initdb, which is most of a start (the tests boot dozens of apps).
+   */
+  template?: string;
 }
 
 /**
@@ -51,7 +57,7 @@ export class EmbeddedPostgres {
       dbPath = join(dir, 'pglite');
     }
     try {
-      const db = dbPath === undefined ? await PGlite.create() : await PGlite.create(dbPath);
+      const db = dbPath === undefined ? await inMemory(options.template) : await PGlite.create(dbPath);
       // PGlite's initdb writes the cluster with explicit 0666 modes, past the umask: tighten them.
       if (options.dataDir !== undefined) restrictDataDir(resolve(options.dataDir));
       // BullMQ's Postgres backend pins `search_path` through startup options, which PGlite
@@ -95,6 +101,19 @@ function restrictToOwner(dir: string): void {
   }
   if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
   for (const entry of readdirSync(dir)) restrictToOwner(join(dir, entry));
+}
+
+/** An in-memory cluster, from the template when there is one; writes the template when it is missing. */
+async function inMemory(template: string | undefined): Promise<PGlite> {
+  if (template === undefined) return PGlite.create();
+  if (existsSync(template)) return PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
+  const db = await PGlite.create();
+  const dump = await db.dumpDataDir('none');
+  // Written whole under another name, then renamed: a reader never sees half a file.
+  const partial = `${template}.${process.pid}.${Date.now()}.partial`;
+  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
+  renameSync(partial, template);
+  return db;
 }
 
 /** Two processes on one PGlite folder would corrupt it: refuse while a live process holds it. */

@@ -17,7 +17,7 @@ import { ProblemDto } from '../../common/errors/problem.js';
 import { clearOidcCookie, clearSessionCookie, OIDC_COOKIE, presentedSessions, readCookie, setOidcCookie, setSessionCookie } from './session.cookies.js';
 import { ApiKeySignInDto, OidcStartQueryDto, SessionDto, SignInMethodsDto, UserListQueryDto, UserPageDto } from './session.dto.js';
 import { IgnoreSession } from './session.guard-options.js';
-import { LiveSession, SessionRequest, SessionsService } from './sessions.service.js';
+import { type LiveSession, type SessionRequest, SessionsService } from './sessions.service.js';
 import { OidcSignIn, SIGN_IN_ERRORS, signInErrorLocation } from './oidc.sign-in.js';
 
 const NO_SESSION = 'No live session: sign in again';
