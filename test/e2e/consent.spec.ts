@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bearer, bootApp, TestApp } from '../factories/app.js';
+import { ConsentRepository } from '../../src/modules/consent/consent.repository.js';
 import { consentEvent, ConsentFixture, consentFixture, publishNotice } from '../factories/consent.js';
 
 describe('consent ledger', () => {
@@ -109,6 +110,48 @@ describe('consent ledger', () => {
     expect(responses.every((r) => r.status === 201)).toBe(true);
     expect(responses.map((r) => r.body.seq).sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     expect(await verify(subjectId)).toEqual({ valid: true, checked: 200, firstBrokenSeq: null });
+  });
+
+  it('events of many subjects arriving together are written in groups, and each is answered on its own', async () => {
+    // A database that takes 20 ms per statement, so that the requests arriving meanwhile gather.
+    const repository = t.app.get(ConsentRepository);
+    const groups: number[] = [];
+    const [appendGroup, appendOne] = [repository.appendGroup.bind(repository), repository.appendOne.bind(repository)];
+    const slow = () => new Promise((resolve) => setTimeout(resolve, 20));
+    repository.appendGroup = async (events) => {
+      groups.push(events.length);
+      await slow();
+      return appendGroup(events);
+    };
+    repository.appendOne = async (event) => {
+      await slow();
+      return appendOne(event);
+    };
+    try {
+      const taken = consentEvent(f.purpose, { eventId: randomUUID() });
+      const retried = consentEvent(f.purpose);
+      const retryKey = randomUUID();
+      expect((await post(taken)).status).toBe(201);
+      expect((await post(retried, retryKey)).status).toBe(201);
+      const fresh = Array.from({ length: 40 }, () => consentEvent(f.purpose));
+      const reused = consentEvent(f.purpose, { eventId: taken.eventId }); // another event under a recorded eventId
+      const responses = await Promise.all([...fresh.slice(0, 20).map((e) => post(e)), post(reused), post(retried, retryKey), ...fresh.slice(20).map((e) => post(e))]);
+      expect(groups.some((size) => size > 1)).toBe(true);
+      expect(responses.map((r) => r.status)).toEqual([...Array(20).fill(201), 409, 201, ...Array(20).fill(201)]);
+      expect(responses[20]!.body.type).toBe('urn:lethe:problem:idempotency_conflict');
+      expect(responses[21]!.headers['idempotent-replayed']).toBe('true');
+      for (const [i, e] of fresh.entries()) {
+        expect(responses[i < 20 ? i : i + 2]!.body).toMatchObject({ subjectId: e.subjectId, seq: 1 });
+        expect(await eventCount(e.subjectId as string)).toBe(1);
+      }
+      expect(await eventCount(reused.subjectId as string)).toBe(0);
+      expect(await eventCount(retried.subjectId as string)).toBe(1);
+      expect(await verify(fresh[7]!.subjectId as string)).toEqual({ valid: true, checked: 1, firstBrokenSeq: null });
+    } finally {
+      // Back to the prototype's methods.
+      delete (repository as Partial<ConsentRepository>).appendGroup;
+      delete (repository as Partial<ConsentRepository>).appendOne;
+    }
   });
 
   it('a newer notice version in force sets reconsentNeeded', async () => {

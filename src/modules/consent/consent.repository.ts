@@ -84,6 +84,45 @@ export function appendOneParams(e: PreparedEvent): unknown[] {
 
 export { APPEND_ONE };
 
+/**
+ * Many events of distinct subjects, one statement, one round trip, one commit: APPEND_ONE for a whole
+ * group (consent.writer.ts gathers it). Each subject appears once, so each head, state row and link
+ * is computed exactly as APPEND_ONE does; heads are locked in subject order, as appendMany does.
+ */
+const APPEND_GROUP = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+    $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
+    $19::text[], $20::text[], $21::text[], $22::text[]) WITH ORDINALITY
+    AS i(subject_ref, content_hash, id, subject_id, purpose, action, notice_version, notice_language, notice_hash, occurred_at, recorded_at,
+         method, source_system, recorded_by, ip_truncated, ip_hash, user_agent, locale, jurisdiction, proof_digest, idempotency_key, request_hash, n)
+), head AS (
+  INSERT INTO consent_head AS h (subject_ref, seq, hash, prev_hash)
+  SELECT subject_ref, 1, encode(sha256(convert_to($23::text || ':1:' || content_hash, 'UTF8')), 'hex'), $23 FROM input ORDER BY subject_ref
+  ON CONFLICT (subject_ref) DO UPDATE
+    SET seq = h.seq + 1,
+        prev_hash = h.hash,
+        hash = encode(sha256(convert_to(h.hash || ':' || (h.seq + 1)::text || ':' || (SELECT content_hash FROM input WHERE input.subject_ref = EXCLUDED.subject_ref), 'UTF8')), 'hex')
+  RETURNING subject_ref, seq, hash, prev_hash
+), ev AS (
+  INSERT INTO consent_event (${EVENT_COLUMNS})
+  SELECT i.id, i.subject_ref, i.subject_id, head.seq, i.purpose, i.action, i.notice_version, i.notice_language, i.notice_hash, i.occurred_at,
+         i.recorded_at, i.method, i.source_system, i.recorded_by, i.ip_truncated, i.ip_hash, i.user_agent, i.locale, i.jurisdiction,
+         i.proof_digest, i.idempotency_key, i.request_hash, i.content_hash, head.prev_hash, head.hash
+    FROM input i JOIN head ON head.subject_ref = i.subject_ref
+  RETURNING id, seq, hash
+), state AS (
+  INSERT INTO consent_state (subject_ref, purpose, action, occurred_at, notice_version, event_id)
+  SELECT i.subject_ref, i.purpose, i.action, i.occurred_at, i.notice_version, ev.id FROM input i JOIN ev ON ev.id = i.id
+  ON CONFLICT (subject_ref, purpose) DO UPDATE
+    SET action = EXCLUDED.action, occurred_at = EXCLUDED.occurred_at, notice_version = EXCLUDED.notice_version, event_id = EXCLUDED.event_id
+    WHERE consent_state.occurred_at <= EXCLUDED.occurred_at
+), outbox AS (
+  INSERT INTO consent_outbox (event_id) SELECT ev.id FROM ev JOIN input i ON i.id = ev.id ORDER BY i.n
+)
+SELECT id, seq, hash FROM ev`;
+
+
 @Injectable()
 export class ConsentRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -91,6 +130,19 @@ export class ConsentRepository {
   async appendOne(event: PreparedEvent): Promise<AppendedLink> {
     const [row] = (await this.dataSource.query(APPEND_ONE, appendOneParams(event))) as [{ seq: number; hash: string }];
     return row;
+  }
+
+  /**
+   * Events of distinct subjects (the caller's promise: one event per subject), in one statement that
+   * commits on its own. Their links, in the order given. On any error nothing of the group was written.
+   */
+  async appendGroup(events: PreparedEvent[]): Promise<AppendedLink[]> {
+    // APPEND_ONE's parameters, column-wise: $1…$22 become arrays, $23 (the genesis hash) stays one value.
+    const rowsOfParams = events.map(appendOneParams);
+    const params = Array.from({ length: 22 }, (_, i) => rowsOfParams.map((row) => row[i]));
+    const rows = (await this.dataSource.query(APPEND_GROUP, [...params, CONSENT_GENESIS])) as { id: string; seq: number; hash: string }[];
+    const links = new Map(rows.map((row) => [row.id, { seq: row.seq, hash: row.hash }]));
+    return events.map((e) => links.get(e.id.toLowerCase())!);
   }
 
   /**

@@ -32,6 +32,7 @@ import {
 import { ConsentEventEntity } from './consent.entity.js';
 import { AppendedLink, ConsentRepository, PreparedEvent, StateRow } from './consent.repository.js';
 import { buildReceipt, ConsentReceipt } from './consent.receipt.js';
+import { ConsentWriter } from './consent.writer.js';
 
 const EARLIEST = Date.UTC(2000, 0, 1);
 const MAX_REPORT_DAYS = 366;
@@ -47,6 +48,7 @@ export class ConsentService {
     @Inject(CONFIG) private readonly config: LetheConfig,
     private readonly dataSource: DataSource,
     private readonly repository: ConsentRepository,
+    private readonly writer: ConsentWriter,
     private readonly catalog: PurposeCatalog,
     private readonly keyring: Keyring,
     private readonly audit: AuditService,
@@ -62,13 +64,9 @@ export class ConsentService {
     const now = this.clock.now();
     const { event, errors } = await this.prepare(dto, idempotencyKey ?? dto.eventId ?? null, caller, now);
     if (!event) throw new ValidationFailed(errors);
-    try {
-      const link = await this.repository.appendOne(event);
-      return { replayed: false, body: recorded(event, link) };
-    } catch (error) {
-      if (!isUniqueViolation(error, 'uq_consent_event_idempotency') && !isUniqueViolation(error, 'pk_consent_event')) throw error;
-      return { replayed: true, body: await this.replay(event) };
-    }
+    const outcome = await this.writer.append(event);
+    if ('link' in outcome) return { replayed: false, body: recorded(event, outcome.link) };
+    return { replayed: true, body: await this.replay(event) };
   }
 
   async recordBatch(dto: ConsentBatchDto, idempotencyKey: string | undefined, caller: Caller): Promise<RecordedBatchDto> {
