@@ -1,196 +1,258 @@
 /**
- * npm run bench:consent — the consent ledger against a baseline measured in the same run, on the
- * configured database (embedded PGlite by default, DATABASE_URL when set).
- *   (a) single events over HTTP at concurrency 16  vs  the same INSERT statement straight through pg
- *   (b) 100k events through the batch endpoint      vs  COPY of the same number of rows
- *   (c) current-consent reads at 1,000 req/s with 1M events in the ledger: p99 target 10 ms
- * BENCH_SECONDS (20), BENCH_BATCH_EVENTS (100000) and BENCH_READ_EVENTS (1000000) scale it down.
+ * npm run bench:consent — the consent ledger's hot paths against two baselines measured in the same
+ * run, on the configured database (embedded PGlite by default, DATABASE_URL when set). Every arm is
+ * its own process: Lethe (bench/consent.server.ts), a minimal Fastify server doing the same SQL
+ * (bench/consent.fastify.ts), and the load generator (bench/consent.load.ts), so no load shares an
+ * event loop with what it measures. Arms alternate within each run; figures are medians of the runs.
+ *   (a) single writes, closed loop at 16 and 64 connections: the same INSERT through pg (one commit per
+ *       row), minimal Fastify + that INSERT, Lethe. Targets: Lethe ≥ 1.0× pg at 16, ≥ 1.5× at 64.
+ *   (b) current-consent reads with BENCH_READ_EVENTS events in the ledger: capacity (closed loop, 16)
+ *       against Fastify (target ≥ 0.6×), then 1,000 req/s open loop, latency from the scheduled send
+ *       (targets p99 ≤ 5 ms, p99.9 ≤ 15 ms).
+ *   (c) batch ingest of BENCH_BATCH_EVENTS events against COPY of as many rows (target ≥ 0.8×).
+ * CPU per request comes from /proc (Lethe's and Fastify's processes, Postgres's backends on a server)
+ * and from the load process's own count. BENCH_SECONDS (10), BENCH_RUNS (3), BENCH_BATCH_EVENTS
+ * (100000) and BENCH_READ_EVENTS (1000000) scale it.
  */
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
-import { AppModule } from '../src/app.module.js';
-import { configureApp } from '../src/app.setup.js';
-import { sha256Hex } from '../src/common/crypto.js';
-import { loadConfig } from '../src/config/config.schema.js';
-import { configSource } from '../src/config/from-environment.js';
-import { DatabaseEndpoint } from '../src/infrastructure/database/database.module.js';
-import { linkHash, CONSENT_GENESIS } from '../src/modules/consent/consent.chain.js';
-import { APPEND_ONE, appendOneParams, PreparedEvent } from '../src/modules/consent/consent.repository.js';
-import { Worker } from 'node:worker_threads';
-import { closedLoop, fmt, httpClient, line, Samples, verdict } from './load.js';
-import type { LoadJob, LoadResult } from './consent.load-worker.js';
+import { ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { createInterface, Interface } from 'node:readline';
+import type { LoadJob, LoadResult } from './consent.load.js';
+import { fmt, line, median, Samples, verdict } from './load.js';
 
-/** Runs HTTP load in a worker thread and returns its samples. */
-function load(job: LoadJob): Promise<Samples & { elapsedSeconds: number }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./consent.load-worker.js', import.meta.url), { workerData: job });
-    worker.once('message', (result: LoadResult) => {
-      const samples = Object.assign(new Samples(), { elapsedSeconds: result.elapsedSeconds });
-      samples.ms.push(...result.ms);
-      samples.errors = result.errors;
-      void worker.terminate();
-      resolve(samples);
-    });
-    worker.once('error', reject);
-  });
-}
-
-const env = configSource();
-const SECONDS = Number(env.BENCH_SECONDS ?? 20);
+const env = process.env;
+const SECONDS = Number(env.BENCH_SECONDS ?? 10);
+const RUNS = Number(env.BENCH_RUNS ?? 3);
 const BATCH_EVENTS = Number(env.BENCH_BATCH_EVENTS ?? 100_000);
 const READ_EVENTS = Number(env.BENCH_READ_EVENTS ?? 1_000_000);
-const CONCURRENCY = 16;
-const HMAC_KEY = 'bench-hmac-key-0123456789abcdef0123';
-const PURPOSES = ['bench-marketing', 'bench-analytics', 'bench-profiling', 'bench-partners', 'bench-research'];
+const TICK_MICROS = 10_000; // /proc counts CPU in clock ticks of 10 ms (USER_HZ 100 on Linux)
+const script = (name: string) => new URL(`./${name}.js`, import.meta.url).pathname;
 
+/** A child that answers in JSON lines. */
+class Child {
+  private readonly replies: string[] = [];
+  private waiters: Array<(text: string) => void> = [];
+  private readonly lines: Interface;
 
-async function main(): Promise<void> {
-  const adminKey = `lth_${randomBytes(32).toString('base64url')}`;
-  const config = loadConfig({
-    ...env,
-    LETHE_EMBEDDED_PERSIST: 'off',
-    LETHE_LOG_LEVEL: 'warn',
-    LETHE_ADMIN_API_KEY: adminKey,
-    LETHE_HMAC_KEY: HMAC_KEY,
-    LETHE_DB_POOL_SIZE: String(CONCURRENCY + 4),
-    LETHE_API_KEY_CACHE_SECONDS: '60',
-  });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: ['error'], bodyParser: false });
-  configureApp(app, config);
-  await app.listen(0, '127.0.0.1');
-  const base = await app.getUrl();
-  const endpoint = app.get(DatabaseEndpoint);
-  const dataSource = app.get(DataSource);
-  const admin = httpClient(base, adminKey, 4);
-  const iamKey = JSON.parse((await admin.send('POST', '/v1/api-keys', { name: 'bench iam', roles: ['iam', 'counsel'] })).body).key as string;
-  const iam = httpClient(base, iamKey, CONCURRENCY);
-  for (const key of PURPOSES) {
-    await iam.send('POST', '/v1/purposes', { key, title: key, description: 'bench', lawfulBasis: 'consent', dataCategories: ['contact.email'], retention: 'P2Y' });
-    await iam.send('POST', `/v1/purposes/${key}/notices`, { version: 'v1', language: 'en', text: 'bench notice', effectiveFrom: '2020-01-01T00:00:00Z' });
+  constructor(readonly process: ChildProcess, replies: NodeJS.ReadableStream) {
+    this.lines = createInterface({ input: replies });
+    this.lines.on('line', (reply) => {
+      const waiter = this.waiters.shift();
+      if (waiter) waiter(reply);
+      else this.replies.push(reply);
+    });
+    process.stderr!.on('data', (chunk: Buffer) => void global.process.stderr.write(chunk));
   }
-  const noticeHash = sha256Hex('bench notice');
-  const pool = new pg.Pool({ connectionString: endpoint.url, max: CONCURRENCY });
 
-  line(`Lethe consent benchmark — database: ${endpoint.embedded ? 'embedded PGlite' : 'Postgres server (DATABASE_URL)'}, ${SECONDS} s per run`);
-  line();
+  next<T>(): Promise<T> {
+    const ready = this.replies.shift();
+    if (ready !== undefined) return Promise.resolve(JSON.parse(ready) as T);
+    return new Promise((resolve, reject) => {
+      this.waiters.push((text) => resolve(JSON.parse(text) as T));
+      this.process.once('exit', (code) => reject(new Error(`child exited (${code})`)));
+    });
+  }
 
-  // (a) single events
-  const prepared = (i: number): PreparedEvent => {
-    const subjectId = `base_${i}_${randomUUID().slice(0, 8)}`;
-    const content = randomBytes(32).toString('hex');
-    return {
-      id: randomUUID(), subjectRef: createHmac('sha256', HMAC_KEY).update(subjectId).digest('hex'), subjectId,
-      purpose: PURPOSES[i % PURPOSES.length]!, action: 'granted', noticeVersion: 'v1', noticeLanguage: 'en', noticeHash,
-      occurredAt: new Date(), recordedAt: new Date(), method: 'settings_page', sourceSystem: 'bench', recordedBy: 'bench',
-      ipTruncated: '203.0.113.0/24', ipHash: content, userAgent: 'bench/1', locale: 'en-GB', jurisdiction: 'UK',
-      proofDigest: content, idempotencyKey: null, requestHash: content, contentHash: content,
-    };
-  };
-  const baselineA = await closedLoop(CONCURRENCY, SECONDS, async (i) => {
-    await pool.query(APPEND_ONE, appendOneParams(prepared(i)));
-  });
-  const job = { baseUrl: base, token: iamKey, purposes: PURPOSES, seconds: SECONDS };
-  const letheA = await load({ ...job, kind: 'single', concurrency: CONCURRENCY });
-  const ratioA = letheA.ms.length / baselineA.ms.length;
-  line(`(a) single events, concurrency ${CONCURRENCY}, ${SECONDS} s each`);
-  line(`    baseline: the same INSERT through pg   ${baselineA.summary(SECONDS)}`);
-  line(`    Lethe: POST /v1/consent-events         ${letheA.summary(SECONDS)}`);
-  line(`    ratio ${fmt(ratioA, 2)}× (target ≥ 0.5×) ${verdict(ratioA >= 0.5)}`);
-  line();
+  send<T>(command: unknown): Promise<T> {
+    this.process.stdin!.write(`${JSON.stringify(command)}\n`);
+    return this.next<T>();
+  }
 
-  // (b) batch ingest
-  const batches = Math.ceil(BATCH_EVENTS / 1000);
-  const ingest = await load({ ...job, kind: 'batch', concurrency: 4, events: BATCH_EVENTS });
-  const letheB = ingest.elapsedSeconds;
-  const batchErrors = ingest.errors;
-  const copyStart = performance.now();
-  await copyRows(endpoint, pool, BATCH_EVENTS, noticeHash);
-  const baselineB = (performance.now() - copyStart) / 1000;
-  const ratioB = baselineB / letheB;
-  line(`(b) ingest ${BATCH_EVENTS.toLocaleString('en-GB')} events`);
-  line(`    baseline: COPY of the same rows          ${fmt(baselineB, 2)} s  (${fmt(BATCH_EVENTS / baselineB, 0)} rows/s)`);
-  line(`    Lethe: ${batches} × POST …/batch (4 at once)  ${fmt(letheB, 2)} s  (${fmt(BATCH_EVENTS / letheB, 0)} events/s, ${batchErrors} failed)`);
-  line(`    ratio ${fmt(ratioB, 2)}× (target ≥ 0.5×) ${verdict(ratioB >= 0.5)}`);
-  line();
+  /** CPU this process has used so far, µs. */
+  cpuMicros(): number {
+    return cpuTicks(this.process.pid!) * TICK_MICROS;
+  }
 
-  // (c) reads with 1M events in the ledger
-  const seedStart = performance.now();
-  const subjects = await seedLedger(dataSource, READ_EVENTS, noticeHash);
-  const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM consent_event');
-  line(`(c) GET /v1/subjects/{id}/consents at 1,000 req/s for ${SECONDS} s, ${Number(n).toLocaleString('en-GB')} events in the ledger (seeded in ${fmt((performance.now() - seedStart) / 1000, 0)} s)`);
-  await load({ ...job, kind: 'read', seconds: 2, rate: 500, concurrency: 64, subjects });
-  const capacity = await load({ ...job, kind: 'read-capacity', seconds: 5, concurrency: CONCURRENCY, subjects });
-  line(`    capacity (closed loop, ${CONCURRENCY} at once, 5 s): ${capacity.summary(5)}`);
-  const reads = await load({ ...job, kind: 'read', rate: 1000, concurrency: 64, subjects });
-  line(`    Lethe: ${reads.summary(SECONDS)}  max ${fmt(Math.max(...reads.ms))} ms`);
-  line(`    p99 ${fmt(reads.percentile(99))} ms (target ≤ 10 ms) ${verdict(reads.percentile(99) <= 10)}`);
-
-  await pool.end();
-  await app.close();
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.process.once('exit', resolve));
+    this.process.kill('SIGTERM');
+    await exited;
+  }
 }
 
-/** The baseline for (b): COPY the same number of ledger rows, through pg-copy-streams or, on PGlite, its /dev/blob. */
-async function copyRows(endpoint: DatabaseEndpoint, pool: pg.Pool, count: number, noticeHash: string): Promise<void> {
-  const now = new Date().toISOString();
-  const rows: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const ref = sha256Hex(`copy-${i}-${randomUUID()}`);
-    const content = sha256Hex(ref);
-    rows.push(
-      [randomUUID(), ref, `copy_${i}`, 1, PURPOSES[i % PURPOSES.length], 'granted', 'v1', 'en', noticeHash, now, now, 'import', 'bench', 'bench',
-        '\\N', '\\N', '\\N', '\\N', '\\N', content, '\\N', content, content, CONSENT_GENESIS, linkHash(CONSENT_GENESIS, 1, content)].join('\t') + '\n',
-    );
-  }
-  const columns = `id, subject_ref, subject_id, seq, purpose, action, notice_version, notice_language, notice_hash, occurred_at, recorded_at,
-    method, source_system, recorded_by, ip_truncated, ip_hash, user_agent, locale, jurisdiction, proof_digest, idempotency_key, request_hash,
-    content_hash, prev_hash, hash`;
-  if (endpoint.embedded) {
-    await endpoint.embedded.db.query(`COPY consent_event (${columns}) FROM '/dev/blob'`, [], { blob: new Blob(rows) });
-    return;
-  }
-  const client = await pool.connect();
+function cpuTicks(pid: number): number {
   try {
-    await pipeline(Readable.from(rows), client.query(copyFrom(`COPY consent_event (${columns}) FROM STDIN`)));
-  } finally {
-    client.release();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime, stime
+  } catch {
+    return 0; // the process ended meanwhile
   }
+}
+
+/** CPU used so far by each Postgres server process on this machine, in ticks. */
+function postgresTicks(): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') ticks.set(Number(entry), cpuTicks(Number(entry)));
+    } catch {
+      // gone
+    }
+  }
+  return ticks;
 }
 
 /**
- * Fills the ledger to `total` events for (c): subjects bench_0… with ten events each (two per purpose)
- * and their current state, inserted set-wise. Returns the number of subjects.
+ * A CPU meter: its reading is the CPU used since it was started, µs. Postgres's is the sum over its
+ * processes alive at the reading (a backend that started meanwhile counts from zero; one that ended
+ * meanwhile, such as the previous arm's, drops out instead of making the sum negative).
  */
-async function seedLedger(dataSource: DataSource, total: number, noticeHash: string): Promise<number> {
-  const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM consent_event');
-  const subjects = Math.max(1, Math.ceil((total - Number(n)) / 10));
-  const chunk = 5_000;
-  for (let from = 0; from < subjects; from += chunk) {
-    const ids = Array.from({ length: Math.min(chunk, subjects - from) }, (_, i) => `bench_${from + i}`);
-    const refs = ids.map((id) => createHmac('sha256', HMAC_KEY).update(`consent-subject\u0000${id}`).digest('hex'));
-    await dataSource.query(
-      `INSERT INTO consent_event (id, subject_ref, subject_id, seq, purpose, action, notice_version, notice_language, notice_hash,
-         occurred_at, recorded_at, method, source_system, recorded_by, proof_digest, request_hash, content_hash, prev_hash, hash)
-       SELECT gen_random_uuid(), s.ref, s.id, g, ($3::text[])[1 + (g - 1) % 5], CASE WHEN g > 5 THEN 'withdrawn' ELSE 'granted' END, 'v1', 'en', $4,
-              now() - (11 - g) * interval '1 day', now(), 'import', 'bench', 'bench', $4, $4, $4, $4, $4
-         FROM unnest($1::text[], $2::text[]) AS s(id, ref) CROSS JOIN generate_series(1, 10) AS g`,
-      [ids, refs, PURPOSES, noticeHash],
-    );
-    await dataSource.query(
-      `INSERT INTO consent_state (subject_ref, purpose, action, occurred_at, notice_version, event_id)
-       SELECT s.ref, p, 'withdrawn', now() - interval '1 day', 'v1', gen_random_uuid()
-         FROM unnest($1::text[]) AS s(ref) CROSS JOIN unnest($2::text[]) AS p ON CONFLICT DO NOTHING`,
-      [refs, PURPOSES],
-    );
+type Meter = () => () => number;
+const postgresMeter: Meter = () => {
+  const before = postgresTicks();
+  return () => [...postgresTicks()].reduce((sum, [pid, ticks]) => sum + ticks - (before.get(pid) ?? 0), 0) * TICK_MICROS;
+};
+
+/** A child answering on `replyFd` (Lethe: fd 3, its stdout being the access log, sent to /dev/null). */
+function start(name: string, args: string[], replyFd: 1 | 3 = 1): Child {
+  const stdio = replyFd === 3 ? (['pipe', 'ignore', 'pipe', 'pipe'] as const) : (['pipe', 'pipe', 'pipe'] as const);
+  const child = spawn(process.execPath, [script(name), ...args], { stdio: [...stdio], env: { ...env, LETHE_LOG_LEVEL: env.LETHE_LOG_LEVEL ?? 'info' } });
+  return new Child(child, child.stdio[replyFd] as NodeJS.ReadableStream);
+}
+
+/** One measurement: the load process runs `job` while the CPU of `server` (and Postgres) is counted. */
+interface Measured {
+  perSecond: number;
+  elapsedSeconds: number;
+  samples: Samples;
+  errors: number;
+  /** µs of CPU per request: the process under test, Postgres, the load generator. */
+  cpu: { server: number; postgres: number; load: number };
+}
+
+/** Where the database's CPU is counted: Postgres's processes, or on the embedded default the Lethe process that hosts PGlite. */
+let databaseMeter: Meter = postgresMeter;
+
+async function measure(job: LoadJob, server: Child | undefined): Promise<Measured> {
+  const [serverBefore, database] = [server?.cpuMicros() ?? 0, databaseMeter()];
+  // The load process answers, then waits for its stdin to close before it closes its connections:
+  // Postgres backends that have exited no longer show their CPU in /proc.
+  const child = spawn(process.execPath, [script('consent.load'), JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const answer = await Promise.race([new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve)), exited.then(() => '')]);
+  const [serverAfter, databaseUsed] = [server?.cpuMicros() ?? 0, database()];
+  child.stdin.end();
+  const code = await exited;
+  if (code !== 0 || !answer) throw new Error(`load process exited with ${code}`);
+  const result = JSON.parse(answer) as LoadResult;
+  if (result.firstError) line(`    (errors: ${result.errors}, first: ${result.firstError})`);
+  const samples = Object.assign(new Samples(), { errors: result.errors });
+  samples.ms.push(...result.ms);
+  const n = Math.max(1, result.ms.length);
+  return {
+    perSecond: result.ms.length / ('seconds' in job ? job.seconds : result.elapsedSeconds),
+    elapsedSeconds: result.elapsedSeconds,
+    samples,
+    errors: result.errors,
+    cpu: { server: (serverAfter - serverBefore) / n, postgres: databaseUsed / n, load: result.cpuMicros / n },
+  };
+}
+
+interface Arm {
+  name: string;
+  job: LoadJob;
+  server?: Child;
+}
+
+/** Every arm RUNS times, in a rotating order; per arm the medians. */
+async function compare(arms: Arm[]): Promise<Map<string, { perSecond: number; p99: number; cpu: Measured['cpu']; errors: number }>> {
+  const results = new Map<string, Measured[]>(arms.map((a) => [a.name, []]));
+  for (let run = 0; run < RUNS; run++) {
+    for (let k = 0; k < arms.length; k++) {
+      const arm = arms[(run + k) % arms.length]!;
+      results.get(arm.name)!.push(await measure(arm.job, arm.server));
+    }
   }
-  await dataSource.query('ANALYZE consent_event; ANALYZE consent_state');
-  return subjects;
+  return new Map(
+    [...results].map(([name, runs]) => [
+      name,
+      {
+        perSecond: median(runs.map((r) => r.perSecond)),
+        p99: median(runs.map((r) => r.samples.percentile(99))),
+        cpu: { server: median(runs.map((r) => r.cpu.server)), postgres: median(runs.map((r) => r.cpu.postgres)), load: median(runs.map((r) => r.cpu.load)) },
+        errors: runs.reduce((sum, r) => sum + r.errors, 0),
+      },
+    ]),
+  );
+}
+
+function table(rows: Map<string, { perSecond: number; p99: number; cpu: Measured['cpu']; errors: number }>, unit: string): void {
+  line(`    ${'arm'.padEnd(34)}${unit.padStart(10)}${'p99 ms'.padStart(9)}   CPU µs/req: server  postgres  load   failed`);
+  for (const [name, r] of rows) {
+    line(`    ${name.padEnd(34)}${fmt(r.perSecond, 0).padStart(10)}${fmt(r.p99).padStart(9)}   ${(r.cpu.server ? fmt(r.cpu.server, 0) : '–').padStart(18)}${fmt(r.cpu.postgres, 0).padStart(10)}${fmt(r.cpu.load, 0).padStart(6)}   ${r.errors}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const lethe = start('consent.server', [], 3);
+  const info = await lethe.next<{ url: string; token: string; databaseUrl: string; embedded: boolean }>();
+  if (info.embedded) {
+    databaseMeter = () => {
+      const before = lethe.cpuMicros();
+      return () => lethe.cpuMicros() - before;
+    };
+  }
+  const fastify = start('consent.fastify', [info.databaseUrl, info.token, '80']);
+  const { url: fastifyUrl } = await fastify.next<{ url: string }>();
+
+  line(`Lethe consent benchmark — ${info.embedded ? 'embedded PGlite (it runs inside the Lethe process: its CPU is the postgres column, and for Lethe’s own arm both columns are that process)' : 'Postgres server (DATABASE_URL)'}`);
+  line(`${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+  line(`${SECONDS} s per measurement, ${RUNS} alternating runs per arm, medians; every arm a process of its own`);
+  line();
+
+  // (a) single writes
+  for (const concurrency of [16, 64]) {
+    const rows = await compare([
+      { name: 'pg: the same INSERT, no HTTP', job: { kind: 'pg-write', databaseUrl: info.databaseUrl, concurrency, seconds: SECONDS } },
+      { name: 'minimal Fastify + that INSERT', job: { kind: 'http-write', baseUrl: fastifyUrl, token: info.token, concurrency, seconds: SECONDS }, server: fastify },
+      { name: 'Lethe POST /v1/consent-events', job: { kind: 'http-write', baseUrl: info.url, token: info.token, concurrency, seconds: SECONDS }, server: lethe },
+    ]);
+    const target = concurrency === 16 ? 1.0 : 1.5;
+    const ratio = rows.get('Lethe POST /v1/consent-events')!.perSecond / rows.get('pg: the same INSERT, no HTTP')!.perSecond;
+    line(`(a) single consent writes, ${concurrency} connections`);
+    table(rows, 'writes/s');
+    line(`    Lethe / pg ${fmt(ratio, 2)}× (target ≥ ${fmt(target, 1)}×) ${verdict(ratio >= target)};  Lethe CPU ${fmt(rows.get('Lethe POST /v1/consent-events')!.cpu.server, 0)} µs/write (target ≤ 270) ${verdict(rows.get('Lethe POST /v1/consent-events')!.cpu.server <= 270)}`);
+    line();
+  }
+
+  // (b) reads
+  const seedStart = performance.now();
+  const { subjects } = await lethe.send<{ subjects: number }>({ cmd: 'seed', count: READ_EVENTS });
+  line(`(b) GET /v1/subjects/{id}/consents, ${fmt(READ_EVENTS, 0)} events in the ledger (seeded in ${fmt((performance.now() - seedStart) / 1000, 0)} s)`);
+  const reads = await compare([
+    { name: 'pg: the same SELECT, no HTTP', job: { kind: 'pg-read', databaseUrl: info.databaseUrl, concurrency: 16, seconds: SECONDS, subjects } },
+    { name: 'minimal Fastify + that SELECT', job: { kind: 'http-read', baseUrl: fastifyUrl, token: info.token, concurrency: 16, seconds: SECONDS, subjects }, server: fastify },
+    { name: 'Lethe', job: { kind: 'http-read', baseUrl: info.url, token: info.token, concurrency: 16, seconds: SECONDS, subjects }, server: lethe },
+  ]);
+  line('    capacity, closed loop, 16 connections');
+  table(reads, 'reads/s');
+  const readRatio = reads.get('Lethe')!.perSecond / reads.get('minimal Fastify + that SELECT')!.perSecond;
+  line(`    Lethe / Fastify ${fmt(readRatio, 2)}× (target ≥ 0.6×) ${verdict(readRatio >= 0.6)};  Lethe CPU ${fmt(reads.get('Lethe')!.cpu.server, 0)} µs/read (target ≤ 150) ${verdict(reads.get('Lethe')!.cpu.server <= 150)}`);
+  const open = (baseUrl: string): LoadJob => ({ kind: 'http-read-open', baseUrl, token: info.token, rate: 1000, seconds: 2 * SECONDS, subjects });
+  for (const [name, server, baseUrl] of [['minimal Fastify', fastify, fastifyUrl], ['Lethe', lethe, info.url]] as const) {
+    const r = await measure(open(baseUrl), server);
+    const [p50, p99, p999] = [50, 99, 99.9].map((p) => r.samples.percentile(p));
+    line(`    ${name}: 1,000 req/s open loop for ${2 * SECONDS} s: p50 ${fmt(p50!)} ms  p99 ${fmt(p99!)} ms  p99.9 ${fmt(p999!)} ms  max ${fmt(Math.max(...r.samples.ms))} ms  (${r.errors} failed)`);
+    if (name === 'Lethe') line(`    targets p99 ≤ 5 ms ${verdict(p99! <= 5)}, p99.9 ≤ 15 ms ${verdict(p999! <= 15)}`);
+  }
+  line();
+
+  // (c) batch ingest
+  const batch = await measure({ kind: 'batch', baseUrl: info.url, token: info.token, concurrency: 4, events: BATCH_EVENTS }, lethe);
+  const letheSeconds = batch.elapsedSeconds;
+  const { seconds: copySeconds } = await lethe.send<{ seconds: number }>({ cmd: 'copy', count: BATCH_EVENTS });
+  const ingestRatio = copySeconds / letheSeconds;
+  line(`(c) ingest ${fmt(BATCH_EVENTS, 0)} events`);
+  line(`    baseline: COPY of the same rows           ${fmt(copySeconds, 2)} s  (${fmt(BATCH_EVENTS / copySeconds, 0)} rows/s)`);
+  line(`    Lethe: ${Math.ceil(BATCH_EVENTS / 1000)} × POST …/batch (4 at once)   ${fmt(letheSeconds, 2)} s  (${fmt(BATCH_EVENTS / letheSeconds, 0)} events/s, ${batch.errors} failed)`);
+  line(`    ratio ${fmt(ingestRatio, 2)}× (target ≥ 0.8×) ${verdict(ingestRatio >= 0.8)}`);
+
+  await fastify.stop();
+  lethe.process.stdin!.end(`${JSON.stringify({ cmd: 'stop' })}\n`);
+  await new Promise((resolve) => lethe.process.once('exit', resolve));
 }
 
 main().then(

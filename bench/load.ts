@@ -55,10 +55,11 @@ export async function openLoop(ratePerSecond: number, seconds: number, op: (i: n
     const due = start + (i * 1000) / ratePerSecond;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    const began = performance.now();
+    // Latency counts from when the request was due, not from when it went out: a stalled generator or
+    // server cannot hide its delay from the figures (no coordinated omission).
     inflight.push(
       op(i).then(
-        () => samples.add(performance.now() - began),
+        () => samples.add(performance.now() - due),
         () => void (samples.errors += 1),
       ),
     );

@@ -27,6 +27,9 @@ function packageVersion(): string {
 export function configureApp(app: NestExpressApplication, config: LetheConfig): void {
   app.use(requestIdMiddleware);
   app.disable('x-powered-by');
+  // No ETag on API answers: hashing every body costs each request, and no client revalidates them
+  // (the web apps' own files keep theirs).
+  app.set('etag', false);
   // `verify` is reserved by Nest for { rawBody: true }, which Lethe does not use: here it refuses
   // bodies nested too deep before anything recurses over them.
   const json = { limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'], verify: verifyJsonDepth };

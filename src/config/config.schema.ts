@@ -22,7 +22,7 @@ export interface LetheConfig {
     readonly embeddedPort: number;
     /** Keep the embedded database under dataDir (off: in memory, for tests and demos). */
     readonly embeddedPersist: boolean;
-    /** In memory only: a file holding an empty PGlite cluster, written on first use, loaded instead of initdb after. */
+    /** A file holding an empty PGlite cluster: a new embedded database starts from it (written on first use). */
     readonly embeddedTemplate: string | undefined;
   };
   readonly dataDir: string;

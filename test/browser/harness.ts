@@ -224,8 +224,13 @@ export async function axeScan(page: Page): Promise<AxeViolation[]> {
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
 }
 
-/** A full-page screenshot in test-artifacts/screenshots/<name>.png. */
+/**
+ * A full-page screenshot in test-artifacts/screenshots/<name>.png, for people to look at (nothing
+ * asserts on it). Taken on the embedded default only: the server modes would redraw the same pages
+ * into the same files.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (onServer) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }

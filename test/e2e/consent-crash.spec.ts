@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { onServer } from '../factories/app.js';
+import { onServer, PGLITE_TEMPLATE } from '../factories/app.js';
 
 /**
  * The promise behind group commit: a 201 is sent only after the event's group is committed. Lethe
@@ -62,6 +62,7 @@ describe('consent ledger: kill -9 during group-committed writes', () => {
         LETHE_QUEUE_PREFIX: prefix,
         LETHE_RECONCILE_INTERVAL_SECONDS: '0',
         LETHE_MAIL_TRANSPORT: 'files',
+        LETHE_EMBEDDED_TEMPLATE: PGLITE_TEMPLATE,
         DATABASE_URL: process.env.DATABASE_URL ?? '',
         REDIS_URL: process.env.REDIS_URL ?? '',
         // The suites of a server run share these secrets (test/factories/app.ts).

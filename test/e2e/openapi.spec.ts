@@ -45,8 +45,9 @@ describe('OpenAPI document', () => {
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         const statuses = Object.keys(operation.responses);
-        // A success, or for the sign-in redirects a 303 (every GET also declares 304, which does not count).
+        // A success, or for the sign-in redirects a 303; never a 304 (API answers carry no ETag).
         expect([method, path, statuses.some((s) => s.startsWith('2') || s === '303')]).toEqual([method, path, true]);
+        expect([method, path, statuses.includes('304')]).toEqual([method, path, false]);
         expect([method, path, statuses]).toEqual([method, path, expect.arrayContaining(['500', '503', ...(operation.requestBody ? ['400', '413', '415'] : [])])]);
         for (const [status, response] of Object.entries(operation.responses)) {
           if (Number(status) >= 400) expect([method, path, status, Object.keys(response.content ?? {})]).toEqual([method, path, status, ['application/problem+json']]);
@@ -58,6 +59,12 @@ describe('OpenAPI document', () => {
     expect(document.components.securitySchemes.apiKey.bearerFormat).not.toBe('JWT');
     expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
     expect(document.paths['/metrics']?.get).toBeDefined();
+  });
+
+  it('answers without an ETag (nothing revalidates API answers; hashing each one costs every request)', async () => {
+    const response = await t.http.get('/v1/api-keys').set('Authorization', `Bearer ${t.adminKey}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.etag).toBeUndefined();
   });
 
   it('the served document names LETHE_PUBLIC_URL as its server', async () => {

@@ -16,7 +16,7 @@ import { createPino, PinoNestLogger } from '../../src/common/logging/logger.js';
 import { LetheConfig, loadConfig } from '../../src/config/config.schema.js';
 
 const PGLITE_VERSION = (JSON.parse(readFileSync(join(process.cwd(), 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
-const PGLITE_TEMPLATE = join(tmpdir(), `lethe-test-pglite-${PGLITE_VERSION}.tar`);
+export const PGLITE_TEMPLATE = join(tmpdir(), `lethe-test-pglite-${PGLITE_VERSION}.tar`);
 
 /** True when the suite runs against a Postgres server (DATABASE_URL) rather than embedded PGlite. */
 export const onServer = Boolean(process.env.DATABASE_URL);

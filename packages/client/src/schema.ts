@@ -4173,13 +4173,6 @@ export interface operations {
                     "application/json": components["schemas"]["GpcSupportDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -4236,13 +4229,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HealthDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -4301,13 +4287,6 @@ export interface operations {
                     "application/json": components["schemas"]["HealthDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -4363,13 +4342,6 @@ export interface operations {
                 content: {
                     "text/plain": string;
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -4434,13 +4406,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiKeyPageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -4727,13 +4692,6 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventPageDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -4808,13 +4766,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ChainVerificationDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -5002,13 +4953,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ConsentReceiptDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -5210,13 +5154,6 @@ export interface operations {
                     "text/csv": components["schemas"]["ConsentReportDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -5291,13 +5228,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DataStorePageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -5376,13 +5306,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -5452,13 +5375,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FeedListDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description A cursor or limit that is not valid */
             400: {
@@ -5719,13 +5635,6 @@ export interface operations {
                     "application/json": components["schemas"]["DeadlinePreviewDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -5798,13 +5707,6 @@ export interface operations {
         responses: {
             /** @description The zip */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5887,13 +5789,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MyConsentListDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -6079,13 +5974,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ConsentReceiptDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -6337,13 +6225,6 @@ export interface operations {
                     "application/json": components["schemas"]["SubjectSessionDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -6474,13 +6355,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -6549,13 +6423,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -6612,13 +6479,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PrivacyCenterDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -6682,13 +6542,6 @@ export interface operations {
                     "application/json": components["schemas"]["PublicSubprocessorPageDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -6739,13 +6592,6 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6892,13 +6738,6 @@ export interface operations {
                     };
                     "text/html": string;
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -7061,13 +6900,6 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -7207,13 +7039,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PurposeTemplatePageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -7407,13 +7232,6 @@ export interface operations {
                     "application/json": components["schemas"]["PurposePageDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -7595,13 +7413,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PurposeDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -7926,13 +7737,6 @@ export interface operations {
                     "application/json": components["schemas"]["CompletenessPageDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -8012,13 +7816,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DataCategoryPageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -8321,13 +8118,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -8421,13 +8211,6 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -8509,13 +8292,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RegisterEntryPageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -8693,13 +8469,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RegisterEntryDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -8907,13 +8676,6 @@ export interface operations {
                     "application/json": components["schemas"]["RegisterDiffDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -9004,13 +8766,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RegisterVersionPageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -9115,13 +8870,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RequestPageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description A filter is not valid, or mine=true without a signed-in person with an email address */
             400: {
@@ -9298,13 +9046,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RequestDetailDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -9604,13 +9345,6 @@ export interface operations {
                 content: {
                     "text/html": string;
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -10269,13 +10003,6 @@ export interface operations {
                     "application/zip": string;
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -10352,13 +10079,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PackageLinkDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -10550,13 +10270,6 @@ export interface operations {
                     "application/json": components["schemas"]["PackageLinkDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -10633,13 +10346,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RecipientListDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -10942,13 +10648,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RequestStatusDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -11357,13 +11056,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TimelinePageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -11941,13 +11633,6 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -12031,13 +11716,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AssigneeListDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -12130,13 +11808,6 @@ export interface operations {
                     "application/json": components["schemas"]["RequestCountsDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -12212,13 +11883,6 @@ export interface operations {
                     "application/json": components["schemas"]["RectifiableFieldListDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -12275,13 +11939,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SessionDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -12531,13 +12188,6 @@ export interface operations {
                     "application/json": components["schemas"]["SignInMethodsDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -12589,13 +12239,6 @@ export interface operations {
         responses: {
             /** @description To returnTo when signed in (setting __Host-lethe_session=…; HttpOnly; Secure; SameSite=Strict; Path=/ (no Domain) and ending the session whose cookie the browser presented, if any); else to /console/?signInError=provider_unavailable|state_mismatch|provider_error|no_role|rate_limited|failed (rate_limited: too many failed sign-ins from this address) */
             303: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12669,13 +12312,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -12734,13 +12370,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SubjectConsentsDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -12953,13 +12582,6 @@ export interface operations {
                     "application/json": components["schemas"]["ConsentHistoryPageDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -13141,13 +12763,6 @@ export interface operations {
                     "application/json": components["schemas"]["ConsentChainVerificationDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -13236,13 +12851,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["NoticePageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -13441,13 +13049,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SubprocessorPageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -13935,13 +13536,6 @@ export interface operations {
                     "application/json": components["schemas"]["UserPageDto"];
                 };
             };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
                 headers: {
@@ -14021,13 +13615,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WebhookPageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
@@ -14298,13 +13885,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DeliveryPageDto"];
                 };
-            };
-            /** @description Not modified: the If-None-Match ETag still matches */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {

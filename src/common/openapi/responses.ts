@@ -80,10 +80,6 @@ function completeOperation(operation: Operation, method: string): void {
     add(413, 'The request body is larger than the limit (LETHE_BODY_LIMIT)');
     add(415, 'The body is not JSON in UTF-8');
   }
-  if (method === 'get') {
-    // Express answers a matching If-None-Match with 304 (ETag on every JSON or text answer).
-    responses['304'] ??= { description: 'Not modified: the If-None-Match ETag still matches' };
-  }
   add(431, 'The request line or headers exceed 16 KiB (Node.js header limit)');
   add(500, 'Something went wrong on our side; `instance` identifies the occurrence');
   add(503, 'The database is unavailable or at its connection limit; try again after Retry-After', {
