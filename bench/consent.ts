@@ -107,9 +107,12 @@ const postgresMeter: Meter = () => {
 };
 
 /** A child answering on `replyFd` (Lethe: fd 3, its stdout being the access log, sent to /dev/null). */
+const children: ChildProcess[] = [];
+
 function start(name: string, args: string[], replyFd: 1 | 3 = 1): Child {
   const stdio = replyFd === 3 ? (['pipe', 'ignore', 'pipe', 'pipe'] as const) : (['pipe', 'pipe', 'pipe'] as const);
   const child = spawn(process.execPath, [script(name), ...args], { stdio: [...stdio], env: { ...env, LETHE_LOG_LEVEL: env.LETHE_LOG_LEVEL ?? 'info' } });
+  children.push(child);
   return new Child(child, child.stdio[replyFd] as NodeJS.ReadableStream);
 }
 
@@ -259,6 +262,7 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
+    for (const child of children) child.kill('SIGTERM'); // no arm outlives a failed run
     process.exit(1);
   },
 );
