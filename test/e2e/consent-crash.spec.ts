@@ -111,9 +111,10 @@ describe('consent ledger: kill -9 during group-committed writes', () => {
     // 32 clients, each writing in turn for its own three subjects, until the process dies under them.
     const acknowledged = new Map<string, string>(); // event id → subject id
     let sent = 0;
-    let dead = false;
+    let killed = false; // from here on, a failed write is the kill's doing
+    let stopped = false;
     const client = async (c: number) => {
-      for (let i = 0; !dead; i++) {
+      for (let i = 0; !stopped; i++) {
         const subjectId = `crash_${purpose}_${c}_${i % SUBJECTS_PER_CLIENT}`;
         const eventId = randomUUID();
         sent += 1;
@@ -125,14 +126,16 @@ describe('consent ledger: kill -9 during group-committed writes', () => {
           if (response.status !== 201) throw new Error(`unexpected ${response.status}: ${JSON.stringify(response.body)}`);
           acknowledged.set(eventId, subjectId);
         } catch (error) {
-          if (!dead) throw error;
+          if (!killed) throw error;
         }
       }
     };
     const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
     while (acknowledged.size < 400) await new Promise((resolve) => setTimeout(resolve, 20));
-    dead = true;
+    // Killed while every client still has a write in flight; they stop once the process is gone.
+    killed = true;
     await kill('SIGKILL');
+    stopped = true;
     await Promise.all(clients);
     expect(sent).toBeGreaterThan(acknowledged.size); // some writes were cut off in flight
 
