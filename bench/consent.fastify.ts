@@ -9,7 +9,8 @@ import { APPEND_ONE, appendOneParams } from '../src/modules/consent/consent.repo
 import { ConsentBody, CURRENT_STATES, preparedEvent, subjectRef } from './consent.fixtures.js';
 
 const [databaseUrl, token, pool] = [process.argv[2]!, process.argv[3]!, Number(process.argv[4] ?? 20)];
-const db = new pg.Pool({ connectionString: databaseUrl, max: pool });
+// Idle connections close quickly, so this arm's pool does not crowd the next arm out of max_connections.
+const db = new pg.Pool({ connectionString: databaseUrl, max: pool, idleTimeoutMillis: 500 });
 const app = Fastify({ logger: false });
 const text = { type: 'string', minLength: 1, maxLength: 200 };
 

@@ -63,7 +63,8 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown, request: Request): ProblemDto {
-    const instance = `urn:lethe:request:${currentRequestId() ?? 'unknown'}`;
+    // The id the first middleware gave the request: also there when the body parser failed, before its async context began.
+    const instance = `urn:lethe:request:${(request as Request & { requestId?: string }).requestId ?? currentRequestId() ?? 'unknown'}`;
     if (exception instanceof DomainError) {
       return {
         type: `urn:lethe:problem:${exception.code}`,

@@ -23,7 +23,7 @@ export class HttpObservabilityMiddleware implements NestMiddleware {
       if (QUIET_ROUTES.has(route)) this.logger.debug(line, 'request');
       else this.logger.log(line, 'request');
     });
-    // The body parser's stream callbacks lose the async context set by the first middleware.
+    // The one async context of the request (after the body parser, whose stream callbacks would lose it).
     runWithRequestId(req.requestId ?? 'unknown', next);
   }
 }
