@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { CONSENT_GENESIS, ConsentContent, ConsentProof, linkHash } from './consent.chain.js';
+import { isUniqueViolation } from '../../infrastructure/database/errors.js';
+import { CONSENT_GENESIS, ConsentContent, ConsentProof } from './consent.chain.js';
 import { ConsentAction, ConsentEventEntity, ConsentHeadEntity } from './consent.entity.js';
 
 /** An event ready to append: everything but its place in the chain. */
@@ -123,6 +124,11 @@ WITH input AS (
 SELECT id, seq, hash FROM ev`;
 
 
+/** The ledger refused an event it already holds: its id or its idempotency key is taken. */
+export function isDuplicateEvent(error: unknown): boolean {
+  return isUniqueViolation(error, 'uq_consent_event_idempotency') || isUniqueViolation(error, 'pk_consent_event');
+}
+
 @Injectable()
 export class ConsentRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -136,80 +142,39 @@ export class ConsentRepository {
    * Events of distinct subjects (the caller's promise: one event per subject), in one statement that
    * commits on its own. Their links, in the order given. On any error nothing of the group was written.
    */
-  async appendGroup(events: PreparedEvent[]): Promise<AppendedLink[]> {
+  appendGroup(events: PreparedEvent[]): Promise<AppendedLink[]> {
+    return this.group(this.dataSource, events);
+  }
+
+  private async group(runner: Pick<DataSource | EntityManager, 'query'>, events: PreparedEvent[]): Promise<AppendedLink[]> {
     // APPEND_ONE's parameters, column-wise: $1…$22 become arrays, $23 (the genesis hash) stays one value.
     const rowsOfParams = events.map(appendOneParams);
     const params = Array.from({ length: 22 }, (_, i) => rowsOfParams.map((row) => row[i]));
-    const rows = (await this.dataSource.query(APPEND_GROUP, [...params, CONSENT_GENESIS])) as { id: string; seq: number; hash: string }[];
+    const rows = (await runner.query(APPEND_GROUP, [...params, CONSENT_GENESIS])) as { id: string; seq: number; hash: string }[];
     const links = new Map(rows.map((row) => [row.id, { seq: row.seq, hash: row.hash }]));
     return events.map((e) => links.get(e.id.toLowerCase())!);
   }
 
   /**
-   * Many events in the caller's transaction, in a handful of statements: lock the heads (sorted,
-   * so concurrent batches cannot deadlock), chain the events in JS, then bulk-insert events, heads,
-   * state and outbox.
+   * Many events, several per subject allowed, in the caller's transaction: in rounds of
+   * appendGroup's statement, round k holding each subject's k-th event, so each chain grows in the
+   * given order. The first round locks every head the batch touches, in subject order (later rounds
+   * only touch heads already held), so concurrent batches cannot deadlock.
    */
-  async appendMany(manager: EntityManager, events: PreparedEvent[]): Promise<AppendedLink[]> {
-    const refs = [...new Set(events.map((e) => e.subjectRef))].sort();
-    await manager.query(
-      `INSERT INTO consent_head (subject_ref, seq, hash, prev_hash) SELECT r, 0, $2, $2 FROM unnest($1::text[]) AS r ON CONFLICT DO NOTHING`,
-      [refs, CONSENT_GENESIS],
-    );
-    const heads = (await manager.query(
-      `SELECT subject_ref AS ref, seq, hash FROM consent_head WHERE subject_ref = ANY($1) ORDER BY subject_ref FOR UPDATE`,
-      [refs],
-    )) as { ref: string; seq: number; hash: string }[];
-    const tip = new Map(heads.map((h) => [h.ref, { seq: h.seq, hash: h.hash }]));
-    const links = events.map((e) => {
-      const head = tip.get(e.subjectRef)!;
-      const seq = head.seq + 1;
-      const link = { seq, prevHash: head.hash, hash: linkHash(head.hash, seq, e.contentHash) };
-      tip.set(e.subjectRef, { seq, hash: link.hash });
-      return link;
-    });
-    const col = <K extends keyof PreparedEvent>(key: K) => events.map((e) => e[key]);
-    await manager.query(
-      `INSERT INTO consent_event (${EVENT_COLUMNS})
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-         $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-         $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[])`,
-      [
-        col('id'), col('subjectRef'), col('subjectId'), links.map((l) => l.seq), col('purpose'), col('action'), col('noticeVersion'),
-        col('noticeLanguage'), col('noticeHash'), col('occurredAt'), col('recordedAt'), col('method'), col('sourceSystem'),
-        col('recordedBy'), col('ipTruncated'), col('ipHash'), col('userAgent'), col('locale'), col('jurisdiction'), col('proofDigest'),
-        col('idempotencyKey'), col('requestHash'), col('contentHash'), links.map((l) => l.prevHash), links.map((l) => l.hash),
-      ],
-    );
-    const finalHeads = [...tip.entries()];
-    await manager.query(
-      `UPDATE consent_head h SET seq = v.seq, hash = v.hash, prev_hash = v.prev
-         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) AS v(ref, seq, hash, prev) WHERE h.subject_ref = v.ref`,
-      [
-        finalHeads.map(([ref]) => ref),
-        finalHeads.map(([, h]) => h.seq),
-        finalHeads.map(([, h]) => h.hash),
-        finalHeads.map(([ref, h]) => links[findLast(events, ref, h.seq, links)]!.prevHash),
-      ],
-    );
-    // One state row per subject and purpose: the latest by occurredAt (later in the batch wins a tie).
-    const latest = new Map<string, PreparedEvent>();
-    for (const e of events) {
-      const key = `${e.subjectRef}\u0000${e.purpose}`;
-      const seen = latest.get(key);
-      if (!seen || seen.occurredAt.getTime() <= e.occurredAt.getTime()) latest.set(key, e);
+  async appendInRounds(manager: EntityManager, events: PreparedEvent[]): Promise<AppendedLink[]> {
+    const rounds: PreparedEvent[][] = [];
+    const count = new Map<string, number>();
+    for (const event of events) {
+      const round = count.get(event.subjectRef) ?? 0;
+      count.set(event.subjectRef, round + 1);
+      (rounds[round] ??= []).push(event);
     }
-    const states = [...latest.values()];
-    await manager.query(
-      `INSERT INTO consent_state (subject_ref, purpose, action, occurred_at, notice_version, event_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::uuid[])
-       ON CONFLICT (subject_ref, purpose) DO UPDATE
-         SET action = EXCLUDED.action, occurred_at = EXCLUDED.occurred_at, notice_version = EXCLUDED.notice_version, event_id = EXCLUDED.event_id
-         WHERE consent_state.occurred_at <= EXCLUDED.occurred_at`,
-      [states.map((e) => e.subjectRef), states.map((e) => e.purpose), states.map((e) => e.action), states.map((e) => e.occurredAt), states.map((e) => e.noticeVersion), states.map((e) => e.id)],
-    );
-    await manager.query(`INSERT INTO consent_outbox (event_id) SELECT unnest($1::uuid[])`, [col('id')]);
-    return links.map(({ seq, hash }) => ({ seq, hash }));
+    const links = new Map<PreparedEvent, AppendedLink>();
+    for (const round of rounds) {
+      const appended = await this.group(manager, round);
+      round.forEach((event, i) => links.set(event, appended[i]!));
+    }
+    return events.map((event) => links.get(event)!);
   }
 
   /** Which of these event ids the ledger already holds. */
@@ -333,7 +298,3 @@ export class ConsentRepository {
 }
 
 /** Index of the event that produced a subject's final head (for its prevHash). */
-function findLast(events: PreparedEvent[], ref: string, seq: number, links: { seq: number }[]): number {
-  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.subjectRef === ref && links[i]!.seq === seq) return i;
-  return -1;
-}

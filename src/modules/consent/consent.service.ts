@@ -12,7 +12,6 @@ import { Keyring } from '../../common/keyring.js';
 import { decodeCursor, Page, pageSize, toPage } from '../../common/pagination.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
-import { isUniqueViolation } from '../../infrastructure/database/errors.js';
 import { findNotice, noticeInForce, PurposeCatalog } from '../purposes/purpose-catalog.js';
 import { ConsentProof, contentHash, proofDigest, StoredConsentLink, truncateIp, verifyConsentChain } from './consent.chain.js';
 import {
@@ -30,7 +29,7 @@ import {
   SubjectConsentsDto,
 } from './consent.dto.js';
 import { ConsentEventEntity } from './consent.entity.js';
-import { AppendedLink, ConsentRepository, PreparedEvent, StateRow } from './consent.repository.js';
+import { AppendedLink, ConsentRepository, isDuplicateEvent, PreparedEvent, StateRow } from './consent.repository.js';
 import { buildReceipt, ConsentReceipt } from './consent.receipt.js';
 import { ConsentWriter } from './consent.writer.js';
 
@@ -93,15 +92,15 @@ export class ConsentService {
     }
     if (errors.length > 0) throw new ValidationFailed(errors);
     try {
-      return await this.appendBatch(events);
+      return await this.appendBatch(events, false);
     } catch (error) {
-      // A concurrent retry of the same batch won the race: now it is a replay (or, for an
-      // eventId recorded under another key meanwhile, the same 409 as appendBatch gives).
-      if (!isUniqueViolation(error, 'uq_consent_event_idempotency') && !isUniqueViolation(error, 'pk_consent_event')) throw error;
+      // An eventId the ledger already holds, or a concurrent retry of the same batch that won the
+      // race: again, with every id checked first (now a replay, or the 409 naming each item).
+      if (!isDuplicateEvent(error)) throw error;
       try {
-        return await this.appendBatch(events);
+        return await this.appendBatch(events, true);
       } catch (again) {
-        if (!isUniqueViolation(again, 'uq_consent_event_idempotency') && !isUniqueViolation(again, 'pk_consent_event')) throw again;
+        if (!isDuplicateEvent(again)) throw again;
         throw new ConflictError('idempotency_conflict', 'Some events were recorded concurrently under other idempotency keys; nothing was written');
       }
     }
@@ -219,7 +218,12 @@ export class ConsentService {
     return toCsv(['date', 'purpose', 'granted', 'withdrawn'], report.rows.map((r) => [r.date, r.purpose, r.granted, r.withdrawn]));
   }
 
-  private async appendBatch(events: PreparedEvent[]): Promise<RecordedBatchDto> {
+  /**
+   * The batch in one transaction. Replays of idempotency keys are answered from the ledger; an
+   * eventId already recorded under another key is found by the insert's primary key, or, when
+   * `checkIds` (after such a failure), named per item beforehand.
+   */
+  private async appendBatch(events: PreparedEvent[], checkIds: boolean): Promise<RecordedBatchDto> {
     return this.dataSource.transaction(async (manager) => {
       const keys = events.flatMap((e) => (e.idempotencyKey ? [e.idempotencyKey] : []));
       const existing = new Map((await this.repository.findByIdempotencyKeys(manager, keys)).map((row) => [row.idempotencyKey!, row]));
@@ -232,12 +236,12 @@ export class ConsentService {
       });
       const fresh = events.filter((e) => !e.idempotencyKey || !existing.has(e.idempotencyKey));
       // An eventId already in the ledger under another idempotency key: the single route's 409.
-      const taken = await this.repository.existingIds(manager, fresh.map((e) => e.id));
+      const taken = checkIds ? await this.repository.existingIds(manager, fresh.map((e) => e.id)) : new Set<string>();
       events.forEach((e, i) => {
         if (taken.has(e.id.toLowerCase()) && fresh.includes(e)) conflicts.push({ path: `events[${i}].eventId`, message: 'this eventId was already recorded with another idempotency key' });
       });
       if (conflicts.length > 0) throw new ConflictError('idempotency_conflict', 'Some idempotency keys or event ids were used before with different events; nothing was written', { errors: conflicts });
-      const links = fresh.length > 0 ? await this.repository.appendMany(manager, fresh) : [];
+      const links = fresh.length > 0 ? await this.repository.appendInRounds(manager, fresh) : [];
       const linkOf = new Map(fresh.map((e, i) => [e.id, links[i]!]));
       return {
         items: events.map((e) => {

@@ -1,8 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
-import { isUniqueViolation } from '../../infrastructure/database/errors.js';
-import { AppendedLink, ConsentRepository, PreparedEvent } from './consent.repository.js';
+import { AppendedLink, ConsentRepository, isDuplicateEvent, PreparedEvent } from './consent.repository.js';
 
 /** What the ledger did with one event: appended it, or found it there already (a retry, or a reused key). */
 export type AppendOutcome = { link: AppendedLink } | { duplicate: true };
@@ -121,7 +120,7 @@ export class ConsentWriter implements BeforeApplicationShutdown {
     try {
       w.resolve({ link: await this.repository.appendOne(w.event) });
     } catch (error) {
-      if (isUniqueViolation(error, 'uq_consent_event_idempotency') || isUniqueViolation(error, 'pk_consent_event')) w.resolve({ duplicate: true });
+      if (isDuplicateEvent(error)) w.resolve({ duplicate: true });
       else w.reject(error);
     }
   }
