@@ -12,6 +12,7 @@ export type LoadJob =
   | { kind: 'http-write' | 'http-read'; baseUrl: string; token: string; concurrency: number; seconds: number; subjects?: number }
   | { kind: 'http-read-open'; baseUrl: string; token: string; rate: number; seconds: number; subjects: number }
   | { kind: 'pg-write' | 'pg-read'; databaseUrl: string; concurrency: number; seconds: number; subjects?: number }
+  | { kind: 'pg-read-open'; databaseUrl: string; rate: number; seconds: number; subjects: number }
   | { kind: 'batch'; baseUrl: string; token: string; concurrency: number; events: number };
 
 export interface LoadResult {
@@ -63,6 +64,13 @@ async function run(job: LoadJob): Promise<LoadResult> {
         const r = await client.send('GET', `/v1/subjects/${subject()}/consents`);
         expect(r.status, 200, r.body);
       });
+      break;
+    }
+    case 'pg-read-open': {
+      const pool = new pg.Pool({ connectionString: job.databaseUrl, max: 16 });
+      const subject = reader(job.subjects);
+      samples = await openLoop(job.rate, job.seconds, async () => void (await pool.query(CURRENT_STATES, [subjectRef(subject())])));
+      closing.push(() => pool.end());
       break;
     }
     case 'pg-write':
