@@ -79,7 +79,12 @@ describeBrowser('console: the deadline board, the calculator and calendar feeds'
 
   const board = (page: Page) => page.getByRole('table', { name: /Open requests by due date/ });
   const dataRows = (page: Page) => board(page).locator('tbody').getByRole('row');
-  const counts = async (page: Page) => (await page.getByRole('region', { name: 'At a glance' }).innerText()).replace(/\s+/g, ' ');
+  const counts = async (page: Page) => {
+    const region = page.getByRole('region', { name: 'At a glance' });
+    // The counts come in a request of their own, which may answer after the rows'.
+    await region.getByText(/Loading/).waitFor({ state: 'detached' });
+    return (await region.innerText()).replace(/\s+/g, ' ');
+  };
 
   it('1,000 open requests: times the board’s first rows, which come in due order, counted in full', async () => {
     const seeded = await seed(1000);
