@@ -88,7 +88,7 @@ export { APPEND_ONE };
 /**
  * Many events of distinct subjects, one statement, one round trip, one commit: APPEND_ONE for a whole
  * group (consent.writer.ts gathers it). Each subject appears once, so each head, state row and link
- * is computed exactly as APPEND_ONE does; heads are locked in subject order, as appendMany does.
+ * is computed exactly as APPEND_ONE does; heads are locked in subject order, so groups and batches cannot deadlock.
  */
 const APPEND_GROUP = `
 WITH input AS (
