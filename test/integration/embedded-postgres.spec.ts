@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
-import { bearer, bootApp, createKey, onServer } from '../factories/app.js';
+import { bearer, bootApp, createKey, onServer, PGLITE_TEMPLATE } from '../factories/app.js';
 
 const describeEmbedded = onServer ? describe.skip : describe;
 
@@ -29,7 +29,8 @@ describeEmbedded('embedded Postgres (PGlite)', () => {
 
   it('refuses to open a folder another live process holds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lethe-lock-'));
-    const db = await EmbeddedPostgres.start({ dataDir: dir, port: 0 });
+    // From the suites' template cluster (initdb is most of a start); the first start below is the lock's business.
+    const db = await EmbeddedPostgres.start({ dataDir: dir, port: 0, template: PGLITE_TEMPLATE });
     try {
       // Pretend a different live process (our parent) holds the lock.
       const { writeFileSync } = await import('node:fs');
@@ -42,7 +43,7 @@ describeEmbedded('embedded Postgres (PGlite)', () => {
   });
 
   it('keeps each connection’s parameterised statements apart under concurrency', async () => {
-    const db = await EmbeddedPostgres.start({ dataDir: undefined, port: 0 });
+    const db = await EmbeddedPostgres.start({ dataDir: undefined, port: 0, template: PGLITE_TEMPLATE });
     const pool = new pg.Pool({ connectionString: db.url, max: 8 });
     try {
       // Different parameter counts: an interleaved Parse from another socket would fail Bind with 08P01.

@@ -108,7 +108,7 @@ function restrictToOwner(dir: string): void {
 async function openCluster(dbPath: string | undefined, template: string | undefined): Promise<PGlite> {
   const isNew = dbPath === undefined || !existsSync(join(dbPath, 'PG_VERSION'));
   if (template === undefined || !isNew) return PGlite.create(dbPath);
-  if (existsSync(template)) return PGlite.create(dbPath, { loadDataDir: new Blob([readFileSync(template)]) });
+  if (existsSync(template)) return PGlite.create(dbPath, { loadDataDir: fileBytes(template) });
   const db = await PGlite.create(dbPath);
   const dump = await db.dumpDataDir('none');
   // Written whole under another name, then renamed: a reader never sees half a file.
@@ -116,6 +116,17 @@ async function openCluster(dbPath: string | undefined, template: string | undefi
   writeFileSync(partial, Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
   renameSync(partial, template);
   return db;
+}
+
+/**
+ * A file as PGlite reads a tarball: it calls only `arrayBuffer()` (and reads `type`). A Blob made
+ * from the file hands its bytes back in small chunks that Node concatenates, ~0.6 s for the 40 MB
+ * cluster (a third of a start); this hands them over in one copy.
+ */
+function fileBytes(path: string): Blob {
+  const bytes = readFileSync(path);
+  const whole = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return { type: '', size: whole.byteLength, arrayBuffer: () => Promise.resolve(whole) } as Blob;
 }
 
 /** Two processes on one PGlite folder would corrupt it: refuse while a live process holds it. */
