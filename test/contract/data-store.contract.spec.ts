@@ -6,6 +6,7 @@ import { HttpAdapter } from '../../src/modules/data-stores/adapters/http.adapter
 import { MemoryAdapter } from '../../src/modules/data-stores/adapters/memory.adapter.js';
 import { PostgresAdapter } from '../../src/modules/data-stores/adapters/postgres.adapter.js';
 import { parseStoresConfig, StoreConfig } from '../../src/config/data-stores.config.js';
+import { csvCell } from '../../src/common/csv.js';
 import { DataStoreAdapter, DataStoreError, ExportRecord, SubjectIdentity } from '../../src/modules/data-stores/data-store.port.js';
 import { signWebhook, verifyWebhook } from '../../src/infrastructure/http/webhook-signature.js';
 import { HttpStore, startHttpStore } from '../factories/http-store.js';
@@ -148,6 +149,49 @@ const backends: [string, () => Promise<Backend>][] = [
   ],
 ];
 
+/** RFC 4180 as far as these files need: quoted cells with "" escapes and line breaks, rows ending in CRLF. */
+function parseCsv(text: string): string[][] {
+  expect(text.endsWith('\r\n')).toBe(true);
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch !== '"') cell += ch;
+      else if (text[i + 1] === '"') cell += text[++i];
+      else quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      rows.push([...row, cell]);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
+  }
+  return rows;
+}
+
+/** A cell as a reader of the CSV sees it: numbers as numbers, JSON text as what it means. */
+function cellValue(cell: string): unknown {
+  if (cell !== '' && !Number.isNaN(Number(cell))) return Number(cell);
+  if (/^[[{]/.test(cell)) return JSON.parse(cell) as unknown;
+  return cell;
+}
+
+/** The fast path's CSV holds, row by row, what common/csv.ts writes for the NDJSON's values, under the NDJSON's keys. */
+function expectCsvMatchesNdjson(csv: string, ndjson: string): void {
+  const lines = ndjson.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const [header, ...rows] = parseCsv(csv);
+  expect(header).toEqual(Object.keys(lines[0]!));
+  const expected = lines.map((l) => header!.map((c) => parseCsv(`${csvCell(l[c])}\r\n`)[0]![0]!));
+  expect(rows.map((r) => r.map(cellValue))).toEqual(expected.map((r) => r.map(cellValue)));
+}
+
 async function exportAll(adapter: DataStoreAdapter, subject: SubjectIdentity = A): Promise<ExportRecord[]> {
   const records: ExportRecord[] = [];
   await adapter.export(subject, { write: async (r) => void records.push(r) });
@@ -201,13 +245,54 @@ describe.each(backends)('%s adapter honours the data-store contract', (name, sta
     for (const table of ['customers', 'orders', 'invoices']) {
       const lines = files.get(`${table}.ndjson`)!.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(normalise(lines)).toEqual(normalise(records.filter((r) => r.table === table).map((r) => r.data)));
-      expect(files.get(`${table}.csv`)!.split('\n')[0]).toBe(Object.keys(lines[0]!).join(','));
+      expectCsvMatchesNdjson(files.get(`${table}.csv`)!, files.get(`${table}.ndjson`)!);
     }
     expect([...files.values()].join('')).not.toMatch(/Bob/);
     const portable = await b.adapter.exportFiles!(A, sink, { providedOnly: true });
     expect(portable.tables).toEqual({ customers: 1, orders: 2 });
     expect(portable.uncategorised).toBeUndefined();
     expect(files.get('orders.ndjson')!.trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ shipping_address: '1 Alice Road' }, { shipping_address: '1 Alice Road' }]);
+  });
+
+  (name === 'postgres' ? it : it.skip)('the fast export path writes every kind of column into the CSV as common/csv.ts would', async () => {
+    const admin = new pg.Client(b.url);
+    await admin.connect();
+    const kinds = parseStoresConfig([
+      {
+        id: 'kinds',
+        type: 'memory',
+        tables: [{ name: 'kinds', identity: { column: 'email', matches: 'email' }, columns: { email: { categories: ['contact.email'] } }, erasure: { action: 'delete' } }],
+      },
+    ])[0]!.tables!;
+    const adapter = new PostgresAdapter({ id: 'kinds', type: 'postgres', url: b.url!, tables: kinds }, SALT);
+    try {
+      await admin.query(`CREATE TABLE kinds (email text, note text, n int, amount numeric(10,2), ok boolean, at timestamptz, day date, doc jsonb, tags text[], ref uuid, "odd, ""name""" text)`);
+      const row = `INSERT INTO kinds VALUES ('alice@example.com', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+      await admin.query(row, ['=HYPERLINK("http://x")', -5, '-1.50', true, '2026-01-02T03:04:05Z', '2026-01-02', { a: 1, b: 'x,y' }, ['a', 'b"c'], randomUUID(), '@sum']);
+      await admin.query(row, ['line\nbreak, "quoted"\r\nend', 0, '0', false, null, null, null, null, null, '-1']);
+      await admin.query(row, ['', null, null, null, null, null, '"just a string"', [], null, "'kept'"]);
+      await admin.query(row, ['\ttab', 2147483647, '99999999.99', true, null, null, JSON.stringify([1, 'two']), null, null, '+44 1']);
+      const files = new Map<string, string>();
+      const collect = (key: string) =>
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            files.set(key, (files.get(key) ?? '') + chunk.toString('utf8'));
+            done();
+          },
+        });
+      const summary = await adapter.exportFiles!(A, { file: (table, format) => collect(`${table}.${format}`) }, { providedOnly: false });
+      expect(summary.tables).toEqual({ kinds: 4 });
+      expectCsvMatchesNdjson(files.get('kinds.csv')!, files.get('kinds.ndjson')!);
+      // Formulas are defused, and numbers (negative ones too) stay numbers.
+      const [, first, second] = parseCsv(files.get('kinds.csv')!);
+      expect(first!.slice(1, 4)).toEqual([`'=HYPERLINK("http://x")`, '-5', '-1.50']);
+      expect(first![10]).toBe("'@sum");
+      expect(second![1]).toBe('line\nbreak, "quoted"\r\nend');
+    } finally {
+      await admin.query('DROP TABLE IF EXISTS kinds');
+      await admin.end();
+      await adapter.close();
+    }
   });
 
   (name === 'postgres' ? it : it.skip)('an access copy holds every column of the subject’s rows unless a table asks for its configured columns only', async () => {

@@ -1,7 +1,9 @@
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
+import { csvCell } from '../../../common/csv.js';
 import { childrenFirst, ColumnConfig, StoreConfig, TableConfig } from '../../../config/data-stores.config.js';
 import {
   Capability,
@@ -16,25 +18,40 @@ import {
   RecordSink,
   SubjectIdentity,
 } from '../data-store.port.js';
+import { CopyPairSplitter } from './copy-pairs.js';
 
-const quote = (identifier: string) => `"${identifier}"`; // identifiers are validated by the config schema
-
-/** COPY's CSV mode with a delimiter and quote that JSON text never holds raw: each row_to_json line comes out as is. */
-const RAW_LINES = `FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'`;
+/** A quoted identifier. Configured names are validated; exported columns come from the database and may hold anything. */
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /**
- * A CSV cell defused against formula injection, as common/csv.ts does it: a text value starting with
- * = + - @ tab or CR gets a leading quote. Only text-like columns: numbers (negative ones too) stay numbers.
+ * The CSV cell of `x.column`, as text and never NULL: what common/csv.ts writes for the column's
+ * NDJSON value. Numbers and booleans bare, dates and times as in JSON (ISO 8601); everything else
+ * quoted (always: valid RFC 4180, and cheaper than deciding) and defused against formula injection
+ * (a leading = + - @ tab or CR gets a quote).
  */
-const csvColumn = (column: string, textLike: boolean) =>
-  textLike ? `CASE WHEN left(${quote(column)}::text, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${quote(column)}::text ELSE ${quote(column)}::text END AS ${quote(column)}` : quote(column);
+function csvCellSql(column: string, category: string | undefined): string {
+  const c = `x.${quote(column)}`;
+  switch (category) {
+    case 'N':
+      return `coalesce(${c}::text, '')`;
+    case 'B':
+      return `CASE WHEN ${c} THEN 'true' WHEN NOT ${c} THEN 'false' ELSE '' END`;
+    case 'D':
+    case 'T':
+      return `coalesce(to_json(${c}) #>> '{}', '')`;
+    default: {
+      const text = category === 'S' ? `${c}::text` : `(to_json(${c}) #>> '{}')`;
+      return `coalesce('"' || CASE WHEN left(${text}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' ELSE '' END || replace(${text}, '"', '""') || '"', '')`;
+    }
+  }
+}
 
-/** Connections per store; an export uses two per table, for two tables at a time. */
+const NEWLINE = Buffer.from('\n');
+const CRLF = Buffer.from('\r\n');
+
+/** Connections per store; an export uses one per table, for two tables at a time. */
 const POOL_SIZE = 6;
 const TABLES_AT_ONCE = 2;
-
-/** Type categories (pg_type.typcategory) of numbers, booleans, dates and times: never a formula. */
-const NOT_TEXT = new Set(['N', 'B', 'D', 'T']);
 
 /**
  * A Postgres database described table by table in configuration: how the subject is found (a column
@@ -89,11 +106,11 @@ export class PostgresAdapter implements DataStoreAdapter {
   }
 
   /**
-   * The fast path: per table, Postgres writes the NDJSON (row_to_json: numbers stay numbers, json
-   * stays json) and the CSV itself with COPY, on separate connections in parallel; Node only hashes,
-   * deflates and stores the bytes. COPY takes no bind parameters, so the subject reaches the
-   * statements as transaction-local settings; the statement text holds only validated, quoted
-   * identifiers.
+   * The fast path: per table, one scan in which Postgres writes each row's NDJSON line (row_to_json:
+   * numbers stay numbers, json stays json) and its CSV line side by side, sent by a binary COPY;
+   * Node only splits them, then hashes, deflates and stores the bytes. COPY takes no bind
+   * parameters, so the subject reaches the statement as transaction-local settings; the statement
+   * text holds only validated, quoted identifiers.
    */
   async exportFiles(subject: SubjectIdentity, sink: FileSink, options: { providedOnly: boolean }): Promise<FilesExportSummary> {
     const summary: FilesExportSummary = { tables: {}, categories: [] };
@@ -104,13 +121,13 @@ export class PostgresAdapter implements DataStoreAdapter {
         .map((table) => ({ table, columns: exportedColumns(table, layout.get(table.name)).filter((c) => !options.providedOnly || table.columns[c]?.providedBySubject) }))
         .filter((w) => w.columns.length > 0);
       const exportTable = async ({ table, columns }: (typeof work)[number]) => {
-        const textLike = new Set((layout.get(table.name) ?? []).filter((c) => c.textLike).map((c) => c.name));
-        const known = layout.has(table.name);
-        const from = `FROM ${quote(table.name)} WHERE ${this.condition(table, subject, [], true)}`;
-        const [rows] = await Promise.all([
-          this.copy(subject, `SELECT row_to_json(x)::text FROM (SELECT ${columns.map(quote).join(', ')} ${from}) x`, RAW_LINES, sink.file(table.name, 'ndjson')),
-          this.copy(subject, `SELECT ${columns.map((c) => csvColumn(c, !known || textLike.has(c))).join(', ')} ${from}`, 'FORMAT csv, HEADER true', sink.file(table.name, 'csv')),
-        ]);
+        const category = new Map((layout.get(table.name) ?? []).map((c) => [c.name, c.category]));
+        const csv = sink.file(table.name, 'csv') as Writable;
+        csv.write(`${columns.map(csvCell).join(',')}\r\n`);
+        const select =
+          `SELECT row_to_json(x)::text, ${columns.map((c) => csvCellSql(c, category.get(c))).join(` || ',' || `)} ` +
+          `FROM (SELECT ${columns.map(quote).join(', ')} FROM ${quote(table.name)} WHERE ${this.condition(table, subject, [], true)}) x`;
+        const rows = await this.copy(subject, select, new CopyPairSplitter(sink.file(table.name, 'ndjson') as Writable, csv, NEWLINE, CRLF));
         summary.tables[table.name] = rows;
         if (rows > 0) for (const c of columns) table.columns[c]?.categories.forEach((k) => categories.add(k));
         noteUncategorised(summary, table, columns, rows);
@@ -127,7 +144,7 @@ export class PostgresAdapter implements DataStoreAdapter {
     return summary;
   }
 
-  /** Per table, its columns in table order, and whether each holds text (and so may need defusing in CSV). */
+  /** Per table, its columns in table order, with their type category (pg_type.typcategory: N numbers, B booleans, S strings…). */
   private async columnsOf(client: pg.PoolClient, names: string[]): Promise<Map<string, TableColumn[]>> {
     const { rows } = await client.query(
       `SELECT c.relname AS table, a.attname AS column, t.typcategory AS category
@@ -139,7 +156,7 @@ export class PostgresAdapter implements DataStoreAdapter {
     const out = new Map<string, TableColumn[]>();
     for (const r of rows as { table: string; column: string; category: string }[]) {
       if (!out.has(r.table)) out.set(r.table, []);
-      out.get(r.table)!.push({ name: r.column, textLike: !NOT_TEXT.has(r.category) });
+      out.get(r.table)!.push({ name: r.column, category: r.category });
     }
     return out;
   }
@@ -153,16 +170,16 @@ export class PostgresAdapter implements DataStoreAdapter {
     }
   }
 
-  private async copy(subject: SubjectIdentity, select: string, options: string, out: NodeJS.WritableStream): Promise<number> {
+  /** Runs `select` as a binary COPY for the subject into `splitter`; the rows copied. */
+  private async copy(subject: SubjectIdentity, select: string, splitter: CopyPairSplitter): Promise<number> {
     const client = await this.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN READ ONLY');
       await client.query(`SELECT set_config('lethe.subject_email', $1, true), set_config('lethe.subject_id', $2, true)`, [subject.email ?? '', subject.subjectId ?? '']);
-      const stream = client.query(copyTo(`COPY (${select}) TO STDOUT WITH (${options})`));
-      await pipeline(stream, out);
+      await pipeline(client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT binary)`)), splitter);
       await client.query('COMMIT');
-      return stream.rowCount ?? 0;
+      return splitter.rows;
     } catch (error) {
       broken = error as Error;
       throw error;
@@ -320,7 +337,7 @@ export class PostgresAdapter implements DataStoreAdapter {
 
 interface TableColumn {
   name: string;
-  textLike: boolean;
+  category: string;
 }
 
 /**
