@@ -149,9 +149,9 @@ const backends: [string, () => Promise<Backend>][] = [
   ],
 ];
 
-/** RFC 4180 as far as these files need: quoted cells with "" escapes and line breaks, rows ending in CRLF. */
+/** RFC 4180 as far as these files need: quoted cells with "" escapes and line breaks, rows ending in CRLF or LF (COPY's). */
 function parseCsv(text: string): string[][] {
-  expect(text.endsWith('\r\n')).toBe(true);
+  expect(text.endsWith('\n')).toBe(true);
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -166,19 +166,21 @@ function parseCsv(text: string): string[][] {
     else if (ch === ',') {
       row.push(cell);
       cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
+    } else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
       rows.push([...row, cell]);
       row = [];
       cell = '';
-      i++;
+      if (ch === '\r') i++;
     } else cell += ch;
   }
   return rows;
 }
 
-/** A cell as a reader of the CSV sees it: numbers as numbers, JSON text as what it means. */
+/** A cell as a reader of the CSV sees it: numbers as numbers, instants as instants, JSON text as what it means. */
 function cellValue(cell: string): unknown {
   if (cell !== '' && !Number.isNaN(Number(cell))) return Number(cell);
+  const instant = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d\d)(?::?(\d\d))?$/.exec(cell);
+  if (instant) return new Date(`${instant[1]}T${instant[2]}${instant[3]}:${instant[4] ?? '00'}`).getTime();
   if (/^[[{]/.test(cell)) return JSON.parse(cell) as unknown;
   return cell;
 }

@@ -131,7 +131,7 @@ describe('access packages reviewed by counsel', () => {
       { id: expect.any(Number), customer_id: expect.any(Number), shipping_address: '1 Analytical Row', total: 20, placed_on: '2025-04-01' },
     ]);
     expect(JSON.parse(read('stores/shop/customers.ndjson'))).toMatchObject({ email, name: 'Ada Lovelace', marketing_opt_in: true });
-    expect(read('stores/shop/orders.csv').split('\r\n')[0]).toBe('id,customer_id,shipping_address,total,placed_on');
+    expect(read('stores/shop/orders.csv').split('\n')[0]).toBe('id,customer_id,shipping_address,total,placed_on');
     expect(zip.getEntries().map((e) => read(e.entryName)).join('')).not.toContain('Elsewhere');
   }, 120_000);
 
