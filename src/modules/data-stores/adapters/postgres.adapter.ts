@@ -107,7 +107,7 @@ export class PostgresAdapter implements DataStoreAdapter {
    * stays json) and the CSV itself with COPY, on separate connections in parallel; Node only hashes,
    * deflates and stores the bytes. COPY takes no bind parameters, so the subject reaches the
    * statements as transaction-local settings; the statement text holds only quoted identifiers.
-   * (One scan sending both lines of each row through a binary COPY was measured slower on 2 cores:
+   * (One scan sending both lines of each row through a binary COPY measured no faster on 2 cores:
    * the CSV then has to be built by SQL expressions instead of COPY's writer, on half the backends.)
    */
   async exportFiles(subject: SubjectIdentity, sink: FileSink, options: { providedOnly: boolean }): Promise<FilesExportSummary> {
