@@ -23,7 +23,7 @@ export const PGLITE_TEMPLATE = join(tmpdir(), `lethe-test-pglite-${PGLITE_VERSIO
 /**
  * The empty cluster with Lethe's migrations applied, written once per set of migrations (its name
  * holds their hash): a test's in-memory database starts from it, and its boot finds every migration
- * applied instead of running them all again. Suites on the embedded default boot over a hundred apps.
+ * applied instead of running them all again (0.6 s of every boot; each suite boots at least one app).
  */
 async function migratedTemplate(): Promise<string> {
   const migrations = join(process.cwd(), 'migrations');
