@@ -6,7 +6,6 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -16,6 +15,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { AppModule } from '../src/app.module.js';
 import { configureApp } from '../src/app.setup.js';
+import { createHttpAdapter, type LetheHttpApp } from '../src/infrastructure/http/http-adapter.js';
 import { sha256Hex } from '../src/common/crypto.js';
 import { configFromEnvironment } from '../src/config/from-environment.js';
 import { DatabaseEndpoint } from '../src/infrastructure/database/database.module.js';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     LETHE_API_KEY_CACHE_SECONDS: '60',
   });
   const { config, logger } = configFromEnvironment();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
+  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config), createHttpAdapter(config.http.bodyLimitBytes), { logger, bodyParser: false });
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();

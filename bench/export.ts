@@ -10,7 +10,6 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module.js';
 import { configureApp } from '../src/app.setup.js';
+import { createHttpAdapter, type LetheHttpApp } from '../src/infrastructure/http/http-adapter.js';
 import { loadConfig } from '../src/config/config.schema.js';
 import { configSource } from '../src/config/from-environment.js';
 import { BENCH_EMAIL, benchDatabase, benchStoreConfig, copyBaseline, seedSubject } from './data-store-seed.js';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     LETHE_INTAKE_RATE_PER_EMAIL_PER_HOUR: '100000',
     LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '100000',
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: ['error'], bodyParser: false });
+  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config), createHttpAdapter(config.http.bodyLimitBytes), { logger: ['error'], bodyParser: false });
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get(DataSource);

@@ -1,18 +1,17 @@
 import { INestApplication } from '@nestjs/common';
-import { NestExpressApplication, type NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createValidationPipe } from './common/errors/validation.js';
-import { InputPipe, verifyJsonDepth } from './common/errors/input.pipe.js';
+import { InputPipe } from './common/errors/input.pipe.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { completeResponses } from './common/openapi/responses.js';
 import { addValidationConstraints } from './common/openapi-constraints.js';
 import type { LetheConfig } from './config/config.schema.js';
-import { answerClientErrors } from './infrastructure/http/client-error.js';
-import { requestIdMiddleware } from './infrastructure/http/request-id.js';
+import { configureHttp, type LetheHttpApp } from './infrastructure/http/http-adapter.js';
 import { serveWebApp, webDistDir } from './infrastructure/http/web-apps.js';
+import { HttpObservability } from './modules/ops/http-observability.js';
 import { MetricsService } from './modules/ops/metrics.service.js';
 import { themeCss } from './modules/privacy-center/theme.js';
 
@@ -24,27 +23,21 @@ function packageVersion(): string {
 }
 
 /** HTTP concerns shared by `main.ts`, the OpenAPI generator and the e2e tests. Call before init(). */
-export function configureApp(app: NestExpressApplication, config: LetheConfig): void {
-  app.use(requestIdMiddleware);
-  app.disable('x-powered-by');
-  // No ETag on API answers: hashing every body costs each request, and no client revalidates them
-  // (the web apps' own files keep theirs).
-  app.set('etag', false);
-  // `verify` is reserved by Nest for { rawBody: true }, which Lethe does not use: here it refuses
-  // bodies nested too deep before anything recurses over them.
-  const json = { limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'], verify: verifyJsonDepth };
-  app.useBodyParser('json', json as NestExpressBodyParserOptionsFor<'json'>);
+export function configureApp(app: LetheHttpApp, config: LetheConfig): void {
+  // No ETag on API answers (Fastify adds none): hashing every body costs each request, and no client
+  // revalidates them (the web apps' own files keep theirs).
+  const fastify = configureHttp(app, config.http.bodyLimitBytes);
+  app.get(HttpObservability).attach(fastify);
   const validation = createValidationPipe();
   app.useGlobalPipes(new InputPipe(validation), validation);
   const metrics = app.get(MetricsService);
   app.useGlobalFilters(new ProblemFilter({ databaseUnavailable: () => metrics.databaseUnavailable.inc() }));
-  answerClientErrors(app.getHttpServer());
-  serveWebApp(app, '/console', join(webDistDir(), 'console'));
+  serveWebApp(fastify, '/console', join(webDistDir(), 'console'));
   const center = config.privacyCenter;
   const theme = themeCss(center.accent);
-  serveWebApp(app, '/privacy', join(webDistDir(), 'privacy'), {
+  serveWebApp(fastify, '/privacy', join(webDistDir(), 'privacy'), {
     policy: { imageOrigins: center.logoUrl ? [new URL(center.logoUrl).origin] : [], frameAncestors: center.frameAncestors },
-    routes: { '/theme.css': (_req, res) => void res.type('text/css').setHeader('Cache-Control', 'no-cache').send(theme) },
+    routes: { '/theme.css': (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(theme) },
     serverRendered: ['/basic'],
   });
   SwaggerModule.setup('docs', app, () => buildOpenApi(app, config.publicUrl), { jsonDocumentUrl: 'docs/openapi.json' });

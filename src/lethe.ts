@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule, WorkerModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
+import { createHttpAdapter, type LetheHttpApp } from './infrastructure/http/http-adapter.js';
 import { closeOnSignal, configFromEnvironment } from './config/from-environment.js';
 
 /**
@@ -20,7 +20,7 @@ export interface LetheOptions {
 /** The HTTP API. It also runs the job handlers unless LETHE_WORKERS=off. */
 export async function runApi(options: LetheOptions = {}): Promise<void> {
   const { config, logger } = configFromEnvironment();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.modules), { logger, bodyParser: false });
+  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config, options.modules), createHttpAdapter(config.http.bodyLimitBytes), { logger, bodyParser: false });
   configureApp(app, config);
   closeOnSignal(app, config, logger);
   await app.listen(config.http.port, config.http.host);

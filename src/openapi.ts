@@ -1,15 +1,15 @@
 /** Writes openapi/openapi.json from the decorators (keys sorted). Boots the app on an in-memory database. */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { writeFileSync } from 'node:fs';
 import { AppModule } from './app.module.js';
 import { buildOpenApi, configureApp, sortKeys } from './app.setup.js';
+import { createHttpAdapter, type LetheHttpApp } from './infrastructure/http/http-adapter.js';
 import { loadConfig } from './config/config.schema.js';
 
 async function main(): Promise<void> {
   const config = loadConfig({ LETHE_EMBEDDED_PERSIST: 'off', LETHE_WORKERS: 'off', LETHE_LOG_LEVEL: 'warn', LETHE_ADMIN_API_KEY: 'x'.repeat(40) });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: ['error'], bodyParser: false });
+  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config), createHttpAdapter(config.http.bodyLimitBytes), { logger: ['error'], bodyParser: false });
   configureApp(app, config);
   await app.init();
   const document = buildOpenApi(app);

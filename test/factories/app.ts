@@ -1,5 +1,4 @@
 import { DynamicModule, LoggerService, Type } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -11,6 +10,7 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import { createHttpAdapter, type LetheHttpApp } from '../../src/infrastructure/http/http-adapter.js';
 import { Clock, SystemClock } from '../../src/common/clock.js';
 import { createPino, PinoNestLogger } from '../../src/common/logging/logger.js';
 import { LetheConfig, loadConfig } from '../../src/config/config.schema.js';
@@ -56,7 +56,7 @@ export const onServer = Boolean(process.env.DATABASE_URL);
 export const onRedis = Boolean(process.env.REDIS_URL);
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: LetheHttpApp;
   http: ReturnType<typeof request>;
   config: LetheConfig;
   dataSource: DataSource;
@@ -108,9 +108,10 @@ export async function bootApp(options: BootOptions = {}): Promise<TestApp> {
     .useValue(clock)
     .setLogger(logger)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger });
+  const app = moduleRef.createNestApplication<LetheHttpApp>(createHttpAdapter(config.http.bodyLimitBytes), { bodyParser: false, logger });
   configureApp(app, config);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const rawLogs = () => chunks.join('');
   return {
     app,

@@ -147,10 +147,3 @@ export function jsonDepthExceeds(buffer: Buffer, limit = MAX_JSON_DEPTH): boolea
   }
   return false;
 }
-
-/** body-parser `verify`: a 400 with its own type, turned into problem+json by the ProblemFilter. */
-export function verifyJsonDepth(_req: unknown, _res: unknown, buffer: Buffer): void {
-  if (jsonDepthExceeds(buffer)) {
-    throw Object.assign(new Error(`The request body nests deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, statusCode: 400, type: 'entity.too.deep', expose: true });
-  }
-}

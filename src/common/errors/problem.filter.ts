@@ -1,7 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { currentRequestId } from '../logging/request-context.js';
 import { isDatabaseUnavailable } from '../../infrastructure/database/errors.js';
 import { describeError } from './describe-error.js';
 import { DomainError } from './domain.error.js';
@@ -11,7 +10,6 @@ import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDto } from './problem.js';
 interface BodyParserError {
   status: number;
   type: string;
-  expose?: boolean;
 }
 
 /**
@@ -35,36 +33,31 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const request = http.getRequest<Request>();
+    const response = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const sent = () => response.sent || response.raw.headersSent;
     const problem = this.toProblem(exception, request);
     if (problem.type === DATABASE_UNAVAILABLE) {
-      this.logger.warn({ err: describeError(exception), requestId: currentRequestId() }, 'database unavailable');
+      this.logger.warn({ err: describeError(exception), requestId: request.id }, 'database unavailable');
       this.hooks.databaseUnavailable?.();
-      if (!response.headersSent) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      if (!sent()) void response.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     } else if (problem.status >= 500) {
-      this.logger.error({ err: describeError(exception), requestId: currentRequestId() }, 'unhandled error');
+      this.logger.error({ err: describeError(exception), requestId: request.id }, 'unhandled error');
     }
     // A domain error that says when to come back (a rate limit) says it in the standard header too.
-    if (exception instanceof DomainError && typeof exception.extensions.retryAfterSeconds === 'number' && !response.headersSent) {
-      response.setHeader('Retry-After', String(exception.extensions.retryAfterSeconds));
+    if (exception instanceof DomainError && typeof exception.extensions.retryAfterSeconds === 'number' && !sent()) {
+      void response.header('Retry-After', String(exception.extensions.retryAfterSeconds));
     }
-    if (response.headersSent) {
-      response.destroy();
+    if (sent()) {
+      response.raw.destroy();
       return;
     }
-    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    void response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
-  /** body-parser failures: Express's adapter wraps them in an HttpException, or they arrive raw. */
-  private bodyProblem(error: BodyParserError, instance: string): ProblemDto {
-    const status = error.status;
-    return { type: `urn:lethe:problem:${codeFor(status)}`, title: STATUS_CODES[status] ?? 'Error', status, detail: bodyProblemDetail(error), instance };
-  }
-
-  private toProblem(exception: unknown, request: Request): ProblemDto {
-    // The id the first middleware gave the request: also there when the body parser failed, before its async context began.
-    const instance = `urn:lethe:request:${(request as Request & { requestId?: string }).requestId ?? currentRequestId() ?? 'unknown'}`;
+  private toProblem(exception: unknown, request: FastifyRequest): ProblemDto {
+    // The request's id: also there when the body parser failed, before its async context began.
+    const instance = `urn:lethe:request:${request.id}`;
     if (exception instanceof DomainError) {
       return {
         type: `urn:lethe:problem:${exception.code}`,
@@ -75,9 +68,9 @@ export class ProblemFilter implements ExceptionFilter {
         ...exception.extensions,
       };
     }
-    if (exception instanceof HttpException && isBodyParserError(exception.cause)) {
-      return this.bodyProblem(exception.cause, instance);
-    }
+    // Nest hands Fastify's refusals to the filters wrapped, with the original as the cause.
+    const refused = bodyError(exception) ?? (exception instanceof HttpException ? bodyError(exception.cause) : undefined);
+    if (refused) return refusalProblem(refused, instance);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
@@ -91,7 +84,6 @@ export class ProblemFilter implements ExceptionFilter {
         ...(errors ? { errors } : {}),
       };
     }
-    if (isBodyParserError(exception)) return this.bodyProblem(exception, instance);
     if (isDatabaseUnavailable(exception)) {
       return {
         type: DATABASE_UNAVAILABLE,
@@ -113,6 +105,20 @@ export class ProblemFilter implements ExceptionFilter {
 
 const DATABASE_UNAVAILABLE = 'urn:lethe:problem:database_unavailable';
 
+/** A body the parser refused (http-adapter's BodyError), or a request Fastify refused (too large, a bad Content-Length, a bad path). */
+function refusalProblem(error: BodyParserError, instance: string): ProblemDto {
+  const status = error.status;
+  return { type: `urn:lethe:problem:${codeFor(status)}`, title: STATUS_CODES[status] ?? 'Error', status, detail: bodyProblemDetail(error), instance };
+}
+
+/**
+ * The problem for a request refused before routing (a path that does not decode), which Fastify's
+ * `frameworkErrors` answers rather than the filters.
+ */
+export function frameworkRefusal(error: unknown, requestId: string): ProblemDto {
+  return refusalProblem(bodyError(error) ?? { status: 400, type: 'url.invalid' }, `urn:lethe:request:${requestId}`);
+}
+
 function bodyProblemDetail(error: BodyParserError): string {
   switch (error.type) {
     case 'entity.too.large':
@@ -124,12 +130,20 @@ function bodyProblemDetail(error: BodyParserError): string {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return 'The request body encoding is not supported';
+    case 'media.unsupported':
+      return 'The request body type is not supported';
+    case 'request.size.invalid':
+      return 'The Content-Length header does not match the body';
+    case 'url.invalid':
+      return 'The request path is not a valid URL path';
+    case 'url.too.long':
+      return 'A part of the request path is too long';
     default:
       return 'The request body could not be read';
   }
 }
 
-function detailFor(exception: HttpException, status: number, request: Request): string {
+function detailFor(exception: HttpException, status: number, request: FastifyRequest): string {
   if (status === HttpStatus.NOT_FOUND && exception.message.startsWith('Cannot ')) {
     return `No route matches ${request.method} on this path`;
   }
@@ -141,8 +155,25 @@ function codeFor(status: number): string {
   return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '_');
 }
 
-function isBodyParserError(value: unknown): value is BodyParserError {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<BodyParserError>;
-  return typeof candidate.status === 'number' && candidate.status >= 400 && candidate.status < 500 && typeof candidate.type === 'string';
+/** Fastify's own refusals of a request, by code, in body-parser's words. */
+const FASTIFY_REFUSALS: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'entity.too.large',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'request.size.invalid',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'entity.parse.failed',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'media.unsupported',
+  FST_ERR_BAD_URL: 'url.invalid',
+  FST_ERR_MAX_PARAM_LENGTH: 'url.too.long',
+};
+
+/** A body (or request) refused before any handler: by the JSON parser (BodyError) or by Fastify. */
+function bodyError(value: unknown): BodyParserError | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const candidate = value as Partial<BodyParserError> & { code?: unknown; statusCode?: unknown };
+  if (typeof candidate.status === 'number' && candidate.status >= 400 && candidate.status < 500 && typeof candidate.type === 'string') {
+    return { status: candidate.status, type: candidate.type };
+  }
+  if (typeof candidate.code === 'string' && candidate.code in FASTIFY_REFUSALS && typeof candidate.statusCode === 'number' && candidate.statusCode >= 400 && candidate.statusCode < 500) {
+    return { status: candidate.statusCode, type: FASTIFY_REFUSALS[candidate.code]! };
+  }
+  return undefined;
 }

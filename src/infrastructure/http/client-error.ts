@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /** Node's limit on the request line plus headers (16 KiB unless started with --max-http-header-size). */
@@ -9,7 +8,7 @@ interface ClientError extends Error {
   code?: string;
 }
 
-/** The answer for a request Node refused to parse, before Express or Nest ever saw it. */
+/** The answer for a request Node refused to parse, before Fastify or Nest ever saw it. */
 export function clientErrorResponse(error: ClientError): { status: number; body: Record<string, unknown> } | undefined {
   const instance = `urn:lethe:request:${randomUUID()}`;
   switch (error.code) {
@@ -31,25 +30,23 @@ export function clientErrorResponse(error: ClientError): { status: number; body:
  * Node answers a request it cannot parse (a ~100k query string overflowing the header limit, say)
  * with an empty 431 or 400, or just resets the connection. This writes problem+json instead, then
  * half-closes and reads what the client is still sending, so it gets to read the answer rather
- * than a reset.
+ * than a reset. Fastify's `clientErrorHandler`.
  */
-export function answerClientErrors(server: Server): void {
-  server.on('clientError', (error: ClientError, socket: Duplex) => {
-    const answer = clientErrorResponse(error);
-    if (!answer || !socket.writable || (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
-      socket.destroy();
-      return;
-    }
-    const body = JSON.stringify(answer.body);
-    socket.end(
-      `HTTP/1.1 ${answer.status} ${String(answer.body.title)}\r\n` +
-        'Content-Type: application/problem+json\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        'Connection: close\r\n\r\n' +
-        body,
-    );
-    socket.on('error', () => socket.destroy());
-    socket.resume();
-    setTimeout(() => socket.destroy(), 5_000).unref();
-  });
+export function answerClientError(error: ClientError, socket: Duplex): void {
+  const answer = clientErrorResponse(error);
+  if (!answer || !socket.writable || (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(answer.body);
+  socket.end(
+    `HTTP/1.1 ${answer.status} ${String(answer.body.title)}\r\n` +
+      'Content-Type: application/problem+json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+  socket.on('error', () => socket.destroy());
+  socket.resume();
+  setTimeout(() => socket.destroy(), 5_000).unref();
 }

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { Redis } from 'ioredis';
 import { type AuthenticatedRequest, type Caller, hasRole } from '../../common/auth/roles.js';
 import { Keyring } from '../../common/keyring.js';
@@ -111,7 +111,7 @@ export class IntakeRateLimit implements CanActivate, OnApplicationShutdown {
     const email = (request.body as { email?: unknown } | undefined)?.email;
     const retryAfter = await this.check(request.ip, request.caller, typeof email === 'string' ? email : undefined);
     if (retryAfter !== null) {
-      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
+      context.switchToHttp().getResponse<Response>().header('Retry-After', String(retryAfter));
       throw new HttpException(`Too many requests: try again in ${retryAfter} seconds`, 429);
     }
     return true;

@@ -1,7 +1,7 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface WebAppPolicy {
@@ -32,15 +32,17 @@ export function webAppCsp(policy: WebAppPolicy = {}): string {
   ].join('; ');
 }
 
-function securityHeaders(res: Response, policy: WebAppPolicy): void {
-  res.setHeader('Content-Security-Policy', webAppCsp(policy));
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  // frame-ancestors rules where supported; X-Frame-Options only says the same to older browsers.
-  if (!policy.frameAncestors?.length) res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Cross-Origin-Resource-Policy', policy.frameAncestors?.length ? 'cross-origin' : 'same-origin');
-  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+function securityHeaders(policy: WebAppPolicy): Record<string, string> {
+  return {
+    'Content-Security-Policy': webAppCsp(policy),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    // frame-ancestors rules where supported; X-Frame-Options only says the same to older browsers.
+    ...(policy.frameAncestors?.length ? {} : { 'X-Frame-Options': 'DENY' }),
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': policy.frameAncestors?.length ? 'cross-origin' : 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+  };
 }
 
 /** `web/dist` of this checkout (src/ when run by the tests, dist/src/ when built). */
@@ -54,40 +56,64 @@ export function webDistDir(): string {
 /**
  * Serves a single-page app built by Vite at `mount` (e.g. /console): hashed assets cached for a
  * year, every other GET under the mount answered with index.html (the app routes in the browser).
+ * Every answer under the mount, the server-rendered pages' and the 404s' included, carries the
+ * app's security headers.
  */
 export interface WebAppOptions {
   policy?: WebAppPolicy;
   /** Answers computed at request time (e.g. a stylesheet from configuration), by path under the mount. */
-  routes?: Record<`/${string}`, (req: Request, res: Response) => void>;
+  routes?: Record<`/${string}`, (request: FastifyRequest, reply: FastifyReply) => unknown>;
   /** Paths under the mount that Lethe's controllers answer (pages rendered on the server), not the app. */
   serverRendered?: readonly `/${string}`[];
 }
 
-export function serveWebApp(app: NestExpressApplication, mount: `/${string}`, dir: string, { policy = {}, routes = {}, serverRendered = [] }: WebAppOptions = {}): void {
+const staticRegistered = new WeakSet<FastifyInstance>();
+
+export function serveWebApp(fastify: FastifyInstance, mount: `/${string}`, dir: string, { policy = {}, routes = {}, serverRendered = [] }: WebAppOptions = {}): void {
+  if (!staticRegistered.has(fastify)) {
+    // Only `reply.sendFile`: which file a path means is decided below.
+    void fastify.register(fastifyStatic, { root: dir, serve: false });
+    staticRegistered.add(fastify);
+  }
+  const headers = securityHeaders(policy);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const url = request.url;
+    if (url.startsWith(mount) && (url.length === mount.length || url[mount.length] === '/' || url[mount.length] === '?')) void reply.headers(headers);
+    done();
+  });
   const index = join(dir, 'index.html');
-  app.use(mount, (req: Request, res: Response, next: NextFunction) => {
-    securityHeaders(res, policy);
-    if (req.method === 'GET' && req.originalUrl === mount) return res.redirect(308, `${mount}/`);
-    const route = req.method === 'GET' || req.method === 'HEAD' ? routes[req.path as `/${string}`] : undefined;
-    if (route) return route(req, res);
-    next();
-  });
-  app.useStaticAssets(dir, {
-    prefix: mount,
-    index: false,
-    redirect: false,
-    setHeaders: (res: Response, path: string) => {
-      res.setHeader('Cache-Control', path.includes(`${join(dir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    },
-  });
-  app.use(mount, (req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/assets/')) return next();
-    if (serverRendered.some((prefix) => req.path === prefix || req.path.startsWith(`${prefix}/`))) return next();
-    if (!existsSync(index)) {
-      res.status(503).type('text/plain').send(`This app is not built: run "npm run build" (${mount}).\n`);
-      return;
+  const answer = (path: `/${string}`, request: FastifyRequest, reply: FastifyReply) => {
+    const route = routes[path];
+    if (route) return route(request, reply);
+    if (serverRendered.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return reply.callNotFound();
+    const file = fileUnder(dir, path);
+    if (file) {
+      return reply
+        .header('Cache-Control', path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
+        .sendFile(file, dir, { cacheControl: false });
     }
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
+    if (path.startsWith('/assets/')) return reply.callNotFound();
+    if (!existsSync(index)) return reply.status(503).type('text/plain; charset=utf-8').send(`This app is not built: run "npm run build" (${mount}).\n`);
+    return reply.header('Cache-Control', 'no-cache').sendFile('index.html', dir, { cacheControl: false });
+  };
+  // The router ignores trailing slashes, so this route is both /console and /console/: only the first redirects.
+  fastify.get(mount, (request, reply) => {
+    const query = request.url.indexOf('?');
+    const path = query === -1 ? request.url : request.url.slice(0, query);
+    if (path === mount) return reply.redirect(`${mount}/${query === -1 ? '' : request.url.slice(query)}`, 308);
+    return answer('/', request, reply);
   });
+  fastify.get(`${mount}/*`, (request, reply) => answer(`/${(request.params as { '*': string })['*']}`, request, reply));
+}
+
+/** The file a path names inside `dir`, relative to it, when one exists there (never outside it, never a dot file). */
+function fileUnder(dir: string, path: string): string | undefined {
+  if (path === '/' || path.split('/').some((segment) => segment.startsWith('.'))) return undefined;
+  const full = normalize(join(dir, path));
+  if (!full.startsWith(dir + sep)) return undefined;
+  try {
+    return statSync(full).isFile() ? full.slice(dir.length + 1) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { PUBLIC_KEY, Role, ROLES_KEY } from '../../common/auth/roles.js';
 import { DomainError } from '../../common/errors/domain.error.js';
 import { readCookies, SESSION_COOKIE, wellFormed } from '../sessions/session.cookies.js';
@@ -74,7 +74,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private unauthorized(context: ExecutionContext, message: string): never {
-    context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="lethe"');
+    context.switchToHttp().getResponse<Response>().header('WWW-Authenticate', 'Bearer realm="lethe"');
     throw new UnauthorizedException(message);
   }
 }

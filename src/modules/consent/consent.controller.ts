@@ -11,7 +11,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { type Caller, CurrentCaller, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import {
@@ -58,7 +58,7 @@ export class ConsentController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedConsentDto> {
     const result = await this.consent.record(dto, idempotencyKey, caller);
-    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    if (result.replayed) void response.header('Idempotent-Replayed', 'true');
     return result.body;
   }
 
@@ -128,8 +128,8 @@ export class ConsentController {
   async report(@Query() query: ConsentReportQueryDto, @Res({ passthrough: true }) response: Response): Promise<ConsentReportDto | string> {
     const report = await this.consent.report(query);
     if (query.format !== 'csv') return report;
-    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    response.setHeader('Content-Disposition', `attachment; filename="consent-summary-${query.from}-${query.to}.csv"`);
+    void response.header('Content-Type', 'text/csv; charset=utf-8');
+    void response.header('Content-Disposition', `attachment; filename="consent-summary-${query.from}-${query.to}.csv"`);
     return this.consent.reportCsv(report);
   }
 }

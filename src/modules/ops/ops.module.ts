@@ -1,11 +1,7 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { HttpObservabilityMiddleware } from './http-observability.middleware.js';
+import { Module } from '@nestjs/common';
+import { HttpObservability } from './http-observability.js';
 import { MetricsService } from './metrics.service.js';
 import { OpsController } from './ops.controller.js';
 
-@Module({ controllers: [OpsController], providers: [MetricsService], exports: [MetricsService] })
-export class OpsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpObservabilityMiddleware).forRoutes('*path');
-  }
-}
+@Module({ controllers: [OpsController], providers: [MetricsService, HttpObservability], exports: [MetricsService, HttpObservability] })
+export class OpsModule {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { PageQueryDto, pageItems } from '../../common/pagination.js';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { BadRequestException } from '@nestjs/common';
 import { type Caller, CurrentCaller, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
@@ -148,8 +148,8 @@ export class RegisterController {
   })
   async export(@Query() query: RegisterExportQueryDto, @Res({ passthrough: true }) response: Response) {
     const result = await this.register.export(query.format ?? 'json', asOf(query));
-    response.setHeader('Content-Type', result.contentType);
-    response.setHeader('Content-Disposition', `attachment; filename="${result.filename}"`);
+    void response.header('Content-Type', result.contentType);
+    void response.header('Content-Disposition', `attachment; filename="${result.filename}"`);
     return typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
   }
 }

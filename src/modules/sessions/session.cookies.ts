@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import { clearCookie, setCookie } from '../../infrastructure/http/cookies.js';
 
 /**
  * `__Host-`: the browser takes it only when Secure, with Path=/ and no Domain, so a sibling
@@ -42,18 +43,18 @@ export function presentedSessions(request: Request): string[] {
 
 /** The session cookie: a browser-session cookie; the server enforces the idle and absolute ends. */
 export function setSessionCookie(response: Response, token: string): void {
-  response.cookie(SESSION_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'strict', path: '/' });
+  setCookie(response, SESSION_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'strict', path: '/' });
 }
 
 export function clearSessionCookie(response: Response): void {
-  response.clearCookie(SESSION_COOKIE, { httpOnly: true, secure: true, sameSite: 'strict', path: '/' });
+  clearCookie(response, SESSION_COOKIE, { httpOnly: true, secure: true, sameSite: 'strict', path: '/' });
 }
 
 /** The sealed OIDC login state. Lax: it must come back on the identity provider's top-level redirect. */
 export function setOidcCookie(response: Response, sealed: string): void {
-  response.cookie(OIDC_COOKIE, sealed, { httpOnly: true, secure: true, sameSite: 'lax', path: OIDC_COOKIE_PATH, maxAge: OIDC_COOKIE_SECONDS * 1000 });
+  setCookie(response, OIDC_COOKIE, sealed, { httpOnly: true, secure: true, sameSite: 'lax', path: OIDC_COOKIE_PATH, maxAge: OIDC_COOKIE_SECONDS * 1000 });
 }
 
 export function clearOidcCookie(response: Response): void {
-  response.clearCookie(OIDC_COOKIE, { httpOnly: true, secure: true, sameSite: 'lax', path: OIDC_COOKIE_PATH });
+  clearCookie(response, OIDC_COOKIE, { httpOnly: true, secure: true, sameSite: 'lax', path: OIDC_COOKIE_PATH });
 }

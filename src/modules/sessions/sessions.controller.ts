@@ -11,7 +11,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { Public, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
 import { clearOidcCookie, clearSessionCookie, OIDC_COOKIE, presentedSessions, readCookie, setOidcCookie, setSessionCookie } from './session.cookies.js';
@@ -105,7 +105,7 @@ export class SessionsController {
   async start(@Query() query: OidcStartQueryDto, @Res() response: Response): Promise<void> {
     const outcome = await this.oidc.start(query.returnTo);
     if (outcome.ok) setOidcCookie(response, outcome.cookie);
-    response.redirect(303, outcome.ok ? outcome.url : signInErrorLocation(outcome.error));
+    void response.redirect(outcome.ok ? outcome.url : signInErrorLocation(outcome.error), 303);
   }
 
   @Get('v1/session/oidc/callback')
@@ -121,12 +121,12 @@ export class SessionsController {
   })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No identity provider is configured (oidc_not_configured)' })
   async callback(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const search = request.originalUrl.includes('?') ? request.originalUrl.slice(request.originalUrl.indexOf('?') + 1) : '';
+    const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     const outcome = await this.oidc.callback(search, readCookie(request, OIDC_COOKIE), { address: request.ip, previous: presentedSessions(request) });
     clearOidcCookie(response);
     if (outcome.ok) setSessionCookie(response, outcome.signedIn.token);
-    response.setHeader('Cache-Control', 'no-store');
-    response.redirect(303, outcome.ok ? outcome.returnTo : signInErrorLocation(outcome.error));
+    void response.header('Cache-Control', 'no-store');
+    void response.redirect(outcome.ok ? outcome.returnTo : signInErrorLocation(outcome.error), 303);
   }
 
   @Get('v1/users')

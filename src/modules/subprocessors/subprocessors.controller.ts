@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import { preferredType } from '../../infrastructure/http/accepts.js';
 import { PageQueryDto, pageItems } from '../../common/pagination.js';
 import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { NotFoundError } from '../../common/errors/domain.error.js';
@@ -131,9 +132,9 @@ export class SubprocessorsController {
   })
   @ApiNotFoundResponse({ description: 'Unknown token', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } }, 'text/html': { schema: { type: 'string' } } } })
   async confirmLink(@Query() dto: ConfirmDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ confirmed: true } | string> {
-    if (req.accepts(['application/json', 'text/html']) !== 'text/html') return this.confirm(dto);
+    if (preferredType(req.headers.accept, ['application/json', 'text/html']) !== 'text/html') return this.confirm(dto);
     const page = await this.subscriptions.confirmationPage(dto.token);
-    res.status(page.status).type('html').setHeader('cache-control', 'no-store');
+    void res.status(page.status).type('text/html; charset=utf-8').header('cache-control', 'no-store');
     return page.html;
   }
 
@@ -146,12 +147,12 @@ export class SubprocessorsController {
   @ApiOkResponse({ description: 'A valid link', content: { 'application/json': { schema: UNSUBSCRIBE_SCHEMA('valid') }, 'text/html': { schema: { type: 'string' } } } })
   @ApiNotFoundResponse({ description: 'Not a link we sent', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } }, 'text/html': { schema: { type: 'string' } } } })
   async unsubscribeLink(@Query() dto: UnsubscribeDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ valid: true } | string> {
-    if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
+    if (preferredType(req.headers.accept, ['application/json', 'text/html']) !== 'text/html') {
       if (!this.subscriptions.isUnsubscribeLink(dto.id, dto.token)) throw new NotFoundError('Subscription');
       return { valid: true };
     }
     const page = await this.subscriptions.unsubscribePage(dto.id, dto.token, false);
-    res.status(page.status).type('html').setHeader('cache-control', 'no-store');
+    void res.status(page.status).type('text/html; charset=utf-8').header('cache-control', 'no-store');
     return page.html;
   }
 
@@ -163,12 +164,12 @@ export class SubprocessorsController {
   @ApiOkResponse({ description: 'Stopped (again, if it was already)', content: { 'application/json': { schema: UNSUBSCRIBE_SCHEMA('unsubscribed') }, 'text/html': { schema: { type: 'string' } } } })
   @ApiNotFoundResponse({ description: 'Not a link we sent', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } }, 'text/html': { schema: { type: 'string' } } } })
   async unsubscribe(@Query() dto: UnsubscribeDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ unsubscribed: true } | string> {
-    if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
+    if (preferredType(req.headers.accept, ['application/json', 'text/html']) !== 'text/html') {
       if (!(await this.subscriptions.unsubscribe(dto.id, dto.token))) throw new NotFoundError('Subscription');
       return { unsubscribed: true };
     }
     const page = await this.subscriptions.unsubscribePage(dto.id, dto.token, true);
-    res.status(page.status).type('html').setHeader('cache-control', 'no-store');
+    void res.status(page.status).type('text/html; charset=utf-8').header('cache-control', 'no-store');
     return page.html;
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { ApiConflictResponse, ApiGoneResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Caller, CurrentCaller, Public, Roles } from '../../common/auth/roles.js';
 import { ProblemDto } from '../../common/errors/problem.js';
@@ -37,8 +37,8 @@ export class WorkflowsController {
   @Header('cache-control', 'no-store')
   async certificate(@Param('id', uuid) id: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     const { html, fileName } = await this.workflows.certificateHtml(id);
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
+    void res.header('content-type', 'text/html; charset=utf-8');
+    void res.header('content-disposition', `attachment; filename="${fileName}"`);
     return html;
   }
 

@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Post, Query, Req, Res } from '@nestjs/common'
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { Public } from '../../../common/auth/roles.js';
 import { DomainError } from '../../../common/errors/domain.error.js';
 import { isLocale, type Locale, negotiateLocale } from '../../../common/i18n/locales.js';
@@ -58,7 +58,7 @@ export class BasicPagesController {
     };
     const retryAfter = await this.intakeLimit.check(req.ip, undefined, form.email);
     if (retryAfter !== null) {
-      res.setHeader('Retry-After', String(retryAfter));
+      void res.header('Retry-After', String(retryAfter));
       return send(res, 429, requestFormPage(ctx, form, new Map(), fill(m.tooMany, { seconds: retryAfter })));
     }
     const dto = plainToInstance(CreateRequestDto, {
@@ -170,6 +170,5 @@ function pathOf(error: ValidationError): string {
 }
 
 function send(res: Response, status: number, html: string): void {
-  res.status(status).type('html').setHeader('Cache-Control', 'no-store');
-  res.send(html);
+  void res.status(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(html);
 }

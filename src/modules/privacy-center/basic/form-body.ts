@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import { DomainError } from '../../../common/errors/domain.error.js';
 
 const LIMIT = 64 * 1024;
@@ -12,7 +12,7 @@ export async function readForm(req: Request): Promise<URLSearchParams> {
   if (type !== 'application/x-www-form-urlencoded') throw new DomainError(415, 'unsupported_media_type', 'Unsupported Media Type', 'Send the form as application/x-www-form-urlencoded');
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  for await (const chunk of req.raw as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > LIMIT) throw new DomainError(413, 'payload_too_large', 'Payload Too Large', 'The form is larger than 64 KiB');
     chunks.push(chunk);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import { clearCookie, setCookie } from '../../../infrastructure/http/cookies.js';
 import type { Caller } from '../../../common/auth/roles.js';
 import { Clock } from '../../../common/clock.js';
 import { DomainError } from '../../../common/errors/domain.error.js';
@@ -37,11 +38,11 @@ export class SubjectSessions {
   issue(response: Response, subjectId: string, email: string | null): void {
     const session: SubjectSession = { subjectId, email, until: this.clock.now().getTime() + SUBJECT_SESSION_MINUTES * 60_000 };
     const sealed = this.keyring.seal(JSON.stringify(session));
-    response.cookie(SUBJECT_COOKIE, `${sealed.keyId}.${sealed.data}`, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: SUBJECT_SESSION_MINUTES * 60_000 });
+    setCookie(response, SUBJECT_COOKIE, `${sealed.keyId}.${sealed.data}`, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: SUBJECT_SESSION_MINUTES * 60_000 });
   }
 
   clear(response: Response): void {
-    response.clearCookie(SUBJECT_COOKIE, { httpOnly: true, secure: true, sameSite: 'strict', path: '/' });
+    clearCookie(response, SUBJECT_COOKIE, { httpOnly: true, secure: true, sameSite: 'strict', path: '/' });
   }
 
   read(request: Request): SubjectSession | undefined {

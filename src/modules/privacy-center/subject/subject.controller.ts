@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiForbiddenResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import { clearCookie, setCookie } from '../../../infrastructure/http/cookies.js';
 import { Public } from '../../../common/auth/roles.js';
 import { ValidationFailed } from '../../../common/errors/domain.error.js';
 import { ProblemDto } from '../../../common/errors/problem.js';
@@ -49,10 +50,10 @@ export class SubjectController {
   async start(@Query('returnTo') returnTo: string | undefined, @Res() response: Response): Promise<void> {
     const outcome = await this.oidc.start(typeof returnTo === 'string' ? returnTo : undefined);
     if (outcome.ok) {
-      response.cookie(SUBJECT_OIDC_COOKIE, outcome.cookie, { httpOnly: true, secure: true, sameSite: 'lax', path: SUBJECT_OIDC_COOKIE_PATH, maxAge: SUBJECT_OIDC_COOKIE_SECONDS * 1000 });
+      setCookie(response, SUBJECT_OIDC_COOKIE, outcome.cookie, { httpOnly: true, secure: true, sameSite: 'lax', path: SUBJECT_OIDC_COOKIE_PATH, maxAge: SUBJECT_OIDC_COOKIE_SECONDS * 1000 });
     }
-    response.setHeader('Cache-Control', 'no-store');
-    response.redirect(303, outcome.ok ? outcome.url : subjectSignInErrorLocation(outcome.error));
+    void response.header('Cache-Control', 'no-store');
+    void response.redirect(outcome.ok ? outcome.url : subjectSignInErrorLocation(outcome.error), 303);
   }
 
   @Get('session/oidc/callback')
@@ -62,12 +63,12 @@ export class SubjectController {
   @ApiResponse({ status: 303, description: `To returnTo, setting __Host-lethe_subject (HttpOnly; Secure; SameSite=Strict; 30 minutes); else to /privacy/consents?signInError=${SUBJECT_SIGN_IN_ERRORS.join('|')}` })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'Sign-in for data subjects is not configured (oidc_not_configured)' })
   async callback(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const search = request.originalUrl.includes('?') ? request.originalUrl.slice(request.originalUrl.indexOf('?') + 1) : '';
+    const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     const outcome = await this.oidc.callback(search, readCookie(request, SUBJECT_OIDC_COOKIE));
-    response.clearCookie(SUBJECT_OIDC_COOKIE, { httpOnly: true, secure: true, sameSite: 'lax', path: SUBJECT_OIDC_COOKIE_PATH });
+    clearCookie(response, SUBJECT_OIDC_COOKIE, { httpOnly: true, secure: true, sameSite: 'lax', path: SUBJECT_OIDC_COOKIE_PATH });
     if (outcome.ok) this.sessions.issue(response, outcome.subjectId, outcome.email);
-    response.setHeader('Cache-Control', 'no-store');
-    response.redirect(303, outcome.ok ? outcome.returnTo : subjectSignInErrorLocation(outcome.error));
+    void response.header('Cache-Control', 'no-store');
+    void response.redirect(outcome.ok ? outcome.returnTo : subjectSignInErrorLocation(outcome.error), 303);
   }
 
   @Get('session')
@@ -133,7 +134,7 @@ export class SubjectController {
   @ApiNotFoundResponse({ type: ProblemDto, description: 'Nothing recorded for this purpose yet' })
   async receipt(@Req() request: Request, @Param('purpose', PurposeKeyPipe) purpose: string, @Res({ passthrough: true }) response: Response) {
     const session = this.sessions.require(request);
-    response.setHeader('Content-Disposition', `attachment; filename="consent-receipt-${purpose}.json"`);
+    void response.header('Content-Disposition', `attachment; filename="consent-receipt-${purpose}.json"`);
     return this.consents.receipt(session, purpose);
   }
 
