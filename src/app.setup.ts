@@ -10,7 +10,7 @@ import { completeResponses } from './common/openapi/responses.js';
 import { addValidationConstraints } from './common/openapi-constraints.js';
 import type { LetheConfig } from './config/config.schema.js';
 import { configureHttp, type LetheHttpApp } from './infrastructure/http/http-adapter.js';
-import { serveWebApp, webDistDir } from './infrastructure/http/web-apps.js';
+import { serveWebApps, webDistDir } from './infrastructure/http/web-apps.js';
 import { HttpObservability } from './modules/ops/http-observability.js';
 import { MetricsService } from './modules/ops/metrics.service.js';
 import { themeCss } from './modules/privacy-center/theme.js';
@@ -32,14 +32,18 @@ export function configureApp(app: LetheHttpApp, config: LetheConfig): void {
   app.useGlobalPipes(new InputPipe(validation), validation);
   const metrics = app.get(MetricsService);
   app.useGlobalFilters(new ProblemFilter({ databaseUnavailable: () => metrics.databaseUnavailable.inc() }));
-  serveWebApp(fastify, '/console', join(webDistDir(), 'console'));
   const center = config.privacyCenter;
   const theme = themeCss(center.accent);
-  serveWebApp(fastify, '/privacy', join(webDistDir(), 'privacy'), {
-    policy: { imageOrigins: center.logoUrl ? [new URL(center.logoUrl).origin] : [], frameAncestors: center.frameAncestors },
-    routes: { '/theme.css': (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(theme) },
-    serverRendered: ['/basic'],
-  });
+  serveWebApps(fastify, [
+    { mount: '/console', dir: join(webDistDir(), 'console') },
+    {
+      mount: '/privacy',
+      dir: join(webDistDir(), 'privacy'),
+      policy: { imageOrigins: center.logoUrl ? [new URL(center.logoUrl).origin] : [], frameAncestors: center.frameAncestors },
+      routes: { '/theme.css': (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(theme) },
+      serverRendered: ['/basic'],
+    },
+  ]);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app, config.publicUrl), { jsonDocumentUrl: 'docs/openapi.json' });
 }
 

@@ -47,4 +47,14 @@ describe('operations: health, metrics, logs', () => {
     const line = t.logs.find((l) => l.requestId === 'log-check-000001' && l.msg === 'request');
     expect(line).toMatchObject({ method: 'POST', route: '/v1/api-keys', status: 403 });
   });
+
+  it('an unknown path is logged and counted as "unmatched", never by its path', async () => {
+    const email = 'no.route@example.org';
+    await t.http.get(`/v1/subjects-by-email/${email}`).set('X-Request-Id', 'log-check-000002');
+    expect(t.logs.find((l) => l.requestId === 'log-check-000002' && l.msg === 'request')).toMatchObject({ route: 'unmatched', status: 404 });
+    const metrics = await t.http.get('/metrics').set(...bearer(t.adminKey));
+    expect(metrics.text).toContain('route="unmatched",status="404"');
+    expect(metrics.text).not.toContain(email);
+    expect(t.rawLogs()).not.toContain(email);
+  });
 });

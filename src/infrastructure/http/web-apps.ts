@@ -53,13 +53,11 @@ export function webDistDir(): string {
   return join(dir, 'web', 'dist');
 }
 
-/**
- * Serves a single-page app built by Vite at `mount` (e.g. /console): hashed assets cached for a
- * year, every other GET under the mount answered with index.html (the app routes in the browser).
- * Every answer under the mount, the server-rendered pages' and the 404s' included, carries the
- * app's security headers.
- */
-export interface WebAppOptions {
+/** A single-page app built by Vite, served at `mount` (e.g. /console). */
+export interface WebApp {
+  mount: `/${string}`;
+  /** The app's built folder (index.html and assets/). */
+  dir: string;
   policy?: WebAppPolicy;
   /** Answers computed at request time (e.g. a stylesheet from configuration), by path under the mount. */
   routes?: Record<`/${string}`, (request: FastifyRequest, reply: FastifyReply) => unknown>;
@@ -67,14 +65,18 @@ export interface WebAppOptions {
   serverRendered?: readonly `/${string}`[];
 }
 
-const staticRegistered = new WeakSet<FastifyInstance>();
+/**
+ * Serves each app at its mount: hashed assets cached for a year, every other GET under the mount
+ * answered with index.html (the app routes in the browser). Every answer under a mount, the
+ * server-rendered pages' and the 404s' included, carries that app's security headers. The file
+ * server is registered once, for `reply.sendFile` only: which file a path means is decided here.
+ */
+export function serveWebApps(fastify: FastifyInstance, apps: readonly WebApp[]): void {
+  void fastify.register(fastifyStatic, { root: webDistDir(), serve: false });
+  for (const app of apps) serveWebApp(fastify, app);
+}
 
-export function serveWebApp(fastify: FastifyInstance, mount: `/${string}`, dir: string, { policy = {}, routes = {}, serverRendered = [] }: WebAppOptions = {}): void {
-  if (!staticRegistered.has(fastify)) {
-    // Only `reply.sendFile`: which file a path means is decided below.
-    void fastify.register(fastifyStatic, { root: dir, serve: false });
-    staticRegistered.add(fastify);
-  }
+function serveWebApp(fastify: FastifyInstance, { mount, dir, policy = {}, routes = {}, serverRendered = [] }: WebApp): void {
   const headers = securityHeaders(policy);
   fastify.addHook('onRequest', (request, reply, done) => {
     const url = request.url;
