@@ -77,6 +77,21 @@ describe('web apps', () => {
     expectSecurityHeaders(basic.headers);
   });
 
+  it.each(['/%63onsole/requests', '/CONSOLE/', '/%70rivacy/basic', '/Privacy/basic/no-such-page', '/console/%2e%2e/nothing'])('%s, however spelled, gets the security headers', async (path) => {
+    const response = await t.http.get(path);
+    expectSecurityHeaders(response.headers);
+  });
+
+  it('the server cuts off a request that takes longer than 300 s to arrive, as Node did before Fastify', () => {
+    expect(t.app.getHttpServer().requestTimeout).toBe(300_000);
+  });
+
+  it('API routes answer whatever the case of the path, as they did on Express', async () => {
+    const plain = await t.http.get('/v1/purposes').set(...bearer(t.adminKey));
+    const upper = await t.http.get('/V1/Purposes').set(...bearer(t.adminKey));
+    expect([plain.status, upper.status]).toEqual([200, 200]);
+  });
+
   it('API routes answer with or without a trailing slash, as they did on Express', async () => {
     const plain = await t.http.get('/v1/purposes').set(...bearer(t.adminKey));
     const slash = await t.http.get('/v1/purposes/').set(...bearer(t.adminKey));

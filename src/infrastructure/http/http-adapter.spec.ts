@@ -17,6 +17,7 @@ describe('parseJsonBody', () => {
     ['application/merge-patch+json', '{"x":1}', { x: 1 }],
     ['application/json', '', {}],
     ['application/json', '  \n', {}],
+    ['application/json', '\ufeff{"bom":true}', { bom: true }],
   ])('%s %p → %p', (contentType, text, expected) => {
     expect(parseJsonBody(contentType, Buffer.from(text, 'utf8'))).toEqual(expected);
   });
@@ -34,8 +35,23 @@ describe('parseJsonBody', () => {
     ['application/json', '{"a":', [400, 'entity.parse.failed']],
     ['application/json', '{"a":1}}', [400, 'entity.parse.failed']],
     ['application/json', `${'['.repeat(33)}${']'.repeat(33)}`, [400, 'entity.too.deep']],
+    ['application/json', '\u00a0', [400, 'entity.parse.failed']],
   ])('%s %p → %p', (contentType, text, expected) => {
     expect(refusal(contentType, text)).toEqual(expected);
+  });
+
+  it.each([
+    ['gzip', [415, 'encoding.unsupported']],
+    ['br', [415, 'encoding.unsupported']],
+    ['identity', undefined],
+  ])('Content-Encoding: %s → %p', (encoding, expected) => {
+    let outcome: unknown;
+    try {
+      parseJsonBody('application/json', Buffer.from('{}'), encoding);
+    } catch (error) {
+      outcome = error instanceof BodyError ? [error.status, error.type] : error;
+    }
+    expect(outcome).toEqual(expected);
   });
 
   it('32 levels is still fine', () => {

@@ -22,7 +22,7 @@ export class BodyError extends Error {
 
   constructor(
     readonly status: number,
-    readonly type: 'entity.parse.failed' | 'entity.too.deep' | 'charset.unsupported',
+    readonly type: 'entity.parse.failed' | 'entity.too.deep' | 'charset.unsupported' | 'encoding.unsupported',
   ) {
     super(type);
     this.statusCode = status;
@@ -47,8 +47,12 @@ export function createHttpAdapter(bodyLimitBytes: number): FastifyAdapter {
     logger: false,
     // No limit of its own on a path parameter (the default, 100, answers 414): Node's 16 KiB for the
     // request line and headers bounds it, and validation names a parameter too long to be an id.
-    // Trailing slashes ignored, as Express did: /v1/purposes/ is /v1/purposes.
-    routerOptions: { maxParamLength: 16 * 1024, ignoreTrailingSlash: true },
+    // Trailing slashes and case ignored, as Express did: /V1/Purposes/ is /v1/purposes (parameters keep their case).
+    routerOptions: { maxParamLength: 16 * 1024, ignoreTrailingSlash: true, caseSensitive: false },
+    // Node's own defaults, which Fastify replaces with none (a body sent a byte at a time would hold
+    // its socket for ever) and 72 s.
+    requestTimeout: 300_000,
+    keepAliveTimeout: 5_000,
     clientErrorHandler: answerClientError,
     // A path that does not decode, or a parameter over the length above (before routing, so before Nest).
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -58,12 +62,18 @@ export function createHttpAdapter(bodyLimitBytes: number): FastifyAdapter {
   });
 }
 
-/** JSON as body-parser read it: objects and arrays only, UTF-8 only, no deeper than MAX_JSON_DEPTH; an empty body is `{}`. */
-export function parseJsonBody(contentType: string, body: Buffer): unknown {
+/**
+ * JSON as body-parser read it: objects and arrays only, UTF-8 only (a byte-order mark skipped), not
+ * compressed, no deeper than MAX_JSON_DEPTH; an empty body is `{}`.
+ */
+export function parseJsonBody(contentType: string, body: Buffer, contentEncoding?: string): unknown {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw new BodyError(415, 'charset.unsupported');
-  const text = body.toString('utf8');
-  const first = /\S/.exec(text)?.[0];
+  if (contentEncoding !== undefined && contentEncoding.trim().toLowerCase() !== 'identity') throw new BodyError(415, 'encoding.unsupported');
+  const utf8 = body.toString('utf8');
+  const text = utf8.charCodeAt(0) === 0xfeff ? utf8.slice(1) : utf8;
+  // JSON's own whitespace only (not \s, which takes a no-break space too).
+  const first = /[^ \t\n\r]/.exec(text)?.[0];
   if (first === undefined) return {};
   if (first !== '{' && first !== '[') throw new BodyError(400, 'entity.parse.failed');
   if (jsonDepthExceeds(body)) throw new BodyError(400, 'entity.too.deep');
@@ -84,7 +94,8 @@ export function configureHttp(app: NestFastifyApplication, bodyLimitBytes: numbe
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser(JSON_TYPES, { parseAs: 'buffer', bodyLimit: bodyLimitBytes }, (request, body, done) => {
     try {
-      done(null, parseJsonBody(request.headers['content-type'] ?? '', body as unknown as Buffer));
+      const encoding = request.headers['content-encoding'];
+      done(null, parseJsonBody(request.headers['content-type'] ?? '', body as unknown as Buffer, typeof encoding === 'string' ? encoding : undefined));
     } catch (error) {
       done(error as Error, undefined);
     }

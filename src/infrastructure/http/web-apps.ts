@@ -78,9 +78,15 @@ export function serveWebApps(fastify: FastifyInstance, apps: readonly WebApp[]):
 
 function serveWebApp(fastify: FastifyInstance, { mount, dir, policy = {}, routes = {}, serverRendered = [] }: WebApp): void {
   const headers = securityHeaders(policy);
+  const under = (path: string) => {
+    const lower = path.toLowerCase();
+    return lower === mount || lower.startsWith(`${mount}/`);
+  };
+  // By the route the router matched (it decodes the path and ignores case: /%63onsole is /console),
+  // or, when none did, by the decoded path, so that no spelling of a path escapes the headers.
   fastify.addHook('onRequest', (request, reply, done) => {
-    const url = request.url;
-    if (url.startsWith(mount) && (url.length === mount.length || url[mount.length] === '/' || url[mount.length] === '?')) void reply.headers(headers);
+    const template = request.routeOptions.url;
+    if (under(template ?? decodedPath(request.url))) void reply.headers(headers);
     done();
   });
   const index = join(dir, 'index.html');
@@ -101,11 +107,27 @@ function serveWebApp(fastify: FastifyInstance, { mount, dir, policy = {}, routes
   // The router ignores trailing slashes, so this route is both /console and /console/: only the first redirects.
   fastify.get(mount, (request, reply) => {
     const query = request.url.indexOf('?');
-    const path = query === -1 ? request.url : request.url.slice(0, query);
-    if (path === mount) return reply.redirect(`${mount}/${query === -1 ? '' : request.url.slice(query)}`, 308);
+    if (!decodedPath(request.url).endsWith('/')) return reply.redirect(`${mount}/${query === -1 ? '' : request.url.slice(query)}`, 308);
     return answer('/', request, reply);
   });
   fastify.get(`${mount}/*`, (request, reply) => answer(`/${(request.params as { '*': string })['*']}`, request, reply));
+}
+
+/** The path of a request target, decoded as the router decodes it (an absolute-form target's too); as sent when it does not decode. */
+function decodedPath(url: string): string {
+  let path = url.split('?')[0]!;
+  if (!path.startsWith('/')) {
+    try {
+      path = new URL(path).pathname;
+    } catch {
+      return path;
+    }
+  }
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
 }
 
 /** The file a path names inside `dir`, relative to it, when one exists there (never outside it, never a dot file). */
