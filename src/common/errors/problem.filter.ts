@@ -130,8 +130,6 @@ function bodyProblemDetail(error: BodyParserError): string {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return 'The request body encoding is not supported';
-    case 'media.unsupported':
-      return 'The request body type is not supported';
     case 'request.size.invalid':
       return 'The Content-Length header does not match the body';
     case 'url.invalid':
@@ -159,8 +157,6 @@ function codeFor(status: number): string {
 const FASTIFY_REFUSALS: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'entity.too.large',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'request.size.invalid',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'entity.parse.failed',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'media.unsupported',
   FST_ERR_BAD_URL: 'url.invalid',
   FST_ERR_MAX_PARAM_LENGTH: 'url.too.long',
 };

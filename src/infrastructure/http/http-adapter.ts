@@ -9,8 +9,6 @@ import { runWithRequestId } from '../../common/logging/request-context.js';
 import { answerClientError } from './client-error.js';
 
 export type { NestFastifyApplication as LetheHttpApp } from '@nestjs/platform-fastify';
-export type HttpRequest = FastifyRequest;
-export type HttpReply = FastifyReply;
 
 const INCOMING_ID = /^[A-Za-z0-9._-]{8,64}$/;
 /** application/json and its +json kinds (application/merge-patch+json…), parameters allowed. */

@@ -32,7 +32,7 @@ export function webAppCsp(policy: WebAppPolicy = {}): string {
   ].join('; ');
 }
 
-function securityHeaders(policy: WebAppPolicy): Record<string, string> {
+function securityHeaders(policy: WebAppPolicy = {}): Record<string, string> {
   return {
     'Content-Security-Policy': webAppCsp(policy),
     'X-Content-Type-Options': 'nosniff',
@@ -73,22 +73,20 @@ export interface WebApp {
  */
 export function serveWebApps(fastify: FastifyInstance, apps: readonly WebApp[]): void {
   void fastify.register(fastifyStatic, { root: webDistDir(), serve: false });
+  const headers = apps.map((app) => ({ mount: app.mount, headers: securityHeaders(app.policy) }));
+  // One hook for every request: by the route the router matched (its template, as registered: the
+  // router decodes the path and ignores case, so /%63onsole is /console), or, when none did, by the
+  // decoded path, so that no spelling of a path escapes the headers.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const path = request.routeOptions.url ?? decodedPath(request.url).toLowerCase();
+    const app = headers.find(({ mount }) => path === mount || path.startsWith(`${mount}/`));
+    if (app) void reply.headers(app.headers);
+    done();
+  });
   for (const app of apps) serveWebApp(fastify, app);
 }
 
-function serveWebApp(fastify: FastifyInstance, { mount, dir, policy = {}, routes = {}, serverRendered = [] }: WebApp): void {
-  const headers = securityHeaders(policy);
-  const under = (path: string) => {
-    const lower = path.toLowerCase();
-    return lower === mount || lower.startsWith(`${mount}/`);
-  };
-  // By the route the router matched (it decodes the path and ignores case: /%63onsole is /console),
-  // or, when none did, by the decoded path, so that no spelling of a path escapes the headers.
-  fastify.addHook('onRequest', (request, reply, done) => {
-    const template = request.routeOptions.url;
-    if (under(template ?? decodedPath(request.url))) void reply.headers(headers);
-    done();
-  });
+function serveWebApp(fastify: FastifyInstance, { mount, dir, routes = {}, serverRendered = [] }: WebApp): void {
   const index = join(dir, 'index.html');
   const answer = (path: `/${string}`, request: FastifyRequest, reply: FastifyReply) => {
     const route = routes[path];
