@@ -19,12 +19,13 @@ import { PurposesModule } from './modules/purposes/purposes.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { OpsModule } from './modules/ops/ops.module.js';
 import { WorkflowsModule } from './modules/workflows/workflows.module.js';
+import { DrpModule } from './modules/drp/drp.module.js';
 import { SessionsModule } from './modules/sessions/sessions.module.js';
 import { PrivacyCenterModule } from './modules/privacy-center/privacy-center.module.js';
 
 /** Everything a Lethe process needs; the HTTP API and the worker differ only in what they start. */
 function coreImports(config: LetheConfig) {
-  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, SessionsModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule, DeadlineFeedModule, RegisterModule, SubprocessorsModule, EvidenceModule, DataStoresModule, WorkflowsModule, PrivacyCenterModule];
+  return [ConfigModule.forRoot(config), CommonModule, DatabaseModule, QueueModule, MailModule, AuditModule, ApiKeysModule, SessionsModule, PurposesModule, ConsentModule, WebhooksModule, DeadlinesModule, RequestsModule, DeadlineFeedModule, RegisterModule, SubprocessorsModule, EvidenceModule, DataStoresModule, WorkflowsModule, PrivacyCenterModule, DrpModule];
 }
 
 @Module({})

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadStoresConfig, StoreConfig } from './data-stores.config.js';
 import { loadRecipients, RecipientContact } from './recipients.config.js';
+import { DRP_ID, type DrpAgentConfig, loadDrpAgents } from './drp.config.js';
 import { oidcConfig, type OidcConfig, subjectOidcConfig, type SubjectOidcConfig } from './oidc.config.js';
 import { type Env, Reader } from './reader.js';
 
@@ -126,6 +127,11 @@ export interface LetheConfig {
     /** Data subjects' sign-in through the IAM's identity provider; undefined when LETHE_SUBJECT_OIDC_ISSUER is unset. */
     readonly oidc: SubjectOidcConfig | undefined;
   };
+  /**
+   * The Data Rights Protocol (Covered Business side): the business's id in the DRP directory and the
+   * authorized agents that may pair with it. Off (the routes answer 404) while no agent is listed.
+   */
+  readonly drp: { readonly businessId: string | undefined; readonly agents: readonly DrpAgentConfig[] };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly shutdownGraceSeconds: number;
 }
@@ -245,6 +251,7 @@ export function loadConfig(env: Env): LetheConfig {
       frameAncestors: frameAncestors(read.optional('LETHE_PRIVACY_FRAME_ANCESTORS'), problems),
       oidc: subjectOidcConfig(read, problems),
     },
+    drp: drpConfig(read, problems),
     log: { level: read.oneOf('LETHE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
     shutdownGraceSeconds: read.int('LETHE_SHUTDOWN_GRACE_SECONDS', 25, 1, 600),
   };
@@ -260,6 +267,14 @@ export function loadConfig(env: Env): LetheConfig {
 }
 
 /** Space-separated origins (https://shop.example.com) that may frame the privacy center. */
+function drpConfig(read: Reader, problems: string[]): LetheConfig['drp'] {
+  const businessId = read.optional('LETHE_DRP_BUSINESS_ID');
+  const agents = read.structured('LETHE_DRP_AGENTS', loadDrpAgents);
+  if (businessId !== undefined && !DRP_ID.test(businessId)) problems.push('LETHE_DRP_BUSINESS_ID must be this business\'s id in the DRP directory (1-100 letters, digits, _ . : -)');
+  if (agents.length > 0 && businessId === undefined) problems.push('LETHE_DRP_AGENTS needs LETHE_DRP_BUSINESS_ID: agents sign requests for a business id, and Lethe must know its own');
+  return { businessId, agents };
+}
+
 function frameAncestors(value: string | undefined, problems: string[]): string[] {
   const items = (value ?? '').split(/\s+/).filter((v) => v !== '');
   for (const item of items) {

@@ -95,6 +95,12 @@ describe('every route declares who may call it', () => {
       'POST /v1/requests/:id/withdraw',
       'DELETE /v1/session',
       'POST /v1/session',
+      // The Data Rights Protocol: agents prove themselves with their Ed25519 signature and pair-wise token.
+      'POST /v1/agent/:agentId',
+      'GET /v1/agent/:agentId',
+      'POST /v1/data-rights-request',
+      'GET /v1/data-rights-request/:requestId',
+      'DELETE /v1/data-rights-request/:requestId',
     ].sort());
   });
 

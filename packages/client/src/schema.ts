@@ -72,6 +72,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agent/{agentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** DRP agent information: the token is valid and belongs to this agent */
+        get: operations["DrpController_agent"];
+        put?: never;
+        /** DRP pair-wise key setup: a signed message from a listed agent gets a new bearer token (the previous one stops working) */
+        post: operations["DrpController_pair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -207,6 +225,44 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/data-rights-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * DRP data rights exercise: access, deletion, sale:opt-out (a trailing slash is accepted)
+         * @description The signed message holds agent-id, business-id, issued-at, expires-at, drp.version, exercise, regime (ccpa, voluntary or none), status_callback and the identity claims (name, email, email_verified…). access becomes an access request, deletion an erasure, sale:opt-out an objection to every purpose covered by opt-out signals; each is a Lethe request on the CCPA clock. A verified email from a listed agent counts as verification; otherwise the person confirms their email with the code Lethe mails. Other rights, regimes and sale:opt-in are answered denied with DRP’s reason. The same signed message sent again is answered with the first one’s status.
+         */
+        post: operations["DrpController_exercise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/data-rights-request/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** DRP data rights status */
+        get: operations["DrpController_status"];
+        put?: never;
+        post?: never;
+        /** DRP data rights revoke: withdraws an open or in-progress request (signed body with an optional reason) */
+        delete: operations["DrpController_revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1912,7 +1968,7 @@ export interface components {
              * @example settings_page
              * @enum {string}
              */
-            method: "signup_form" | "settings_page" | "withdrawal_link" | "cookie_banner" | "email_link" | "api" | "import" | "gpc_signal" | "paper_form" | "verbal" | "other";
+            method: "signup_form" | "settings_page" | "withdrawal_link" | "cookie_banner" | "email_link" | "api" | "import" | "gpc_signal" | "authorized_agent" | "paper_form" | "verbal" | "other";
             /**
              * @description Needed when that version was published in several languages
              * @example en
@@ -1954,7 +2010,7 @@ export interface components {
             jurisdiction: string | null;
             locale: string | null;
             /** @enum {string} */
-            method: "signup_form" | "settings_page" | "withdrawal_link" | "cookie_banner" | "email_link" | "api" | "import" | "gpc_signal" | "paper_form" | "verbal" | "other";
+            method: "signup_form" | "settings_page" | "withdrawal_link" | "cookie_banner" | "email_link" | "api" | "import" | "gpc_signal" | "authorized_agent" | "paper_form" | "verbal" | "other";
             /** @example 2026-11 */
             noticeVersion: string;
             /** @example 2026-11-23T10:15:00.000Z */
@@ -2217,7 +2273,7 @@ export interface components {
              * @example post
              * @enum {string}
              */
-            channel?: "web" | "iam" | "email" | "post" | "phone" | "in_person";
+            channel?: "web" | "iam" | "email" | "post" | "phone" | "in_person" | "authorized_agent";
             /** @example Please include my support tickets. */
             details?: string;
             /**
@@ -2405,6 +2461,62 @@ export interface components {
             items: components["schemas"]["DeliveryDto"][];
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
+        };
+        DrpErrorDto: {
+            /**
+             * @description The HTTP status, as a string
+             * @example 403
+             */
+            code: string;
+            /**
+             * @description true: retrying the same request will not succeed
+             * @example true
+             */
+            fatal?: boolean;
+            /** @example The signature does not verify with the key of the agent this token belongs to */
+            message: string;
+        };
+        DrpStatusDto: {
+            /**
+             * @description The agent-request-id the agent sent, if any
+             * @example aa-req-0042
+             */
+            agent_request_id?: string;
+            /**
+             * @description The CCPA deadline in force (legal clock), while the request is open or in progress
+             * @example 2027-01-17T07:59:59.999Z
+             */
+            expected_by?: string;
+            /** @example We emailed the person a code and a link to confirm their email address; the request goes ahead once they do. */
+            processing_details?: string;
+            /**
+             * @example need_user_verification
+             * @enum {string}
+             */
+            reason?: "need_user_verification" | "suspected_fraud" | "insuf_verification" | "no_match" | "claim_not_covered" | "outside_jurisdiction" | "too_many_requests" | "other";
+            /** @example 2026-12-03T10:15:00.000Z */
+            received_at: string;
+            /** @example c789ff35-7644-4ceb-9981-4b35c264aac3 */
+            request_id: string;
+            /**
+             * @example in_progress
+             * @enum {string}
+             */
+            status: "open" | "in_progress" | "fulfilled" | "revoked" | "denied" | "expired";
+            /**
+             * @description With need_user_verification: where the person confirms their email (the link in our email opens it)
+             * @example https://privacy.example.com/privacy/requests/c789ff35-7644-4ceb-9981-4b35c264aac3
+             */
+            user_verification_url?: string;
+        };
+        DrpTokenDto: {
+            /** @example CR_AA_DRP_ID_001 */
+            "agent-id": string;
+            /**
+             * @description The pair-wise bearer token (opaque); pairing again replaces it
+             * @example drp_4q3Xv…
+             */
+            token: string;
         };
         ErasureCertificateDto: {
             /** Format: date-time */
@@ -3290,7 +3402,7 @@ export interface components {
             assigneeEmail: string | null;
             changes: components["schemas"]["FieldChangeDto"][] | null;
             /** @enum {string} */
-            channel: "web" | "iam" | "email" | "post" | "phone" | "in_person";
+            channel: "web" | "iam" | "email" | "post" | "phone" | "in_person" | "authorized_agent";
             /** @example 2026-11-23 */
             clockStartedOn: string;
             /**
@@ -3489,7 +3601,7 @@ export interface components {
             acknowledged: boolean | null;
             assigneeEmail: string | null;
             /** @enum {string} */
-            channel: "web" | "iam" | "email" | "post" | "phone" | "in_person";
+            channel: "web" | "iam" | "email" | "post" | "phone" | "in_person" | "authorized_agent";
             /**
              * @description Calendar days from today in the jurisdiction to dueOn: 0 on the day, negative when overdue; null when the clock is paused or the request is closed
              * @example 12
@@ -4056,6 +4168,9 @@ export type SchemaDataStoreTableDto = components['schemas']['DataStoreTableDto']
 export type SchemaDeadlinePreviewDto = components['schemas']['DeadlinePreviewDto'];
 export type SchemaDeliveryDto = components['schemas']['DeliveryDto'];
 export type SchemaDeliveryPageDto = components['schemas']['DeliveryPageDto'];
+export type SchemaDrpErrorDto = components['schemas']['DrpErrorDto'];
+export type SchemaDrpStatusDto = components['schemas']['DrpStatusDto'];
+export type SchemaDrpTokenDto = components['schemas']['DrpTokenDto'];
 export type SchemaErasureCertificateDto = components['schemas']['ErasureCertificateDto'];
 export type SchemaErasurePlanRowDto = components['schemas']['ErasurePlanRowDto'];
 export type SchemaExtendDto = components['schemas']['ExtendDto'];
@@ -4345,6 +4460,204 @@ export interface operations {
             };
             /** @description The request is not valid: `errors[]` names each field */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    DrpController_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent’s id in the DRP directory */
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An empty object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No token, or an unknown or replaced one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token belongs to another agent */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description This service takes no DRP requests */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    DrpController_pair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent’s id in the DRP directory */
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        /** @description text/plain: the base64 of the 64-byte Ed25519 signature followed by the JSON message it signs (DRP §3.07.1) */
+        requestBody: {
+            content: {
+                "text/plain": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrpTokenDto"];
+                };
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unknown agent, or the message did not validate (§3.07): no body, as §2.05.1 says */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description This service takes no DRP requests (no agent configured) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The object is in a state that does not allow this now; `detail` says why */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A content type other than text/plain */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5174,6 +5487,318 @@ export interface operations {
             };
             /** @description The caller lacks every one of the roles: counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    DrpController_exercise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description text/plain: the base64 of the 64-byte Ed25519 signature followed by the JSON message it signs (DRP §3.07.1) */
+        requestBody: {
+            content: {
+                "text/plain": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrpStatusDto"];
+                };
+            };
+            /** @description Not base64, not a JSON object, a missing or malformed claim, a future issued-at, an expired expires-at (fatal) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No token, or an unknown or replaced one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The signature does not verify with the token’s agent key, or agent-id or business-id do not match */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description This service takes no DRP requests */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A content type other than text/plain */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    DrpController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrpStatusDto"];
+                };
+            };
+            /** @description The request is not valid: `errors[]` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No token, or an unknown or replaced one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Another agent manages this request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    DrpController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        /** @description text/plain: the base64 of the 64-byte Ed25519 signature followed by the JSON message it signs (DRP §3.07.1) */
+        requestBody: {
+            content: {
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description The request, now revoked (revoking again answers the same) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrpStatusDto"];
+                };
+            };
+            /** @description Not base64, not a JSON object, a malformed claim */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No token, or an unknown or replaced one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Bad signature, or another agent manages this request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request is already fulfilled, denied or expired (fatal) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A content type other than text/plain */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,6 +19,8 @@ export type Caller =
   | { kind: 'subject'; requestId: string }
   /** A data subject signed in to the privacy center; `subjectRef` is the keyed hash of their id, never the id. */
   | { kind: 'data_subject'; subjectRef: string }
+  /** An authorized agent of the Data Rights Protocol, by its id in the DRP directory (proven by its pair-wise token or signature). */
+  | { kind: 'agent'; agentId: string }
   | { kind: 'system' };
 
 export const SYSTEM: Caller = { kind: 'system' };
@@ -34,6 +36,8 @@ export function actorOf(caller: Caller): string {
       return `subject:${caller.requestId}`;
     case 'data_subject':
       return `data-subject:${caller.subjectRef.slice(0, 16)}`;
+    case 'agent':
+      return `agent:${caller.agentId}`;
     case 'system':
       return 'system';
   }

@@ -21,6 +21,7 @@ export interface JobPayloads {
   'request.files-cleanup': { requestId: string; all: boolean };
   'art19.webhook': { noticeId: string };
   'art19.email': { noticeId: string };
+  'drp.callback': { drpRequestId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -42,6 +43,7 @@ export const JOB_QUEUES = {
   'request.files-cleanup': 'workflows',
   'art19.webhook': 'workflows',
   'art19.email': 'workflows',
+  'drp.callback': 'webhooks',
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];

@@ -12,6 +12,7 @@ export const COLLECTION_METHODS = [
   'api',
   'import',
   'gpc_signal',
+  'authorized_agent',
   'paper_form',
   'verbal',
   'other',

@@ -136,6 +136,7 @@ export class CounselActions {
       await this.audit.record(m, caller, { action: 'request.extended', targetType: 'request', targetId: id, details: { from: originalDueOn, to: request.extendedDueOn } });
       await this.lifecycle.mail(m, request, this.lifecycle.personal(request), 'extended', (c) => requesterMail.extended(c, dto.reason, originalDueOn, request.extendedDueOn!));
       await this.lifecycle.scheduleReminders(m, request);
+      for (const listener of this.lifecycle.extensionListeners) await listener(m, request, dto.reason);
     });
   }
 

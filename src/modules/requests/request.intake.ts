@@ -28,6 +28,12 @@ export interface IntakeContext {
   iam?: IamIdentity;
   /** The requester's language as their browser asks for it, when the request names none. */
   locale?: Locale;
+  /**
+   * An authorized agent filed it over the Data Rights Protocol (signature checked). `vouched`: the
+   * agent states it verified the email (`email_verified`), which counts as verification; otherwise
+   * the requester verifies with the emailed code, as on the web.
+   */
+  agent?: { id: string; vouched: boolean };
 }
 
 /** A new request: checked, sealed, acknowledged, and on its way to verification. */
@@ -56,7 +62,7 @@ export class RequestIntake {
     // A typed subject id proves nothing: only a proven one (IAM token) may match another request by id,
     // or anyone could block someone else's request, and learn of it, by typing their id.
     const duplicate = await this.openDuplicate(dto.type, emailHash, context.iam ? subjectRef : null);
-    if (duplicate) return this.answerDuplicate(duplicate, context.caller);
+    if (duplicate) return this.answerDuplicate(duplicate, context.caller ?? (context.agent ? { kind: 'agent', agentId: context.agent.id } : undefined));
 
     const now = this.clock.now();
     const id = randomUUID();
@@ -70,7 +76,7 @@ export class RequestIntake {
       pausedFrom: null,
       jurisdiction: dto.jurisdiction ?? this.config.requests.defaultJurisdiction,
       locale: dto.locale ?? context.locale ?? DEFAULT_LOCALE,
-      channel: dto.channel ?? (context.iam ? 'iam' : counsel ? 'email' : 'web'),
+      channel: dto.channel ?? (context.agent ? 'authorized_agent' : context.iam ? 'iam' : counsel ? 'email' : 'web'),
       subjectRef,
       subjectIdProof: context.iam ? 'iam_token' : null,
       subjectIdConfirmedAt: context.iam ? now : null,
@@ -106,14 +112,15 @@ export class RequestIntake {
     };
     const request = Object.assign(new RequestEntity(), fields);
     this.lifecycle.applyClock(request);
-    const actor: Caller = context.caller ?? { kind: 'subject', requestId: id };
+    const actor: Caller = context.caller ?? (context.agent ? { kind: 'agent', agentId: context.agent.id } : { kind: 'subject', requestId: id });
     await this.dataSource.transaction(async (m) => {
       await this.repository.insert(m, request);
       await this.lifecycle.event(m, request, actor, 'received', true, { channel: request.channel, jurisdiction: request.jurisdiction });
       await this.audit.record(m, actor, { action: 'request.received', targetType: 'request', targetId: id, details: { type: request.type, channel: request.channel, jurisdiction: request.jurisdiction } });
-      if (context.iam) {
-        await this.lifecycle.move(m, request, 'verify', actor, { method: 'iam_token' });
-        request.verificationMethod = 'iam_token';
+      const vouchedBy = context.iam ? 'iam_token' : context.agent?.vouched && email ? 'authorized_agent' : null;
+      if (vouchedBy) {
+        await this.lifecycle.move(m, request, 'verify', actor, { method: vouchedBy });
+        request.verificationMethod = vouchedBy;
         request.verifiedAt = now;
         await this.lifecycle.afterVerified(m, request, actor);
       } else if (email) {
@@ -126,7 +133,7 @@ export class RequestIntake {
       }
       // The token rides in the fragment: browsers never send it to a server, nor in a Referer.
       const follow = { statusToken, statusUrl: `${this.config.publicUrl}/v1/requests/${id}/status`, pageUrl: `${this.config.publicUrl}/privacy/requests/${id}#token=${statusToken}` };
-      const identity = context.iam ? 'confirmed' : recordedByCounsel(request.channel) ? 'with_counsel' : 'code';
+      const identity = vouchedBy ? 'confirmed' : recordedByCounsel(request.channel) ? 'with_counsel' : 'code';
       if (email) await this.lifecycle.mail(m, request, personal, 'received', (c) => requesterMail.received(c, request.dueOn, identity, follow));
       await this.repository.save(m, request);
       await this.lifecycle.scheduleReminders(m, request);

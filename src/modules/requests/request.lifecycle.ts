@@ -41,6 +41,9 @@ export interface Personal {
  */
 export type TransitionListener = (m: EntityManager, request: RequestRecord, action: RequestAction) => Promise<void>;
 
+/** Told, in counsel's transaction, that a request's deadline was extended, and why (the text the requester is sent). */
+export type ExtensionListener = (m: EntityManager, request: RequestRecord, reason: string) => Promise<void>;
+
 /** What a hand completion adds to the requester's email (the workflows add the Art 15 information to an access request). */
 export type CompletionExtras = (request: RequestRecord) => Promise<{ paragraphs: string[]; attachments: NonNullable<Rendered['attachments']> }>;
 
@@ -61,6 +64,7 @@ const NO_WORKFLOWS: WorkflowFacts = { detail: async () => ({ steps: [], recipien
 @Injectable()
 export class RequestLifecycle {
   private readonly listeners: TransitionListener[] = [];
+  readonly extensionListeners: ExtensionListener[] = [];
   /**
    * The requests locked or moved in each open transaction (keyed by its query runner): a second look
    * in the same transaction, e.g. the workflows completing a request during counsel's approval, sees

@@ -5,7 +5,7 @@ import type { RequestStatus } from './request.state.js';
 export const REQUEST_TYPES = ['access', 'portability', 'rectification', 'erasure', 'restriction', 'objection'] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 
-export const CHANNELS = ['web', 'iam', 'email', 'post', 'phone', 'in_person'] as const;
+export const CHANNELS = ['web', 'iam', 'email', 'post', 'phone', 'in_person', 'authorized_agent'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const REFUSAL_GROUNDS = ['manifestly_unfounded', 'excessive', 'identity_not_verified', 'exemption'] as const;

@@ -7,14 +7,16 @@ import type { Rendered } from '../../infrastructure/mail/templates.js';
 import type { CreatedRequestDto, CreateRequestDto, RequestStatusDto } from './request.dto.js';
 import { effectiveDueOn } from './request.clock.js';
 import { actionableSubjectId } from './request.identity.js';
+import { isOpen } from './request.state.js';
 import { RequestIntake, type IntakeContext } from './request.intake.js';
-import { type CompletionExtras, RequestLifecycle, type TransitionListener, type WorkflowFacts } from './request.lifecycle.js';
+import { type CompletionExtras, type ExtensionListener, RequestLifecycle, type TransitionListener, type WorkflowFacts } from './request.lifecycle.js';
+import { requesterMail } from './request.mail.js';
 import type { MailContext } from './request.mail.js';
 import type { RequestRecord } from './request.types.js';
 import { RequestVerification } from './request.verification.js';
 import { RequestsRepository } from './requests.repository.js';
 
-export type { CompletionExtras, TransitionListener, WorkflowFacts } from './request.lifecycle.js';
+export type { CompletionExtras, ExtensionListener, TransitionListener, WorkflowFacts } from './request.lifecycle.js';
 export type { IntakeContext } from './request.intake.js';
 
 /** What the workflows need to reach the subject's data. Never logged, never stored unsealed. */
@@ -59,6 +61,28 @@ export class RequestsService {
 
   resendCode(id: string, token: string | undefined): Promise<void> {
     return this.verification.resendCode(id, token);
+  }
+
+  // ── For authorized agents (DRP) ────────────────────────────────────────────────────────────
+
+  /** Extensions, in counsel's transaction: the agent is told the new date and why. */
+  onExtended(listener: ExtensionListener): void {
+    this.lifecycle.extensionListeners.push(listener);
+  }
+
+  /**
+   * The agent revokes a request it filed, in `m`'s transaction: withdrawn like the requester's own
+   * withdrawal, and the requester is told. A closed request is left as it is (returned unchanged).
+   */
+  async withdrawByAgent(m: EntityManager, id: string, caller: Caller): Promise<RequestRecord> {
+    const request = await this.lifecycle.lock(m, id);
+    if (!isOpen(request.status)) return request;
+    await this.lifecycle.move(m, request, 'withdraw', caller);
+    await this.lifecycle.close(m, request);
+    request.updatedAt = this.clock.now();
+    await this.lifecycle.mail(m, request, this.lifecycle.personal(request), 'withdrawn', (c) => requesterMail.withdrawn(c));
+    await this.repository.save(m, request);
+    return request;
   }
 
   // ── For the workflows ──────────────────────────────────────────────────────────────────────

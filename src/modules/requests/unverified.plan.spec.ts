@@ -20,6 +20,7 @@ describe('unverified reminder plan', () => {
     ['phone', true, 'a call counsel recorded'],
     ['email', true, 'an email counsel recorded'],
     ['in_person', true, 'a visit counsel recorded'],
+    ['authorized_agent', false, 'filed by an agent over DRP: the mail’s follow link leads to our page'],
   ])('channel %s recorded by counsel: %s — %s', (channel, recorded) => {
     expect(recordedByCounsel(channel)).toBe(recorded);
   });

@@ -13,9 +13,13 @@ export function unverifiedPlan(input: { askedAt: Date; reminderDays: number; pur
   return { remindAt: new Date(input.askedAt.getTime() + input.reminderDays * DAY), purgeAt, expiresOn: localDateIn(purgeAt, 'UTC') };
 }
 
-/** Requests counsel recorded (post, phone, email, in person): the requester made them on no page of ours. */
+/**
+ * Requests counsel recorded (post, phone, email, in person): the requester made them on no page of
+ * ours. An authorized agent's request (DRP) was not recorded by counsel: its mail carries the
+ * follow link, so the requester verifies with the code on our page, as on the web.
+ */
 export function recordedByCounsel(channel: Channel): boolean {
-  return channel !== 'web' && channel !== 'iam';
+  return channel !== 'web' && channel !== 'iam' && channel !== 'authorized_agent';
 }
 
 /** The day the identity pause began: when verification was asked for (receipt, for requests from before that was stored). */

@@ -34,7 +34,7 @@ const GROUND_TEXT: Record<RefusalGround, string> = {
 };
 
 /** "den Sie uns … übermittelt haben" */
-const RECORDED_FROM: Record<Channel, string> = { post: 'per Post', phone: 'telefonisch', email: 'per E-Mail', in_person: 'persönlich', web: 'online', iam: 'online' };
+const RECORDED_FROM: Record<Channel, string> = { post: 'per Post', phone: 'telefonisch', email: 'per E-Mail', in_person: 'persönlich', web: 'online', iam: 'online', authorized_agent: 'über Ihren bevollmächtigten Vertreter' };
 
 const IDENTITY_TEXT: Record<Identity, (c: MailContext) => string> = {
   confirmed: () => 'Ihre Identität ist bestätigt.',

@@ -21,7 +21,7 @@ const GROUND_TEXT: Record<RefusalGround, string> = {
   exemption: 'an exemption provided by law applies',
 };
 
-const RECORDED_FROM: Record<Channel, string> = { post: 'by post', phone: 'by phone', email: 'by email', in_person: 'in person', web: 'online', iam: 'online' };
+const RECORDED_FROM: Record<Channel, string> = { post: 'by post', phone: 'by phone', email: 'by email', in_person: 'in person', web: 'online', iam: 'online', authorized_agent: 'through your authorized agent' };
 
 const IDENTITY_TEXT: Record<Identity, (c: MailContext) => string> = {
   confirmed: () => 'Your identity is confirmed.',

@@ -34,7 +34,7 @@ const GROUND_TEXT: Record<RefusalGround, string> = {
 };
 
 /** « la demande que vous nous avez transmise … » */
-const RECORDED_FROM: Record<Channel, string> = { post: 'par courrier', phone: 'par téléphone', email: 'par e-mail', in_person: 'en personne', web: 'en ligne', iam: 'en ligne' };
+const RECORDED_FROM: Record<Channel, string> = { post: 'par courrier', phone: 'par téléphone', email: 'par e-mail', in_person: 'en personne', web: 'en ligne', iam: 'en ligne', authorized_agent: 'par l’intermédiaire de votre mandataire' };
 
 const IDENTITY_TEXT: Record<Identity, (c: MailContext) => string> = {
   confirmed: () => 'Votre identité est confirmée.',

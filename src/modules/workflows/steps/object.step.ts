@@ -35,8 +35,9 @@ export class ObjectStep implements StepKind {
           action: 'withdrawn',
           noticeVersion: state.noticeVersion,
           occurredAt: this.clock.now().toISOString(),
-          method: 'other',
-          sourceSystem: 'lethe-objection',
+          // An opt-out an authorized agent filed over DRP is recorded as such (the ledger's proof of how it came).
+          method: request.channel === 'authorized_agent' ? 'authorized_agent' : 'other',
+          sourceSystem: request.channel === 'authorized_agent' ? 'lethe-drp' : 'lethe-objection',
         },
         undefined,
         SYSTEM,

@@ -34,6 +34,7 @@ export const counselRequest = {
     post: 'Post',
     phone: 'Phone',
     in_person: 'In person',
+    authorized_agent: 'Authorized agent (DRP)',
   } as Record<string, string>,
   methods: {
     id_document_seen: 'ID document seen (not kept)',
@@ -44,6 +45,7 @@ export const counselRequest = {
   } as Record<string, string>,
   proofs: {
     email_code: 'Email code',
+    authorized_agent: 'Verified email vouched for by an authorized agent (DRP)',
     iam_token: 'Signed in at the IAM platform',
   } as Record<string, string>,
   grounds: {

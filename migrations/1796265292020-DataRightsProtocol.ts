@@ -1,0 +1,21 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class DataRightsProtocol1796265292020 implements MigrationInterface {
+  name = 'DataRightsProtocol1796265292020';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("CREATE TABLE \"drp_agent_token\" (\"agent_id\" character varying(100) NOT NULL, \"token_hash\" character varying(64) NOT NULL, \"drp_version\" character varying(20), \"issued_at\" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT \"pk_drp_agent_token\" PRIMARY KEY (\"agent_id\"))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_drp_agent_token_hash\" ON \"drp_agent_token\"  (\"token_hash\") ");
+    await queryRunner.query("CREATE TABLE \"drp_request\" (\"id\" uuid NOT NULL, \"agent_id\" character varying(100) NOT NULL, \"agent_request_id\" character varying(200), \"body_hash\" character varying(64) NOT NULL, \"exercise\" character varying(100) NOT NULL, \"regime\" character varying(30), \"drp_version\" character varying(20), \"status_callback\" character varying(2000), \"request_id\" uuid, \"status\" character varying(20), \"reason\" character varying(40), \"processing_details\" character varying(1000), \"received_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"revoked_at\" TIMESTAMP WITH TIME ZONE, \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT \"pk_drp_request\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_drp_request_body\" ON \"drp_request\"  (\"body_hash\") ");
+    await queryRunner.query("CREATE INDEX \"idx_drp_request_request\" ON \"drp_request\"  (\"request_id\") ");
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("DROP INDEX \"public\".\"idx_drp_request_request\"");
+    await queryRunner.query("DROP INDEX \"public\".\"uq_drp_request_body\"");
+    await queryRunner.query("DROP TABLE \"drp_request\"");
+    await queryRunner.query("DROP INDEX \"public\".\"uq_drp_agent_token_hash\"");
+    await queryRunner.query("DROP TABLE \"drp_agent_token\"");
+  }
+}
