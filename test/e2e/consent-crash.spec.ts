@@ -1,10 +1,11 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onServer, PGLITE_TEMPLATE } from '../factories/app.js';
+import { ensureBuilt } from '../factories/build.js';
 
 /**
  * The promise behind group commit: a 201 is sent only after the event's group is committed. Lethe
@@ -15,19 +16,6 @@ import { onServer, PGLITE_TEMPLATE } from '../factories/app.js';
 const ROOT = process.cwd();
 const SUBJECTS_PER_CLIENT = 2;
 const CLIENTS = 32;
-
-/** Builds the server when dist/ is older than any source file (CI builds it before the tests). */
-function ensureBuilt(): void {
-  const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
-  let built = 0;
-  try {
-    built = statSync(join(ROOT, 'dist/src/main.js')).mtimeMs;
-  } catch {
-    // not built yet
-  }
-  if (built < Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'migrations')))) execFileSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'ignore' });
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
