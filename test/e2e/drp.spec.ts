@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bearer, bootApp, createKey, eventually, type TestApp } from '../factories/app.js';
-import { createPurpose, publishNotice } from '../factories/consent.js';
+import { consentEvent, createPurpose, publishNotice } from '../factories/consent.js';
 import { arrowTimestamp, DrpAgent, pythonJsonDumps } from '../factories/drp-agent.js';
 import { startSmtp } from '../factories/smtp.js';
 
@@ -60,6 +60,7 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let peer: Awaited<ReturnType<typeof startAgentServer>>;
   let counsel: string;
+  let iam: string;
   const agent = new DrpAgent('CR_AA_DRP_ID_001');
   const other = new DrpAgent('OTHER_AGENT_002');
   const unlisted = new DrpAgent('UNLISTED_003');
@@ -81,9 +82,14 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
         LETHE_WEBHOOK_BACKOFF_MS: '50',
         // Counsel approves each kind before work starts: the requests stay open while the test acts on them.
         LETHE_APPROVAL_REQUIRED_TYPES: 'access,erasure,objection',
+        // A store engages the workflows: an approved objection runs its step, which writes to the consent ledger.
+        LETHE_DATA_STORES: JSON.stringify({
+          stores: [{ id: 'shop', type: 'memory', tables: [{ name: 'customers', identity: { column: 'email', matches: 'email' }, columns: { email: { categories: ['contact'] } }, erasure: { action: 'delete' } }] }],
+        }),
       },
     });
     counsel = (await createKey(t, ['counsel'])).key;
+    iam = (await createKey(t, ['iam'])).key;
     await createPurpose(t, counsel, sale);
     expect((await t.http.patch(`/v1/purposes/${sale}`).set(...bearer(counsel)).send({ optOutSignal: true })).status).toBe(200);
     await publishNotice(t, counsel, sale, 'v1', '2020-01-01T00:00:00Z');
@@ -203,7 +209,9 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
       expect(code.text).not.toContain(agent.token!);
     });
 
-    it('sale:opt-out is an objection to the purposes covered by opt-out signals; once done it is fulfilled, and the agent called back at every change (retried after a failed try)', async () => {
+    it('sale:opt-out is an objection to the purposes covered by opt-out signals: counsel links the account, the ledger records the opt-out as the agent’s, the agent is called back at every change (retried after a failed try)', async () => {
+      const subjectId = `usr_${tag}`;
+      expect((await t.http.post('/v1/consent-events').set(...bearer(iam)).send(consentEvent(sale, { subjectId }))).status).toBe(201);
       const response = await agent.exercise(
         t.http,
         BUSINESS,
@@ -215,14 +223,23 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
       const objection = (await t.http.get(`/v1/requests/${response.body.request_id}`).set(...bearer(counsel))).body as { id: string; type: string; purposes: string[] };
       expect(objection.type).toBe('objection');
       expect(objection.purposes).toContain(sale);
+      // DRP carries no account id: counsel finds the account by the verified email and links it.
+      const early = await t.http.post(`/v1/requests/${objection.id}/subject-id/confirm`).set(...bearer(counsel)).send({ method: 'existing_account', note: 'no id given' });
+      expect(early.status).toBe(409);
+      const linked = await t.http.post(`/v1/requests/${objection.id}/subject-id/confirm`).set(...bearer(counsel)).send({ subjectId, method: 'existing_account', note: 'The IAM account with this verified email' });
+      expect(linked.status).toBe(200);
+      expect((await t.http.get(`/v1/requests/${objection.id}`).set(...bearer(counsel))).body.subjectIdStanding).toMatchObject({ status: 'proven', proof: 'counsel:existing_account' });
       expect((await t.http.post(`/v1/requests/${objection.id}/approve`).set(...bearer(counsel))).status).toBe(200);
       // Approved: in progress; the callback's first try answered 500, the retry got through.
       await eventually(async () => callbacksFor(response.body.request_id as string).find((c) => c.status === 'in_progress'));
-      // No data store is configured here: counsel records the opt-out and completes by hand.
-      expect((await t.http.post(`/v1/requests/${objection.id}/complete`).set(...bearer(counsel)).send({ outcome: 'We recorded your opt-out of the sale and sharing of your data.' })).status).toBe(200);
       const fulfilled = await eventually(async () => callbacksFor(response.body.request_id as string).find((c) => c.status === 'fulfilled'));
       expect(fulfilled).toEqual({ request_id: response.body.request_id, status: 'fulfilled', received_at: response.body.received_at });
       expect(callbacksFor(response.body.request_id as string).map((c) => c.status)).toEqual(['in_progress', 'fulfilled']);
+      const history = await t.http.get(`/v1/subjects/${subjectId}/consents/history`).set(...bearer(counsel));
+      expect(history.body.items.map((e: { purpose: string; action: string; method: string; sourceSystem: string }) => [e.purpose, e.action, e.method, e.sourceSystem])).toEqual([
+        [sale, 'granted', 'settings_page', 'iam-api'],
+        [sale, 'withdrawn', 'authorized_agent', 'lethe-drp'],
+      ]);
     });
 
     it.each<[string, Record<string, unknown>, string, RegExp]>([

@@ -21,7 +21,7 @@ export interface JobPayloads {
   'request.files-cleanup': { requestId: string; all: boolean };
   'art19.webhook': { noticeId: string };
   'art19.email': { noticeId: string };
-  'drp.callback': { drpRequestId: string };
+  'drp.callback': { callbackId: string };
 }
 
 export type JobName = keyof JobPayloads;

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { DrpReason, DrpStatus } from './drp.rules.js';
 
 /**
@@ -76,4 +76,30 @@ export class DrpRequestEntity {
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+}
+
+/**
+ * One status callback to send (DRP §2.03): the status object as it stood when the change committed.
+ * An agent's callbacks go out in order, each once it is delivered (at least once), or given up on.
+ */
+@Entity('drp_callback')
+@Index('idx_drp_callback_request', ['drpRequestId', 'id'])
+export class DrpCallbackEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'pk_drp_callback' })
+  id: string;
+
+  @Column({ name: 'drp_request_id', type: 'uuid' })
+  drpRequestId: string;
+
+  @Column({ type: 'jsonb' })
+  body: Record<string, unknown>;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
+  deliveredAt: Date | null;
+
+  @Column({ name: 'failed_at', type: 'timestamptz', nullable: true })
+  failedAt: Date | null;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { DrpAgentTokenEntity, DrpRequestEntity } from './drp.entity.js';
+import { DrpAgentTokenEntity, DrpCallbackEntity, DrpRequestEntity } from './drp.entity.js';
 
 /** The DRP module's SQL: drp_agent_token and drp_request. */
 @Injectable()
@@ -35,6 +35,35 @@ export class DrpRepository {
 
   byBodyHash(bodyHash: string, m?: EntityManager): Promise<DrpRequestEntity | null> {
     return (m ?? this.dataSource.manager).getRepository(DrpRequestEntity).findOneBy({ bodyHash });
+  }
+
+  /** A callback to send; the returned entity carries its id. */
+  async insertCallback(m: EntityManager, drpRequestId: string, body: Record<string, unknown>, at: Date): Promise<DrpCallbackEntity> {
+    const [row] = (await m.query(`INSERT INTO drp_callback (drp_request_id, body, created_at) VALUES ($1, $2::jsonb, $3) RETURNING id`, [drpRequestId, JSON.stringify(body), at])) as { id: string }[];
+    return Object.assign(new DrpCallbackEntity(), { id: String(row!.id), drpRequestId, body, createdAt: at, deliveredAt: null, failedAt: null });
+  }
+
+  /** The last callback made for an agent request, sent or not. */
+  lastCallback(m: EntityManager, drpRequestId: string): Promise<DrpCallbackEntity | null> {
+    return m.getRepository(DrpCallbackEntity).findOne({ where: { drpRequestId }, order: { id: 'DESC' } });
+  }
+
+  callback(id: string): Promise<DrpCallbackEntity | null> {
+    return this.dataSource.getRepository(DrpCallbackEntity).findOneBy({ id });
+  }
+
+  /** The callbacks of an agent request still to send, up to `uptoId`, oldest first. */
+  unsent(m: EntityManager, drpRequestId: string, uptoId: string): Promise<DrpCallbackEntity[]> {
+    return m
+      .getRepository(DrpCallbackEntity)
+      .createQueryBuilder('c')
+      .where('c.drpRequestId = :drpRequestId AND c.id <= :uptoId AND c.deliveredAt IS NULL AND c.failedAt IS NULL', { drpRequestId, uptoId })
+      .orderBy('c.id')
+      .getMany();
+  }
+
+  async markCallback(m: EntityManager, id: string, field: 'deliveredAt' | 'failedAt', at: Date): Promise<void> {
+    await m.getRepository(DrpCallbackEntity).update({ id }, { [field]: at });
   }
 
   /** The agents' requests a Lethe request answers (usually one; a duplicate filed again links to the same). */

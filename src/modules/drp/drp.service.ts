@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { type KeyObject, randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service.js';
 import type { Caller } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
@@ -12,7 +12,7 @@ import { PurposeCatalog } from '../purposes/purpose-catalog.js';
 import type { RequestRecord } from '../requests/request.types.js';
 import { RequestsService } from '../requests/requests.service.js';
 import type { DrpStatusDto, DrpTokenDto } from './drp.dto.js';
-import { DrpAgentTokenEntity, DrpRequestEntity } from './drp.entity.js';
+import { DrpAgentTokenEntity, type DrpCallbackEntity, DrpRequestEntity } from './drp.entity.js';
 import { DrpRepository } from './drp.repository.js';
 import { callbackAccepted, checkEnvelope, type DrpReason, type DrpRefusal, type DrpStatus, exerciseOf, FINAL, regimeAccepted, statusOf } from './drp.rules.js';
 import { ed25519PublicKey, openSigned } from './drp.signature.js';
@@ -49,9 +49,11 @@ interface Agent {
  * legal clock gives `expected_by`.
  */
 @Injectable()
-export class DrpService implements OnModuleInit {
+export class DrpService implements OnModuleInit, EntitySubscriberInterface {
   private readonly logger = new Logger('Drp');
   private readonly agents: Map<string, Agent>;
+  /** The linked requests each open transaction moved (by its query runner): their callbacks are made as it commits. */
+  private readonly pendingCallbacks = new WeakMap<QueryRunner, Set<string>>();
 
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
@@ -64,15 +66,16 @@ export class DrpService implements OnModuleInit {
     private readonly clock: Clock,
   ) {
     this.agents = new Map(config.drp.agents.map((a) => [a.id, { id: a.id, key: ed25519PublicKey(a.verifyKey) }]));
+    dataSource.subscribers.push(this);
   }
 
   onModuleInit(): void {
     this.requests.onTransition((m, request) => this.changed(m, request.id));
     this.requests.onExtended((m, request) => this.extended(m, request));
-    this.jobs.define('drp.callback', (p) => this.callBack(String(p.drpRequestId)), {
+    this.jobs.define('drp.callback', (p) => this.callBack(String(p.callbackId)), {
       attempts: this.config.webhooks.maxAttempts,
       backoffMs: this.config.webhooks.backoffMs,
-      onExhausted: (p: Record<string, unknown>) => this.unreached(String(p.drpRequestId)),
+      onExhausted: (p: Record<string, unknown>) => this.unreached(String(p.callbackId)),
     });
   }
 
@@ -200,13 +203,14 @@ export class DrpService implements OnModuleInit {
 
   // ── status callbacks (§2.03) ───────────────────────────────────────────────────────────────
 
-  /**
-   * A linked Lethe request moved: each agent request it answers with a callback URL gets one, in
-   * the mover's transaction. One job per agent request: a later change before delivery replaces
-   * it, and the callback always carries the status as it is when sent, so it never goes backwards.
-   */
-  private async changed(m: EntityManager, requestId: string): Promise<void> {
-    for (const row of await this.repository.byRequestId(m, requestId)) await this.scheduleCallback(m, row);
+  /** A linked Lethe request moved, in the mover's transaction: its agent requests get a callback when it commits. */
+  private changed(m: EntityManager, requestId: string): Promise<void> {
+    const runner = m.queryRunner;
+    if (!runner) throw new Error('DRP callbacks need the transition’s transaction');
+    const pending = this.pendingCallbacks.get(runner) ?? new Set<string>();
+    pending.add(requestId);
+    this.pendingCallbacks.set(runner, pending);
+    return Promise.resolve();
   }
 
   /** §3.08: an extension moves `expected_by`, and `processing_details` says why. */
@@ -215,38 +219,96 @@ export class DrpService implements OnModuleInit {
       row.processingDetails = `The business extended its deadline, as the CCPA allows, to ${request.dueAt.toISOString().slice(0, 10)}. The person was emailed the reason.`;
       row.updatedAt = this.clock.now();
       await this.repository.saveRequest(m, row);
-      await this.scheduleCallback(m, row);
+    }
+    await this.changed(m, request.id);
+  }
+
+  /**
+   * Just before a transaction that moved linked requests commits, each of their agent requests with
+   * a status_callback gets the status object as it now stands (refusal grounds and dates included,
+   * whatever order the transaction set them in), unless it equals the last one sent, and a job to
+   * send it. In the same transaction: a committed change is never without its callback.
+   */
+  async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
+    const pending = this.pendingCallbacks.get(event.queryRunner);
+    if (!pending) return;
+    this.pendingCallbacks.delete(event.queryRunner);
+    const m = event.manager;
+    for (const requestId of pending) {
+      const record = await this.requests.record(requestId, m);
+      for (const row of await this.repository.byRequestId(m, requestId)) {
+        if (!row.statusCallback) continue;
+        const body = { ...(await this.view(row, record)) } as Record<string, unknown>;
+        const last = await this.repository.lastCallback(m, row.id);
+        if (last && JSON.stringify(last.body) === JSON.stringify(body)) continue;
+        const callback = await this.repository.insertCallback(m, row.id, body, this.clock.now());
+        await this.jobs.schedule(m, { name: 'drp.callback', key: `drp:callback:${callback.id}`, payload: { callbackId: callback.id }, runAt: this.clock.now() });
+      }
     }
   }
 
-  private async scheduleCallback(m: EntityManager, row: DrpRequestEntity): Promise<void> {
-    if (!row.statusCallback) return;
-    await this.jobs.schedule(m, { name: 'drp.callback', key: `drp:${row.id}:callback`, payload: { drpRequestId: row.id }, runAt: this.clock.now() });
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    this.pendingCallbacks.delete(event.queryRunner);
   }
 
-  private async callBack(drpRequestId: string): Promise<void> {
-    const row = await this.repository.byId(drpRequestId);
-    if (!row?.statusCallback) return;
-    const status = await this.view(row);
-    const response = await fetch(row.statusCallback, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
-      headers: { 'content-type': 'application/json', 'idempotency-key': `${row.id}:${status.status}:${status.reason ?? ''}` },
-      body: JSON.stringify(status),
+  /**
+   * Sends an agent request's callbacks in order, up to this one, under the agent request's lock (so
+   * two jobs never send out of order); stops at the first the agent does not take with a 2xx, and
+   * is retried from there.
+   */
+  private async callBack(callbackId: string): Promise<void> {
+    const first = await this.repository.callback(callbackId);
+    if (!first) return;
+    const failure = await this.dataSource.transaction(async (m) => {
+      const row = await this.repository.lock(m, first.drpRequestId);
+      if (!row?.statusCallback) return null;
+      for (const callback of await this.repository.unsent(m, row.id, callbackId)) {
+        const problem = await this.post(row.statusCallback, callback);
+        if (problem) return problem;
+        await this.repository.markCallback(m, callback.id, 'deliveredAt', this.clock.now());
+        await this.audit.record(m, this.caller(row.agentId), {
+          action: 'drp.callback_delivered',
+          targetType: 'drp_request',
+          targetId: row.id,
+          details: { status: callback.body.status, reason: callback.body.reason ?? null },
+        });
+      }
+      return null;
     });
-    await response.body?.cancel();
-    if (response.status < 200 || response.status >= 300) throw Object.assign(new Error(`the agent's status_callback answered ${response.status}`), { name: 'CallbackRejected', code: String(response.status) });
-    await this.dataSource.transaction((m) =>
-      this.audit.record(m, this.caller(row.agentId), { action: 'drp.callback_delivered', targetType: 'drp_request', targetId: row.id, details: { status: status.status, reason: status.reason ?? null } }),
-    );
+    if (failure) throw failure;
   }
 
-  private async unreached(drpRequestId: string): Promise<void> {
-    const row = await this.repository.byId(drpRequestId);
-    if (!row) return;
-    this.logger.warn({ drpRequestId, agentId: row.agentId }, 'every try of a DRP status callback failed');
-    await this.dataSource.transaction((m) => this.audit.record(m, this.caller(row.agentId), { action: 'drp.callback_failed', targetType: 'drp_request', targetId: row.id }));
+  /** One POST of the status object; an Error to retry on, or null when the agent took it. */
+  private async post(url: string, callback: DrpCallbackEntity): Promise<Error | null> {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
+        headers: { 'content-type': 'application/json', 'idempotency-key': `${callback.drpRequestId}:${callback.id}` },
+        body: JSON.stringify(callback.body),
+      });
+      await response.body?.cancel();
+      if (response.status >= 200 && response.status < 300) return null;
+      return Object.assign(new Error(`the agent's status_callback answered ${response.status}`), { name: 'CallbackRejected', code: String(response.status) });
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  /** Every try failed: this callback and the earlier ones still unsent are given up on, so later ones can go. */
+  private async unreached(callbackId: string): Promise<void> {
+    const callback = await this.repository.callback(callbackId);
+    if (!callback) return;
+    await this.dataSource.transaction(async (m) => {
+      const row = await this.repository.lock(m, callback.drpRequestId);
+      if (!row) return;
+      const given = await this.repository.unsent(m, row.id, callbackId);
+      for (const unsent of given) await this.repository.markCallback(m, unsent.id, 'failedAt', this.clock.now());
+      if (given.length === 0) return;
+      this.logger.warn({ drpRequestId: row.id, agentId: row.agentId, callbacks: given.length }, 'every try of a DRP status callback failed');
+      await this.audit.record(m, this.caller(row.agentId), { action: 'drp.callback_failed', targetType: 'drp_request', targetId: row.id, details: { callbacks: given.length } });
+    });
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────

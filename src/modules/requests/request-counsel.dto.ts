@@ -4,6 +4,7 @@ import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLen
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 
 import { SUBJECT_ID_STATUSES, type SubjectIdStatus } from './request.identity.js';
+import { SUBJECT_ID } from '../consent/consent.dto.js';
 import { JURISDICTIONS, type Jurisdiction } from '../deadlines/deadline.rules.js';
 
 import { CHANNELS, type Channel, REFUSAL_GROUNDS, type RefusalGround, REQUEST_TYPES, type RequestType } from './request.types.js';
@@ -210,6 +211,16 @@ export class ConfirmSubjectIdDto {
   @IsString()
   @Length(1, 1000)
   note: string;
+
+  @ApiPropertyOptional({
+    example: 'usr_01HF3Z6Q8K',
+    description:
+      'For a request that names no subject id (an authorized agent’s, one made by email alone): the account id at your IAM platform that counsel found by the verified email. Linking it makes it proven, like a confirmation; the workflows then act on it too (an objection reaches the consent ledger). For a request that names one, only that same id is taken.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(SUBJECT_ID, { message: 'subjectId must be 1-200 printable ASCII characters without spaces' })
+  subjectId?: string;
 }
 
 export class PauseDto {

@@ -1,4 +1,4 @@
-import { whyNotConfirmable } from './request.identity.js';
+import { whyNotConfirmable, whyNotLinkable } from './request.identity.js';
 import type { RequestType } from './request.types.js';
 import { isOpen, type RequestStatus, transition } from './request.state.js';
 import { type StepName, type StepStatus, unfinished } from '../workflows/workflow.plan.js';
@@ -11,6 +11,7 @@ export const COUNSEL_ACTIONS = [
   'verify',
   'unlock_verification',
   'confirm_subject_id',
+  'link_subject_id',
   'assign',
   'extend',
   'ask_clarification',
@@ -42,6 +43,8 @@ export interface RequestFacts {
 }
 
 const FINISHED: ReadonlySet<StepStatus> = new Set(['succeeded', 'waived']);
+/** Before the requester's email is verified (a paused request is where its pause began). */
+const UNVERIFIED: ReadonlySet<RequestStatus> = new Set(['received', 'awaiting_verification']);
 
 export function counselActions(f: RequestFacts): CounselAction[] {
   const open = isOpen(f.status);
@@ -51,6 +54,7 @@ export function counselActions(f: RequestFacts): CounselAction[] {
     verify: may('verify'),
     unlock_verification: f.status === 'awaiting_verification' && f.codeLocked,
     confirm_subject_id: whyNotConfirmable({ open, hasSubjectId: f.hasSubjectId, proof: f.subjectIdProof, workflowStarted: f.steps.some((s) => s.step !== 'plan') }) === null,
+    link_subject_id: whyNotLinkable({ open, hasSubjectId: f.hasSubjectId, verified: !UNVERIFIED.has(f.status === 'paused_for_clarification' && f.pausedFrom ? f.pausedFrom : f.status), workflowStarted: f.steps.some((s) => s.step !== 'plan') }) === null,
     assign: open,
     extend: open && !f.extended && f.extendedDueOn !== null && f.extensionNoticeBy !== null && f.today <= f.extensionNoticeBy,
     ask_clarification: may('pause_for_clarification'),

@@ -1,4 +1,4 @@
-import { actionableSubjectId, subjectIdStanding, whyNotConfirmable } from './request.identity.js';
+import { actionableSubjectId, subjectIdStanding, whyNotConfirmable, whyNotLinkable } from './request.identity.js';
 
 describe('subject id standing', () => {
   const at = new Date('2026-01-05T10:00:00Z');
@@ -21,5 +21,15 @@ describe('subject id standing', () => {
     [true, true, null, true, 'workflow_started', 'once work on the stores began (beyond a dry run), the id would act outside it'],
   ])('open %s, has id %s, proof %s, workflow started %s → %s — %s', (open, hasSubjectId, proof, workflowStarted, code) => {
     expect(whyNotConfirmable({ open, hasSubjectId, proof, workflowStarted })?.code ?? null).toBe(code);
+  });
+
+  it.each<[boolean, boolean, boolean, boolean, string | null, string]>([
+    [true, false, true, false, null, 'an open, verified request naming no id: counsel may link the account'],
+    [false, false, true, false, 'request_closed', 'too late once closed'],
+    [true, true, true, false, 'subject_id_named', 'a named id is confirmed, not replaced'],
+    [true, false, false, false, 'not_verified', 'the account is found by the verified email: not before'],
+    [true, false, true, true, 'workflow_started', 'once work on the stores began on the email alone'],
+  ])('link: open %s, has id %s, verified %s, workflow started %s → %s — %s', (open, hasSubjectId, verified, workflowStarted, code) => {
+    expect(whyNotLinkable({ open, hasSubjectId, verified, workflowStarted })?.code ?? null).toBe(code);
   });
 });

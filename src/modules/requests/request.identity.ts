@@ -35,6 +35,22 @@ export function hasUnprovenSubjectId(request: { subjectRef: string | null; subje
 /** What a step says when it left a typed subject id aside (no personal data). */
 export const UNPROVEN_SUBJECT_ID = 'the subject id given was not proven (no IAM sign-in, not confirmed by counsel): only the verified email was used';
 
+/**
+ * Why counsel may not link an account to this request now, or null if they may: a request that names
+ * no subject id (an authorized agent's, or one made by email alone), once the requester's email is
+ * verified, before any work on the stores. Counsel finds the account by that verified email at the
+ * IAM platform; from then on the workflows act on it too (an objection reaches the consent ledger).
+ */
+export function whyNotLinkable(input: { open: boolean; hasSubjectId: boolean; verified: boolean; workflowStarted: boolean }): { code: string; detail: string } | null {
+  if (!input.open) return { code: 'request_closed', detail: 'The request is closed' };
+  if (input.hasSubjectId) return { code: 'subject_id_named', detail: 'This request names a subject id: confirm that one instead' };
+  if (!input.verified) return { code: 'not_verified', detail: 'Verify the requester’s email first: the account is found by it' };
+  if (input.workflowStarted) {
+    return { code: 'workflow_started', detail: 'The workflow already started on the verified email only; record a new request to act on the account' };
+  }
+  return null;
+}
+
 /** Why counsel may not confirm this request's subject id now, or null if they may. */
 export function whyNotConfirmable(input: { open: boolean; hasSubjectId: boolean; proof: string | null; workflowStarted: boolean }): { code: string; detail: string } | null {
   if (!input.open) return { code: 'request_closed', detail: 'The request is closed' };

@@ -11,6 +11,9 @@ describe('a request’s history in words', () => {
     ['workflow.step_failed', { step: 'export', store: 'crm', attempts: 3 }, 'Step export on crm failed after 3 tries'],
     ['workflow.step_succeeded', { step: 'package', store: '-' }, 'Step package done'],
     ['request.package_link_resent', { link: 2, mailed: false }, 'Download link 2 sent again (no email address: pass it on another way)'],
+    ['request.withdraw', {}, 'Withdrawn by the requester'],
+    ['request.withdraw', { by: 'authorized_agent' }, 'Withdrawn by the requester’s authorized agent (DRP)'],
+    ['request.subject_id_linked', { method: 'existing_account' }, 'Account linked by counsel, found by the verified email (existing account)'],
     ['request.something_new', {}, 'Something new'],
   ])('%s %j reads "%s"', (action, details, expected) => {
     expect(describeEntry(action, details)).toBe(expected);
@@ -20,6 +23,7 @@ describe('a request’s history in words', () => {
     ['system', 'Lethe'],
     ['subject:8f0c1f9e-5c1e-4a57-9d0e-1f6f8f3e2a11', 'The requester'],
     ['user:248289761001', 'Console user 248289761001'],
+    ['agent:CR_AA_DRP_ID_001', 'Authorized agent CR_AA_DRP_ID_001 (DRP)'],
     ['4b0f7a9e-1111-2222-3333-444455556666', 'API key 4b0f7a9e'],
   ])('actor %s is "%s"', (actor, expected) => {
     expect(actorInWords(actor)).toBe(expected);

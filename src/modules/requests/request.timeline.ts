@@ -16,6 +16,7 @@ const SUMMARIES: Record<string, (d: Details) => string> = {
   'request.verification_unlocked': () => 'Verification unlocked',
   'request.verify': (d) => `Identity verified (${words(String(d.method ?? '').replace(/^manual:/, 'by hand: '))})`,
   'request.subject_id_confirmed': (d) => `Subject id confirmed (${words(d.method)})`,
+  'request.subject_id_linked': (d) => `Account linked by counsel, found by the verified email (${words(d.method)})`,
   'request.submit_for_approval': () => 'Waiting for counsel’s approval',
   'request.start': () => 'Work started',
   'request.approve': () => 'Approved',
@@ -24,7 +25,7 @@ const SUMMARIES: Record<string, (d: Details) => string> = {
   'request.pause_for_clarification': () => 'Clarification asked for: the clock is paused',
   'request.resume': (d) => `Clarification received: the clock runs on (back to ${words(d.to)})`,
   'request.refuse': (d) => `Refused (${words(d.ground)})`,
-  'request.withdraw': () => 'Withdrawn by the requester',
+  'request.withdraw': (d) => (d.by === 'authorized_agent' ? 'Withdrawn by the requester’s authorized agent (DRP)' : 'Withdrawn by the requester'),
   'request.expire_unverified': () => 'Closed: identity never verified',
   'request.identity_purged': () => 'Identity data deleted',
   'request.complete': () => 'Completed',
@@ -55,5 +56,6 @@ export function actorInWords(actor: string): string {
   if (actor === 'system') return 'Lethe';
   if (actor.startsWith('subject:')) return 'The requester';
   if (actor.startsWith('user:')) return `Console user ${actor.slice(5)}`;
+  if (actor.startsWith('agent:')) return `Authorized agent ${actor.slice(6)} (DRP)`;
   return `API key ${actor.slice(0, 8)}`;
 }

@@ -77,7 +77,7 @@ export class RequestsService {
   async withdrawByAgent(m: EntityManager, id: string, caller: Caller): Promise<RequestRecord> {
     const request = await this.lifecycle.lock(m, id);
     if (!isOpen(request.status)) return request;
-    await this.lifecycle.move(m, request, 'withdraw', caller);
+    await this.lifecycle.move(m, request, 'withdraw', caller, { by: 'authorized_agent' });
     await this.lifecycle.close(m, request);
     request.updatedAt = this.clock.now();
     await this.lifecycle.mail(m, request, this.lifecycle.personal(request), 'withdrawn', (c) => requesterMail.withdrawn(c));
@@ -105,9 +105,9 @@ export class RequestsService {
     return this.lifecycle.withToken(id, token);
   }
 
-  /** The request, or null. */
-  record(id: string): Promise<RequestRecord | null> {
-    return this.repository.byId(id);
+  /** The request, or null (in `m`'s transaction when given). */
+  record(id: string, m?: EntityManager): Promise<RequestRecord | null> {
+    return this.repository.byId(id, m);
   }
 
   /** The request locked for update in `m`'s transaction: a workflow's step records its outcome under this lock. */

@@ -178,6 +178,7 @@ export const auditor = {
     colDetails: 'Details',
     system: 'Lethe (system)',
     subject: 'Data subject of request {id}',
+    agent: 'Authorized agent {id} (DRP)',
     apiKey: 'API key {id}',
     you: '{name} (you)',
     filterByTarget: 'Show only entries about {target}',

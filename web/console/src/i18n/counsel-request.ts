@@ -133,6 +133,15 @@ export const counselRequest = {
       note: 'What you checked',
       submit: 'Confirm the subject id',
     },
+    linkSubjectId: {
+      title: 'Link the requester’s account',
+      intro: 'This request names no account. Find the account with the requester’s verified email at your IAM platform and link it: from then on the workflows act on it too, and an objection or opt-out is recorded in the consent ledger.',
+      subjectId: 'Account id at your IAM platform',
+      subjectIdHint: 'The subject id the IAM uses, e.g. usr_01HF3Z6Q8K',
+      method: 'How did you match it?',
+      note: 'What you checked',
+      submit: 'Link the account',
+    },
     assign: {
       title: 'Assign',
       email: 'Email of who gets this request’s reminders',

@@ -33,6 +33,7 @@ export function useActorLabel(actors: Iterable<string>): (actor: string) => stri
     if (actor === session.actor) return fmt(m.you, { name: session.name });
     if (actor === 'system') return m.system;
     if (actor.startsWith('subject:')) return fmt(m.subject, { id: actor.slice('subject:'.length) });
+    if (actor.startsWith('agent:')) return fmt(m.agent, { id: actor.slice('agent:'.length) });
     return names.get(actor) ?? actor;
   };
 }

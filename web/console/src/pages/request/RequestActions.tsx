@@ -60,6 +60,7 @@ export function RequestActions({ request, workflow, refresh }: { request: Reques
           <ActionForm title={a.unlock.title} intro={a.unlock.intro} submit={a.unlock.submit} run={() => ensure(api.POST('/v1/requests/{id}/verification/unlock', path))} onSettled={settle('unlock_verification')} />
         ) : null}
         {allowed.has('confirm_subject_id') ? <ConfirmSubjectIdForm id={id} onSettled={settle('confirm_subject_id')} /> : null}
+        {allowed.has('link_subject_id') ? <LinkSubjectIdForm id={id} onSettled={settle('link_subject_id')} /> : null}
         {allowed.has('approve') ? <ApproveForm request={request} workflow={workflow} onSettled={settle('approve')} /> : null}
         {allowed.has('clarification_received') ? (
           <ActionForm
@@ -121,6 +122,29 @@ function ConfirmSubjectIdForm({ id, onSettled }: { id: string; onSettled: Settle
         <>
           <SelectField label={a.confirmSubjectId.method} options={methodOptions} value={method} onChange={(e) => setMethod(e.target.value as Method)} error={errors.method} required />
           <TextArea label={a.confirmSubjectId.note} value={note} onChange={(e) => setNote(e.target.value)} error={errors.note} required maxLength={1000} />
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+function LinkSubjectIdForm({ id, onSettled }: { id: string; onSettled: Settled }) {
+  const [subjectId, setSubjectId] = useState('');
+  const [method, setMethod] = useState<Method>('existing_account');
+  const [note, setNote] = useState('');
+  return (
+    <ActionForm
+      title={a.linkSubjectId.title}
+      intro={a.linkSubjectId.intro}
+      submit={a.linkSubjectId.submit}
+      run={() => ensure(api.POST('/v1/requests/{id}/subject-id/confirm', { params: { path: { id } }, body: { subjectId, method, note } }))}
+      onSettled={onSettled}
+    >
+      {(errors) => (
+        <>
+          <TextField label={a.linkSubjectId.subjectId} hint={a.linkSubjectId.subjectIdHint} value={subjectId} onChange={(e) => setSubjectId(e.target.value)} error={errors.subjectId} required maxLength={200} autoComplete="off" spellCheck={false} />
+          <SelectField label={a.linkSubjectId.method} options={methodOptions} value={method} onChange={(e) => setMethod(e.target.value as Method)} error={errors.method} required />
+          <TextArea label={a.linkSubjectId.note} value={note} onChange={(e) => setNote(e.target.value)} error={errors.note} required maxLength={1000} />
         </>
       )}
     </ActionForm>

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class DataRightsProtocol1796265292020 implements MigrationInterface {
-  name = 'DataRightsProtocol1796265292020';
+export class DataRightsProtocol1796266513657 implements MigrationInterface {
+  name = 'DataRightsProtocol1796266513657';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("CREATE TABLE \"drp_agent_token\" (\"agent_id\" character varying(100) NOT NULL, \"token_hash\" character varying(64) NOT NULL, \"drp_version\" character varying(20), \"issued_at\" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT \"pk_drp_agent_token\" PRIMARY KEY (\"agent_id\"))");
@@ -9,9 +9,13 @@ export class DataRightsProtocol1796265292020 implements MigrationInterface {
     await queryRunner.query("CREATE TABLE \"drp_request\" (\"id\" uuid NOT NULL, \"agent_id\" character varying(100) NOT NULL, \"agent_request_id\" character varying(200), \"body_hash\" character varying(64) NOT NULL, \"exercise\" character varying(100) NOT NULL, \"regime\" character varying(30), \"drp_version\" character varying(20), \"status_callback\" character varying(2000), \"request_id\" uuid, \"status\" character varying(20), \"reason\" character varying(40), \"processing_details\" character varying(1000), \"received_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"revoked_at\" TIMESTAMP WITH TIME ZONE, \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT \"pk_drp_request\" PRIMARY KEY (\"id\"))");
     await queryRunner.query("CREATE UNIQUE INDEX \"uq_drp_request_body\" ON \"drp_request\"  (\"body_hash\") ");
     await queryRunner.query("CREATE INDEX \"idx_drp_request_request\" ON \"drp_request\"  (\"request_id\") ");
+    await queryRunner.query("CREATE TABLE \"drp_callback\" (\"id\" BIGSERIAL NOT NULL, \"drp_request_id\" uuid NOT NULL, \"body\" jsonb NOT NULL, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"delivered_at\" TIMESTAMP WITH TIME ZONE, \"failed_at\" TIMESTAMP WITH TIME ZONE, CONSTRAINT \"pk_drp_callback\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"idx_drp_callback_request\" ON \"drp_callback\"  (\"drp_request_id\", \"id\") ");
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("DROP INDEX \"public\".\"idx_drp_callback_request\"");
+    await queryRunner.query("DROP TABLE \"drp_callback\"");
     await queryRunner.query("DROP INDEX \"public\".\"idx_drp_request_request\"");
     await queryRunner.query("DROP INDEX \"public\".\"uq_drp_request_body\"");
     await queryRunner.query("DROP TABLE \"drp_request\"");
