@@ -1940,6 +1940,11 @@ export interface components {
             method: "id_document_seen" | "existing_account" | "knowledge_based" | "in_person" | "other";
             /** @example The letter came from the account’s registered address */
             note: string;
+            /**
+             * @description For a request that names no subject id (an authorized agent’s, one made by email alone): the account id at your IAM platform that counsel found by the verified email. Linking it makes it proven, like a confirmation; the workflows then act on it too (an objection reaches the consent ledger). For a request that names one, only that same id is taken.
+             * @example usr_01HF3Z6Q8K
+             */
+            subjectId?: string;
         };
         ConsentBatchDto: {
             /** @description 1 to 1000 events, all or nothing */
@@ -3398,7 +3403,7 @@ export interface components {
              *       "add_note"
              *     ]
              */
-            allowedActions: ("verify" | "unlock_verification" | "confirm_subject_id" | "assign" | "extend" | "ask_clarification" | "clarification_received" | "approve" | "refuse" | "complete" | "lift_restriction" | "add_note")[];
+            allowedActions: ("verify" | "unlock_verification" | "confirm_subject_id" | "link_subject_id" | "assign" | "extend" | "ask_clarification" | "clarification_received" | "approve" | "refuse" | "complete" | "lift_restriction" | "add_note")[];
             assigneeEmail: string | null;
             changes: components["schemas"]["FieldChangeDto"][] | null;
             /** @enum {string} */
