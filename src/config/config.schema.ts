@@ -131,7 +131,12 @@ export interface LetheConfig {
    * The Data Rights Protocol (Covered Business side): the business's id in the DRP directory and the
    * authorized agents that may pair with it. Off (the routes answer 404) while no agent is listed.
    */
-  readonly drp: { readonly businessId: string | undefined; readonly agents: readonly DrpAgentConfig[] };
+  readonly drp: {
+    readonly businessId: string | undefined;
+    readonly agents: readonly DrpAgentConfig[];
+    /** Calls per agent per minute, all routes together (pairing counts for the agent its path names). */
+    readonly ratePerAgentPerMinute: number;
+  };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly shutdownGraceSeconds: number;
 }
@@ -272,7 +277,7 @@ function drpConfig(read: Reader, problems: string[]): LetheConfig['drp'] {
   const agents = read.structured('LETHE_DRP_AGENTS', loadDrpAgents);
   if (businessId !== undefined && !DRP_ID.test(businessId)) problems.push('LETHE_DRP_BUSINESS_ID must be this business\'s id in the DRP directory (1-100 letters, digits, _ . : -)');
   if (agents.length > 0 && businessId === undefined) problems.push('LETHE_DRP_AGENTS needs LETHE_DRP_BUSINESS_ID: agents sign requests for a business id, and Lethe must know its own');
-  return { businessId, agents };
+  return { businessId, agents, ratePerAgentPerMinute: read.int('LETHE_DRP_RATE_PER_AGENT_PER_MINUTE', 120, 1, 100_000) };
 }
 
 function frameAncestors(value: string | undefined, problems: string[]): string[] {

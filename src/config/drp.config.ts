@@ -9,6 +9,11 @@ export interface DrpAgentConfig {
   /** The raw 32-byte Ed25519 public key. */
   verifyKey: Buffer;
   name: string;
+  /**
+   * The agent's `email_verified: true` counts as verification. Off unless set: listing an agent lets
+   * it pair and file; trusting its identity checks (its `identity_assurance_url`) is a second decision.
+   */
+  trustVerifiedEmail: boolean;
 }
 
 export class DrpAgentsConfigError extends Error {
@@ -37,7 +42,7 @@ export function parseDrpAgents(raw: unknown): DrpAgentConfig[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   const agents = list.map((item, i): DrpAgentConfig => {
-    const entry = (item ?? {}) as { id?: unknown; verifyKey?: unknown; verify_key?: unknown; name?: unknown };
+    const entry = (item ?? {}) as { id?: unknown; verifyKey?: unknown; verify_key?: unknown; name?: unknown; trustVerifiedEmail?: unknown };
     const where = `agents[${i}]${typeof entry.id === 'string' ? ` (${entry.id})` : ''}`;
     const id = typeof entry.id === 'string' ? entry.id : '';
     if (!DRP_ID.test(id)) problems.push(`${where}.id must be the agent's id in the DRP directory (1-100 letters, digits, _ . : -)`);
@@ -47,7 +52,8 @@ export function parseDrpAgents(raw: unknown): DrpAgentConfig[] {
     const verifyKey = typeof keyText === 'string' ? decodeVerifyKey(keyText) : null;
     if (!verifyKey) problems.push(`${where}.verifyKey must be the agent's Ed25519 verify key: 32 bytes in base64 (as the DRP directory publishes it) or hex`);
     if (entry.name !== undefined && (typeof entry.name !== 'string' || entry.name.length > 200)) problems.push(`${where}.name must be text (at most 200 characters)`);
-    return { id, verifyKey: verifyKey ?? Buffer.alloc(0), name: typeof entry.name === 'string' ? entry.name : id };
+    if (entry.trustVerifiedEmail !== undefined && typeof entry.trustVerifiedEmail !== 'boolean') problems.push(`${where}.trustVerifiedEmail must be true or false`);
+    return { id, verifyKey: verifyKey ?? Buffer.alloc(0), name: typeof entry.name === 'string' ? entry.name : id, trustVerifiedEmail: entry.trustVerifiedEmail === true };
   });
   if (problems.length > 0) throw new DrpAgentsConfigError(problems);
   return agents;

@@ -120,6 +120,8 @@ export class Reader {
     const value = this.raw(name);
     if (value !== undefined && !/^[\x21-\x7E]{32,200}$/.test(value)) {
       this.problems.push(`${name} must be 32 to 200 visible ASCII characters without spaces (e.g. \`openssl rand -hex 32\`), so it can be sent as a bearer token`);
+    } else if (value?.startsWith('drp_')) {
+      this.problems.push(`${name} must not start with drp_: that prefix is for the Data Rights Protocol's agent tokens`);
     }
     return value;
   }

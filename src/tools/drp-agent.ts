@@ -1,10 +1,11 @@
 /**
  * A minimal Data Rights Protocol agent, to try Lethe's DRP endpoints (or any Covered Business's)
- * from a shell: makes a key pair, pairs, files, follows and revokes requests. It signs as the
- * reference agent does (PyNaCl combined mode, base64, text/plain), and its key file is the
- * reference agent's keys.json: `{ "signing_key": <base64 seed>, "verify_key": <base64> }`.
+ * from a shell: makes a key pair, pairs, files, follows and revokes requests. Its messages have the
+ * reference agent's form (PyNaCl combined mode: the signature then the JSON, base64, text/plain;
+ * the JSON itself is JavaScript's, not Python's json.dumps spelling, which a verifier never needs),
+ * and its key file is the reference agent's keys.json: `{ "signing_key": <base64 seed>, "verify_key": <base64> }`.
  *
- *   node dist/src/tools/drp-agent.js keygen > agent-keys.json
+ *   node dist/src/tools/drp-agent.js keygen --out agent-keys.json     (written readable by you only)
  *   node dist/src/tools/drp-agent.js verify-key            the key to list in LETHE_DRP_AGENTS
  *   node dist/src/tools/drp-agent.js pair                  prints the pair-wise token
  *   node dist/src/tools/drp-agent.js exercise <right> --email <email> [--verified] [--name <name>] [--callback <url>] [--field <name>]
@@ -15,7 +16,7 @@
  * DRP_BUSINESS_ID, DRP_KEY_FILE (default agent-keys.json), DRP_TOKEN (from `pair`).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
@@ -86,7 +87,12 @@ async function main(args: string[]): Promise<void> {
     case 'keygen': {
       const { privateKey } = generateKeyPairSync('ed25519');
       const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url');
-      return print({ signing_key: seed.toString('base64'), verify_key: rawPublic(privateKey).toString('base64') }, undefined);
+      const keys = { signing_key: seed.toString('base64'), verify_key: rawPublic(privateKey).toString('base64') };
+      const out = option(args, 'out');
+      if (out === undefined) return print(keys, undefined);
+      // The signing key is the agent's secret: the file is the owner's alone, and never overwritten.
+      writeFileSync(out, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+      return print(keys, 'verify_key');
     }
     case 'verify-key':
       return print({ verify_key: rawPublic(signingKey()).toString('base64') }, 'verify_key');

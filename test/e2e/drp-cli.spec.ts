@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,9 +36,10 @@ describe('README: authorized agents (DRP) with the shipped agent', () => {
   afterAll(() => t?.close());
 
   it('has the blocks this suite runs: keys, then the agent’s session; and the start block’s settings', () => {
-    expect(run.map((b) => b.code.split('\n')[0])).toEqual(['node dist/src/tools/drp-agent.js keygen > agent-keys.json', 'export DRP_AGENT_ID=TEST_AGENT_001 DRP_BUSINESS_ID=ACME_001']);
+    expect(run.map((b) => b.code.split('\n')[0])).toEqual(['node dist/src/tools/drp-agent.js keygen --out agent-keys.json', 'export DRP_AGENT_ID=TEST_AGENT_001 DRP_BUSINESS_ID=ACME_001']);
     expect(start?.code).toContain('LETHE_DRP_BUSINESS_ID=ACME_001');
     expect(start?.code).toContain('"id\\": \\"TEST_AGENT_001\\"');
+    expect(start?.code).toContain('"trustVerifiedEmail\\": true');
   });
 
   it('makes the keys, and the printed verify key is the one in the key file', async () => {
@@ -47,11 +48,15 @@ describe('README: authorized agents (DRP) with the shipped agent', () => {
     const file = JSON.parse(readFileSync(join(work, 'agent-keys.json'), 'utf8')) as { signing_key: string; verify_key: string };
     expect(Buffer.from(file.signing_key, 'base64')).toHaveLength(32);
     expect(keys.stdout.trim()).toBe(file.verify_key);
+    expect(statSync(join(work, 'agent-keys.json')).mode & 0o777).toBe(0o600);
+    // Never overwritten: a second keygen into the same file fails and leaves it.
+    expect((await bash(cli(run[0]!.code), work, {})).code).toBe(1);
+    expect(JSON.parse(readFileSync(join(work, 'agent-keys.json'), 'utf8'))).toEqual(file);
   });
 
   it('pairs, files an access request for a verified email, follows it and revokes it', async () => {
     const verifyKey = JSON.parse(readFileSync(join(work, 'agent-keys.json'), 'utf8')).verify_key as string;
-    t = await bootApp({ env: { LETHE_DRP_BUSINESS_ID: 'ACME_001', LETHE_DRP_AGENTS: JSON.stringify([{ id: 'TEST_AGENT_001', verifyKey }]) } });
+    t = await bootApp({ env: { LETHE_DRP_BUSINESS_ID: 'ACME_001', LETHE_DRP_AGENTS: JSON.stringify([{ id: 'TEST_AGENT_001', verifyKey, trustVerifiedEmail: true }]) } });
     await t.app.listen(0, '127.0.0.1');
     const port = (t.app.getHttpServer().address() as AddressInfo).port;
 

@@ -76,7 +76,7 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
         SMTP_URL: smtp.url,
         LETHE_DRP_BUSINESS_ID: BUSINESS,
         LETHE_DRP_AGENTS: JSON.stringify([
-          { id: agent.id, verify_key: agent.verifyKey, name: 'Reference agent' },
+          { id: agent.id, verify_key: agent.verifyKey, name: 'Reference agent', trustVerifiedEmail: true },
           { id: other.id, verifyKey: other.verifyKey },
         ]),
         LETHE_WEBHOOK_BACKOFF_MS: '50',
@@ -138,6 +138,23 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
       expect(response.text).toBe('');
     });
 
+    it('a setup message works once: a copy of it cannot mint a token, nor cut the agent off', async () => {
+      const message = other.sign(other.envelope(BUSINESS));
+      const first = await t.http.post(`/v1/agent/${other.id}`).set('Content-Type', 'text/plain').send(message);
+      expect(first.status).toBe(200);
+      const replay = await t.http.post(`/v1/agent/${other.id}`).set('Content-Type', 'text/plain').send(message);
+      expect(replay.status).toBe(403);
+      expect(replay.text).toBe('');
+      expect((await t.http.get(`/v1/agent/${other.id}`).set(...bearer(first.body.token as string))).status).toBe(200);
+      other.token = first.body.token as string;
+    });
+
+    it('a setup message issued more than an hour ago is refused (within its expiry or not)', async () => {
+      const old = new Date(Date.now() - 61 * 60_000);
+      const response = await t.http.post(`/v1/agent/${other.id}`).set('Content-Type', 'text/plain').send(other.sign(other.envelope(BUSINESS, old, { 'expires-at': arrowTimestamp(new Date(Date.now() + 3_600_000)) })));
+      expect(response.status).toBe(403);
+    });
+
     it('agent information: 200 {} for the token’s own agent, 403 for another, 401 without a token', async () => {
       await other.pair(t.http, BUSINESS);
       expect((await t.http.get(`/v1/agent/${agent.id}`).set(...bearer(agent.token!))).body).toEqual({});
@@ -184,7 +201,8 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
       const extended = await t.http.post(`/v1/requests/${lethe!.id}/extend`).set(...bearer(counsel)).send({ reason: 'The account holds twelve years of records.' });
       expect(extended.status).toBe(200);
       const afterExtension = await eventually(async () => callbacksFor(body.request_id!).find((c) => typeof c.processing_details === 'string'));
-      expect(afterExtension).toMatchObject({ status: 'in_progress', processing_details: expect.stringContaining('extended its deadline') });
+      // §3.03, §3.08: the reason for the extension MUST be in processing_details.
+      expect(afterExtension).toMatchObject({ status: 'in_progress', processing_details: expect.stringMatching(/extended its deadline to \d{4}-\d{2}-\d{2}.*twelve years of records/) });
       expect(Date.parse(afterExtension.expected_by as string) - expected).toBeGreaterThan(40 * 86_400_000);
 
       const refused = await t.http.post(`/v1/requests/${lethe!.id}/refuse`).set(...bearer(counsel)).send({ ground: 'excessive', explanation: 'A fourth access request this month.' });
@@ -192,6 +210,9 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
       const denied = await eventually(async () => callbacksFor(body.request_id!).find((c) => c.status === 'denied'));
       expect(denied).toMatchObject({ request_id: body.request_id, agent_request_id: `aa-${tag}-1`, status: 'denied', reason: 'too_many_requests' });
       expect(denied.expected_by).toBeUndefined();
+      expect(denied.processing_details).toBeUndefined();
+      // Every change, in order, and nothing twice: the extension, then the refusal (the filing's own status was the answer).
+      expect(callbacksFor(body.request_id!).map((c) => c.status)).toEqual(['in_progress', 'denied']);
       expect((await agent.status(t.http, body.request_id!)).body).toMatchObject({ status: 'denied', reason: 'too_many_requests' });
       expect(await audit(body.request_id!)).toEqual(expect.arrayContaining([['drp.request_received', `agent:${agent.id}`], ['drp.status_read', `agent:${agent.id}`], ['drp.callback_delivered', `agent:${agent.id}`]]));
     });
@@ -205,24 +226,30 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
         processing_details: expect.stringContaining('emailed the person a code'),
         user_verification_url: expect.stringMatching(/\/privacy\/requests\/[0-9a-f-]{36}$/),
       });
-      const code = await smtp.waitFor((m) => m.to.includes(email('bob')) && /\b\d{6}\b/.test(m.text) && /code/i.test(m.subject + m.text));
-      expect(code.text).not.toContain(agent.token!);
+      await smtp.waitFor((m) => m.to.includes(email('bob')) && /\b\d{6}\b/.test(m.text) && /code/i.test(m.subject + m.text));
     });
 
-    it('sale:opt-out is an objection to the purposes covered by opt-out signals: counsel links the account, the ledger records the opt-out as the agent’s, the agent is called back at every change (retried after a failed try)', async () => {
+    it('sale:opt-out is an objection to the purposes covered by opt-out signals: no verification, the opt-out clock; counsel links the account, the ledger records the opt-out as the agent’s, the agent is called back (retried after a failed try)', async () => {
       const subjectId = `usr_${tag}`;
       expect((await t.http.post('/v1/consent-events').set(...bearer(iam)).send(consentEvent(sale, { subjectId }))).status).toBe(201);
       const response = await agent.exercise(
         t.http,
         BUSINESS,
-        { exercise: 'sale:opt-out', regime: 'ccpa', email: email('cy'), email_verified: true, status_callback: `${peer.url}/flaky` },
+        // Not verified by the agent: an opt-out needs no verification (11 CCR §7026(d)).
+        { exercise: 'sale:opt-out', regime: 'ccpa', email: email('cy'), email_verified: false, status_callback: `${peer.url}/flaky` },
         '/v1/data-rights-request/',
       );
       expect(response.status).toBe(200);
       expect(response.body.status).toBe('in_progress');
-      const objection = (await t.http.get(`/v1/requests/${response.body.request_id}`).set(...bearer(counsel))).body as { id: string; type: string; purposes: string[] };
-      expect(objection.type).toBe('objection');
+      expect(response.body.reason).toBeUndefined();
+      // 15 business days (§7026(f)): three weeks, give or take a holiday; never the 45 days of other requests.
+      const days = (Date.parse(response.body.expected_by as string) - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(19);
+      expect(days).toBeLessThan(25);
+      const objection = (await t.http.get(`/v1/requests/${response.body.request_id}`).set(...bearer(counsel))).body as { id: string; type: string; purposes: string[]; verificationMethod: string; extendedDueOn: string | null };
+      expect(objection).toMatchObject({ type: 'objection', verificationMethod: 'not_required_opt_out', extendedDueOn: null });
       expect(objection.purposes).toContain(sale);
+      await smtp.waitFor((m) => m.to.includes(email('cy')) && m.text.includes('We do not need to confirm your identity for this request.'));
       // DRP carries no account id: counsel finds the account by the verified email and links it.
       const early = await t.http.post(`/v1/requests/${objection.id}/subject-id/confirm`).set(...bearer(counsel)).send({ method: 'existing_account', note: 'no id given' });
       expect(early.status).toBe(409);
@@ -230,11 +257,14 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
       expect(linked.status).toBe(200);
       expect((await t.http.get(`/v1/requests/${objection.id}`).set(...bearer(counsel))).body.subjectIdStanding).toMatchObject({ status: 'proven', proof: 'counsel:existing_account' });
       expect((await t.http.post(`/v1/requests/${objection.id}/approve`).set(...bearer(counsel))).status).toBe(200);
-      // Approved: in progress; the callback's first try answered 500, the retry got through.
-      await eventually(async () => callbacksFor(response.body.request_id as string).find((c) => c.status === 'in_progress'));
+      // Approval leaves the agent's view as it was (in progress, as answered): nothing is sent. Then the
+      // objection's step withdraws the consent and completes the request; the callback's first try
+      // answered 500, the retry got through.
       const fulfilled = await eventually(async () => callbacksFor(response.body.request_id as string).find((c) => c.status === 'fulfilled'));
       expect(fulfilled).toEqual({ request_id: response.body.request_id, status: 'fulfilled', received_at: response.body.received_at });
-      expect(callbacksFor(response.body.request_id as string).map((c) => c.status)).toEqual(['in_progress', 'fulfilled']);
+      expect(fulfilled.received_at).toMatch(/\+00:00$/);
+      expect(callbacksFor(response.body.request_id as string).map((c) => c.status)).toEqual(['fulfilled']);
+      expect(peer.calls.filter((c) => c.path === '/flaky')).toHaveLength(1);
       const history = await t.http.get(`/v1/subjects/${subjectId}/consents/history`).set(...bearer(counsel));
       expect(history.body.items.map((e: { purpose: string; action: string; method: string; sourceSystem: string }) => [e.purpose, e.action, e.method, e.sourceSystem])).toEqual([
         [sale, 'granted', 'settings_page', 'iam-api'],
@@ -254,12 +284,40 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
       expect((await agent.status(t.http, response.body.request_id as string)).body.status).toBe('denied');
     });
 
-    it('the same signed message sent again is the same request (no second filing)', async () => {
+    it('the same signed message sent again, even at once or re-encoded, is the same request (no second filing, no second mail)', async () => {
       const body = agent.sign({ ...agent.envelope(BUSINESS), exercise: 'access', email: email('dup'), email_verified: true });
-      const send = () => t.http.post('/v1/data-rights-request').set(...bearer(agent.token!)).set('Content-Type', 'text/plain').send(body);
-      const [first, second] = [await send(), await send()];
-      expect(second.status).toBe(200);
+      const send = (text: string) => t.http.post('/v1/data-rights-request').set(...bearer(agent.token!)).set('Content-Type', 'text/plain').send(text);
+      const [first, second] = await Promise.all([send(body), send(body)]);
+      expect([first.status, second.status]).toEqual([200, 200]);
       expect(second.body.request_id).toBe(first.body.request_id);
+      expect((await send(`${body.replace(/=+$/, '')}\n`)).body.request_id).toBe(first.body.request_id);
+      const rows = (await t.dataSource.query(`SELECT count(*)::int AS n FROM dsr_request WHERE id = $1`, [first.body.request_id])) as { n: number }[];
+      expect(rows[0]!.n).toBe(1);
+      await smtp.waitFor((m) => m.to.includes(email('dup')));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(smtp.mails.filter((m) => m.to.includes(email('dup')))).toHaveLength(1);
+    });
+
+    it('writes times as the reference agent reads them (+00:00, which Python 3.10’s fromisoformat takes)', async () => {
+      const response = await agent.exercise(t.http, BUSINESS, { exercise: 'access', email: email('time'), email_verified: true });
+      expect(response.body.received_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/);
+      expect(response.body.expected_by).toMatch(/\+00:00$/);
+    });
+
+    it('never answers with, nor lets the agent act on, a request someone else made for the same email', async () => {
+      const web = await t.http.post('/v1/requests').send({ type: 'erasure', email: email('web') });
+      expect(web.status).toBe(202);
+      const filed = await agent.exercise(t.http, BUSINESS, { exercise: 'deletion', email: email('web'), email_verified: true });
+      expect(filed.body.request_id).not.toBe(web.body.id);
+      expect((await agent.revoke(t.http, filed.body.request_id as string)).body.status).toBe('revoked');
+      const own = await t.http.get(`/v1/requests/${web.body.id}`).set(...bearer(counsel));
+      expect(own.body.status).toBe('awaiting_verification');
+      expect((await agent.status(t.http, web.body.id as string)).status).toBe(404);
+    });
+
+    it('an email the agent verified, from an agent not trusted to verify: the person confirms it with Lethe’s code', async () => {
+      const response = await other.exercise(t.http, BUSINESS, { exercise: 'access', email: email('untrusted'), email_verified: true });
+      expect(response.body).toMatchObject({ status: 'in_progress', reason: 'need_user_verification' });
     });
   });
 
@@ -274,20 +332,44 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
     it.each<[string, () => [string | undefined, string], number, boolean | undefined]>([
       ['no token', () => [undefined, agent.sign({ ...agent.envelope(BUSINESS), ...claims })], 401, undefined],
       ['an unknown token', () => ['drp_unknown', agent.sign({ ...agent.envelope(BUSINESS), ...claims })], 401, undefined],
-      ['a body that is not base64', () => [agent.token, 'this is not base64'], 400, true],
-      ['a bad signature: signed by another agent with this agent’s token', () => [agent.token, other.sign({ ...agent.envelope(BUSINESS), ...claims })], 403, true],
+      ['a body that is not base64', () => [agent.token, 'this is not base64'], 400, undefined],
+      ['a bad signature: signed by another agent with this agent’s token', () => [agent.token, other.sign({ ...agent.envelope(BUSINESS), ...claims })], 403, undefined],
+      ['a bad signature and another business-id: the signature is checked first', () => [agent.token, other.sign({ ...agent.envelope('SOMEONE_ELSE'), ...claims })], 403, undefined],
       ['another agent’s token for this agent’s message (agent-id mismatch)', () => [other.token, other.sign({ ...agent.envelope(BUSINESS), ...claims })], 403, undefined],
       ['another business-id', () => [agent.token, agent.sign({ ...agent.envelope('SOMEONE_ELSE'), ...claims })], 403, undefined],
       ['issued in the future', () => [agent.token, agent.sign({ ...agent.envelope(BUSINESS, new Date(Date.now() + 600_000)), ...claims })], 400, undefined],
-      ['expired', () => [agent.token, agent.sign({ ...agent.envelope(BUSINESS, new Date(Date.now() - 3_600_000)), ...claims })], 400, true],
+      ['expired: fatal (§2.01)', () => [agent.token, agent.sign({ ...agent.envelope(BUSINESS, new Date(Date.now() - 3_600_000)), ...claims })], 400, true],
       ['no exercise', () => [agent.token, agent.sign({ ...agent.envelope(BUSINESS), email: 'x@example.com' })], 400, undefined],
       ['a status_callback over plain http to another host', () => [agent.token, agent.sign({ ...agent.envelope(BUSINESS), ...claims, status_callback: 'http://agent.example.com/cb' })], 400, undefined],
-    ])('%s: %s', async (_case, make, status, fatal) => {
+    ])('%s', async (_case, make, status, fatal) => {
       const [token, text] = make();
       const response = await send(token, text);
       expect(response.status).toBe(status);
       expect(response.headers['content-type']).toMatch(/^application\/json/);
       expect(response.body).toEqual({ code: String(status), message: expect.any(String), ...(fatal === undefined ? {} : { fatal }) });
+    });
+
+    it('a bad signature behind a good token is audited against the agent (a stolen token)', async () => {
+      const response = await send(agent.token, other.sign({ ...agent.envelope(BUSINESS), ...claims }));
+      expect(response.body.message).toMatch(/signature/);
+      const refused = await t.http.get(`/v1/audit-events?targetId=${agent.id}&action=drp.call_refused`).set(...bearer(t.adminKey));
+      expect(refused.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ actor: `agent:${agent.id}`, details: expect.objectContaining({ call: 'exercise', status: 403 }) })]));
+    });
+
+    it('a body over 256 KiB: 413', async () => {
+      const response = await send(agent.token, 'A'.repeat(300 * 1024));
+      expect(response.status).toBe(413);
+      expect(response.body.code).toBe('413');
+    });
+
+    it('a token paired with a key since replaced in LETHE_DRP_AGENTS: 401, pair again', async () => {
+      await other.pair(t.http, BUSINESS);
+      await t.dataSource.query(`UPDATE drp_agent_token SET key_fingerprint = 'f' || substr(key_fingerprint, 2) WHERE agent_id = $1`, [other.id]);
+      const stale = await t.http.get(`/v1/agent/${other.id}`).set(...bearer(other.token!));
+      expect(stale.status).toBe(401);
+      expect(stale.body.message).toMatch(/pair again/);
+      expect((await other.pair(t.http, BUSINESS)).status).toBe(200);
+      expect((await t.http.get(`/v1/agent/${other.id}`).set(...bearer(other.token!))).status).toBe(200);
     });
 
     it('a content type other than text/plain: 415', async () => {
@@ -324,7 +406,7 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
       const denied = await agent.exercise(t.http, BUSINESS, { exercise: 'access:specific', email: 'x@example.com' });
       const final = await agent.revoke(t.http, denied.body.request_id as string);
       expect(final.status).toBe(409);
-      expect(final.body).toEqual({ code: '409', message: expect.stringContaining('already denied'), fatal: true });
+      expect(final.body).toEqual({ code: '409', message: expect.stringContaining('already denied') });
     });
 
     it('refuses a revoke whose signature does not verify', async () => {
@@ -333,6 +415,26 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
       expect(forged.status).toBe(403);
       expect((await agent.status(t.http, filed.body.request_id as string)).body.status).toBe('in_progress');
     });
+  });
+});
+
+describe('Data Rights Protocol: limits per agent', () => {
+  let t: TestApp;
+  const agent = new DrpAgent('LIMITED_001');
+  beforeAll(async () => {
+    t = await bootApp({ env: { LETHE_DRP_BUSINESS_ID: BUSINESS, LETHE_DRP_AGENTS: JSON.stringify([{ id: agent.id, verifyKey: agent.verifyKey }]), LETHE_DRP_RATE_PER_AGENT_PER_MINUTE: '3' } });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After past LETHE_DRP_RATE_PER_AGENT_PER_MINUTE calls a minute', async () => {
+    expect((await agent.pair(t.http, BUSINESS)).status).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await t.http.get(`/v1/data-rights-request/${randomUUID()}`).set(...bearer(agent.token!))).status);
+    expect(statuses).toEqual([404, 404, 429]);
+    const limited = await t.http.get(`/v1/data-rights-request/${randomUUID()}`).set(...bearer(agent.token!));
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ code: '429', message: expect.stringMatching(/try again/) });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
 
@@ -346,6 +448,6 @@ describe('Data Rights Protocol, not configured', () => {
   it('answers 404 in DRP’s shape: no agent may pair', async () => {
     const response = await new DrpAgent('ANY').pair(t.http, BUSINESS);
     expect(response.status).toBe(404);
-    expect(response.body).toEqual({ code: '404', message: expect.stringContaining('no agent is configured'), fatal: true });
+    expect(response.body).toEqual({ code: '404', message: expect.stringContaining('no agent is configured') });
   });
 });

@@ -4533,7 +4533,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No token, or an unknown or replaced one */
+            /** @description No token, or an unknown or replaced one, or one paired with a key since replaced */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4553,6 +4553,15 @@ export interface operations {
             };
             /** @description This service takes no DRP requests */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over LETHE_DRP_RATE_PER_AGENT_PER_MINUTE, or the email’s hourly limit (Retry-After says when to try again) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4663,6 +4672,15 @@ export interface operations {
             };
             /** @description A content type other than text/plain */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over LETHE_DRP_RATE_PER_AGENT_PER_MINUTE (Retry-After says when to try again) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5561,7 +5579,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No token, or an unknown or replaced one */
+            /** @description No token, or an unknown or replaced one, or one paired with a key since replaced */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5599,6 +5617,15 @@ export interface operations {
             };
             /** @description A content type other than text/plain */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over LETHE_DRP_RATE_PER_AGENT_PER_MINUTE, or the email’s hourly limit (Retry-After says when to try again) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5665,7 +5692,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No token, or an unknown or replaced one */
+            /** @description No token, or an unknown or replaced one, or one paired with a key since replaced */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5685,6 +5712,15 @@ export interface operations {
             };
             /** @description No such request */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over LETHE_DRP_RATE_PER_AGENT_PER_MINUTE, or the email’s hourly limit (Retry-After says when to try again) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5757,7 +5793,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No token, or an unknown or replaced one */
+            /** @description No token, or an unknown or replaced one, or one paired with a key since replaced */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5804,6 +5840,15 @@ export interface operations {
             };
             /** @description A content type other than text/plain */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over LETHE_DRP_RATE_PER_AGENT_PER_MINUTE, or the email’s hourly limit (Retry-After says when to try again) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

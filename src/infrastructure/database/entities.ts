@@ -16,7 +16,7 @@ import { RequestEntity, RequestEventEntity, RequestNoteEntity } from '../../modu
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../../modules/webhooks/webhook.entity.js';
 import { ScheduledJobEntity } from '../queue/scheduled-job.entity.js';
 import { ConsoleSessionEntity, ConsoleUserEntity } from '../../modules/sessions/session.entity.js';
-import { DrpAgentTokenEntity, DrpCallbackEntity, DrpRequestEntity } from '../../modules/drp/drp.entity.js';
+import { DrpAgentTokenEntity, DrpCallbackEntity, DrpPairingEntity, DrpRequestEntity } from '../../modules/drp/drp.entity.js';
 
 /**
  * Every TypeORM entity. Table names must not collide with BullMQ's Postgres backend (job, event,
@@ -56,4 +56,5 @@ export const ENTITIES = [
   DrpAgentTokenEntity,
   DrpRequestEntity,
   DrpCallbackEntity,
+  DrpPairingEntity,
 ];

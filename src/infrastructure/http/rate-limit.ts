@@ -117,16 +117,30 @@ export class IntakeRateLimit implements CanActivate, OnApplicationShutdown {
     return true;
   }
 
-  /** Counts one intake; over a limit, the seconds to wait (else null). For forms that answer with a page. */
-  async check(ip: string | undefined, caller: Caller | undefined, email: string | undefined): Promise<number | null> {
-    if (!countsAgainstIntakeLimit(caller)) return null;
-    const limits: [string, number, number][] = [[`ip:${ip ?? 'unknown'}`, 60_000, this.config.requests.ratePerIpPerMinute]];
+  /**
+   * An authorized agent's call (DRP): counted per agent, and per email when it files a request, by
+   * the same email limit as the public form's. Over a limit, the seconds to wait (else null).
+   */
+  async checkAgent(agentId: string, email: string | undefined): Promise<number | null> {
+    const limits: [string, number, number][] = [[`drp-agent:${agentId}`, 60_000, this.config.drp.ratePerAgentPerMinute]];
     if (email !== undefined) limits.push([`email:${this.keyring.keyedHash('rate-email', email.trim().toLowerCase())}`, 3_600_000, this.config.requests.ratePerEmailPerHour]);
+    return this.exceeded(limits);
+  }
+
+  private async exceeded(limits: [string, number, number][]): Promise<number | null> {
     for (const [key, windowMs, limit] of limits) {
       const { count, resetSeconds } = await this.store.hit(key, windowMs);
       if (count > limit) return resetSeconds;
     }
     return null;
+  }
+
+  /** Counts one intake; over a limit, the seconds to wait (else null). For forms that answer with a page. */
+  async check(ip: string | undefined, caller: Caller | undefined, email: string | undefined): Promise<number | null> {
+    if (!countsAgainstIntakeLimit(caller)) return null;
+    const limits: [string, number, number][] = [[`ip:${ip ?? 'unknown'}`, 60_000, this.config.requests.ratePerIpPerMinute]];
+    if (email !== undefined) limits.push([`email:${this.keyring.keyedHash('rate-email', email.trim().toLowerCase())}`, 3_600_000, this.config.requests.ratePerEmailPerHour]);
+    return this.exceeded(limits);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -30,6 +30,8 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
+    // A DRP agent's pair-wise token (drp_…) is the DRP routes' own business: never looked up as an API key.
+    if (match && isPublic && match[1]!.startsWith('drp_')) return true;
     if (match) {
       const key = await this.keys.authenticate(match[1]!);
       if (key) request.caller = { kind: 'api_key', keyId: key.id, roles: key.roles };

@@ -2,10 +2,10 @@ import { Controller, Delete, Get, Header, Headers, HttpCode, Param, Post, Req, U
 import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest as Request } from 'fastify';
 import { Public } from '../../common/auth/roles.js';
-import { DrpErrorFilter } from './drp-error.filter.js';
+import { DrpErrorFilter } from './drp.filter.js';
 import { DrpErrorDto, DrpStatusDto, DrpTokenDto } from './drp.dto.js';
 import { DrpService } from './drp.service.js';
-import { readSignedBody } from './signed-body.js';
+import { readSignedBody } from './drp.body.js';
 
 const SIGNED = {
   schema: { type: 'string', example: 'base64(Ed25519 signature ‖ {"agent-id":"CR_AA_DRP_ID_001","business-id":"ACME_001",…})' },
@@ -38,6 +38,7 @@ export class DrpController {
   @ApiOkResponse({ type: DrpTokenDto })
   @ApiResponse({ status: 403, description: 'Unknown agent, or the message did not validate (§3.07): no body, as §2.05.1 says' })
   @error(404, 'This service takes no DRP requests (no agent configured)')
+  @error(429, 'Over LETHE_DRP_RATE_PER_AGENT_PER_MINUTE (Retry-After says when to try again)')
   @error(413, 'The body is larger than 256 KiB')
   @error(415, 'A content type other than text/plain')
   async pair(@Param('agentId') agentId: string, @Req() req: Request): Promise<DrpTokenDto> {
@@ -50,7 +51,8 @@ export class DrpController {
   @ApiParam(AGENT_ID)
   @ApiHeader(BEARER)
   @ApiOkResponse({ schema: { type: 'object', example: {} }, description: 'An empty object' })
-  @error(401, 'No token, or an unknown or replaced one')
+  @error(401, 'No token, or an unknown or replaced one, or one paired with a key since replaced')
+  @error(429, 'Over LETHE_DRP_RATE_PER_AGENT_PER_MINUTE, or the email’s hourly limit (Retry-After says when to try again)')
   @error(403, 'The token belongs to another agent')
   @error(404, 'This service takes no DRP requests')
   agent(@Param('agentId') agentId: string, @Headers('authorization') authorization: string | undefined): Promise<Record<string, never>> {
@@ -70,7 +72,8 @@ export class DrpController {
   @ApiBody(SIGNED)
   @ApiOkResponse({ type: DrpStatusDto })
   @error(400, 'Not base64, not a JSON object, a missing or malformed claim, a future issued-at, an expired expires-at (fatal)')
-  @error(401, 'No token, or an unknown or replaced one')
+  @error(401, 'No token, or an unknown or replaced one, or one paired with a key since replaced')
+  @error(429, 'Over LETHE_DRP_RATE_PER_AGENT_PER_MINUTE, or the email’s hourly limit (Retry-After says when to try again)')
   @error(403, 'The signature does not verify with the token’s agent key, or agent-id or business-id do not match')
   @error(404, 'This service takes no DRP requests')
   @error(413, 'The body is larger than 256 KiB')
@@ -85,7 +88,8 @@ export class DrpController {
   @ApiParam(REQUEST_ID)
   @ApiHeader(BEARER)
   @ApiOkResponse({ type: DrpStatusDto })
-  @error(401, 'No token, or an unknown or replaced one')
+  @error(401, 'No token, or an unknown or replaced one, or one paired with a key since replaced')
+  @error(429, 'Over LETHE_DRP_RATE_PER_AGENT_PER_MINUTE, or the email’s hourly limit (Retry-After says when to try again)')
   @error(403, 'Another agent manages this request')
   @error(404, 'No such request')
   status(@Param('requestId') requestId: string, @Headers('authorization') authorization: string | undefined): Promise<DrpStatusDto> {
@@ -101,7 +105,8 @@ export class DrpController {
   @ApiBody(SIGNED)
   @ApiOkResponse({ type: DrpStatusDto, description: 'The request, now revoked (revoking again answers the same)' })
   @error(400, 'Not base64, not a JSON object, a malformed claim')
-  @error(401, 'No token, or an unknown or replaced one')
+  @error(401, 'No token, or an unknown or replaced one, or one paired with a key since replaced')
+  @error(429, 'Over LETHE_DRP_RATE_PER_AGENT_PER_MINUTE, or the email’s hourly limit (Retry-After says when to try again)')
   @error(403, 'Bad signature, or another agent manages this request')
   @error(404, 'No such request')
   @error(409, 'The request is already fulfilled, denied or expired (fatal)')

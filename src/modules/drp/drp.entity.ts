@@ -17,8 +17,26 @@ export class DrpAgentTokenEntity {
   @Column({ name: 'drp_version', type: 'varchar', length: 20, nullable: true })
   drpVersion: string | null;
 
+  /** SHA-256 of the verify key it was paired with: a re-keyed agent must pair again. */
+  @Column({ name: 'key_fingerprint', type: 'varchar', length: 64 })
+  keyFingerprint: string;
+
   @Column({ name: 'issued_at', type: 'timestamptz' })
   issuedAt: Date;
+}
+
+/** A pair-wise setup message once used (its SHA-256): a copy of it can never mint a token again. */
+@Entity('drp_pairing')
+export class DrpPairingEntity {
+  @PrimaryColumn({ name: 'message_hash', type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_drp_pairing' })
+  messageHash: string;
+
+  @Column({ name: 'agent_id', type: 'varchar', length: 100 })
+  agentId: string;
+
+  @Index('idx_drp_pairing_used')
+  @Column({ name: 'used_at', type: 'timestamptz' })
+  usedAt: Date;
 }
 
 /**
@@ -39,7 +57,7 @@ export class DrpRequestEntity {
   @Column({ name: 'agent_request_id', type: 'varchar', length: 200, nullable: true })
   agentRequestId: string | null;
 
-  /** SHA-256 of the signed message: the same signed request sent again is answered, not filed twice. */
+  /** SHA-256 of the signed message (decoded): the same signed request sent again is answered, not filed twice. */
   @Column({ name: 'body_hash', type: 'varchar', length: 64 })
   bodyHash: string;
 

@@ -12,6 +12,13 @@ export class DrpRepository {
     await m.getRepository(DrpAgentTokenEntity).upsert(token, ['agentId']);
   }
 
+  /** Records a setup message as used; false when it already was. Uses older than `forgetBefore` are dropped (their messages have expired). */
+  async usePairing(m: EntityManager, messageHash: string, agentId: string, at: Date, forgetBefore: Date): Promise<boolean> {
+    await m.query(`DELETE FROM drp_pairing WHERE used_at < $1`, [forgetBefore]);
+    const rows = (await m.query(`INSERT INTO drp_pairing (message_hash, agent_id, used_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING message_hash`, [messageHash, agentId, at])) as unknown[];
+    return rows.length === 1;
+  }
+
   tokenByHash(tokenHash: string): Promise<DrpAgentTokenEntity | null> {
     return this.dataSource.getRepository(DrpAgentTokenEntity).findOneBy({ tokenHash });
   }

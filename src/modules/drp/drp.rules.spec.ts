@@ -1,4 +1,4 @@
-import { callbackAccepted, checkEnvelope, exerciseOf, parseTimestamp, regimeAccepted, statusOf } from './drp.rules.js';
+import { callbackAccepted, checkEnvelope, drpTime, exerciseOf, parseTimestamp, publicAddress, regimeAccepted, statusOf } from './drp.rules.js';
 import type { RequestStatus } from '../requests/request.state.js';
 
 const NOW = Date.parse('2026-12-03T10:00:00Z');
@@ -91,17 +91,58 @@ describe('DRP rules', () => {
     expect(statusOf({ status, refusalGround: ground as never })).toEqual({ status: drpStatus, reason });
   });
 
-  it.each<[unknown, boolean]>([
-    ['https://agent.example.com/update_status', true],
-    ['http://127.0.0.1:8001/update_status', true],
-    ['http://localhost:8001/x', true],
-    ['http://agent.example.com/update_status', false],
-    ['https://user:pass@agent.example.com/x', false],
-    ['ftp://agent.example.com/x', false],
-    ['not a url', false],
-    [`https://agent.example.com/${'a'.repeat(2000)}`, false],
-    [42, false],
-  ])('status_callback %s accepted: %s', (url, accepted) => {
-    expect(callbackAccepted(url)).toBe(accepted);
+  it.each<[unknown, boolean, boolean]>([
+    ['https://agent.example.com/update_status', true, true],
+    ['http://127.0.0.1:8001/update_status', true, false],
+    ['http://localhost:8001/x', true, false],
+    ['https://localhost/x', true, false],
+    ['https://127.0.0.1/x', true, false],
+    ['https://[::1]/x', true, false],
+    ['https://10.0.0.7/x', true, false],
+    ['https://169.254.169.254/latest/meta-data', true, false],
+    ['https://[fd00::1]/x', true, false],
+    ['https://203.0.113.9/x', true, true],
+    ['http://agent.example.com/update_status', false, false],
+    ['https://user:pass@agent.example.com/x', false, false],
+    ['ftp://agent.example.com/x', false, false],
+    ['not a url', false, false],
+    [`https://agent.example.com/${'a'.repeat(2000)}`, false, false],
+    [42, false, false],
+  ])('status_callback %s accepted outside production: %s, in production: %s', (url, development, production) => {
+    expect(callbackAccepted(url, false)).toBe(development);
+    expect(callbackAccepted(url, true)).toBe(production);
+  });
+
+  it.each<[string, boolean]>([
+    ['8.8.8.8', true],
+    ['2001:4860:4860::8888', true],
+    ['10.1.2.3', false],
+    ['172.16.0.1', false],
+    ['192.168.1.1', false],
+    ['127.0.0.1', false],
+    ['100.64.0.1', false],
+    ['169.254.169.254', false],
+    ['0.0.0.0', false],
+    ['224.0.0.1', false],
+    ['::1', false],
+    ['::', false],
+    ['fe80::1', false],
+    ['fd12:3456::1', false],
+    ['::ffff:10.0.0.1', false],
+    ['not an address', false],
+  ])('address %s is public: %s', (address, expected) => {
+    expect(publicAddress(address)).toBe(expected);
+  });
+
+  it.each<[string, string]>([
+    ['a pairing message issued 59 minutes ago is taken', '2026-12-03T09:01:00Z'],
+    ['one issued 61 minutes ago is not', '2026-12-03T08:59:00Z'],
+  ])('%s', (_rule, issuedAt) => {
+    const refusal = checkEnvelope({ ...ok, 'issued-at': issuedAt }, { agentId: 'AA', businessId: 'CB', now: NOW, required: true, maxAgeMs: 3_600_000 });
+    expect(refusal?.status ?? null).toBe(issuedAt.startsWith('2026-12-03T09') ? null : 400);
+  });
+
+  it('writes times as ISO 8601 with +00:00', () => {
+    expect(drpTime(new Date('2026-12-03T10:00:00.123Z'))).toBe('2026-12-03T10:00:00.123+00:00');
   });
 });

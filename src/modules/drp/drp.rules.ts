@@ -1,3 +1,5 @@
+import { BlockList, isIP } from 'node:net';
+
 /**
  * The Data Rights Protocol's rules, as pure functions with table tests (drp.rules.spec.ts).
  *
@@ -17,6 +19,8 @@ export interface DrpRefusal {
   message: string;
   fatal?: boolean;
   silent?: boolean;
+  /** Seconds, for a 429's Retry-After. */
+  retryAfter?: number;
 }
 
 /** How far an agent's clock may run ahead of ours before `issued-at` counts as "in the future". */
@@ -47,13 +51,14 @@ export function parseTimestamp(value: unknown): number | null {
  * §3.07, after the signature: the agent the token (or the URL) names signed it, it is meant for
  * this business, it was issued (not in the future, beyond CLOCK_SKEW_MS) and has not expired.
  * `required`: the pair-wise key setup and the exercise request carry all four claims; a revoke
- * carries only `reason` (§2.04), so there each claim is checked when present.
+ * carries only `reason` (§2.04), so there each claim is checked when present. `maxAgeMs`: a
+ * message issued longer ago is refused (pairing: a copied setup message must not mint tokens later).
  */
 export function checkEnvelope(
   claims: Record<string, unknown>,
-  expected: { agentId: string; businessId: string; now: number; required: boolean },
+  expected: { agentId: string; businessId: string; now: number; required: boolean; maxAgeMs?: number },
 ): DrpRefusal | null {
-  const { agentId, businessId, now, required } = expected;
+  const { agentId, businessId, now, required, maxAgeMs } = expected;
   const has = (key: string): boolean => required || claims[key] !== undefined;
   if (has('agent-id') && claims['agent-id'] !== agentId) return { status: 403, message: `agent-id does not name the agent this token (or path) belongs to` };
   if (has('business-id') && claims['business-id'] !== businessId) return { status: 403, message: `business-id does not name this business (${businessId})` };
@@ -61,10 +66,12 @@ export function checkEnvelope(
     const issued = parseTimestamp(claims['issued-at']);
     if (issued === null) return { status: 400, message: 'issued-at must be an ISO 8601 timestamp with a time zone' };
     if (issued > now + CLOCK_SKEW_MS) return { status: 400, message: 'issued-at is in the future: check the agent’s clock' };
+    if (maxAgeMs !== undefined && issued < now - maxAgeMs) return { status: 400, message: `issued-at is more than ${maxAgeMs / 60_000} minutes ago: sign a new message` };
   }
   if (has('expires-at')) {
     const expires = parseTimestamp(claims['expires-at']);
     if (expires === null) return { status: 400, message: 'expires-at must be an ISO 8601 timestamp with a time zone' };
+    // §2.01: "SHOULD discard requests made at a time after this value and respond with a fatal Error State".
     if (expires <= now) return { status: 400, message: 'expires-at has passed: the request is no longer valid', fatal: true };
   }
   return null;
@@ -150,8 +157,12 @@ export function statusOf(request: { status: RequestStatus; refusalGround: Refusa
   }
 }
 
-/** A status_callback Lethe will call: https, or http to this machine (development and tests). */
-export function callbackAccepted(value: unknown): boolean {
+/**
+ * A status_callback Lethe will call. In production: https to a host that is not an address of a
+ * private, loopback or link-local network (the name is checked again, resolved, when sending:
+ * publicAddress). Elsewhere (development, tests) http to this machine too.
+ */
+export function callbackAccepted(value: unknown, production: boolean): boolean {
   if (typeof value !== 'string' || value.length > 2000) return false;
   let url: URL;
   try {
@@ -160,6 +171,32 @@ export function callbackAccepted(value: unknown): boolean {
     return false;
   }
   if (url.username || url.password) return false;
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '127.0.0.1' || host === '::1';
+  if (!production) return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+  if (url.protocol !== 'https:' || loopback || host.endsWith('.localhost')) return false;
+  return isIP(host) === 0 || publicAddress(host);
+}
+
+const PRIVATE = new BlockList();
+for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]] as const) {
+  PRIVATE.addSubnet(net, prefix, 'ipv4');
+}
+// (No ::ffff:0:0/96 rule: BlockList checks IPv4 addresses against IPv6 rules as mapped, so it would match them all.)
+for (const [net, prefix] of [['::', 127], ['64:ff9b::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) PRIVATE.addSubnet(net, prefix, 'ipv6');
+
+/** An address on the public internet: not private, loopback, link-local, carrier-grade NAT, multicast or unspecified (nor IPv4 mapped into IPv6). */
+export function publicAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped) return publicAddress(mapped);
+  // Any other spelling of a mapped or translated IPv4 address (::ffff:a00:1) is refused rather than decoded.
+  if (family === 6 && /^::ffff:/i.test(address)) return false;
+  return !PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** DRP's timestamps: ISO 8601 with `+00:00`, which every Python's `datetime.fromisoformat` reads (3.10's refuses `Z`). */
+export function drpTime(date: Date): string {
+  return date.toISOString().replace(/Z$/, '+00:00');
 }

@@ -63,6 +63,13 @@ export class RequestEntity {
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;
 
+  /**
+   * Which of the jurisdiction's clocks runs: `opt_out` for an opt-out of sale or sharing (CCPA: 15
+   * business days, no verification, no extension; an authorized agent's sale:opt-out).
+   */
+  @Column({ name: 'clock_kind', type: 'varchar', length: 10, default: 'standard' })
+  clockKind: 'standard' | 'opt_out';
+
   @Column({ name: 'clock_started_on', type: 'date' })
   clockStartedOn: string;
 

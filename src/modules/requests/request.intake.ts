@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service.js';
 import { type Caller, hasRole } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
@@ -17,7 +17,7 @@ import type { CreatedRequestDto, CreateRequestDto } from './request.dto.js';
 import { RequestEntity } from './request.entity.js';
 import { RequestLifecycle, type Personal } from './request.lifecycle.js';
 import { requesterMail } from './request.mail.js';
-import type { RequestType } from './request.types.js';
+import type { RequestRecord, RequestType } from './request.types.js';
 import { RequestVerification } from './request.verification.js';
 import { RequestsRepository } from './requests.repository.js';
 import { recordedByCounsel } from './unverified.plan.js';
@@ -29,11 +29,21 @@ export interface IntakeContext {
   /** The requester's language as their browser asks for it, when the request names none. */
   locale?: Locale;
   /**
-   * An authorized agent filed it over the Data Rights Protocol (signature checked). `vouched`: the
-   * agent states it verified the email (`email_verified`), which counts as verification; otherwise
-   * the requester verifies with the emailed code, as on the web.
+   * An authorized agent filed it over the Data Rights Protocol (signature checked), with the id its
+   * DRP request is known by. `verification`: `vouched`, the agent verified the email and is trusted to
+   * (`email_verified` from an agent with trustVerifiedEmail); `not_required`, an opt-out of sale or
+   * sharing, which the law does not let depend on verification; `code`, the requester verifies with
+   * the emailed code, as on the web. `optOut` runs the opt-out clock. `within` runs last in intake's
+   * transaction (the agent's request is recorded with it, or neither is). An agent's request is never
+   * answered by another open request: those may be someone else's, or another agent's.
    */
-  agent?: { id: string; vouched: boolean };
+  agent?: {
+    id: string;
+    requestId: string;
+    verification: 'vouched' | 'not_required' | 'code';
+    optOut: boolean;
+    within: (m: EntityManager, request: RequestRecord) => Promise<void>;
+  };
 }
 
 /** A new request: checked, sealed, acknowledged, and on its way to verification. */
@@ -61,11 +71,11 @@ export class RequestIntake {
     const subjectRef = subjectId ? this.keyring.keyedHash('consent-subject', subjectId) : null;
     // A typed subject id proves nothing: only a proven one (IAM token) may match another request by id,
     // or anyone could block someone else's request, and learn of it, by typing their id.
-    const duplicate = await this.openDuplicate(dto.type, emailHash, context.iam ? subjectRef : null);
-    if (duplicate) return this.answerDuplicate(duplicate, context.caller ?? (context.agent ? { kind: 'agent', agentId: context.agent.id } : undefined));
+    const duplicate = context.agent ? null : await this.openDuplicate(dto.type, emailHash, context.iam ? subjectRef : null);
+    if (duplicate) return this.answerDuplicate(duplicate, context.caller);
 
     const now = this.clock.now();
-    const id = randomUUID();
+    const id = context.agent?.requestId ?? randomUUID();
     const statusToken = `rt_${randomToken(32)}`;
     const personal: Personal = { email, name: dto.name ?? null, subjectId, details: dto.details ?? null, changes: dto.changes ?? null };
     const sealed = this.keyring.seal(JSON.stringify(personal));
@@ -85,6 +95,7 @@ export class RequestIntake {
       contactKeyId: sealed.keyId,
       purposes: dto.purposes ?? [],
       receivedAt: dto.receivedAt ? new Date(dto.receivedAt) : now,
+      clockKind: context.agent?.optOut ? 'opt_out' : 'standard',
       pauses: [],
       pauseStartedOn: null,
       pauseReason: null,
@@ -117,7 +128,13 @@ export class RequestIntake {
       await this.repository.insert(m, request);
       await this.lifecycle.event(m, request, actor, 'received', true, { channel: request.channel, jurisdiction: request.jurisdiction });
       await this.audit.record(m, actor, { action: 'request.received', targetType: 'request', targetId: id, details: { type: request.type, channel: request.channel, jurisdiction: request.jurisdiction } });
-      const vouchedBy = context.iam ? 'iam_token' : context.agent?.vouched && email ? 'authorized_agent' : null;
+      const vouchedBy = context.iam
+        ? 'iam_token'
+        : context.agent?.verification === 'vouched'
+          ? 'authorized_agent'
+          : context.agent?.verification === 'not_required'
+            ? 'not_required_opt_out'
+            : null;
       if (vouchedBy) {
         await this.lifecycle.move(m, request, 'verify', actor, { method: vouchedBy });
         request.verificationMethod = vouchedBy;
@@ -133,10 +150,11 @@ export class RequestIntake {
       }
       // The token rides in the fragment: browsers never send it to a server, nor in a Referer.
       const follow = { statusToken, statusUrl: `${this.config.publicUrl}/v1/requests/${id}/status`, pageUrl: `${this.config.publicUrl}/privacy/requests/${id}#token=${statusToken}` };
-      const identity = vouchedBy ? 'confirmed' : recordedByCounsel(request.channel) ? 'with_counsel' : 'code';
+      const identity = vouchedBy === 'not_required_opt_out' ? 'not_needed' : vouchedBy ? 'confirmed' : recordedByCounsel(request.channel) ? 'with_counsel' : 'code';
       if (email) await this.lifecycle.mail(m, request, personal, 'received', (c) => requesterMail.received(c, request.dueOn, identity, follow));
       await this.repository.save(m, request);
       await this.lifecycle.scheduleReminders(m, request);
+      if (context.agent) await context.agent.within(m, request);
     });
     return { id, status: request.status, statusToken, duplicate: false };
   }

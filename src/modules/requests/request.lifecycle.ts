@@ -165,7 +165,7 @@ export class RequestLifecycle {
   /** Computes the request's dates from its jurisdiction, receipt, pauses and extension. */
   applyClock(request: RequestEntity): void {
     const profile = this.deadlines.profile(request.jurisdiction);
-    const result = computeDeadline({ profile, received: request.receivedAt, pauses: request.pauses, extended: request.extended });
+    const result = computeDeadline({ profile, received: request.receivedAt, pauses: request.pauses, extended: request.extended, kind: request.clockKind });
     request.clockStartedOn = result.clockStartedOn;
     request.dueOn = result.dueOn;
     request.extendedDueOn = result.extendedDueOn;

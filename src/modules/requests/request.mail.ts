@@ -1,6 +1,6 @@
 import { DEFAULT_LOCALE, isLocale, type Locale } from '../../common/i18n/locales.js';
 import { render, Rendered } from '../../infrastructure/mail/templates.js';
-import { CATALOGUES, type Catalogue, type Draft } from './mail/requester-mail.catalogue.js';
+import { CATALOGUES, type Catalogue, type Draft, type Identity } from './mail/requester-mail.catalogue.js';
 import type { Channel, RefusalGround, RequestType } from './request.types.js';
 
 /**
@@ -28,7 +28,7 @@ export function requesterLetter(c: MailContext, draft: (t: Catalogue) => Draft):
 
 export const requesterMail = {
   /** `identity`: confirmed (signed in), code (sent in a separate mail), or with_counsel (a request counsel recorded). */
-  received: (c: MailContext, dueOn: string, identity: 'confirmed' | 'code' | 'with_counsel', follow?: { statusToken: string; statusUrl: string; pageUrl: string }): Rendered =>
+  received: (c: MailContext, dueOn: string, identity: Identity, follow?: { statusToken: string; statusUrl: string; pageUrl: string }): Rendered =>
     requesterLetter(c, (t) => t.request.received(c, dueOn, identity, follow)),
   code: (c: MailContext, code: string, minutes: number): Rendered => requesterLetter(c, (t) => t.request.code(c, code, minutes)),
   verified: (c: MailContext, dueOn: string): Rendered => requesterLetter(c, (t) => t.request.verified(c, dueOn)),

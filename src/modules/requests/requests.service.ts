@@ -72,17 +72,17 @@ export class RequestsService {
 
   /**
    * The agent revokes a request it filed, in `m`'s transaction: withdrawn like the requester's own
-   * withdrawal, and the requester is told. A closed request is left as it is (returned unchanged).
+   * withdrawal, and the requester is told. A closed request is left as it is (`withdrawn: false`).
    */
-  async withdrawByAgent(m: EntityManager, id: string, caller: Caller): Promise<RequestRecord> {
+  async withdrawByAgent(m: EntityManager, id: string, caller: Caller): Promise<{ request: RequestRecord; withdrawn: boolean }> {
     const request = await this.lifecycle.lock(m, id);
-    if (!isOpen(request.status)) return request;
+    if (!isOpen(request.status)) return { request, withdrawn: false };
     await this.lifecycle.move(m, request, 'withdraw', caller, { by: 'authorized_agent' });
     await this.lifecycle.close(m, request);
     request.updatedAt = this.clock.now();
     await this.lifecycle.mail(m, request, this.lifecycle.personal(request), 'withdrawn', (c) => requesterMail.withdrawn(c));
     await this.repository.save(m, request);
-    return request;
+    return { request, withdrawn: true };
   }
 
   // ── For the workflows ──────────────────────────────────────────────────────────────────────

@@ -22,7 +22,8 @@ export interface Draft {
   paragraphs: string[];
 }
 
-export type Identity = 'confirmed' | 'code' | 'with_counsel';
+/** `not_needed`: an opt-out of sale or sharing, which the law does not let us make depend on verification (11 CCR §7026(d)). */
+export type Identity = 'confirmed' | 'code' | 'with_counsel' | 'not_needed';
 export interface Follow {
   statusToken: string;
   statusUrl: string;

@@ -38,6 +38,7 @@ const RECORDED_FROM: Record<Channel, string> = { post: 'per Post', phone: 'telef
 
 const IDENTITY_TEXT: Record<Identity, (c: MailContext) => string> = {
   confirmed: () => 'Ihre Identität ist bestätigt.',
+  not_needed: () => 'Für diesen Antrag müssen wir Ihre Identität nicht bestätigen.',
   code: () => 'Zum Schutz Ihrer Daten müssen wir zuerst bestätigen, dass Sie es sind: Wir senden Ihnen dazu einen Bestätigungscode in einer separaten E-Mail.',
   with_counsel: (c) =>
     `Zum Schutz Ihrer Daten müssen wir zuerst bestätigen, dass Sie es sind. Unser Datenschutzteam meldet sich dazu bei Ihnen; Sie können sich auch unter Angabe der Vorgangsnummer an ${c.contact} wenden.`,

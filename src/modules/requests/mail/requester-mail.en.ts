@@ -25,6 +25,7 @@ const RECORDED_FROM: Record<Channel, string> = { post: 'by post', phone: 'by pho
 
 const IDENTITY_TEXT: Record<Identity, (c: MailContext) => string> = {
   confirmed: () => 'Your identity is confirmed.',
+  not_needed: () => 'We do not need to confirm your identity for this request.',
   code: () => 'To protect your data we first need to confirm it is you: we are sending a verification code in a separate email.',
   with_counsel: (c) => `To protect your data we first need to confirm it is you. Our privacy team will contact you to do that; you can also contact us at ${c.contact}, quoting the reference.`,
 };

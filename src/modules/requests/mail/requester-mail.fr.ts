@@ -38,6 +38,7 @@ const RECORDED_FROM: Record<Channel, string> = { post: 'par courrier', phone: 'p
 
 const IDENTITY_TEXT: Record<Identity, (c: MailContext) => string> = {
   confirmed: () => 'Votre identité est confirmée.',
+  not_needed: () => 'Cette demande ne nécessite pas de vérifier votre identité.',
   code: () => 'Pour protéger vos données, nous devons d’abord vérifier qu’il s’agit bien de vous : nous vous envoyons un code de vérification dans un e-mail séparé.',
   with_counsel: (c) =>
     `Pour protéger vos données, nous devons d’abord vérifier qu’il s’agit bien de vous. Notre équipe chargée de la protection des données vous contactera à cet effet ; vous pouvez aussi nous écrire à ${c.contact} en indiquant la référence.`,

@@ -55,6 +55,7 @@ const follow = { statusToken: 'tok-1', statusUrl: 'https://beispiel.test/v1/stat
 const MAILS: Record<string, Row> = {
   'received, with the page link': { build: (c) => requesterMail.received(c, DEC_23.iso, 'code', follow), dates: [DEC_23], urls: [follow.pageUrl, follow.statusUrl] },
   'received, recorded by counsel': { build: (c) => requesterMail.received(c, DEC_23.iso, 'with_counsel'), type: 'erasure', dates: [DEC_23] },
+  'received, an opt-out (no verification)': { build: (c) => requesterMail.received(c, DEC_23.iso, 'not_needed'), type: 'objection', dates: [DEC_23] },
   'received, signed in': { build: (c) => requesterMail.received(c, DEC_23.iso, 'confirmed'), type: 'objection', dates: [DEC_23] },
   code: { build: (c) => requesterMail.code(c, '482913', 15) },
   verified: { build: (c) => requesterMail.verified(c, DEC_23.iso), type: 'portability', dates: [DEC_23] },

@@ -46,6 +46,7 @@ export const counselRequest = {
   proofs: {
     email_code: 'Email code',
     authorized_agent: 'Verified email vouched for by an authorized agent (DRP)',
+    not_required_opt_out: 'Not needed: an opt-out of sale or sharing (CCPA)',
     iam_token: 'Signed in at the IAM platform',
   } as Record<string, string>,
   grounds: {
