@@ -196,6 +196,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/consent-events/{id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event as a consent record in W3C DPV JSON-LD, structured as ISO/IEC TS 27560 (header, processing, event) */
+        get: operations["ConsentController_dpvRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/consent-events/batch": {
         parameters: {
             query?: never;
@@ -1508,6 +1525,23 @@ export interface paths {
         put?: never;
         /** Replace the subject id in the ledger by its keyed hash; the proof and the chain stay (audited) */
         post: operations["ConsentController_pseudonymise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subjects/{subjectId}/consents/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every consent event of the subject as DPV / ISO/IEC TS 27560 records in one JSON-LD document, oldest first, a page at a time */
+        get: operations["ConsentController_dpvRecordHistory"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5318,6 +5352,98 @@ export interface operations {
                 };
             };
             /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ConsentController_dpvRecord: {
+        parameters: {
+            query?: {
+                /** @description dpv: W3C Data Privacy Vocabulary JSON-LD structured as ISO/IEC TS 27560 (the DPVCG consent-27560 guide) */
+                format?: "dpv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description application/ld+json; every term is defined by DPV 2.2, DCMI Terms or SKOS */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description An unknown format (errors[].path is format) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No API key or console session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller lacks every one of the roles: iam, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such consent event */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13381,6 +13507,106 @@ export interface operations {
             };
             /** @description The object is in a state that does not allow this now; `detail` says why */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something went wrong on our side; `instance` identifies the occurrence */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The database is unavailable or at its connection limit; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ConsentController_dpvRecordHistory: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+                /** @description dpv: W3C Data Privacy Vocabulary JSON-LD structured as ISO/IEC TS 27560 (the DPVCG consent-27560 guide) */
+                format?: "dpv";
+                /** @description Items per page */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                subjectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description application/ld+json. When more records follow, the next page’s cursor is in Lethe-Next-Cursor and its URL in Link (rel="next") */
+            200: {
+                headers: {
+                    /** @description Pass as `cursor` for the next page; absent on the last page */
+                    "Lethe-Next-Cursor"?: string;
+                    /** @description `<…/consents/record?format=dpv&cursor=…>; rel="next"`; absent on the last page */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description An unknown format, limit or cursor (errors[].path names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No API key or console session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The caller lacks every one of the roles: iam, counsel, auditor; or a change made with the session cookie lacks X-CSRF-Token (csrf_failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,6 +28,9 @@ import {
   SubjectConsentsDto,
 } from './consent.dto.js';
 import { ConsentReceiptDto } from './consent-receipt.dto.js';
+import { ConsentRecordHistoryQueryDto, ConsentRecordQueryDto, DPV_HISTORY_SCHEMA, DPV_RECORD_SCHEMA } from './consent-record.dto.js';
+import { JSON_LD_CONTENT_TYPE } from './consent.dpv.js';
+import { ConsentRecords } from './consent.records.js';
 import { ConsentService } from './consent.service.js';
 import { SubjectIdPipe } from './subject-id.pipe.js';
 import { uuid } from '../../common/errors/uuid.pipe.js';
@@ -41,7 +44,10 @@ const IDEMPOTENCY_HEADER = {
 @ApiTags('consent')
 @Controller('v1')
 export class ConsentController {
-  constructor(private readonly consent: ConsentService) {}
+  constructor(
+    private readonly consent: ConsentService,
+    private readonly records: ConsentRecords,
+  ) {}
 
   @Post('consent-events')
   @Roles('iam')
@@ -81,6 +87,48 @@ export class ConsentController {
   @ApiNotFoundResponse({ type: ProblemDto })
   receipt(@Param('id', uuid) id: string) {
     return this.consent.receipt(id);
+  }
+
+  @Get('consent-events/:id/record')
+  @Roles('iam', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'The event as a consent record in W3C DPV JSON-LD, structured as ISO/IEC TS 27560 (header, processing, event)' })
+  @ApiProduces(JSON_LD_CONTENT_TYPE)
+  @ApiOkResponse({ schema: DPV_RECORD_SCHEMA, description: 'application/ld+json; every term is defined by DPV 2.2, DCMI Terms or SKOS' })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'An unknown format (errors[].path is format)' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such consent event' })
+  async dpvRecord(@Param('id', uuid) id: string, @Query() _query: ConsentRecordQueryDto, @Res({ passthrough: true }) response: Response): Promise<object> {
+    const document = await this.records.record(id);
+    void response.header('Content-Type', JSON_LD_CONTENT_TYPE);
+    return document;
+  }
+
+  @Get('subjects/:subjectId/consents/record')
+  @Roles('iam', 'counsel', 'auditor')
+  @ApiOperation({ summary: 'Every consent event of the subject as DPV / ISO/IEC TS 27560 records in one JSON-LD document, oldest first, a page at a time' })
+  @ApiParam({ name: 'subjectId', example: 'usr_01HF3Z6Q8K' })
+  @ApiProduces(JSON_LD_CONTENT_TYPE)
+  @ApiOkResponse({
+    schema: DPV_HISTORY_SCHEMA,
+    description: 'application/ld+json. When more records follow, the next page’s cursor is in Lethe-Next-Cursor and its URL in Link (rel="next")',
+    headers: {
+      'Lethe-Next-Cursor': { description: 'Pass as `cursor` for the next page; absent on the last page', schema: { type: 'string' } },
+      Link: { description: '`<…/consents/record?format=dpv&cursor=…>; rel="next"`; absent on the last page', schema: { type: 'string' } },
+    },
+  })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'An unknown format, limit or cursor (errors[].path names it)' })
+  async dpvRecordHistory(
+    @Param('subjectId', SubjectIdPipe) subjectId: string,
+    @Query() query: ConsentRecordHistoryQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<object> {
+    const page = await this.records.history(subjectId, query);
+    void response.header('Content-Type', JSON_LD_CONTENT_TYPE);
+    if (page.nextCursor !== null) {
+      const next = new URLSearchParams({ format: query.format ?? 'dpv', ...(query.limit ? { limit: String(query.limit) } : {}), cursor: page.nextCursor });
+      void response.header('Lethe-Next-Cursor', page.nextCursor);
+      void response.header('Link', `</v1/subjects/${encodeURIComponent(subjectId)}/consents/record?${next.toString()}>; rel="next"`);
+    }
+    return page.document;
   }
 
   @Get('subjects/:subjectId/consents')

@@ -30,6 +30,12 @@ export class TaxonomyRepository {
     return found.map((f) => f.key);
   }
 
+  /** The categories among these keys, with what a consent record states of them. */
+  describe(keys: readonly string[]): Promise<Pick<DataCategoryEntity, 'key' | 'title' | 'special'>[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.dataSource.getRepository(DataCategoryEntity).find({ select: { key: true, title: true, special: true }, where: { key: In([...new Set(keys)]) } });
+  }
+
   lockByKey(m: EntityManager, key: string): Promise<DataCategoryEntity | null> {
     return m.getRepository(DataCategoryEntity).findOne({ where: { key }, lock: { mode: 'pessimistic_write' } });
   }

@@ -48,6 +48,12 @@ export class TaxonomyService implements OnApplicationBootstrap {
     return keys.filter((k) => !known.has(k));
   }
 
+  /** Title and special flag of each of these categories the taxonomy holds (consent records name them). */
+  async describe(keys: readonly string[]): Promise<Map<string, { title: string; special: boolean }>> {
+    const rows = await this.repository.describe(keys);
+    return new Map(rows.map((row) => [row.key, { title: row.title, special: row.special }]));
+  }
+
   /** Changes a category's title, description or special flag (audited with the fields that changed). */
   async update(key: string, dto: UpdateDataCategoryDto, caller: Caller): Promise<DataCategoryEntity> {
     return this.dataSource.transaction(async (m) => {
