@@ -38,7 +38,7 @@ describe('OpenAPI document', () => {
 
   it('declares every error as problem+json, a success for every operation, and the request token once', () => {
     const document = buildOpenApi(t.app) as unknown as {
-      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }>; parameters?: { in: string; name: string }[]; requestBody?: unknown }>>;
+      paths: Record<string, Record<string, { tags?: string[]; responses: Record<string, { content?: Record<string, unknown> }>; parameters?: { in: string; name: string }[]; requestBody?: unknown; security?: unknown[] }>>;
       components: { securitySchemes: Record<string, { bearerFormat?: string }> };
       servers: { url: string }[];
     };
@@ -49,9 +49,18 @@ describe('OpenAPI document', () => {
         expect([method, path, statuses.some((s) => s.startsWith('2') || s === '303')]).toEqual([method, path, true]);
         expect([method, path, statuses.includes('304')]).toEqual([method, path, false]);
         expect([method, path, statuses]).toEqual([method, path, expect.arrayContaining(['500', '503', ...(operation.requestBody ? ['400', '413', '415'] : [])])]);
+        const drp = operation.tags?.includes('drp') ?? false;
         for (const [status, response] of Object.entries(operation.responses)) {
-          if (Number(status) >= 400) expect([method, path, status, Object.keys(response.content ?? {})]).toEqual([method, path, status, ['application/problem+json']]);
+          if (Number(status) < 400) continue;
+          const types = Object.keys(response.content ?? {}).sort();
+          if (!drp) expect([method, path, status, types]).toEqual([method, path, status, ['application/problem+json']]);
+          // DRP's own error shape; problem+json too where a refusal can come before the route (Node's 431 only that).
+          else if (status === '431') expect([method, path, status, types]).toEqual([method, path, status, ['application/problem+json']]);
+          else if (['400', '404', '413', '415'].includes(status)) expect([method, path, status, types]).toEqual([method, path, status, ['application/json', 'application/problem+json']]);
+          else if (!(method === 'post' && path === '/v1/agent/{agentId}' && status === '403')) expect([method, path, status, types]).toEqual([method, path, status, ['application/json']]);
+          else expect(types).toEqual([]);
         }
+        if (drp && path !== '/v1/agent/{agentId}') expect([method, path, operation.security]).toEqual([method, path, [{ drpToken: [] }]]);
         const headers = (operation.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name.toLowerCase());
         expect([method, path, headers.filter((h) => h === 'x-request-token' || h === 'authorization')]).toEqual([method, path, []]);
       }

@@ -2,11 +2,13 @@
  * Fuzzes every operation in openapi/openapi.json: a valid request built from its schemas, then
  * seeded mutations (missing and extra fields, wrong types, null, empty, very long, NUL, lone
  * surrogates, RTL and emoji, deep nesting, huge arrays, bad ids and dates, wrong content types).
- * Every answer must be below 500, every error application/problem+json, and every status one the
+ * Every answer must be below 500, every error application/problem+json (DRP's routes: DRP's own
+ * error shape), and every status one the
  * document declares for that operation. A fixed sweep adds NUL, lone surrogates, null and bad dates
  * to every query parameter and top-level body field. Set FUZZ_SEED to replay another run, FUZZ_RUNS for more.
  */
 import fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { bootApp, createKey, onServer, TestApp } from '../factories/app.js';
@@ -49,7 +51,15 @@ describe('fuzzing every operation in openapi/openapi.json', () => {
   beforeAll(async () => {
     t = await bootApp({
       // No job handlers: nothing is delivered anywhere (webhooks, data stores) while URLs are fuzzed.
-      env: { LETHE_WORKERS: 'off', LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '100000', LETHE_INTAKE_RATE_PER_EMAIL_PER_HOUR: '100000' },
+      // DRP on, with an agent whose key nobody here holds: its routes answer past the "not configured" door.
+      env: {
+        LETHE_WORKERS: 'off',
+        LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '100000',
+        LETHE_INTAKE_RATE_PER_EMAIL_PER_HOUR: '100000',
+        LETHE_DRP_BUSINESS_ID: 'FUZZ_001',
+        LETHE_DRP_AGENTS: JSON.stringify([{ id: 'FUZZ_AGENT', verifyKey: randomBytes(32).toString('base64') }]),
+        LETHE_DRP_RATE_PER_AGENT_PER_MINUTE: '100000',
+      },
     });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -110,7 +120,16 @@ describe('fuzzing every operation in openapi/openapi.json', () => {
     const fail = (problem: string) =>
       failures.push({ operation: `${op.method} ${op.template}`, status, problem, mutation: request.mutation, detail: text.slice(0, 200) });
     if (status >= 500) fail('5xx');
-    if (status >= 400 && !contentType.startsWith('application/problem+json')) fail(`error is ${contentType || 'no content type'}`);
+    if (status >= 400) {
+      // The Data Rights Protocol's routes answer errors in DRP's shape (application/json { code, message }),
+      // or with no body where the document declares none (a refused pairing); every other route, problem+json.
+      // Each error in a content type its operation declares for that status.
+      const declared = Object.keys((op.operation.responses[String(status)] as { content?: Record<string, unknown> } | undefined)?.content ?? {});
+      const type = contentType.split(';')[0]!.trim();
+      if (declared.length === 0 && text !== '') fail('error has a body where none is declared');
+      if (declared.length > 0 && !declared.includes(type)) fail(`error is ${contentType || 'no content type'}`);
+      if (type === 'application/json' && !/^\{"code":"\d{3}","message":/.test(text)) fail('error is not DRP’s { code, message }');
+    }
     if (!(String(status) in op.operation.responses) && !('default' in op.operation.responses)) fail('status not declared');
     if (status < 300 && contentType.startsWith('application/json')) {
       try {

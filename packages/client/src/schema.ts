@@ -4558,12 +4558,13 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
-            /** @description The request is not valid: `errors[]` names each field */
+            /** @description A path that holds a NUL or an unpaired surrogate */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4573,7 +4574,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The token belongs to another agent */
@@ -4582,7 +4583,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description This service takes no DRP requests */
@@ -4591,6 +4592,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4600,7 +4602,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
@@ -4618,7 +4620,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The database is unavailable or at its connection limit; try again after Retry-After */
@@ -4629,7 +4631,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
         };
@@ -4659,12 +4661,13 @@ export interface operations {
                     "application/json": components["schemas"]["DrpTokenDto"];
                 };
             };
-            /** @description The request is not valid: `errors[]` names each field */
+            /** @description A path that holds a NUL or an unpaired surrogate */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4673,9 +4676,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
-                };
+                content?: never;
             };
             /** @description This service takes no DRP requests (no agent configured) */
             404: {
@@ -4683,6 +4684,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4692,7 +4694,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The body is larger than 256 KiB */
@@ -4701,6 +4703,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4710,6 +4713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -4719,7 +4723,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
@@ -4737,7 +4741,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The database is unavailable or at its connection limit; try again after Retry-After */
@@ -4748,7 +4752,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
         };
@@ -5702,6 +5706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5711,7 +5716,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The signature does not verify with the token’s agent key, or agent-id or business-id do not match */
@@ -5720,7 +5725,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description This service takes no DRP requests */
@@ -5729,6 +5734,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5738,6 +5744,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5747,6 +5754,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5756,7 +5764,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
@@ -5774,7 +5782,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The database is unavailable or at its connection limit; try again after Retry-After */
@@ -5785,7 +5793,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
         };
@@ -5809,12 +5817,13 @@ export interface operations {
                     "application/json": components["schemas"]["DrpStatusDto"];
                 };
             };
-            /** @description The request is not valid: `errors[]` names each field */
+            /** @description A path that holds a NUL or an unpaired surrogate */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5824,7 +5833,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description Another agent manages this request */
@@ -5833,7 +5842,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description No such request */
@@ -5842,6 +5851,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5851,7 +5861,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
@@ -5869,7 +5879,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The database is unavailable or at its connection limit; try again after Retry-After */
@@ -5880,7 +5890,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
         };
@@ -5916,6 +5926,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5925,7 +5936,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description Bad signature, or another agent manages this request */
@@ -5934,7 +5945,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description No such request */
@@ -5943,6 +5954,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5952,7 +5964,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The body is larger than 256 KiB */
@@ -5961,6 +5973,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5970,6 +5983,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["DrpErrorDto"];
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
@@ -5979,7 +5993,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The request line or headers exceed 16 KiB (Node.js header limit) */
@@ -5997,7 +6011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
             /** @description The database is unavailable or at its connection limit; try again after Retry-After */
@@ -6008,7 +6022,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/json": components["schemas"]["DrpErrorDto"];
                 };
             };
         };

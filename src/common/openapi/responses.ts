@@ -1,6 +1,11 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem.js';
 
+/** The Data Rights Protocol's operations (tag `drp`): errors in DRP's own shape, authenticated by the agent's pair-wise token. */
+export const DRP_TAG = 'drp';
+export const DRP_TOKEN_SCHEME = 'drpToken';
+const DRP_ERROR_REF = { $ref: '#/components/schemas/DrpErrorDto' };
+
 /** The header a data subject proves a request with; declared once, as a security scheme. */
 export const REQUEST_TOKEN_HEADER = 'X-Request-Token';
 export const REQUEST_TOKEN_SCHEME = 'requestToken';
@@ -18,6 +23,7 @@ interface Response {
   headers?: Record<string, unknown>;
 }
 interface Operation {
+  tags?: string[];
   parameters?: Parameter[];
   requestBody?: unknown;
   responses: Record<string, Response>;
@@ -39,6 +45,12 @@ export function completeResponses(document: OpenAPIObject): void {
     name: REQUEST_TOKEN_HEADER,
     description: 'The statusToken returned when the request was made (routes a data subject uses)',
   };
+  schemes[DRP_TOKEN_SCHEME] = {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'opaque',
+    description: 'A Data Rights Protocol agent’s pair-wise token, from POST /v1/agent/{agent-id} (DRP routes only)',
+  };
   for (const item of Object.values(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method] as Operation | undefined;
@@ -54,7 +66,9 @@ function completeOperation(operation: Operation, method: string): void {
   const authorization = parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'authorization');
   operation.parameters = parameters.filter((p) => !tokenParameters.includes(p) && !(p.in === 'header' && p.name.toLowerCase() === 'authorization'));
   if (operation.parameters.length === 0) delete operation.parameters;
+  const drp = operation.tags?.includes(DRP_TAG) ?? false;
   if (tokenParameters.length > 0) operation.security = [{ [REQUEST_TOKEN_SCHEME]: [] }];
+  if (authorization && drp) operation.security = [{ [DRP_TOKEN_SCHEME]: [] }];
   if (authorization && (operation.security ?? []).length === 0) operation.security = [{}, { apiKey: [] }];
 
   const responses = operation.responses;
@@ -85,8 +99,18 @@ function completeOperation(operation: Operation, method: string): void {
   add(503, 'The database is unavailable or at its connection limit; try again after Retry-After', {
     'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
   });
-  // Every error is problem+json, including those declared on the route (whose @ApiProduces may list other types).
   for (const [status, response] of Object.entries(responses)) {
-    if (Number(status) >= 400) response.content = { [PROBLEM_CONTENT_TYPE]: { schema: PROBLEM_REF } };
+    if (Number(status) < 400) continue;
+    if (!drp) {
+      // Every error is problem+json, including those declared on the route (whose @ApiProduces may list other types).
+      response.content = { [PROBLEM_CONTENT_TYPE]: { schema: PROBLEM_REF } };
+    } else if (status !== '431' && response.content !== undefined) {
+      // DRP's { code, message }; a 400, 404, 413 or 415 may also come before the route is reached (an
+      // undecodable path, an unmatched one, a JSON body), as problem+json like every other route's. Node's own 431
+      // stays problem+json; a response the route declares without content (a refused pair-wise setup)
+      // has no body at all.
+      response.content = { 'application/json': { schema: DRP_ERROR_REF } };
+      if (['400', '404', '413', '415'].includes(status)) response.content[PROBLEM_CONTENT_TYPE] = { schema: PROBLEM_REF };
+    }
   }
 }

@@ -67,6 +67,7 @@ export const COLLECTION_METHOD_TEXT: Record<CollectionMethod, string> = {
   api: 'Recorded through the API by the capturing system (api)',
   import: 'Imported from an earlier system (import)',
   gpc_signal: 'Global Privacy Control opt-out signal sent by the browser (gpc_signal)',
+  authorized_agent: 'Filed by the person’s authorized agent over the Data Rights Protocol (authorized_agent)',
   paper_form: 'Paper form (paper_form)',
   verbal: 'Given verbally (verbal)',
   other: 'Other method (other)',
