@@ -1,5 +1,6 @@
 import type { LetheConfig } from '../../config/config.schema.js';
 import type { ReceiptNotice, ReceiptPurpose } from '../purposes/purpose.types.js';
+import { decodeSignals, type GppSignal, type SignalEvidence, type TcfSignal } from './consent-signals.js';
 import type { ConsentEventEntity } from './consent.entity.js';
 
 const LAWFUL_BASIS_TEXT: Record<string, string> = {
@@ -52,6 +53,27 @@ export interface ConsentReceipt {
     recordedAt: string;
     ledger: { seq: number; hash: string; pseudonymised: boolean };
   };
+  /** The IAB strings the event carried, as sent and decoded; null when it carried none or was pseudonymised. */
+  signals: ReceiptSignals | null;
+}
+
+export interface ReceiptSignals {
+  tcString: string | null;
+  gppString: string | null;
+  /** The TC string decoded (@iabtcf/core); null without one. */
+  tcf: TcfSignal | null;
+  /** The GPP string decoded (@iabgpp/cmpapi); null without one. */
+  gpp: GppSignal | null;
+  /** The stored strings could not be opened (an edited column, or a key no longer configured): see the chain's verification. */
+  unreadable: boolean;
+}
+
+/** What the receipt shows of the stored strings (decoded again with the pinned libraries). */
+export function receiptSignals(stored: SignalEvidence | null | 'unreadable'): ReceiptSignals | null {
+  if (stored === null) return null;
+  if (stored === 'unreadable') return { tcString: null, gppString: null, tcf: null, gpp: null, unreadable: true };
+  const { signals } = decodeSignals(stored);
+  return { tcString: stored.tcString ?? null, gppString: stored.gppString ?? null, tcf: signals.tcf ?? null, gpp: signals.gpp ?? null, unreadable: false };
 }
 
 export function buildReceipt(input: {
@@ -60,6 +82,8 @@ export function buildReceipt(input: {
   notice: ReceiptNotice | undefined;
   controller: LetheConfig['controller'];
   withdrawalMethod: string;
+  /** The stored TC/GPP strings, opened; null when none; 'unreadable' when the column does not open. */
+  signals: SignalEvidence | null | 'unreadable';
 }): ConsentReceipt {
   const { event, purpose, notice, controller } = input;
   const contactIsEmail = controller.contact.includes('@');
@@ -112,5 +136,6 @@ export function buildReceipt(input: {
       recordedAt: event.recordedAt.toISOString(),
       ledger: { seq: event.seq, hash: event.hash, pseudonymised: event.pseudonymisedAt !== null },
     },
+    signals: receiptSignals(input.signals),
   };
 }

@@ -12,7 +12,8 @@ import { Keyring } from '../../common/keyring.js';
 import { decodeCursor, Page, pageSize, toPage } from '../../common/pagination.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
-import { findNotice, noticeInForce, PurposeCatalog } from '../purposes/purpose-catalog.js';
+import { findNotice, noticeInForce, noticeInLanguage, PurposeCatalog } from '../purposes/purpose-catalog.js';
+import { decodeSignals, type DecodedSignals, hasEvidence, type SignalEvidence, signalsDigest } from './consent-signals.js';
 import { ConsentProof, contentHash, proofDigest, StoredConsentLink, truncateIp, verifyConsentChain } from './consent.chain.js';
 import {
   ConsentBatchDto,
@@ -26,20 +27,41 @@ import {
   PseudonymisedDto,
   RecordedBatchDto,
   RecordedConsentDto,
+  RecordedEventDto,
+  SignalGpcOutcomeDto,
   SubjectConsentsDto,
+  SubjectGpcOutcomeDto,
 } from './consent.dto.js';
 import { ConsentEventEntity } from './consent.entity.js';
 import { AppendedLink, ConsentRepository, isDuplicateEvent, PreparedEvent, StateRow } from './consent.repository.js';
 import { buildReceipt, ConsentReceipt } from './consent.receipt.js';
 import { ConsentWriter } from './consent.writer.js';
+import { gpcWithdrawals, planState } from './gpc.rules.js';
 
 const EARLIEST = Date.UTC(2000, 0, 1);
 const MAX_REPORT_DAYS = 366;
 
 export interface Recorded {
   replayed: boolean;
-  body: RecordedConsentDto;
+  body: RecordedEventDto;
 }
+
+/** An event checked and ready to append; `gpc` when its GPP string said Gpc = 1. */
+interface Prepared {
+  event?: PreparedEvent;
+  errors: FieldError[];
+  gpc: boolean;
+}
+
+/** The withdrawals a GPP string's Gpc = 1 calls for, for one subject. */
+interface GpcFollowUp {
+  subjectId: string;
+  outcome: Omit<SignalGpcOutcomeDto, 'events'>;
+  events: PreparedEvent[];
+}
+
+/** The stored strings could not be opened (an edited column, or a key no longer configured). */
+const UNREADABLE = 'unreadable';
 
 @Injectable()
 export class ConsentService {
@@ -61,8 +83,18 @@ export class ConsentService {
 
   async record(dto: ConsentEventDto, idempotencyKey: string | undefined, caller: Caller): Promise<Recorded> {
     const now = this.clock.now();
-    const { event, errors } = await this.prepare(dto, idempotencyKey ?? dto.eventId ?? null, caller, now);
+    const { event, errors, gpc } = await this.prepare(dto, idempotencyKey ?? dto.eventId ?? null, caller, now);
     if (!event) throw new ValidationFailed(errors);
+    if (gpc) {
+      // A GPP string with Gpc = 1: the event and the withdrawals the GPC rules call for, in one transaction.
+      const [followUp] = await this.gpcFollowUps([{ dto, event, gpc }], caller, now);
+      const { items, replayed } = await this.appendAll([event, ...followUp!.events]).catch((error: unknown) => {
+        // The batch's 409 names events[0]; this route has one event.
+        if (error instanceof ConflictError) throw new ConflictError('idempotency_conflict', 'This idempotency key (or eventId) was already used with a different event');
+        throw error;
+      });
+      return { replayed: replayed[0]!, body: { ...items[0]!, gpc: { ...followUp!.outcome, events: items.slice(1) } } };
+    }
     const outcome = await this.writer.append(event);
     if ('link' in outcome) return { replayed: false, body: recorded(event, outcome.link) };
     return { replayed: true, body: await this.replay(event) };
@@ -71,6 +103,7 @@ export class ConsentService {
   async recordBatch(dto: ConsentBatchDto, idempotencyKey: string | undefined, caller: Caller): Promise<RecordedBatchDto> {
     const now = this.clock.now();
     const events: PreparedEvent[] = [];
+    const signalled: Array<{ dto: ConsentEventDto; event: PreparedEvent; gpc: boolean }> = [];
     const errors: FieldError[] = [];
     const seenKeys = new Map<string, number>();
     const seenIds = new Map<string, number>();
@@ -88,14 +121,35 @@ export class ConsentService {
         if (first !== undefined) errors.push({ path: `events[${i}].eventId`, message: `eventId repeats events[${first}].eventId` });
         seenKeys.set(key, i);
       }
-      if (prepared.event) events.push(prepared.event);
+      if (prepared.event) {
+        events.push(prepared.event);
+        signalled.push({ dto: item, event: prepared.event, gpc: prepared.gpc });
+      }
     }
     if (errors.length > 0) throw new ValidationFailed(errors);
+    if (signalled.some((s) => s.gpc)) {
+      // GPP strings with Gpc = 1: after the batch's events, the withdrawals the GPC rules call for, all in one transaction.
+      const followUps = await this.gpcFollowUps(signalled, caller, now);
+      const { items } = await this.appendAll([...events, ...followUps.flatMap((f) => f.events)]);
+      let next = events.length;
+      const gpc: SubjectGpcOutcomeDto[] = followUps.map((f) => {
+        const recordedNow = items.slice(next, next + f.events.length);
+        next += f.events.length;
+        return { subjectId: f.subjectId, ...f.outcome, events: recordedNow };
+      });
+      return { items: items.slice(0, events.length), gpc };
+    }
+    return { items: (await this.appendAll(events)).items };
+  }
+
+  /**
+   * Events in one transaction, all or nothing. An eventId the ledger already holds, or a concurrent
+   * retry that won the race: again, with every id checked first (now a replay, or the 409 naming each item).
+   */
+  private async appendAll(events: PreparedEvent[]): Promise<{ items: RecordedConsentDto[]; replayed: boolean[] }> {
     try {
       return await this.appendBatch(events, false);
     } catch (error) {
-      // An eventId the ledger already holds, or a concurrent retry of the same batch that won the
-      // race: again, with every id checked first (now a replay, or the 409 naming each item).
       if (!isDuplicateEvent(error)) throw error;
       try {
         return await this.appendBatch(events, true);
@@ -172,7 +226,7 @@ export class ConsentService {
 
   private async verifyRef(ref: string): Promise<ConsentChainVerificationDto> {
     const [rows, head] = await Promise.all([this.repository.chainOf(ref), this.repository.headOf(ref)]);
-    return verifyConsentChain(rows.map(storedLink), head);
+    return verifyConsentChain(rows.map((row) => this.storedLink(row)), head);
   }
 
   async receipt(eventId: string): Promise<ConsentReceipt> {
@@ -181,11 +235,19 @@ export class ConsentService {
     const entry = await this.catalog.get(event.purpose);
     if (!entry) throw new NotFoundError('Purpose');
     const notice = entry.notices.find((n) => n.version === event.noticeVersion && n.language === event.noticeLanguage);
-    return buildReceipt({ event, purpose: entry.purpose, notice, controller: this.config.controller, withdrawalMethod: this.config.consent.withdrawalMethod });
+    const evidence = this.openSignals(event.signalsSealed);
+    return buildReceipt({
+      event,
+      purpose: entry.purpose,
+      notice,
+      controller: this.config.controller,
+      withdrawalMethod: this.config.consent.withdrawalMethod,
+      signals: evidence === UNREADABLE ? 'unreadable' : evidence,
+    });
   }
 
   /**
-   * Erasure with proof kept (Art 17(3)(e), Art 7(1)): the subject id and user agent leave the ledger;
+   * Erasure with proof kept (Art 17(3)(e), Art 7(1)): the subject id, user agent and TC/GPP strings leave the ledger;
    * the keyed reference, what was agreed and the chain stay, and the chain still verifies.
    */
   async pseudonymise(subjectId: string, caller: Caller): Promise<PseudonymisedDto> {
@@ -223,7 +285,7 @@ export class ConsentService {
    * eventId already recorded under another key is found by the insert's primary key, or, when
    * `checkIds` (after such a failure), named per item beforehand.
    */
-  private async appendBatch(events: PreparedEvent[], checkIds: boolean): Promise<RecordedBatchDto> {
+  private async appendBatch(events: PreparedEvent[], checkIds: boolean): Promise<{ items: RecordedConsentDto[]; replayed: boolean[] }> {
     return this.dataSource.transaction(async (manager) => {
       const keys = events.flatMap((e) => (e.idempotencyKey ? [e.idempotencyKey] : []));
       const existing = new Map((await this.repository.findByIdempotencyKeys(manager, keys)).map((row) => [row.idempotencyKey!, row]));
@@ -243,13 +305,94 @@ export class ConsentService {
       if (conflicts.length > 0) throw new ConflictError('idempotency_conflict', 'Some idempotency keys or event ids were used before with different events; nothing was written', { errors: conflicts });
       const links = fresh.length > 0 ? await this.repository.appendInRounds(manager, fresh) : [];
       const linkOf = new Map(fresh.map((e, i) => [e.id, links[i]!]));
+      const before = events.map((e) => (e.idempotencyKey ? existing.get(e.idempotencyKey) : undefined));
       return {
-        items: events.map((e) => {
-          const before = e.idempotencyKey ? existing.get(e.idempotencyKey) : undefined;
-          return before ? recordedFromRow(before) : recorded(e, linkOf.get(e.id)!);
-        }),
+        items: events.map((e, i) => (before[i] ? recordedFromRow(before[i]) : recorded(e, linkOf.get(e.id)!))),
+        replayed: before.map((row) => row !== undefined),
       };
     });
+  }
+
+  /**
+   * The withdrawals the Global Privacy Control rules (gpc.rules.ts) call for, for each subject one of
+   * whose events carried a GPP string with Gpc = 1: as if the IAM API had forwarded `Sec-GPC: 1` right
+   * after those events. The rules read the subject's states as they are now with the batch's own
+   * events laid over them as the ledger's statement applies them (a later occurredAt wins); the
+   * withdrawals are recorded at the later of now and those events. Like the header route, two
+   * signals racing for one subject may both record the same opt-out, which changes nothing.
+   */
+  private async gpcFollowUps(batch: Array<{ dto: ConsentEventDto; event: PreparedEvent; gpc: boolean }>, caller: Caller, now: Date): Promise<GpcFollowUp[]> {
+    const entries = await this.catalog.all();
+    const followUps: GpcFollowUp[] = [];
+    for (const subjectId of new Set(batch.filter((b) => b.gpc).map((b) => b.dto.subjectId))) {
+      const own = batch.filter((b) => b.dto.subjectId === subjectId);
+      const signalled = own.filter((b) => b.gpc).at(-1)!.dto;
+      const [current, lastSignal] = await Promise.all([this.current(subjectId), this.lastSignalOptOuts(subjectId)]);
+      const states = new Map(current.purposes.map((p) => [p.purpose, { state: p.state as string, since: p.since }]));
+      let at = now;
+      for (const { event } of own) {
+        const before = states.get(event.purpose);
+        if (!before?.since || before.state === 'erased' || Date.parse(before.since) <= event.occurredAt.getTime()) {
+          states.set(event.purpose, { state: event.action, since: event.occurredAt.toISOString() });
+        }
+        const last = lastSignal.get(event.purpose);
+        if (event.method === 'gpc_signal' && event.action === 'withdrawn' && (!last || last < event.occurredAt)) lastSignal.set(event.purpose, event.occurredAt);
+        if (event.occurredAt > at) at = event.occurredAt;
+      }
+      const { plan, events, withoutNotice } = gpcWithdrawals(
+        true,
+        entries.map((entry) => ({
+          key: entry.purpose.key,
+          optOutSignal: entry.purpose.optOutSignal,
+          state: planState(states.get(entry.purpose.key), lastSignal.get(entry.purpose.key)),
+          notice: noticeInLanguage(entry, at, signalled.proof?.locale),
+        })),
+        { subjectId, occurredAt: at.toISOString(), sourceSystem: signalled.sourceSystem, proof: signalled.proof },
+      );
+      const prepared: PreparedEvent[] = [];
+      for (const dto of events) {
+        const withdrawal = (await this.prepare(dto, null, caller, now)).event;
+        if (withdrawal) prepared.push(withdrawal);
+        else withoutNotice.push(dto.purpose);
+      }
+      const optedOut = prepared.map((e) => e.purpose);
+      followUps.push({
+        subjectId,
+        events: prepared,
+        outcome: {
+          optedOut,
+          overrodeOptIn: plan.overrodeOptIn.filter((key) => optedOut.includes(key)),
+          alreadyOptedOut: plan.alreadyOptedOut,
+          reconsented: plan.reconsented,
+          withoutNotice,
+        },
+      });
+    }
+    return followUps;
+  }
+
+  /** The strings as the ledger keeps them: canonical JSON, sealed with the keyring, `keyId:data`. */
+  private sealSignals(evidence: SignalEvidence): string {
+    const sealed = this.keyring.seal(canonicalJson(evidence));
+    return `${sealed.keyId}:${sealed.data}`;
+  }
+
+  /** The stored strings; null when none (never sent, or pseudonymised); UNREADABLE when the column does not open. */
+  private openSignals(column: string | null): SignalEvidence | null | typeof UNREADABLE {
+    if (column === null) return null;
+    try {
+      const at = column.indexOf(':');
+      const value = JSON.parse(this.keyring.open({ keyId: column.slice(0, at), data: column.slice(at + 1) })) as SignalEvidence;
+      return typeof value === 'object' && value !== null ? { tcString: value.tcString, gppString: value.gppString } : UNREADABLE;
+    } catch {
+      return UNREADABLE;
+    }
+  }
+
+  /** The chain link of a stored row, its signal digest recomputed from the strings as stored. */
+  private storedLink(row: ConsentEventEntity): StoredConsentLink {
+    const evidence = this.openSignals(row.signalsSealed);
+    return storedLink(row, evidence === UNREADABLE ? UNREADABLE : evidence ? signalsDigest(evidence) : undefined);
   }
 
   private async replay(event: PreparedEvent): Promise<RecordedConsentDto> {
@@ -266,8 +409,19 @@ export class ConsentService {
     idempotencyKey: string | null,
     caller: Caller,
     now: Date,
-  ): Promise<{ event?: PreparedEvent; errors: FieldError[] }> {
+  ): Promise<Prepared> {
     const errors: FieldError[] = [];
+    // Decoding only when a string came: an event without one costs nothing more.
+    const evidence: SignalEvidence = {
+      ...(dto.tcString !== undefined ? { tcString: dto.tcString } : {}),
+      ...(dto.gppString !== undefined ? { gppString: dto.gppString } : {}),
+    };
+    let signals: DecodedSignals = {};
+    if (hasEvidence(evidence)) {
+      const decoded = decodeSignals(evidence);
+      signals = decoded.signals;
+      errors.push(...decoded.errors);
+    }
     const occurredAt = new Date(dto.occurredAt);
     if (occurredAt.getTime() > now.getTime() + this.config.consent.clockSkewSeconds * 1000) {
       errors.push({ path: 'occurredAt', message: 'occurredAt is in the future' });
@@ -286,7 +440,7 @@ export class ConsentService {
     } else if (notice.effectiveFrom.getTime() > occurredAt.getTime()) {
       errors.push({ path: 'noticeVersion', message: `notice version ${dto.noticeVersion} was not yet in force at occurredAt` });
     }
-    if (errors.length > 0 || !notice || notice === 'ambiguous') return { errors };
+    if (errors.length > 0 || !notice || notice === 'ambiguous') return { errors, gpc: false };
 
     const proof: ConsentProof = {
       ipTruncated: dto.proof?.ipAddress ? truncateIp(dto.proof.ipAddress) : null,
@@ -294,6 +448,7 @@ export class ConsentService {
       userAgent: dto.proof?.userAgent ?? null,
       locale: dto.proof?.locale ?? null,
       jurisdiction: dto.proof?.jurisdiction ?? null,
+      signals: signalsDigest(evidence),
     };
     const base = {
       id: dto.eventId ?? randomUUID(),
@@ -312,6 +467,7 @@ export class ConsentService {
     };
     return {
       errors,
+      gpc: signals.gpp?.gpc === true,
       event: {
         ...base,
         ...proof,
@@ -319,6 +475,7 @@ export class ConsentService {
         idempotencyKey,
         requestHash: sha256Hex(canonicalJson(dto)),
         contentHash: contentHash(base),
+        signalsSealed: hasEvidence(evidence) ? this.sealSignals(evidence) : null,
       },
     };
   }
@@ -366,11 +523,12 @@ function historyItem(row: ConsentEventEntity): ConsentHistoryItemDto {
     ipNetwork: row.ipTruncated,
     jurisdiction: row.jurisdiction,
     locale: row.locale,
+    signalEvidence: row.signalsSealed !== null,
     pseudonymised: row.pseudonymisedAt !== null,
   };
 }
 
-function storedLink(row: ConsentEventEntity): StoredConsentLink {
+function storedLink(row: ConsentEventEntity, signals: string | undefined): StoredConsentLink {
   return {
     id: row.id,
     subjectRef: row.subjectRef,
@@ -389,7 +547,7 @@ function storedLink(row: ConsentEventEntity): StoredConsentLink {
     contentHash: row.contentHash,
     prevHash: row.prevHash,
     hash: row.hash,
-    proof: { ipTruncated: row.ipTruncated, ipHash: row.ipHash, userAgent: row.userAgent, locale: row.locale, jurisdiction: row.jurisdiction },
+    proof: { ipTruncated: row.ipTruncated, ipHash: row.ipHash, userAgent: row.userAgent, locale: row.locale, jurisdiction: row.jurisdiction, signals },
     pseudonymised: row.pseudonymisedAt !== null,
   };
 }
