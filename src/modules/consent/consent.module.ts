@@ -4,6 +4,7 @@ import { ConsentController } from './consent.controller.js';
 import { ConsentOutbox } from './consent.outbox.js';
 import { ConsentRepository } from './consent.repository.js';
 import { ConsentService } from './consent.service.js';
+import { ConsentSignals } from './consent.signals.js';
 import { ConsentWriter } from './consent.writer.js';
 import { GpcController } from './gpc.controller.js';
 import { GpcService } from './gpc.service.js';
@@ -11,7 +12,7 @@ import { GpcService } from './gpc.service.js';
 @Module({
   imports: [PurposesModule],
   controllers: [ConsentController, GpcController],
-  providers: [ConsentService, ConsentRepository, ConsentWriter, GpcService, ConsentOutbox],
+  providers: [ConsentService, ConsentSignals, ConsentRepository, ConsentWriter, GpcService, ConsentOutbox],
   exports: [ConsentService, GpcService, ConsentOutbox],
 })
 export class ConsentModule {}

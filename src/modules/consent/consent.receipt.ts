@@ -1,6 +1,6 @@
 import type { LetheConfig } from '../../config/config.schema.js';
 import type { ReceiptNotice, ReceiptPurpose } from '../purposes/purpose.types.js';
-import { decodeSignals, type GppSignal, type SignalEvidence, type TcfSignal } from './consent-signals.js';
+import type { GppSignal, TcfSignal } from './consent-signals.js';
 import type { ConsentEventEntity } from './consent.entity.js';
 
 const LAWFUL_BASIS_TEXT: Record<string, string> = {
@@ -68,22 +68,14 @@ export interface ReceiptSignals {
   unreadable: boolean;
 }
 
-/** What the receipt shows of the stored strings (decoded again with the pinned libraries). */
-export function receiptSignals(stored: SignalEvidence | null | 'unreadable'): ReceiptSignals | null {
-  if (stored === null) return null;
-  if (stored === 'unreadable') return { tcString: null, gppString: null, tcf: null, gpp: null, unreadable: true };
-  const { signals } = decodeSignals(stored);
-  return { tcString: stored.tcString ?? null, gppString: stored.gppString ?? null, tcf: signals.tcf ?? null, gpp: signals.gpp ?? null, unreadable: false };
-}
-
 export function buildReceipt(input: {
   event: ConsentEventEntity;
   purpose: ReceiptPurpose;
   notice: ReceiptNotice | undefined;
   controller: LetheConfig['controller'];
   withdrawalMethod: string;
-  /** The stored TC/GPP strings, opened; null when none; 'unreadable' when the column does not open. */
-  signals: SignalEvidence | null | 'unreadable';
+  /** The stored TC/GPP strings, opened and decoded (ConsentSignals.receipt); null when none. */
+  signals: ReceiptSignals | null;
 }): ConsentReceipt {
   const { event, purpose, notice, controller } = input;
   const contactIsEmail = controller.contact.includes('@');
@@ -136,6 +128,6 @@ export function buildReceipt(input: {
       recordedAt: event.recordedAt.toISOString(),
       ledger: { seq: event.seq, hash: event.hash, pseudonymised: event.pseudonymisedAt !== null },
     },
-    signals: receiptSignals(input.signals),
+    signals: input.signals,
   };
 }

@@ -12,8 +12,7 @@ import { Keyring } from '../../common/keyring.js';
 import { decodeCursor, Page, pageSize, toPage } from '../../common/pagination.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { LetheConfig } from '../../config/config.schema.js';
-import { findNotice, noticeInForce, noticeInLanguage, PurposeCatalog } from '../purposes/purpose-catalog.js';
-import { decodeSignals, type DecodedSignals, hasEvidence, type SignalEvidence, signalsDigest } from './consent-signals.js';
+import { findNotice, noticeInForce, PurposeCatalog } from '../purposes/purpose-catalog.js';
 import { ConsentProof, contentHash, proofDigest, StoredConsentLink, truncateIp, verifyConsentChain } from './consent.chain.js';
 import {
   ConsentBatchDto,
@@ -28,15 +27,13 @@ import {
   RecordedBatchDto,
   RecordedConsentDto,
   RecordedEventDto,
-  SignalGpcOutcomeDto,
   SubjectConsentsDto,
-  SubjectGpcOutcomeDto,
 } from './consent.dto.js';
 import { ConsentEventEntity } from './consent.entity.js';
 import { AppendedLink, ConsentRepository, isDuplicateEvent, PreparedEvent, StateRow } from './consent.repository.js';
 import { buildReceipt, ConsentReceipt } from './consent.receipt.js';
+import { ConsentSignals, gpcOutcomes, type SignalLedger, type Signalled } from './consent.signals.js';
 import { ConsentWriter } from './consent.writer.js';
-import { gpcWithdrawals, planState } from './gpc.rules.js';
 
 const EARLIEST = Date.UTC(2000, 0, 1);
 const MAX_REPORT_DAYS = 366;
@@ -53,16 +50,6 @@ interface Prepared {
   gpc: boolean;
 }
 
-/** The withdrawals a GPP string's Gpc = 1 calls for, for one subject. */
-interface GpcFollowUp {
-  subjectId: string;
-  outcome: Omit<SignalGpcOutcomeDto, 'events'>;
-  events: PreparedEvent[];
-}
-
-/** The stored strings could not be opened (an edited column, or a key no longer configured). */
-const UNREADABLE = 'unreadable';
-
 @Injectable()
 export class ConsentService {
   constructor(
@@ -70,6 +57,7 @@ export class ConsentService {
     private readonly dataSource: DataSource,
     private readonly repository: ConsentRepository,
     private readonly writer: ConsentWriter,
+    private readonly signals: ConsentSignals,
     private readonly catalog: PurposeCatalog,
     private readonly keyring: Keyring,
     private readonly audit: AuditService,
@@ -87,7 +75,7 @@ export class ConsentService {
     if (!event) throw new ValidationFailed(errors);
     if (gpc) {
       // A GPP string with Gpc = 1: the event and the withdrawals the GPC rules call for, in one transaction.
-      const [followUp] = await this.gpcFollowUps([{ dto, event, gpc }], caller, now);
+      const [followUp] = await this.signals.gpcFollowUps([{ dto, event, gpc }], now, this.ledger(caller, now));
       const { items, replayed } = await this.appendAll([event, ...followUp!.events]).catch((error: unknown) => {
         // The batch's 409 names events[0]; this route has one event.
         if (error instanceof ConflictError) throw new ConflictError('idempotency_conflict', 'This idempotency key (or eventId) was already used with a different event');
@@ -103,7 +91,7 @@ export class ConsentService {
   async recordBatch(dto: ConsentBatchDto, idempotencyKey: string | undefined, caller: Caller): Promise<RecordedBatchDto> {
     const now = this.clock.now();
     const events: PreparedEvent[] = [];
-    const signalled: Array<{ dto: ConsentEventDto; event: PreparedEvent; gpc: boolean }> = [];
+    const signalled: Signalled[] = [];
     const errors: FieldError[] = [];
     const seenKeys = new Map<string, number>();
     const seenIds = new Map<string, number>();
@@ -129,15 +117,9 @@ export class ConsentService {
     if (errors.length > 0) throw new ValidationFailed(errors);
     if (signalled.some((s) => s.gpc)) {
       // GPP strings with Gpc = 1: after the batch's events, the withdrawals the GPC rules call for, all in one transaction.
-      const followUps = await this.gpcFollowUps(signalled, caller, now);
+      const followUps = await this.signals.gpcFollowUps(signalled, now, this.ledger(caller, now));
       const { items } = await this.appendAll([...events, ...followUps.flatMap((f) => f.events)]);
-      let next = events.length;
-      const gpc: SubjectGpcOutcomeDto[] = followUps.map((f) => {
-        const recordedNow = items.slice(next, next + f.events.length);
-        next += f.events.length;
-        return { subjectId: f.subjectId, ...f.outcome, events: recordedNow };
-      });
-      return { items: items.slice(0, events.length), gpc };
+      return { items: items.slice(0, events.length), gpc: gpcOutcomes(followUps, items.slice(events.length)) };
     }
     return { items: (await this.appendAll(events)).items };
   }
@@ -226,7 +208,7 @@ export class ConsentService {
 
   private async verifyRef(ref: string): Promise<ConsentChainVerificationDto> {
     const [rows, head] = await Promise.all([this.repository.chainOf(ref), this.repository.headOf(ref)]);
-    return verifyConsentChain(rows.map((row) => this.storedLink(row)), head);
+    return verifyConsentChain(rows.map((row) => storedLink(row, this.signals.storedDigest(row.signalsSealed))), head);
   }
 
   async receipt(eventId: string): Promise<ConsentReceipt> {
@@ -235,14 +217,13 @@ export class ConsentService {
     const entry = await this.catalog.get(event.purpose);
     if (!entry) throw new NotFoundError('Purpose');
     const notice = entry.notices.find((n) => n.version === event.noticeVersion && n.language === event.noticeLanguage);
-    const evidence = this.openSignals(event.signalsSealed);
     return buildReceipt({
       event,
       purpose: entry.purpose,
       notice,
       controller: this.config.controller,
       withdrawalMethod: this.config.consent.withdrawalMethod,
-      signals: evidence === UNREADABLE ? 'unreadable' : evidence,
+      signals: this.signals.receipt(event.signalsSealed),
     });
   }
 
@@ -313,86 +294,13 @@ export class ConsentService {
     });
   }
 
-  /**
-   * The withdrawals the Global Privacy Control rules (gpc.rules.ts) call for, for each subject one of
-   * whose events carried a GPP string with Gpc = 1: as if the IAM API had forwarded `Sec-GPC: 1` right
-   * after those events. The rules read the subject's states as they are now with the batch's own
-   * events laid over them as the ledger's statement applies them (a later occurredAt wins); the
-   * withdrawals are recorded at the later of now and those events. Like the header route, two
-   * signals racing for one subject may both record the same opt-out, which changes nothing.
-   */
-  private async gpcFollowUps(batch: Array<{ dto: ConsentEventDto; event: PreparedEvent; gpc: boolean }>, caller: Caller, now: Date): Promise<GpcFollowUp[]> {
-    const entries = await this.catalog.all();
-    const followUps: GpcFollowUp[] = [];
-    for (const subjectId of new Set(batch.filter((b) => b.gpc).map((b) => b.dto.subjectId))) {
-      const own = batch.filter((b) => b.dto.subjectId === subjectId);
-      const signalled = own.filter((b) => b.gpc).at(-1)!.dto;
-      const [current, lastSignal] = await Promise.all([this.current(subjectId), this.lastSignalOptOuts(subjectId)]);
-      const states = new Map(current.purposes.map((p) => [p.purpose, { state: p.state as string, since: p.since }]));
-      let at = now;
-      for (const { event } of own) {
-        const before = states.get(event.purpose);
-        if (!before?.since || before.state === 'erased' || Date.parse(before.since) <= event.occurredAt.getTime()) {
-          states.set(event.purpose, { state: event.action, since: event.occurredAt.toISOString() });
-        }
-        const last = lastSignal.get(event.purpose);
-        if (event.method === 'gpc_signal' && event.action === 'withdrawn' && (!last || last < event.occurredAt)) lastSignal.set(event.purpose, event.occurredAt);
-        if (event.occurredAt > at) at = event.occurredAt;
-      }
-      const { plan, events, withoutNotice } = gpcWithdrawals(
-        true,
-        entries.map((entry) => ({
-          key: entry.purpose.key,
-          optOutSignal: entry.purpose.optOutSignal,
-          state: planState(states.get(entry.purpose.key), lastSignal.get(entry.purpose.key)),
-          notice: noticeInLanguage(entry, at, signalled.proof?.locale),
-        })),
-        { subjectId, occurredAt: at.toISOString(), sourceSystem: signalled.sourceSystem, proof: signalled.proof },
-      );
-      const prepared: PreparedEvent[] = [];
-      for (const dto of events) {
-        const withdrawal = (await this.prepare(dto, null, caller, now)).event;
-        if (withdrawal) prepared.push(withdrawal);
-        else withoutNotice.push(dto.purpose);
-      }
-      const optedOut = prepared.map((e) => e.purpose);
-      followUps.push({
-        subjectId,
-        events: prepared,
-        outcome: {
-          optedOut,
-          overrodeOptIn: plan.overrodeOptIn.filter((key) => optedOut.includes(key)),
-          alreadyOptedOut: plan.alreadyOptedOut,
-          reconsented: plan.reconsented,
-          withoutNotice,
-        },
-      });
-    }
-    return followUps;
-  }
-
-  /** The strings as the ledger keeps them: canonical JSON, sealed with the keyring, `keyId:data`. */
-  private sealSignals(evidence: SignalEvidence): string {
-    const sealed = this.keyring.seal(canonicalJson(evidence));
-    return `${sealed.keyId}:${sealed.data}`;
-  }
-
-  /** The stored strings; null when none (never sent, or pseudonymised); UNREADABLE when the column does not open. */
-  private openSignals(column: string | null): SignalEvidence | null | typeof UNREADABLE {
-    if (column === null) return null;
-    try {
-      const at = column.indexOf(':');
-      const value = JSON.parse(this.keyring.open({ keyId: column.slice(0, at), data: column.slice(at + 1) })) as SignalEvidence;
-      return typeof value === 'object' && value !== null ? { tcString: value.tcString, gppString: value.gppString } : UNREADABLE;
-    } catch {
-      return UNREADABLE;
-    }
-  }
-
-  /** The chain link of a stored row, its signal digest recomputed from the strings as stored. */
-  private storedLink(row: ConsentEventEntity): StoredConsentLink {
-    const evidence = this.openSignals(row.signalsSealed);
-    return storedLink(row, evidence === UNREADABLE ? UNREADABLE : evidence ? signalsDigest(evidence) : undefined);
+  /** What the GPC follow-ups read of the ledger, and how they prepare a withdrawal (as this caller, now). */
+  private ledger(caller: Caller, now: Date): SignalLedger {
+    return {
+      current: (subjectId) => this.current(subjectId),
+      lastSignalOptOuts: (subjectId) => this.lastSignalOptOuts(subjectId),
+      prepare: async (dto) => (await this.prepare(dto, null, caller, now)).event,
+    };
   }
 
   private async replay(event: PreparedEvent): Promise<RecordedConsentDto> {
@@ -410,18 +318,8 @@ export class ConsentService {
     caller: Caller,
     now: Date,
   ): Promise<Prepared> {
-    const errors: FieldError[] = [];
-    // Decoding only when a string came: an event without one costs nothing more.
-    const evidence: SignalEvidence = {
-      ...(dto.tcString !== undefined ? { tcString: dto.tcString } : {}),
-      ...(dto.gppString !== undefined ? { gppString: dto.gppString } : {}),
-    };
-    let signals: DecodedSignals = {};
-    if (hasEvidence(evidence)) {
-      const decoded = decodeSignals(evidence);
-      signals = decoded.signals;
-      errors.push(...decoded.errors);
-    }
+    const signals = this.signals.check(dto);
+    const errors: FieldError[] = [...signals.errors];
     const occurredAt = new Date(dto.occurredAt);
     if (occurredAt.getTime() > now.getTime() + this.config.consent.clockSkewSeconds * 1000) {
       errors.push({ path: 'occurredAt', message: 'occurredAt is in the future' });
@@ -448,7 +346,7 @@ export class ConsentService {
       userAgent: dto.proof?.userAgent ?? null,
       locale: dto.proof?.locale ?? null,
       jurisdiction: dto.proof?.jurisdiction ?? null,
-      signals: signalsDigest(evidence),
+      signals: this.signals.digest(signals.evidence),
     };
     const base = {
       id: dto.eventId ?? randomUUID(),
@@ -467,7 +365,7 @@ export class ConsentService {
     };
     return {
       errors,
-      gpc: signals.gpp?.gpc === true,
+      gpc: signals.gpc,
       event: {
         ...base,
         ...proof,
@@ -475,7 +373,7 @@ export class ConsentService {
         idempotencyKey,
         requestHash: sha256Hex(canonicalJson(dto)),
         contentHash: contentHash(base),
-        signalsSealed: hasEvidence(evidence) ? this.sealSignals(evidence) : null,
+        signalsSealed: this.signals.seal(signals.evidence),
       },
     };
   }
