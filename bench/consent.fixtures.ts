@@ -44,7 +44,7 @@ export function preparedEvent(body: ConsentBody): PreparedEvent {
     occurredAt: new Date(body.occurredAt), recordedAt: now, method: body.method, sourceSystem: body.sourceSystem, recordedBy: 'bench',
     ipTruncated: ip ? '203.0.113.0/24' : null, ipHash: ip ? createHmac('sha256', HMAC_KEY).update(ip).digest('hex') : null,
     userAgent: body.proof?.userAgent ?? null, locale: body.proof?.locale ?? null, jurisdiction: body.proof?.jurisdiction ?? null,
-    proofDigest: requestHash, idempotencyKey: null, requestHash, contentHash: sha256Hex(`${requestHash}:${now.toISOString()}`),
+    proofDigest: requestHash, idempotencyKey: null, requestHash, contentHash: sha256Hex(`${requestHash}:${now.toISOString()}`), signalsSealed: null,
   };
 }
 

@@ -171,7 +171,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a consent grant or withdrawal in the subject’s ledger */
+        /**
+         * Record a consent grant or withdrawal in the subject’s ledger
+         * @description An event may carry the IAB strings the consent banner produced (`tcString`, `gppString`) as evidence: each is decoded (one that does not is a 400 naming it), stored sealed, covered by the hash chain and shown decoded on the receipt. A `gppString` whose US section says Gpc = 1 is honoured like `Sec-GPC: 1`: the withdrawals are recorded in the same transaction and listed in `gpc`.
+         */
         post: operations["ConsentController_record"];
         delete?: never;
         options?: never;
@@ -2004,6 +2007,11 @@ export interface components {
              */
             eventId?: string;
             /**
+             * @description The IAB Global Privacy Platform string the CMP produced, as evidence; may come with tcString (a CMP running both APIs). Decoded with @iabgpp/cmpapi. When a US section says Gpc = 1, the Global Privacy Control rules apply as for `Sec-GPC: 1`: covered purposes get `withdrawn` events (method gpc_signal) in the same transaction, reported in `gpc`.
+             * @example DBABLA~BVVVkkkkkpFY.YA
+             */
+            gppString?: string;
+            /**
              * @example settings_page
              * @enum {string}
              */
@@ -2036,6 +2044,11 @@ export interface components {
              * @example usr_01HF3Z6Q8K
              */
             subjectId: string;
+            /**
+             * @description The IAB TCF v2.x TC string the consent banner (CMP) produced for this choice, as evidence. Decoded with @iabtcf/core (a string that does not decode is a 400 naming this field), stored sealed like the rest of the proof, covered by the hash chain, shown decoded on the receipt, removed by pseudonymisation.
+             * @example COrEAV4OrXx94ACABBENAHCIAD-AAAAAAACAAxAAAAgAIAwgAgAAAAEAgQAAAAAEAYQAQAAAACAAAABAAA.IBAgAAAgAIAwgAgAAAAEAAAACA.QAagAQAgAIAwgA
+             */
+            tcString?: string;
         };
         ConsentHistoryItemDto: {
             /** @enum {string} */
@@ -2067,6 +2080,11 @@ export interface components {
              * @example 3
              */
             seq: number;
+            /**
+             * @description The event carries a TC or GPP string as evidence (decoded on its receipt)
+             * @example false
+             */
+            signalEvidence: boolean;
             sourceSystem: string;
             /**
              * @description null once pseudonymised
@@ -2123,6 +2141,8 @@ export interface components {
             services: {
                 [key: string]: unknown;
             }[];
+            /** @description The IAB TCF / GPP strings the event carried, as sent and decoded (IAB Tech Lab libraries); null when it carried none, and after pseudonymisation removed them */
+            signals: components["schemas"]["ReceiptSignalsDto"] | null;
             spiCat: string[];
             /** @example KI-CR-v1.1.0 */
             version: string;
@@ -2706,6 +2726,54 @@ export interface components {
              */
             lastUpdate: string;
         };
+        GppSectionRefDto: {
+            /** @example 7 */
+            id: number;
+            /**
+             * @description null for a section id the pinned library does not know
+             * @example usnat
+             */
+            name: string | null;
+        };
+        GppSignalDto: {
+            /**
+             * @description true when any US section says Gpc = 1 (the GPC rules were applied); false when some say 0 and none 1; null when none carries it
+             * @example true
+             */
+            gpc: boolean | null;
+            sections: components["schemas"]["GppSectionRefDto"][];
+            /** @description The tcfeuv2 section, decoded */
+            tcfeuv2: components["schemas"]["TcfSignalDto"] | null;
+            us: components["schemas"]["GppUsSectionDto"][];
+            /** @example 1 */
+            version: number;
+        };
+        GppUsSectionDto: {
+            /** @description Every field of the section as @iabgpp/cmpapi decodes it */
+            fields: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The section’s Gpc field; null where it has none or its GPC segment was left out
+             * @example true
+             */
+            gpc: boolean | null;
+            /** @example 7 */
+            id: number;
+            /**
+             * @description Each …OptOut field (uspv1: OptOutSale), in words
+             * @example {
+             *       "SaleOptOut": "opted_out",
+             *       "SharingOptOut": "opted_out",
+             *       "TargetedAdvertisingOptOut": "opted_out"
+             *     }
+             */
+            optOuts: {
+                [key: string]: "not_applicable" | "opted_out" | "did_not_opt_out";
+            };
+            /** @example usnat */
+            section: string;
+        };
         HealthDto: {
             /**
              * @example {
@@ -3176,6 +3244,25 @@ export interface components {
             /** @example The legacy CRM was decommissioned on 1 March; it holds no data. */
             reason: string;
         };
+        ReceiptSignalsDto: {
+            gpp: components["schemas"]["GppSignalDto"] | null;
+            /**
+             * @description The GPP string as sent
+             * @example DBABLA~BVVVkkkkkpFY.YA
+             */
+            gppString: string | null;
+            tcf: components["schemas"]["TcfSignalDto"] | null;
+            /**
+             * @description The TC string as sent
+             * @example COrEAV4OrXx94ACABBENAHCIAD-AAAAAAACAAxAAAAgAIAwgAgAAAAEAgQAAAAAEAYQAQAAAACAAAABAAA.IBAgAAAgAIAwgAgAAAAEAAAACA.QAagAQAgAIAwgA
+             */
+            tcString: string | null;
+            /**
+             * @description The stored strings could not be opened (an edited row, or a key no longer configured): the chain’s verification tells which
+             * @example false
+             */
+            unreadable: boolean;
+        };
         RecipientDto: {
             /**
              * @description Categories this recipient receives (default: all of the activity’s)
@@ -3222,11 +3309,43 @@ export interface components {
             status: "queued" | "sent" | "failed" | "no_contact";
         };
         RecordedBatchDto: {
+            /** @description Only when some event’s gppString said Gpc = 1: per subject, what the Global Privacy Control rules recorded after the batch’s events */
+            gpc?: components["schemas"]["SubjectGpcOutcomeDto"][];
             items: components["schemas"]["RecordedConsentDto"][];
         };
         RecordedConsentDto: {
             /** @enum {string} */
             action: "granted" | "withdrawn";
+            /** @example 5d41402abc4b2a76b9719d911017c592… */
+            hash: string;
+            /** @example 0f8fad5b-d9cb-469f-a165-70867728950e */
+            id: string;
+            /** @example 2026-11 */
+            noticeVersion: string;
+            /** @example 2026-11-23T10:15:00.000Z */
+            occurredAt: string;
+            /** @example marketing-email */
+            purpose: string;
+            /** @example /v1/consent-events/0f8fad5b-d9cb-469f-a165-70867728950e/receipt */
+            receipt: string;
+            /** @example 2026-11-23T10:15:00.120Z */
+            recordedAt: string;
+            /**
+             * @description Position in the subject’s chain
+             * @example 3
+             */
+            seq: number;
+            /**
+             * @description null once pseudonymised
+             * @example usr_01HF3Z6Q8K
+             */
+            subjectId: string | null;
+        };
+        RecordedEventDto: {
+            /** @enum {string} */
+            action: "granted" | "withdrawn";
+            /** @description Only when the event’s gppString said Gpc = 1: what the Global Privacy Control rules recorded */
+            gpc?: components["schemas"]["SignalGpcOutcomeDto"];
             /** @example 5d41402abc4b2a76b9719d911017c592… */
             hash: string;
             /** @example 0f8fad5b-d9cb-469f-a165-70867728950e */
@@ -3754,6 +3873,39 @@ export interface components {
              */
             locale?: string;
         };
+        SignalGpcOutcomeDto: {
+            /**
+             * @description Covered purposes already opted out: nothing new recorded
+             * @example []
+             */
+            alreadyOptedOut: string[];
+            /** @description The withdrawals recorded, right after the event in the subject’s chain */
+            events: components["schemas"]["RecordedConsentDto"][];
+            /**
+             * @description Purposes opted out now, each a `withdrawn` event with method `gpc_signal`
+             * @example [
+             *       "sale-of-data"
+             *     ]
+             */
+            optedOut: string[];
+            /**
+             * @description Of those, the ones that overrode an earlier opt-in (11 CCR §7025(c)(3))
+             * @example [
+             *       "sale-of-data"
+             *     ]
+             */
+            overrodeOptIn: string[];
+            /**
+             * @description Covered purposes consented to again after an earlier signal’s opt-out: left as chosen
+             * @example []
+             */
+            reconsented: string[];
+            /**
+             * @description Covered purposes with no notice in force yet
+             * @example []
+             */
+            withoutNotice: string[];
+        };
         SignInMethodsDto: {
             /**
              * @description Signing in with an API key is always possible
@@ -3805,6 +3957,41 @@ export interface components {
             purposes: components["schemas"]["ConsentStateDto"][];
             /** @example usr_01HF3Z6Q8K */
             subjectId: string;
+        };
+        SubjectGpcOutcomeDto: {
+            /**
+             * @description Covered purposes already opted out: nothing new recorded
+             * @example []
+             */
+            alreadyOptedOut: string[];
+            /** @description The withdrawals recorded, right after the event in the subject’s chain */
+            events: components["schemas"]["RecordedConsentDto"][];
+            /**
+             * @description Purposes opted out now, each a `withdrawn` event with method `gpc_signal`
+             * @example [
+             *       "sale-of-data"
+             *     ]
+             */
+            optedOut: string[];
+            /**
+             * @description Of those, the ones that overrode an earlier opt-in (11 CCR §7025(c)(3))
+             * @example [
+             *       "sale-of-data"
+             *     ]
+             */
+            overrodeOptIn: string[];
+            /**
+             * @description Covered purposes consented to again after an earlier signal’s opt-out: left as chosen
+             * @example []
+             */
+            reconsented: string[];
+            /** @example usr_01HF3Z6Q8K */
+            subjectId: string;
+            /**
+             * @description Covered purposes with no notice in force yet
+             * @example []
+             */
+            withoutNotice: string[];
         };
         SubjectIdStandingDto: {
             confirmedAt: string | null;
@@ -3977,6 +4164,71 @@ export interface components {
         SubscribeDto: {
             /** @example dpo@customer.example */
             email: string;
+        };
+        TcfItemDto: {
+            /** @example 3 */
+            id: number;
+            /**
+             * @description The IAB name (Global Vendor List v3, English); null for an id the TCF does not define
+             * @example Create profiles for personalised advertising
+             */
+            name: string | null;
+        };
+        TcfSignalDto: {
+            /**
+             * @description The CMP’s IAB id
+             * @example 2
+             */
+            cmpId: number;
+            /** @example 1 */
+            cmpVersion: number;
+            /** @example EN */
+            consentLanguage: string;
+            /** @example 1 */
+            consentScreen: number;
+            /** @example 2019-12-04T18:53:00.000Z */
+            created: string | null;
+            /** @example false */
+            isServiceSpecific: boolean;
+            /** @example 2019-12-10T18:53:00.000Z */
+            lastUpdated: string | null;
+            /**
+             * @description TCF policy version (4 and later: TCF v2.2)
+             * @example 4
+             */
+            policyVersion: number;
+            /** @example AQ */
+            publisherCountryCode: string;
+            /** @description Purposes consented to */
+            purposeConsents: components["schemas"]["TcfItemDto"][];
+            /** @description Purposes under legitimate interest (not objected to) */
+            purposeLegitimateInterests: components["schemas"]["TcfItemDto"][];
+            /** @example false */
+            purposeOneTreatment: boolean;
+            /**
+             * @example [
+             *       {
+             *         "id": 1,
+             *         "name": "Use precise geolocation data"
+             *       }
+             *     ]
+             */
+            specialFeatureOptins: components["schemas"]["TcfItemDto"][];
+            /**
+             * @description Vendor ids (Global Vendor List) consented to
+             * @example [
+             *       1,
+             *       173,
+             *       722
+             *     ]
+             */
+            vendorConsents: number[];
+            /** @example [] */
+            vendorLegitimateInterests: number[];
+            /** @example 7 */
+            vendorListVersion: number;
+            /** @example 2 */
+            version: number;
         };
         TimelineEntryDto: {
             /** @example 2026-11-23T10:15:00.000Z */
@@ -4221,6 +4473,9 @@ export type SchemaFieldDiffDto = components['schemas']['FieldDiffDto'];
 export type SchemaGpcResultDto = components['schemas']['GpcResultDto'];
 export type SchemaGpcSignalDto = components['schemas']['GpcSignalDto'];
 export type SchemaGpcSupportDto = components['schemas']['GpcSupportDto'];
+export type SchemaGppSectionRefDto = components['schemas']['GppSectionRefDto'];
+export type SchemaGppSignalDto = components['schemas']['GppSignalDto'];
+export type SchemaGppUsSectionDto = components['schemas']['GppUsSectionDto'];
 export type SchemaHealthDto = components['schemas']['HealthDto'];
 export type SchemaJointControllerDto = components['schemas']['JointControllerDto'];
 export type SchemaJurisdictionClockDto = components['schemas']['JurisdictionClockDto'];
@@ -4258,11 +4513,13 @@ export type SchemaPurposePageDto = components['schemas']['PurposePageDto'];
 export type SchemaPurposeTemplateDto = components['schemas']['PurposeTemplateDto'];
 export type SchemaPurposeTemplatePageDto = components['schemas']['PurposeTemplatePageDto'];
 export type SchemaReasonDto = components['schemas']['ReasonDto'];
+export type SchemaReceiptSignalsDto = components['schemas']['ReceiptSignalsDto'];
 export type SchemaRecipientDto = components['schemas']['RecipientDto'];
 export type SchemaRecipientListDto = components['schemas']['RecipientListDto'];
 export type SchemaRecipientNoticeDto = components['schemas']['RecipientNoticeDto'];
 export type SchemaRecordedBatchDto = components['schemas']['RecordedBatchDto'];
 export type SchemaRecordedConsentDto = components['schemas']['RecordedConsentDto'];
+export type SchemaRecordedEventDto = components['schemas']['RecordedEventDto'];
 export type SchemaRectifiableFieldDto = components['schemas']['RectifiableFieldDto'];
 export type SchemaRectifiableFieldListDto = components['schemas']['RectifiableFieldListDto'];
 export type SchemaRefusalViewDto = components['schemas']['RefusalViewDto'];
@@ -4283,10 +4540,12 @@ export type SchemaRequestSummaryDto = components['schemas']['RequestSummaryDto']
 export type SchemaRetentionDto = components['schemas']['RetentionDto'];
 export type SchemaSessionDto = components['schemas']['SessionDto'];
 export type SchemaSetConsentDto = components['schemas']['SetConsentDto'];
+export type SchemaSignalGpcOutcomeDto = components['schemas']['SignalGpcOutcomeDto'];
 export type SchemaSignInMethodsDto = components['schemas']['SignInMethodsDto'];
 export type SchemaSourceDto = components['schemas']['SourceDto'];
 export type SchemaStepViewDto = components['schemas']['StepViewDto'];
 export type SchemaSubjectConsentsDto = components['schemas']['SubjectConsentsDto'];
+export type SchemaSubjectGpcOutcomeDto = components['schemas']['SubjectGpcOutcomeDto'];
 export type SchemaSubjectIdStandingDto = components['schemas']['SubjectIdStandingDto'];
 export type SchemaSubjectSessionDto = components['schemas']['SubjectSessionDto'];
 export type SchemaSubprocessorDto = components['schemas']['SubprocessorDto'];
@@ -4295,6 +4554,8 @@ export type SchemaSubprocessorObjectionDto = components['schemas']['Subprocessor
 export type SchemaSubprocessorPageDto = components['schemas']['SubprocessorPageDto'];
 export type SchemaSubprocessorRecordDto = components['schemas']['SubprocessorRecordDto'];
 export type SchemaSubscribeDto = components['schemas']['SubscribeDto'];
+export type SchemaTcfItemDto = components['schemas']['TcfItemDto'];
+export type SchemaTcfSignalDto = components['schemas']['TcfSignalDto'];
 export type SchemaTimelineEntryDto = components['schemas']['TimelineEntryDto'];
 export type SchemaTimelineItemDto = components['schemas']['TimelineItemDto'];
 export type SchemaTimelinePageDto = components['schemas']['TimelinePageDto'];
@@ -5221,10 +5482,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecordedConsentDto"];
+                    "application/json": components["schemas"]["RecordedEventDto"];
                 };
             };
-            /** @description The request is not valid: `errors[]` names each field */
+            /** @description A field that is not valid, among them a tcString or gppString that does not decode */
             400: {
                 headers: {
                     [name: string]: unknown;

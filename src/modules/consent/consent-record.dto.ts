@@ -56,6 +56,7 @@ export const DPV_RECORD_EXAMPLE = buildDpvRecord({
     prevHash: '',
     hash: '',
     pseudonymisedAt: null,
+    signalsSealed: null,
   },
   purpose: {
     key: 'marketing-email',

@@ -1,8 +1,10 @@
-import { CONSENT_GENESIS, ConsentContent, contentHash, linkHash, proofDigest, StoredConsentLink, truncateIp, verifyConsentChain } from './consent.chain.js';
+import { TC_STRING } from '../../../test/fixtures/iab-signals.js';
+import { signalsDigest } from './consent-signals.js';
+import { CONSENT_GENESIS, ConsentContent, ConsentProof, contentHash, linkHash, proofDigest, StoredConsentLink, truncateIp, verifyConsentChain } from './consent.chain.js';
 
-const proof = { ipTruncated: '203.0.113.0/24', ipHash: 'a'.repeat(64), userAgent: 'Mozilla/5.0', locale: 'en-GB', jurisdiction: 'UK' };
+const proof: ConsentProof = { ipTruncated: '203.0.113.0/24', ipHash: 'a'.repeat(64), userAgent: 'Mozilla/5.0', locale: 'en-GB', jurisdiction: 'UK' };
 
-function chain(n: number): StoredConsentLink[] {
+function chain(n: number, withProof: ConsentProof = proof): StoredConsentLink[] {
   const links: StoredConsentLink[] = [];
   let prev = CONSENT_GENESIS;
   for (let seq = 1; seq <= n; seq++) {
@@ -19,11 +21,11 @@ function chain(n: number): StoredConsentLink[] {
       method: 'settings_page',
       sourceSystem: 'iam',
       recordedBy: 'key-1',
-      proofDigest: proofDigest(proof),
+      proofDigest: proofDigest(withProof),
     };
     const ch = contentHash(content);
     const hash = linkHash(prev, seq, ch);
-    links.push({ ...content, seq, contentHash: ch, prevHash: prev, hash, proof, pseudonymised: false });
+    links.push({ ...content, seq, contentHash: ch, prevHash: prev, hash, proof: withProof, pseudonymised: false });
     prev = hash;
   }
   return links;
@@ -52,6 +54,33 @@ describe('consent chain', () => {
   it('stays valid after pseudonymisation removes the user agent', () => {
     const pseudonymised = links.map((x) => ({ ...x, proof: { ...x.proof, userAgent: null }, pseudonymised: true }));
     expect(verifyConsentChain(pseudonymised, head(links))).toEqual({ valid: true, checked: 4, firstBrokenSeq: null });
+  });
+
+  it('an event without signal strings keeps the proof digest it always had (old chains verify)', () => {
+    // Pinned: the digest of this proof before TC/GPP strings were accepted.
+    expect(proofDigest(proof)).toBe('c992f787645d8a68f1b697fd447b08569d778e8947398c6669b15305910ba880');
+    expect(proofDigest({ ...proof, signals: undefined })).toBe(proofDigest(proof));
+  });
+
+  describe('with a TC or GPP string as evidence', () => {
+    const evidence = signalsDigest({ tcString: TC_STRING })!;
+    const signed = chain(3, { ...proof, signals: evidence });
+
+    it.each<[string, (l: StoredConsentLink[]) => StoredConsentLink[], number | null]>([
+      ['the strings as recorded', (l) => l, null],
+      ['another string in their place', (l) => l.map((x) => (x.seq === 2 ? { ...x, proof: { ...x.proof, signals: signalsDigest({ tcString: TC_STRING.slice(0, -4) }) } } : x)), 2],
+      ['the strings removed without pseudonymisation', (l) => l.map((x) => (x.seq === 2 ? { ...x, proof: { ...x.proof, signals: undefined } } : x)), 2],
+      ['a string that no longer opens', (l) => l.map((x) => (x.seq === 3 ? { ...x, proof: { ...x.proof, signals: 'unreadable' } } : x)), 3],
+      ['a string added to an event that had none', () => chain(2).map((x) => (x.seq === 1 ? { ...x, proof: { ...x.proof, signals: evidence } } : x)), 1],
+    ])('%s → first broken seq %s', (name, tamper, expected) => {
+      const links = tamper(signed);
+      expect(verifyConsentChain(links, head(name.includes('had none') ? chain(2) : signed)).firstBrokenSeq).toBe(expected);
+    });
+
+    it('stays valid after pseudonymisation removes the strings', () => {
+      const pseudonymised = signed.map((x) => ({ ...x, proof: { ...x.proof, userAgent: null, signals: undefined }, pseudonymised: true }));
+      expect(verifyConsentChain(pseudonymised, head(signed))).toEqual({ valid: true, checked: 3, firstBrokenSeq: null });
+    });
   });
 
   it('an empty chain with no head is valid', () => {

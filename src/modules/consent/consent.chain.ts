@@ -19,6 +19,12 @@ export interface ConsentProof {
   userAgent: string | null;
   locale: string | null;
   jurisdiction: string | null;
+  /**
+   * SHA-256 of the TC / GPP strings the event carried (consent-signals.ts `signalsDigest`). Absent
+   * (never null) when it carried none: canonicalJson drops it, so every event without strings, and
+   * every event recorded before strings were accepted, keeps the digest it always had.
+   */
+  signals?: string;
 }
 
 export interface ConsentContent {
@@ -71,7 +77,10 @@ export interface StoredConsentLink extends ConsentContent {
   contentHash: string;
   prevHash: string;
   hash: string;
-  /** The proof as stored now (user agent removed after pseudonymisation); null parts were never given. */
+  /**
+   * The proof as stored now (user agent and signal strings removed after pseudonymisation); null
+   * parts were never given. `signals` is the digest of the strings as stored now, unsealed.
+   */
   proof: ConsentProof;
   pseudonymised: boolean;
 }
@@ -96,7 +105,7 @@ export function verifyConsentChain(links: StoredConsentLink[], head: { seq: numb
       broken = Math.min(link.seq, expected);
       break;
     }
-    // After pseudonymisation the user agent is gone; the stored digest still commits to the original.
+    // After pseudonymisation the user agent and the signal strings are gone; the stored digest still commits to the originals.
     const digestOk = link.pseudonymised || proofDigest(link.proof) === link.proofDigest;
     if (!digestOk || contentHash(link) !== link.contentHash || link.prevHash !== prev || linkHash(prev, link.seq, link.contentHash) !== link.hash) {
       broken = link.seq;

@@ -24,7 +24,7 @@ import {
   ConsentReportQueryDto,
   PseudonymisedDto,
   RecordedBatchDto,
-  RecordedConsentDto,
+  RecordedEventDto,
   SubjectConsentsDto,
 } from './consent.dto.js';
 import { ConsentReceiptDto } from './consent-receipt.dto.js';
@@ -52,17 +52,21 @@ export class ConsentController {
   @Post('consent-events')
   @Roles('iam')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Record a consent grant or withdrawal in the subject’s ledger' })
+  @ApiOperation({
+    summary: 'Record a consent grant or withdrawal in the subject’s ledger',
+    description:
+      'An event may carry the IAB strings the consent banner produced (`tcString`, `gppString`) as evidence: each is decoded (one that does not is a 400 naming it), stored sealed, covered by the hash chain and shown decoded on the receipt. A `gppString` whose US section says Gpc = 1 is honoured like `Sec-GPC: 1`: the withdrawals are recorded in the same transaction and listed in `gpc`.',
+  })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiCreatedResponse({ type: RecordedConsentDto, description: 'Recorded (or, for a retry, the original answer, with Idempotent-Replayed: true)' })
-  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiCreatedResponse({ type: RecordedEventDto, description: 'Recorded (or, for a retry, the original answer, with Idempotent-Replayed: true)' })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'A field that is not valid, among them a tcString or gppString that does not decode' })
   @ApiConflictResponse({ type: ProblemDto, description: 'Idempotency key reused with a different event' })
   async record(
     @Body() dto: ConsentEventDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<RecordedConsentDto> {
+  ): Promise<RecordedEventDto> {
     const result = await this.consent.record(dto, idempotencyKey, caller);
     if (result.replayed) void response.header('Idempotent-Replayed', 'true');
     return result.body;

@@ -34,6 +34,7 @@ function event(overrides: Partial<ConsentEventEntity> = {}): ConsentEventEntity 
     prevHash: '0'.repeat(64),
     hash: '1'.repeat(64),
     pseudonymisedAt: null,
+    signalsSealed: null,
     ...overrides,
   };
 }

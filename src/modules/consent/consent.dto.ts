@@ -19,6 +19,7 @@ import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
 import { COLLECTION_METHODS, CONSENT_ACTIONS, type CollectionMethod, type ConsentAction } from './consent.entity.js';
 import { IsCalendarDate } from '../../common/errors/calendar-date.js';
+import { MAX_SIGNAL_LENGTH } from './consent-signals.js';
 
 export const MAX_BATCH = 1000;
 export const SUBJECT_ID = /^[\x21-\x7E]{1,200}$/;
@@ -94,6 +95,28 @@ export class ConsentEventDto {
   @ValidateNested()
   @Type(() => ConsentProofDto)
   proof?: ConsentProofDto;
+
+  @ApiPropertyOptional({
+    example: 'COrEAV4OrXx94ACABBENAHCIAD-AAAAAAACAAxAAAAgAIAwgAgAAAAEAgQAAAAAEAYQAQAAAACAAAABAAA.IBAgAAAgAIAwgAgAAAAEAAAACA.QAagAQAgAIAwgA',
+    maxLength: MAX_SIGNAL_LENGTH,
+    description:
+      'The IAB TCF v2.x TC string the consent banner (CMP) produced for this choice, as evidence. Decoded with @iabtcf/core (a string that does not decode is a 400 naming this field), stored sealed like the rest of the proof, covered by the hash chain, shown decoded on the receipt, removed by pseudonymisation.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_SIGNAL_LENGTH)
+  tcString?: string;
+
+  @ApiPropertyOptional({
+    example: 'DBABLA~BVVVkkkkkpFY.YA',
+    maxLength: MAX_SIGNAL_LENGTH,
+    description:
+      'The IAB Global Privacy Platform string the CMP produced, as evidence; may come with tcString (a CMP running both APIs). Decoded with @iabgpp/cmpapi. When a US section says Gpc = 1, the Global Privacy Control rules apply as for `Sec-GPC: 1`: covered purposes get `withdrawn` events (method gpc_signal) in the same transaction, reported in `gpc`.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_SIGNAL_LENGTH)
+  gppString?: string;
 }
 
 export class ConsentBatchDto {
@@ -119,8 +142,36 @@ export class RecordedConsentDto {
   @ApiProperty({ example: '/v1/consent-events/0f8fad5b-d9cb-469f-a165-70867728950e/receipt' }) receipt: string;
 }
 
+/** What a GPP string's Gpc = 1 did (the rules of POST /v1/subjects/{subjectId}/consents/gpc). */
+export class SignalGpcOutcomeDto {
+  @ApiProperty({ example: ['sale-of-data'], description: 'Purposes opted out now, each a `withdrawn` event with method `gpc_signal`' })
+  optedOut: string[];
+  @ApiProperty({ example: ['sale-of-data'], description: 'Of those, the ones that overrode an earlier opt-in (11 CCR §7025(c)(3))' })
+  overrodeOptIn: string[];
+  @ApiProperty({ example: [], description: 'Covered purposes already opted out: nothing new recorded' })
+  alreadyOptedOut: string[];
+  @ApiProperty({ example: [], description: 'Covered purposes consented to again after an earlier signal’s opt-out: left as chosen' })
+  reconsented: string[];
+  @ApiProperty({ example: [], description: 'Covered purposes with no notice in force yet' })
+  withoutNotice: string[];
+  @ApiProperty({ type: [RecordedConsentDto], description: 'The withdrawals recorded, right after the event in the subject’s chain' })
+  events: RecordedConsentDto[];
+}
+
+export class SubjectGpcOutcomeDto extends SignalGpcOutcomeDto {
+  @ApiProperty({ example: 'usr_01HF3Z6Q8K' }) subjectId: string;
+}
+
+/** The answer to one recorded event. */
+export class RecordedEventDto extends RecordedConsentDto {
+  @ApiPropertyOptional({ type: SignalGpcOutcomeDto, description: 'Only when the event’s gppString said Gpc = 1: what the Global Privacy Control rules recorded' })
+  gpc?: SignalGpcOutcomeDto;
+}
+
 export class RecordedBatchDto {
   @ApiProperty({ type: [RecordedConsentDto] }) items: RecordedConsentDto[];
+  @ApiPropertyOptional({ type: [SubjectGpcOutcomeDto], description: 'Only when some event’s gppString said Gpc = 1: per subject, what the Global Privacy Control rules recorded after the batch’s events' })
+  gpc?: SubjectGpcOutcomeDto[];
 }
 
 export class ConsentStateDto {
@@ -144,6 +195,7 @@ export class ConsentHistoryItemDto extends RecordedConsentDto {
   @ApiProperty({ nullable: true, type: String, example: '203.0.113.0/24' }) ipNetwork: string | null;
   @ApiProperty({ nullable: true, type: String }) jurisdiction: string | null;
   @ApiProperty({ nullable: true, type: String }) locale: string | null;
+  @ApiProperty({ example: false, description: 'The event carries a TC or GPP string as evidence (decoded on its receipt)' }) signalEvidence: boolean;
   @ApiProperty({ example: false }) pseudonymised: boolean;
 }
 

@@ -21,7 +21,7 @@ export type CollectionMethod = (typeof COLLECTION_METHODS)[number];
 
 /**
  * One consent event: append-only (a trigger rejects UPDATE and DELETE, except pseudonymisation,
- * which may only clear subject_id and user_agent and stamp pseudonymised_at).
+ * which may only clear subject_id, user_agent and signals_sealed and stamp pseudonymised_at).
  */
 @Entity('consent_event')
 @Index('uq_consent_event_subject_seq', ['subjectRef', 'seq'], { unique: true })
@@ -83,6 +83,14 @@ export class ConsentEventEntity {
 
   @Column({ type: 'varchar', length: 35, nullable: true })
   locale: string | null;
+
+  /**
+   * The IAB TC and/or GPP strings the event carried, as evidence: `keyId:data`, the canonical JSON
+   * `{ tcString?, gppString? }` sealed with LETHE_ENCRYPTION_KEYS (AES-256-GCM). Null when none was
+   * sent, and after pseudonymisation; the proof digest commits to it either way.
+   */
+  @Column({ name: 'signals_sealed', type: 'text', nullable: true })
+  signalsSealed: string | null;
 
   @Column({ type: 'varchar', length: 10, nullable: true })
   jurisdiction: string | null;

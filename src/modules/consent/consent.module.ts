@@ -6,6 +6,7 @@ import { ConsentOutbox } from './consent.outbox.js';
 import { ConsentRecords } from './consent.records.js';
 import { ConsentRepository } from './consent.repository.js';
 import { ConsentService } from './consent.service.js';
+import { ConsentSignals } from './consent.signals.js';
 import { ConsentWriter } from './consent.writer.js';
 import { GpcController } from './gpc.controller.js';
 import { GpcService } from './gpc.service.js';
@@ -13,7 +14,7 @@ import { GpcService } from './gpc.service.js';
 @Module({
   imports: [PurposesModule, TaxonomyModule],
   controllers: [ConsentController, GpcController],
-  providers: [ConsentService, ConsentRecords, ConsentRepository, ConsentWriter, GpcService, ConsentOutbox],
+  providers: [ConsentService, ConsentRecords, ConsentSignals, ConsentRepository, ConsentWriter, GpcService, ConsentOutbox],
   exports: [ConsentService, GpcService, ConsentOutbox],
 })
 export class ConsentModule {}

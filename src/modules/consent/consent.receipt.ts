@@ -1,5 +1,6 @@
 import type { LetheConfig } from '../../config/config.schema.js';
 import type { ReceiptNotice, ReceiptPurpose } from '../purposes/purpose.types.js';
+import type { GppSignal, TcfSignal } from './consent-signals.js';
 import type { ConsentEventEntity } from './consent.entity.js';
 
 const LAWFUL_BASIS_TEXT: Record<string, string> = {
@@ -52,6 +53,19 @@ export interface ConsentReceipt {
     recordedAt: string;
     ledger: { seq: number; hash: string; pseudonymised: boolean };
   };
+  /** The IAB strings the event carried, as sent and decoded; null when it carried none or was pseudonymised. */
+  signals: ReceiptSignals | null;
+}
+
+export interface ReceiptSignals {
+  tcString: string | null;
+  gppString: string | null;
+  /** The TC string decoded (@iabtcf/core); null without one. */
+  tcf: TcfSignal | null;
+  /** The GPP string decoded (@iabgpp/cmpapi); null without one. */
+  gpp: GppSignal | null;
+  /** The stored strings could not be opened (an edited column, or a key no longer configured): see the chain's verification. */
+  unreadable: boolean;
 }
 
 export function buildReceipt(input: {
@@ -60,6 +74,8 @@ export function buildReceipt(input: {
   notice: ReceiptNotice | undefined;
   controller: LetheConfig['controller'];
   withdrawalMethod: string;
+  /** The stored TC/GPP strings, opened and decoded (ConsentSignals.receipt); null when none. */
+  signals: ReceiptSignals | null;
 }): ConsentReceipt {
   const { event, purpose, notice, controller } = input;
   const contactIsEmail = controller.contact.includes('@');
@@ -112,5 +128,6 @@ export function buildReceipt(input: {
       recordedAt: event.recordedAt.toISOString(),
       ledger: { seq: event.seq, hash: event.hash, pseudonymised: event.pseudonymisedAt !== null },
     },
+    signals: input.signals,
   };
 }

@@ -10,6 +10,8 @@ export interface PreparedEvent extends ConsentContent, ConsentProof {
   idempotencyKey: string | null;
   requestHash: string;
   contentHash: string;
+  /** The TC/GPP strings sealed (`keyId:data`); null for an event without any. */
+  signalsSealed: string | null;
 }
 
 export interface AppendedLink {
@@ -42,7 +44,7 @@ export interface DailyCount {
 
 const EVENT_COLUMNS = `id, subject_ref, subject_id, seq, purpose, action, notice_version, notice_language, notice_hash,
   occurred_at, recorded_at, method, source_system, recorded_by, ip_truncated, ip_hash, user_agent, locale, jurisdiction,
-  proof_digest, idempotency_key, request_hash, content_hash, prev_hash, hash`;
+  proof_digest, idempotency_key, request_hash, content_hash, prev_hash, hash, signals_sealed`;
 
 /**
  * One event, one statement, one round trip: move the subject's chain head (its row lock orders
@@ -53,7 +55,7 @@ const EVENT_COLUMNS = `id, subject_ref, subject_id, seq, purpose, action, notice
 const APPEND_ONE = `
 WITH head AS (
   INSERT INTO consent_head AS h (subject_ref, seq, hash, prev_hash)
-  VALUES ($1, 1, encode(sha256(convert_to($23::text || ':1:' || $2::text, 'UTF8')), 'hex'), $23)
+  VALUES ($1, 1, encode(sha256(convert_to($24::text || ':1:' || $2::text, 'UTF8')), 'hex'), $24)
   ON CONFLICT (subject_ref) DO UPDATE
     SET seq = h.seq + 1,
         prev_hash = h.hash,
@@ -61,7 +63,7 @@ WITH head AS (
   RETURNING seq, hash, prev_hash
 ), ev AS (
   INSERT INTO consent_event (${EVENT_COLUMNS})
-  SELECT $3, $1, $4, head.seq, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $2, head.prev_hash, head.hash
+  SELECT $3, $1, $4, head.seq, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $2, head.prev_hash, head.hash, $23
     FROM head
   RETURNING id, seq, hash
 ), state AS (
@@ -79,7 +81,7 @@ export function appendOneParams(e: PreparedEvent): unknown[] {
   return [
     e.subjectRef, e.contentHash, e.id, e.subjectId, e.purpose, e.action, e.noticeVersion, e.noticeLanguage, e.noticeHash,
     e.occurredAt, e.recordedAt, e.method, e.sourceSystem, e.recordedBy, e.ipTruncated, e.ipHash, e.userAgent, e.locale,
-    e.jurisdiction, e.proofDigest, e.idempotencyKey, e.requestHash, CONSENT_GENESIS,
+    e.jurisdiction, e.proofDigest, e.idempotencyKey, e.requestHash, e.signalsSealed, CONSENT_GENESIS,
   ];
 }
 
@@ -94,12 +96,13 @@ const APPEND_GROUP = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
     $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-    $19::text[], $20::text[], $21::text[], $22::text[]) WITH ORDINALITY
+    $19::text[], $20::text[], $21::text[], $22::text[], $23::text[]) WITH ORDINALITY
     AS i(subject_ref, content_hash, id, subject_id, purpose, action, notice_version, notice_language, notice_hash, occurred_at, recorded_at,
-         method, source_system, recorded_by, ip_truncated, ip_hash, user_agent, locale, jurisdiction, proof_digest, idempotency_key, request_hash, n)
+         method, source_system, recorded_by, ip_truncated, ip_hash, user_agent, locale, jurisdiction, proof_digest, idempotency_key, request_hash,
+         signals_sealed, n)
 ), head AS (
   INSERT INTO consent_head AS h (subject_ref, seq, hash, prev_hash)
-  SELECT subject_ref, 1, encode(sha256(convert_to($23::text || ':1:' || content_hash, 'UTF8')), 'hex'), $23 FROM input ORDER BY subject_ref
+  SELECT subject_ref, 1, encode(sha256(convert_to($24::text || ':1:' || content_hash, 'UTF8')), 'hex'), $24 FROM input ORDER BY subject_ref
   ON CONFLICT (subject_ref) DO UPDATE
     SET seq = h.seq + 1,
         prev_hash = h.hash,
@@ -109,7 +112,7 @@ WITH input AS (
   INSERT INTO consent_event (${EVENT_COLUMNS})
   SELECT i.id, i.subject_ref, i.subject_id, head.seq, i.purpose, i.action, i.notice_version, i.notice_language, i.notice_hash, i.occurred_at,
          i.recorded_at, i.method, i.source_system, i.recorded_by, i.ip_truncated, i.ip_hash, i.user_agent, i.locale, i.jurisdiction,
-         i.proof_digest, i.idempotency_key, i.request_hash, i.content_hash, head.prev_hash, head.hash
+         i.proof_digest, i.idempotency_key, i.request_hash, i.content_hash, head.prev_hash, head.hash, i.signals_sealed
     FROM input i JOIN head ON head.subject_ref = i.subject_ref
   RETURNING id, seq, hash
 ), state AS (
@@ -147,9 +150,9 @@ export class ConsentRepository {
   }
 
   private async group(runner: Pick<DataSource | EntityManager, 'query'>, events: PreparedEvent[]): Promise<AppendedLink[]> {
-    // APPEND_ONE's parameters, column-wise: $1…$22 become arrays, $23 (the genesis hash) stays one value.
+    // APPEND_ONE's parameters, column-wise: $1…$23 become arrays, $24 (the genesis hash) stays one value.
     const rowsOfParams = events.map(appendOneParams);
-    const params = Array.from({ length: 22 }, (_, i) => rowsOfParams.map((row) => row[i]));
+    const params = Array.from({ length: 23 }, (_, i) => rowsOfParams.map((row) => row[i]));
     const rows = (await runner.query(APPEND_GROUP, [...params, CONSENT_GENESIS])) as { id: string; seq: number; hash: string }[];
     const links = new Map(rows.map((row) => [row.id, { seq: row.seq, hash: row.hash }]));
     return events.map((e) => links.get(e.id.toLowerCase())!);
@@ -251,10 +254,10 @@ export class ConsentRepository {
     return rows.map((row) => row.ref);
   }
 
-  /** Clears the subject id and user agent of a subject's events not yet pseudonymised; how many. */
+  /** Clears the subject id, user agent and signal strings of a subject's events not yet pseudonymised; how many. */
   async pseudonymise(manager: EntityManager, subjectRef: string, at: Date): Promise<number> {
     const [, count] = (await manager.query(
-      `UPDATE consent_event SET subject_id = NULL, user_agent = NULL, pseudonymised_at = $2 WHERE subject_ref = $1 AND pseudonymised_at IS NULL`,
+      `UPDATE consent_event SET subject_id = NULL, user_agent = NULL, signals_sealed = NULL, pseudonymised_at = $2 WHERE subject_ref = $1 AND pseudonymised_at IS NULL`,
       [subjectRef, at],
     )) as [unknown, number];
     return count;

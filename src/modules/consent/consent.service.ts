@@ -26,11 +26,13 @@ import {
   PseudonymisedDto,
   RecordedBatchDto,
   RecordedConsentDto,
+  RecordedEventDto,
   SubjectConsentsDto,
 } from './consent.dto.js';
 import { ConsentEventEntity } from './consent.entity.js';
 import { AppendedLink, ConsentRepository, isDuplicateEvent, PreparedEvent, StateRow } from './consent.repository.js';
 import { buildReceipt, ConsentReceipt } from './consent.receipt.js';
+import { ConsentSignals, gpcOutcomes, type SignalLedger, type Signalled } from './consent.signals.js';
 import { ConsentWriter } from './consent.writer.js';
 
 const EARLIEST = Date.UTC(2000, 0, 1);
@@ -38,7 +40,14 @@ const MAX_REPORT_DAYS = 366;
 
 export interface Recorded {
   replayed: boolean;
-  body: RecordedConsentDto;
+  body: RecordedEventDto;
+}
+
+/** An event checked and ready to append; `gpc` when its GPP string said Gpc = 1. */
+interface Prepared {
+  event?: PreparedEvent;
+  errors: FieldError[];
+  gpc: boolean;
 }
 
 @Injectable()
@@ -48,6 +57,7 @@ export class ConsentService {
     private readonly dataSource: DataSource,
     private readonly repository: ConsentRepository,
     private readonly writer: ConsentWriter,
+    private readonly signals: ConsentSignals,
     private readonly catalog: PurposeCatalog,
     private readonly keyring: Keyring,
     private readonly audit: AuditService,
@@ -61,8 +71,18 @@ export class ConsentService {
 
   async record(dto: ConsentEventDto, idempotencyKey: string | undefined, caller: Caller): Promise<Recorded> {
     const now = this.clock.now();
-    const { event, errors } = await this.prepare(dto, idempotencyKey ?? dto.eventId ?? null, caller, now);
+    const { event, errors, gpc } = await this.prepare(dto, idempotencyKey ?? dto.eventId ?? null, caller, now);
     if (!event) throw new ValidationFailed(errors);
+    if (gpc) {
+      // A GPP string with Gpc = 1: the event and the withdrawals the GPC rules call for, in one transaction.
+      const [followUp] = await this.signals.gpcFollowUps([{ dto, event, gpc }], now, this.ledger(caller, now));
+      const { items, replayed } = await this.appendAll([event, ...followUp!.events]).catch((error: unknown) => {
+        // The batch's 409 names events[0]; this route has one event.
+        if (error instanceof ConflictError) throw new ConflictError('idempotency_conflict', 'This idempotency key (or eventId) was already used with a different event');
+        throw error;
+      });
+      return { replayed: replayed[0]!, body: { ...items[0]!, gpc: { ...followUp!.outcome, events: items.slice(1) } } };
+    }
     const outcome = await this.writer.append(event);
     if ('link' in outcome) return { replayed: false, body: recorded(event, outcome.link) };
     return { replayed: true, body: await this.replay(event) };
@@ -71,6 +91,7 @@ export class ConsentService {
   async recordBatch(dto: ConsentBatchDto, idempotencyKey: string | undefined, caller: Caller): Promise<RecordedBatchDto> {
     const now = this.clock.now();
     const events: PreparedEvent[] = [];
+    const signalled: Signalled[] = [];
     const errors: FieldError[] = [];
     const seenKeys = new Map<string, number>();
     const seenIds = new Map<string, number>();
@@ -88,14 +109,29 @@ export class ConsentService {
         if (first !== undefined) errors.push({ path: `events[${i}].eventId`, message: `eventId repeats events[${first}].eventId` });
         seenKeys.set(key, i);
       }
-      if (prepared.event) events.push(prepared.event);
+      if (prepared.event) {
+        events.push(prepared.event);
+        signalled.push({ dto: item, event: prepared.event, gpc: prepared.gpc });
+      }
     }
     if (errors.length > 0) throw new ValidationFailed(errors);
+    if (signalled.some((s) => s.gpc)) {
+      // GPP strings with Gpc = 1: after the batch's events, the withdrawals the GPC rules call for, all in one transaction.
+      const followUps = await this.signals.gpcFollowUps(signalled, now, this.ledger(caller, now));
+      const { items } = await this.appendAll([...events, ...followUps.flatMap((f) => f.events)]);
+      return { items: items.slice(0, events.length), gpc: gpcOutcomes(followUps, items.slice(events.length)) };
+    }
+    return { items: (await this.appendAll(events)).items };
+  }
+
+  /**
+   * Events in one transaction, all or nothing. An eventId the ledger already holds, or a concurrent
+   * retry that won the race: again, with every id checked first (now a replay, or the 409 naming each item).
+   */
+  private async appendAll(events: PreparedEvent[]): Promise<{ items: RecordedConsentDto[]; replayed: boolean[] }> {
     try {
       return await this.appendBatch(events, false);
     } catch (error) {
-      // An eventId the ledger already holds, or a concurrent retry of the same batch that won the
-      // race: again, with every id checked first (now a replay, or the 409 naming each item).
       if (!isDuplicateEvent(error)) throw error;
       try {
         return await this.appendBatch(events, true);
@@ -172,7 +208,7 @@ export class ConsentService {
 
   private async verifyRef(ref: string): Promise<ConsentChainVerificationDto> {
     const [rows, head] = await Promise.all([this.repository.chainOf(ref), this.repository.headOf(ref)]);
-    return verifyConsentChain(rows.map(storedLink), head);
+    return verifyConsentChain(rows.map((row) => storedLink(row, this.signals.storedDigest(row.signalsSealed))), head);
   }
 
   async receipt(eventId: string): Promise<ConsentReceipt> {
@@ -181,11 +217,18 @@ export class ConsentService {
     const entry = await this.catalog.get(event.purpose);
     if (!entry) throw new NotFoundError('Purpose');
     const notice = entry.notices.find((n) => n.version === event.noticeVersion && n.language === event.noticeLanguage);
-    return buildReceipt({ event, purpose: entry.purpose, notice, controller: this.config.controller, withdrawalMethod: this.config.consent.withdrawalMethod });
+    return buildReceipt({
+      event,
+      purpose: entry.purpose,
+      notice,
+      controller: this.config.controller,
+      withdrawalMethod: this.config.consent.withdrawalMethod,
+      signals: this.signals.receipt(event.signalsSealed),
+    });
   }
 
   /**
-   * Erasure with proof kept (Art 17(3)(e), Art 7(1)): the subject id and user agent leave the ledger;
+   * Erasure with proof kept (Art 17(3)(e), Art 7(1)): the subject id, user agent and TC/GPP strings leave the ledger;
    * the keyed reference, what was agreed and the chain stay, and the chain still verifies.
    */
   async pseudonymise(subjectId: string, caller: Caller): Promise<PseudonymisedDto> {
@@ -223,7 +266,7 @@ export class ConsentService {
    * eventId already recorded under another key is found by the insert's primary key, or, when
    * `checkIds` (after such a failure), named per item beforehand.
    */
-  private async appendBatch(events: PreparedEvent[], checkIds: boolean): Promise<RecordedBatchDto> {
+  private async appendBatch(events: PreparedEvent[], checkIds: boolean): Promise<{ items: RecordedConsentDto[]; replayed: boolean[] }> {
     return this.dataSource.transaction(async (manager) => {
       const keys = events.flatMap((e) => (e.idempotencyKey ? [e.idempotencyKey] : []));
       const existing = new Map((await this.repository.findByIdempotencyKeys(manager, keys)).map((row) => [row.idempotencyKey!, row]));
@@ -243,13 +286,21 @@ export class ConsentService {
       if (conflicts.length > 0) throw new ConflictError('idempotency_conflict', 'Some idempotency keys or event ids were used before with different events; nothing was written', { errors: conflicts });
       const links = fresh.length > 0 ? await this.repository.appendInRounds(manager, fresh) : [];
       const linkOf = new Map(fresh.map((e, i) => [e.id, links[i]!]));
+      const before = events.map((e) => (e.idempotencyKey ? existing.get(e.idempotencyKey) : undefined));
       return {
-        items: events.map((e) => {
-          const before = e.idempotencyKey ? existing.get(e.idempotencyKey) : undefined;
-          return before ? recordedFromRow(before) : recorded(e, linkOf.get(e.id)!);
-        }),
+        items: events.map((e, i) => (before[i] ? recordedFromRow(before[i]) : recorded(e, linkOf.get(e.id)!))),
+        replayed: before.map((row) => row !== undefined),
       };
     });
+  }
+
+  /** What the GPC follow-ups read of the ledger, and how they prepare a withdrawal (as this caller, now). */
+  private ledger(caller: Caller, now: Date): SignalLedger {
+    return {
+      current: (subjectId) => this.current(subjectId),
+      lastSignalOptOuts: (subjectId) => this.lastSignalOptOuts(subjectId),
+      prepare: async (dto) => (await this.prepare(dto, null, caller, now)).event,
+    };
   }
 
   private async replay(event: PreparedEvent): Promise<RecordedConsentDto> {
@@ -266,8 +317,9 @@ export class ConsentService {
     idempotencyKey: string | null,
     caller: Caller,
     now: Date,
-  ): Promise<{ event?: PreparedEvent; errors: FieldError[] }> {
-    const errors: FieldError[] = [];
+  ): Promise<Prepared> {
+    const signals = this.signals.check(dto);
+    const errors: FieldError[] = [...signals.errors];
     const occurredAt = new Date(dto.occurredAt);
     if (occurredAt.getTime() > now.getTime() + this.config.consent.clockSkewSeconds * 1000) {
       errors.push({ path: 'occurredAt', message: 'occurredAt is in the future' });
@@ -286,7 +338,7 @@ export class ConsentService {
     } else if (notice.effectiveFrom.getTime() > occurredAt.getTime()) {
       errors.push({ path: 'noticeVersion', message: `notice version ${dto.noticeVersion} was not yet in force at occurredAt` });
     }
-    if (errors.length > 0 || !notice || notice === 'ambiguous') return { errors };
+    if (errors.length > 0 || !notice || notice === 'ambiguous') return { errors, gpc: false };
 
     const proof: ConsentProof = {
       ipTruncated: dto.proof?.ipAddress ? truncateIp(dto.proof.ipAddress) : null,
@@ -294,6 +346,7 @@ export class ConsentService {
       userAgent: dto.proof?.userAgent ?? null,
       locale: dto.proof?.locale ?? null,
       jurisdiction: dto.proof?.jurisdiction ?? null,
+      signals: this.signals.digest(signals.evidence),
     };
     const base = {
       id: dto.eventId ?? randomUUID(),
@@ -312,6 +365,7 @@ export class ConsentService {
     };
     return {
       errors,
+      gpc: signals.gpc,
       event: {
         ...base,
         ...proof,
@@ -319,6 +373,7 @@ export class ConsentService {
         idempotencyKey,
         requestHash: sha256Hex(canonicalJson(dto)),
         contentHash: contentHash(base),
+        signalsSealed: this.signals.seal(signals.evidence),
       },
     };
   }
@@ -366,11 +421,12 @@ function historyItem(row: ConsentEventEntity): ConsentHistoryItemDto {
     ipNetwork: row.ipTruncated,
     jurisdiction: row.jurisdiction,
     locale: row.locale,
+    signalEvidence: row.signalsSealed !== null,
     pseudonymised: row.pseudonymisedAt !== null,
   };
 }
 
-function storedLink(row: ConsentEventEntity): StoredConsentLink {
+function storedLink(row: ConsentEventEntity, signals: string | undefined): StoredConsentLink {
   return {
     id: row.id,
     subjectRef: row.subjectRef,
@@ -389,7 +445,7 @@ function storedLink(row: ConsentEventEntity): StoredConsentLink {
     contentHash: row.contentHash,
     prevHash: row.prevHash,
     hash: row.hash,
-    proof: { ipTruncated: row.ipTruncated, ipHash: row.ipHash, userAgent: row.userAgent, locale: row.locale, jurisdiction: row.jurisdiction },
+    proof: { ipTruncated: row.ipTruncated, ipHash: row.ipHash, userAgent: row.userAgent, locale: row.locale, jurisdiction: row.jurisdiction, signals },
     pseudonymised: row.pseudonymisedAt !== null,
   };
 }

@@ -1,4 +1,4 @@
-import { type GpcPlan, type GpcPurpose, gpcSignal, planGpcOptOut } from './gpc.rules.js';
+import { type GpcPlan, type GpcPurpose, gpcSignal, gpcWithdrawals, planGpcOptOut, planState } from './gpc.rules.js';
 
 describe('Global Privacy Control: the signal', () => {
   const cases: Array<{ rule: string; header: string | string[] | undefined; signal: boolean }> = [
@@ -38,5 +38,40 @@ describe('Global Privacy Control: what a signal records (11 CCR §7025, the text
   ];
   it.each(cases)('$rule', ({ signal, purposes, plan }) => {
     expect(planGpcOptOut(signal, purposes)).toEqual(plan);
+  });
+});
+
+describe('Global Privacy Control: the state the rules read', () => {
+  const signalAt = new Date('2026-11-01T00:00:00Z');
+  it.each<[string, { state: string; since: string | null } | undefined, Date | undefined, string]>([
+    ['a grant with no earlier signal is an opt-in the signal overrides', { state: 'granted', since: '2026-10-01T00:00:00Z' }, undefined, 'granted'],
+    ['a grant before the signal’s last opt-out is overridden again', { state: 'granted', since: '2026-10-01T00:00:00Z' }, signalAt, 'granted'],
+    ['a grant after the signal’s last opt-out answers the re-consent offer', { state: 'granted', since: '2026-11-02T00:00:00Z' }, signalAt, 'reconsented'],
+    ['withdrawn stays withdrawn', { state: 'withdrawn', since: '2026-10-01T00:00:00Z' }, undefined, 'withdrawn'],
+    ['erased: no event opts out, so the signal records one', { state: 'erased', since: '2026-10-01T00:00:00Z' }, undefined, 'none'],
+    ['nothing recorded', undefined, undefined, 'none'],
+  ])('%s', (_rule, current, lastSignal, expected) => {
+    expect(planState(current, lastSignal)).toBe(expected);
+  });
+});
+
+describe('Global Privacy Control: the events one signal records', () => {
+  const template = { subjectId: 'usr_1', occurredAt: '2026-11-23T10:00:00.000Z', sourceSystem: 'iam-api', proof: { jurisdiction: 'US-CA' } };
+  it('a withdrawn gpc_signal event per purpose opted out, against its notice; none without a notice in force', () => {
+    const result = gpcWithdrawals(
+      true,
+      [
+        { key: 'sale', optOutSignal: true, state: 'granted', notice: { version: 'v2', language: 'en' } },
+        { key: 'ads', optOutSignal: true, state: 'none', notice: undefined },
+        { key: 'news', optOutSignal: false, state: 'granted', notice: { version: 'v1', language: 'en' } },
+      ],
+      template,
+    );
+    expect(result.events).toEqual([
+      { subjectId: 'usr_1', purpose: 'sale', action: 'withdrawn', noticeVersion: 'v2', noticeLanguage: 'en', occurredAt: template.occurredAt, method: 'gpc_signal', sourceSystem: 'iam-api', proof: template.proof },
+    ]);
+    expect(result.withoutNotice).toEqual(['ads']);
+    expect(result.plan.overrodeOptIn).toEqual(['sale']);
+    expect(gpcWithdrawals(false, [{ key: 'sale', optOutSignal: true, state: 'granted', notice: { version: 'v2', language: 'en' } }], template).events).toEqual([]);
   });
 });

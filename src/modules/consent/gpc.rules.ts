@@ -14,7 +14,12 @@
  *   in answer to that offer (a grant recorded after the signal's opt-out) stands: the browser keeps
  *   sending the signal, and overriding the answer at every request would make the offer empty.
  * - Nothing in either turns the absence of a signal into consent: no signal changes nothing.
+ * - IAB Global Privacy Platform, US sections: a section's `Gpc` field carries the same browser
+ *   signal as the CMP saw it. An event whose GPP string says Gpc = 1 is treated as a request that
+ *   carried `Sec-GPC: 1` (consent-signals.ts decodes it; ConsentSignals in consent.signals.ts applies these rules).
  */
+
+import type { ConsentEventDto, ConsentProofDto } from './consent.dto.js';
 
 /** True only for the exact header value `1` (surrounding whitespace is not part of a field value). */
 export function gpcSignal(header: string | readonly string[] | undefined): boolean {
@@ -65,4 +70,59 @@ export function planGpcOptOut(signal: boolean, purposes: readonly GpcPurpose[]):
     if (purpose.state === 'granted') plan.overrodeOptIn.push(purpose.key);
   }
   return plan;
+}
+
+/**
+ * The state the rules read from a read of the subject's consents. A grant recorded after this
+ * signal's last opt-out is an answer to the re-consent offer. An erased subject has no event that
+ * opts out (only none is live), so the signal records one.
+ */
+export function planState(current: { state: string; since: string | null } | undefined, lastSignal: Date | undefined): ConsentStateName {
+  if (current?.state === 'granted') return lastSignal && current.since && Date.parse(current.since) > lastSignal.getTime() ? 'reconsented' : 'granted';
+  if (current?.state === 'withdrawn') return 'withdrawn';
+  return 'none';
+}
+
+export interface GpcCandidate extends GpcPurpose {
+  /** The notice in force now (in the proof's language where published in it); none: nothing to record against. */
+  notice: { version: string; language: string } | undefined;
+}
+
+export interface GpcWithdrawals {
+  plan: GpcPlan;
+  /** One `withdrawn` event per purpose opted out, method `gpc_signal`, at `occurredAt`. */
+  events: ConsentEventDto[];
+  /** Covered purposes the signal would opt out of that have no notice in force yet. */
+  withoutNotice: string[];
+}
+
+/** The ledger events one signal calls for: planGpcOptOut's opt-outs that have a notice to record against. */
+export function gpcWithdrawals(
+  signal: boolean,
+  purposes: readonly GpcCandidate[],
+  template: { subjectId: string; occurredAt: string; sourceSystem: string; proof?: ConsentProofDto },
+): GpcWithdrawals {
+  const plan = planGpcOptOut(signal, purposes);
+  const byKey = new Map(purposes.map((p) => [p.key, p]));
+  const events: ConsentEventDto[] = [];
+  const withoutNotice: string[] = [];
+  for (const key of plan.optOut) {
+    const notice = byKey.get(key)!.notice;
+    if (!notice) {
+      withoutNotice.push(key);
+      continue;
+    }
+    events.push({
+      subjectId: template.subjectId,
+      purpose: key,
+      action: 'withdrawn',
+      noticeVersion: notice.version,
+      noticeLanguage: notice.language,
+      occurredAt: template.occurredAt,
+      method: 'gpc_signal',
+      sourceSystem: template.sourceSystem,
+      proof: template.proof,
+    });
+  }
+  return { plan, events, withoutNotice };
 }

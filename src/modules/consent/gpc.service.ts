@@ -2,21 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { Caller } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import { noticeInLanguage, PurposeCatalog } from '../purposes/purpose-catalog.js';
-import type { ConsentEventDto, ConsentStateDto } from './consent.dto.js';
 import { ConsentService } from './consent.service.js';
 import type { GpcResultDto, GpcSignalDto } from './gpc.dto.js';
-import { type ConsentStateName, gpcSignal, planGpcOptOut } from './gpc.rules.js';
-
-/**
- * The state the rules read. A grant recorded after this signal's last opt-out is an answer to the
- * re-consent offer. An erased subject has no event that opts out (only none is live), so the signal
- * records one.
- */
-function planState(current: Pick<ConsentStateDto, 'state' | 'since'> | undefined, lastSignal: Date | undefined): ConsentStateName {
-  if (current?.state === 'granted') return lastSignal && current.since && Date.parse(current.since) > lastSignal.getTime() ? 'reconsented' : 'granted';
-  if (current?.state === 'withdrawn') return 'withdrawn';
-  return 'none';
-}
+import { gpcSignal, gpcWithdrawals, planState } from './gpc.rules.js';
 
 /**
  * Honours a Global Privacy Control signal for a subject (rules and sources in gpc.rules.ts): a
@@ -39,35 +27,17 @@ export class GpcService {
     const now = this.clock.now();
     const [entries, current, lastSignal] = await Promise.all([this.catalog.all(), this.consent.current(subjectId), this.consent.lastSignalOptOuts(subjectId)]);
     const states = new Map(current.purposes.map((p) => [p.purpose, p]));
-    const plan = planGpcOptOut(
+    const { plan, events, withoutNotice } = gpcWithdrawals(
       signal,
       entries.map((entry) => ({
         key: entry.purpose.key,
         optOutSignal: entry.purpose.optOutSignal,
         state: planState(states.get(entry.purpose.key), lastSignal.get(entry.purpose.key)),
+        notice: noticeInLanguage(entry, now, dto.proof?.locale),
       })),
+      { subjectId, occurredAt: now.toISOString(), sourceSystem: dto.sourceSystem, proof: dto.proof },
     );
-    const occurredAt = now.toISOString();
-    const events: ConsentEventDto[] = [];
-    for (const key of plan.optOut) {
-      const entry = entries.find((e) => e.purpose.key === key)!;
-      const notice = noticeInLanguage(entry, now, dto.proof?.locale);
-      if (!notice) {
-        result.withoutNotice.push(key);
-        continue;
-      }
-      events.push({
-        subjectId,
-        purpose: key,
-        action: 'withdrawn',
-        noticeVersion: notice.version,
-        noticeLanguage: notice.language,
-        occurredAt,
-        method: 'gpc_signal',
-        sourceSystem: dto.sourceSystem,
-        proof: dto.proof,
-      });
-    }
+    result.withoutNotice = withoutNotice;
     if (events.length > 0) result.events = (await this.consent.recordBatch({ events }, undefined, caller)).items;
     result.optedOut = events.map((e) => e.purpose);
     result.overrodeOptIn = plan.overrodeOptIn.filter((key) => result.optedOut.includes(key));
