@@ -209,6 +209,36 @@ describeBrowser('console: the request page', () => {
     await context.close();
   }, 240_000);
 
+  it('links the account to a request that names none (an authorized agent’s, an email’s): proven, in the timeline', async () => {
+    const { context, page, problems } = await openContext(browser, t.baseUrl);
+    await signInWithKey(page, t.baseUrl, counsel);
+    const email = await seed();
+    const created = await t.http.post('/v1/requests').set(...bearer(counsel)).send({ type: 'erasure', email, channel: 'email', jurisdiction: 'UK' });
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    await page.goto(`${t.baseUrl}/console/requests/${id}`);
+    await waitForStatus(page, 'Awaiting verification');
+    // Not before the email is verified: the account is found by it.
+    expect(await page.getByText('Link the requester’s account', { exact: true }).count()).toBe(0);
+    expect((await t.http.post(`/v1/requests/${id}/verification`).set(...bearer(counsel)).send({ method: 'existing_account', note: 'Replied from the account address' })).status).toBe(200);
+    await page.reload();
+    await waitForStatus(page, 'Awaiting approval');
+    await page.getByText('Link the requester’s account', { exact: true }).click();
+    await page.getByLabel('Account id at your IAM platform').fill(`usr_${tag}_linked`);
+    await page.getByLabel('How did you match it?').selectOption('existing_account');
+    await page.getByLabel('What you checked').fill('The IAM account registered with this verified email');
+    expect(await axeScan(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Link the account' }).click();
+    const requester = page.getByRole('region', { name: 'Requester and identity' });
+    await requester.getByText('Proven', { exact: true }).waitFor();
+    await page.getByRole('region', { name: 'Timeline' }).getByText('Account linked by counsel, found by the verified email (existing account)').waitFor();
+    expect(await page.getByText('Link the requester’s account', { exact: true }).count()).toBe(0);
+    expect(await axeScan(page)).toEqual([]);
+    await screenshot(page, 'request-account-linked');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 240_000);
+
   it('shows a 409 in words when someone acted first, then refuses with a ground and an explanation', async () => {
     const { context, page, problems } = await openContext(browser, t.baseUrl);
     await signInWithKey(page, t.baseUrl, counsel);

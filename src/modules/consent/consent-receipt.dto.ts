@@ -6,7 +6,7 @@ export class TcfItemDto {
   name: string | null;
 }
 
-/** A TC string decoded (consent-signals.ts TcfSignal). */
+/** A TC string decoded (iab-signals.ts TcfSignal). */
 export class TcfSignalDto {
   @ApiProperty({ example: 2 }) version: number;
   @ApiProperty({ example: 4, description: 'TCF policy version (4 and later: TCF v2.2)' }) policyVersion: number;
@@ -46,7 +46,7 @@ export class GppUsSectionDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Every field of the section as @iabgpp/cmpapi decodes it' }) fields: Record<string, unknown>;
 }
 
-/** A GPP string decoded (consent-signals.ts GppSignal). */
+/** A GPP string decoded (iab-signals.ts GppSignal). */
 export class GppSignalDto {
   @ApiProperty({ example: 1 }) version: number;
   @ApiProperty({ type: [GppSectionRefDto] }) sections: GppSectionRefDto[];

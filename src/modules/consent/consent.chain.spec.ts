@@ -1,5 +1,5 @@
 import { TC_STRING } from '../../../test/fixtures/iab-signals.js';
-import { signalsDigest } from './consent-signals.js';
+import { signalsDigest } from './iab-signals.js';
 import { CONSENT_GENESIS, ConsentContent, ConsentProof, contentHash, linkHash, proofDigest, StoredConsentLink, truncateIp, verifyConsentChain } from './consent.chain.js';
 
 const proof: ConsentProof = { ipTruncated: '203.0.113.0/24', ipHash: 'a'.repeat(64), userAgent: 'Mozilla/5.0', locale: 'en-GB', jurisdiction: 'UK' };

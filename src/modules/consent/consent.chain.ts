@@ -20,7 +20,7 @@ export interface ConsentProof {
   locale: string | null;
   jurisdiction: string | null;
   /**
-   * SHA-256 of the TC / GPP strings the event carried (consent-signals.ts `signalsDigest`). Absent
+   * SHA-256 of the TC / GPP strings the event carried (iab-signals.ts `signalsDigest`). Absent
    * (never null) when it carried none: canonicalJson drops it, so every event without strings, and
    * every event recorded before strings were accepted, keeps the digest it always had.
    */

@@ -19,7 +19,7 @@ import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 import { PURPOSE_KEY } from '../purposes/purpose.dto.js';
 import { COLLECTION_METHODS, CONSENT_ACTIONS, type CollectionMethod, type ConsentAction } from './consent.entity.js';
 import { IsCalendarDate } from '../../common/errors/calendar-date.js';
-import { MAX_SIGNAL_LENGTH } from './consent-signals.js';
+import { MAX_SIGNAL_LENGTH } from './iab-signals.js';
 
 export const MAX_BATCH = 1000;
 export const SUBJECT_ID = /^[\x21-\x7E]{1,200}$/;

@@ -1,6 +1,6 @@
 import type { LetheConfig } from '../../config/config.schema.js';
 import type { ReceiptNotice, ReceiptPurpose } from '../purposes/purpose.types.js';
-import type { GppSignal, TcfSignal } from './consent-signals.js';
+import type { GppSignal, TcfSignal } from './iab-signals.js';
 import type { ConsentEventEntity } from './consent.entity.js';
 
 const LAWFUL_BASIS_TEXT: Record<string, string> = {

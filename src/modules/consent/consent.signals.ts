@@ -3,7 +3,7 @@ import { canonicalJson } from '../../common/crypto.js';
 import type { FieldError } from '../../common/errors/problem.js';
 import { Keyring } from '../../common/keyring.js';
 import { noticeInLanguage, PurposeCatalog } from '../purposes/purpose-catalog.js';
-import { decodeSignals, hasEvidence, type SignalEvidence, signalsDigest } from './consent-signals.js';
+import { decodeSignals, hasEvidence, type SignalEvidence, signalsDigest } from './iab-signals.js';
 import type { ConsentEventDto, RecordedConsentDto, SignalGpcOutcomeDto, SubjectConsentsDto, SubjectGpcOutcomeDto } from './consent.dto.js';
 import type { ReceiptSignals } from './consent.receipt.js';
 import type { PreparedEvent } from './consent.repository.js';
@@ -45,7 +45,7 @@ export interface SignalLedger {
 export const UNREADABLE = 'unreadable';
 
 /**
- * IAB TCF/GPP strings as consent evidence (decoded by the pure consent-signals.ts): checked on the
+ * IAB TCF/GPP strings as consent evidence (decoded by the pure iab-signals.ts): checked on the
  * way in, sealed with the keyring for consent_event.signals_sealed, opened again for the chain's
  * verification and the receipt, and a GPP string's Gpc = 1 turned into the withdrawals the GPC
  * rules (gpc.rules.ts) call for. ConsentService records; this class never touches the ledger.

@@ -16,7 +16,7 @@
  * - Nothing in either turns the absence of a signal into consent: no signal changes nothing.
  * - IAB Global Privacy Platform, US sections: a section's `Gpc` field carries the same browser
  *   signal as the CMP saw it. An event whose GPP string says Gpc = 1 is treated as a request that
- *   carried `Sec-GPC: 1` (consent-signals.ts decodes it; ConsentSignals in consent.signals.ts applies these rules).
+ *   carried `Sec-GPC: 1` (iab-signals.ts decodes it; ConsentSignals in consent.signals.ts applies these rules).
  */
 
 import type { ConsentEventDto, ConsentProofDto } from './consent.dto.js';

@@ -9,7 +9,7 @@ import {
   TC_STRING_RESTRICTIONS,
   TC_STRING_V1,
 } from '../../../test/fixtures/iab-signals.js';
-import { decodeGppString, decodeSignals, decodeTcString, signalsDigest } from './consent-signals.js';
+import { decodeGppString, decodeSignals, decodeTcString, signalsDigest } from './iab-signals.js';
 
 describe('decodeTcString (the libraries’ own test strings)', () => {
   it('decodes the iabtcf-es TC string: CMP, policy version, purposes 3-9 with their IAB names, special feature 1', () => {
