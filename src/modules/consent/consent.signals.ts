@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { canonicalJson } from '../../common/crypto.js';
 import type { FieldError } from '../../common/errors/problem.js';
 import { Keyring } from '../../common/keyring.js';
-import { noticeInLanguage, PurposeCatalog } from '../purposes/purpose-catalog.js';
+import { PurposeCatalog } from '../purposes/purpose-catalog.js';
 import { decodeSignals, hasEvidence, type SignalEvidence, signalsDigest } from './iab-signals.js';
 import type { ConsentEventDto, RecordedConsentDto, SignalGpcOutcomeDto, SubjectConsentsDto, SubjectGpcOutcomeDto } from './consent.dto.js';
 import type { ReceiptSignals } from './consent.receipt.js';
 import type { PreparedEvent } from './consent.repository.js';
-import { gpcWithdrawals, planState } from './gpc.rules.js';
+import { gpcCandidates } from './gpc.candidates.js';
+import { gpcWithdrawals } from './gpc.rules.js';
 
 /** An event's TC/GPP strings, decoded: the errors naming each that does not decode; `gpc` when a GPP string says Gpc = 1. */
 export interface EventSignals {
@@ -135,12 +136,7 @@ export class ConsentSignals {
       }
       const { plan, events, withoutNotice } = gpcWithdrawals(
         true,
-        entries.map((entry) => ({
-          key: entry.purpose.key,
-          optOutSignal: entry.purpose.optOutSignal,
-          state: planState(states.get(entry.purpose.key), lastSignal.get(entry.purpose.key)),
-          notice: noticeInLanguage(entry, at, signalled.proof?.locale),
-        })),
+        gpcCandidates(entries, states, lastSignal, at, signalled.proof?.locale),
         { subjectId, occurredAt: at.toISOString(), sourceSystem: signalled.sourceSystem, proof: signalled.proof },
       );
       const prepared: PreparedEvent[] = [];

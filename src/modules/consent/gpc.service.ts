@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
-import { noticeInLanguage, PurposeCatalog } from '../purposes/purpose-catalog.js';
+import { PurposeCatalog } from '../purposes/purpose-catalog.js';
 import { ConsentService } from './consent.service.js';
 import type { GpcResultDto, GpcSignalDto } from './gpc.dto.js';
-import { gpcSignal, gpcWithdrawals, planState } from './gpc.rules.js';
+import { gpcCandidates } from './gpc.candidates.js';
+import { gpcSignal, gpcWithdrawals } from './gpc.rules.js';
 
 /**
  * Honours a Global Privacy Control signal for a subject (rules and sources in gpc.rules.ts): a
@@ -29,12 +30,7 @@ export class GpcService {
     const states = new Map(current.purposes.map((p) => [p.purpose, p]));
     const { plan, events, withoutNotice } = gpcWithdrawals(
       signal,
-      entries.map((entry) => ({
-        key: entry.purpose.key,
-        optOutSignal: entry.purpose.optOutSignal,
-        state: planState(states.get(entry.purpose.key), lastSignal.get(entry.purpose.key)),
-        notice: noticeInLanguage(entry, now, dto.proof?.locale),
-      })),
+      gpcCandidates(entries, states, lastSignal, now, dto.proof?.locale),
       { subjectId, occurredAt: now.toISOString(), sourceSystem: dto.sourceSystem, proof: dto.proof },
     );
     result.withoutNotice = withoutNotice;
