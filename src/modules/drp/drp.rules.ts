@@ -11,8 +11,6 @@ import { BlockList, isIP } from 'node:net';
 import type { RefusalGround, RequestType } from '../requests/request.types.js';
 import type { RequestStatus } from '../requests/request.state.js';
 
-export const DRP_VERSION = '1.0';
-
 /** A refusal in DRP's error shape (§3.06); `silent`: answered with no body at all (pair-wise key setup, §2.05.1). */
 export interface DrpRefusal {
   status: number;

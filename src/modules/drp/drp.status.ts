@@ -8,7 +8,7 @@ import type { DrpStatusDto } from './drp.dto.js';
 import type { DrpRequestEntity } from './drp.entity.js';
 import { drpTime, FINAL, statusOf } from './drp.rules.js';
 
-export const DETAILS = {
+const DETAILS = {
   verify:
     'We emailed the person a code and a link to confirm their email address; the request goes ahead once they do. The user_verification_url page asks them to open that link.',
   optOutUnlinked: 'No account was linked to this request, so the opt-out is recorded on the request only: no account’s consent records changed.',
