@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DynamicModule, Type } from '@nestjs/common';
+import { DynamicModule, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule, WorkerModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
@@ -20,10 +20,12 @@ export interface LetheOptions {
 /** The HTTP API. It also runs the job handlers unless LETHE_WORKERS=off. */
 export async function runApi(options: LetheOptions = {}): Promise<void> {
   const { config, logger } = configFromEnvironment();
+  const booting = exitWhileBooting(config.bootTimeoutSeconds, logger);
   const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config, options.modules), createHttpAdapter(config.http.bodyLimitBytes), { logger, bodyParser: false });
   configureApp(app, config);
-  closeOnSignal(app, config, logger);
   await app.listen(config.http.port, config.http.host);
+  booting.done();
+  closeOnSignal(app, config, logger);
   logger.log(`Lethe listening on http://${config.http.host}:${config.http.port} (API docs at /docs)`, 'Lifecycle');
   logger.log(`links in mail and calendar feeds point at ${config.publicUrl} (LETHE_PUBLIC_URL)`, 'Lifecycle');
 }
@@ -35,9 +37,44 @@ export async function runWorker(options: LetheOptions = {}): Promise<void> {
     process.stderr.write('lethe-worker: DATABASE_URL is required. The embedded database belongs to one process; `npm start` already runs the job handlers.\n');
     process.exit(78);
   }
+  if (config.queue.redisUrl === undefined) {
+    process.stderr.write(
+      'lethe-worker: REDIS_URL is required. Without it jobs run on BullMQ\'s Postgres backend, which serves one process per database: ' +
+        'run the API alone (its job handlers are on by default), or set REDIS_URL on every API and worker process.\n',
+    );
+    process.exit(78);
+  }
+  const booting = exitWhileBooting(config.bootTimeoutSeconds, logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options.modules), { logger });
+  booting.done();
   closeOnSignal(app, config, logger);
   logger.log('Lethe worker running', 'Lifecycle');
+}
+
+/**
+ * Until the process is ready: SIGTERM or SIGINT ends it at once (there is nothing to drain yet), and
+ * a start that takes longer than LETHE_BOOT_TIMEOUT_SECONDS (a database or queue store that accepts
+ * connections but never answers) ends it with an error, for the supervisor to restart it.
+ */
+function exitWhileBooting(seconds: number, logger: LoggerService): { done(): void } {
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.log(`${signal} while starting: exiting`, 'Lifecycle');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  const timer = setTimeout(() => {
+    logger.error(`not ready within ${seconds} s (LETHE_BOOT_TIMEOUT_SECONDS): exiting`, 'Lifecycle');
+    process.exit(1);
+  }, seconds * 1000);
+  timer.unref();
+  return {
+    done() {
+      clearTimeout(timer);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
 }
 
 export { DATA_STORE_FACTORIES, type DataStoreFactory } from './modules/data-stores/data-store.registry.js';

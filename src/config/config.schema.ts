@@ -90,6 +90,8 @@ export interface LetheConfig {
     readonly stepAttempts: number;
     /** First retry delay of a failed step; doubles each try. */
     readonly stepBackoffMs: number;
+    /** How long a running step's claim lasts unless renewed (a third of it between renewals); another run takes the step over only after. */
+    readonly stepLeaseMs: number;
     /** Where access and portability packages are written (shared storage when workers run on several hosts). */
     readonly exportDir: string;
     /** How long a package's download link works; the file is deleted then. */
@@ -139,6 +141,8 @@ export interface LetheConfig {
   };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly shutdownGraceSeconds: number;
+  /** A process not ready within this many seconds exits with an error (for its supervisor to restart it). */
+  readonly bootTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -232,6 +236,7 @@ export function loadConfig(env: Env): LetheConfig {
     workflows: {
       stepAttempts: read.int('LETHE_STEP_ATTEMPTS', 3, 1, 20),
       stepBackoffMs: read.int('LETHE_STEP_BACKOFF_MS', 30_000, 10, 3_600_000),
+      stepLeaseMs: read.int('LETHE_STEP_LEASE_SECONDS', 12, 3, 600) * 1000,
       exportDir: read.string('LETHE_EXPORT_DIR', join(read.string('LETHE_DATA_DIR', './data'), 'exports')),
       exportLinkDays: read.int('LETHE_EXPORT_LINK_DAYS', 7, 1, 90),
       exportMaxDownloads: read.int('LETHE_EXPORT_MAX_DOWNLOADS', 5, 1, 100),
@@ -259,6 +264,7 @@ export function loadConfig(env: Env): LetheConfig {
     drp: drpConfig(read, problems),
     log: { level: read.oneOf('LETHE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
     shutdownGraceSeconds: read.int('LETHE_SHUTDOWN_GRACE_SECONDS', 25, 1, 600),
+    bootTimeoutSeconds: read.int('LETHE_BOOT_TIMEOUT_SECONDS', 120, 5, 3600),
   };
 
   if (config.env === 'production' && (config.secrets.hmacKey === undefined || config.secrets.encryptionKeys === undefined)) {

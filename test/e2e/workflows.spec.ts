@@ -1,13 +1,13 @@
 import AdmZip from 'adm-zip';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
 import { MemoryAdapter } from '../../src/modules/data-stores/adapters/memory.adapter.js';
 import { parseStoresConfig } from '../../src/config/data-stores.config.js';
-import { bearer, bootApp, BootOptions, createKey, eventually, onRedis, onServer, TestApp } from '../factories/app.js';
+import { bearer, bootApp, BootOptions, createKey, emptyQueue, eventually, onServer, TestApp } from '../factories/app.js';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { JobsService } from '../../src/infrastructure/queue/jobs.service.js';
@@ -149,6 +149,8 @@ describe('workflows across data stores', () => {
         LETHE_DATA_STORES: JSON.stringify({ stores: stores() }),
         LETHE_STEP_ATTEMPTS: '3',
         LETHE_STEP_BACKOFF_MS: '50',
+        // Short, so that the tests below see leases renewed and lapsed within seconds.
+        LETHE_STEP_LEASE_SECONDS: '3',
         LETHE_EXPORT_MAX_DOWNLOADS: '2',
         LETHE_RECIPIENTS: JSON.stringify([
           { name: MAILER, email: `dpo@mailer-${tag}.example` },
@@ -523,10 +525,89 @@ describe('workflows across data stores', () => {
     expect((await t.http.post(`/v1/requests/${id}/steps/explode/support/retry`).set(...bearer(counsel))).status).toBe(400);
   }, 60_000);
 
-  // Runs on the embedded default (BullMQ on PGlite) and on Redis. On a Postgres server with BullMQ's
-  // Postgres backend, a worker closed with a retry pending can still touch its closed connection
-  // after close() returned (a BullMQ backend limitation); that mode is left out here.
-  (onServer && !onRedis ? it.skip : it)('a worker stopped mid-export resumes after a restart, and exactly one package results', async () => {
+  it('a step whose job the queue lost while it ran is not run beside itself: the job re-added waits for the lease', async () => {
+    const subject = await seedSubject();
+    // The customer records are slow: a lock on the table holds the export's first query.
+    const locker = new pg.Client(crm.url);
+    await locker.connect();
+    let locked = true;
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE customers IN ACCESS EXCLUSIVE MODE');
+    try {
+      const { id } = await fileVerified({ type: 'access', ...subject });
+      const key = `${id}:export:crm`;
+      const leaseOf = async () => ((await t.dataSource.query(`SELECT status, lease_owner AS owner FROM workflow_step WHERE key = $1`, [key])) as { status: string; owner: string | null }[])[0]!;
+      const running = await eventually(async () => {
+        const row = await leaseOf();
+        return row.status === 'running' && row.owner ? row : undefined;
+      });
+      // The queue loses everything while the step runs; the reconciler adds its job again.
+      const [before] = await t.dataSource.query(`SELECT run_at FROM scheduled_job WHERE job_key = $1`, [key]);
+      await emptyQueue(t);
+      await t.app.get(JobsService).reconcile();
+      // The copy finds the step held: it moves its job to when the lease would lapse, and runs nothing.
+      await eventually(async () => {
+        const [row] = await t.dataSource.query(`SELECT run_at FROM scheduled_job WHERE job_key = $1`, [key]);
+        return new Date(row.run_at).getTime() > new Date(before.run_at).getTime() || undefined;
+      });
+      // Held past two lease lengths: the first run renews its lease, and nobody takes the step over.
+      const until = Date.now() + 7_000;
+      while (Date.now() < until) {
+        expect(await leaseOf()).toEqual(running);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await locker.query('ROLLBACK');
+      locked = false;
+      // The first run finishes; the package is built from what it staged, and verified.
+      const mail = await mailTo(subject.email, /personal data is ready/);
+      const zip = await downloadZip(new URL(/(http\S+\/package\?\S+)/.exec(mail.text)![1]!));
+      const manifest = JSON.parse(zip.getEntry('manifest.json')!.getData().toString('utf8')) as { files: { name: string; sha256: string }[] };
+      for (const file of manifest.files) expect(createHash('sha256').update(zip.getEntry(file.name)!.getData()).digest('hex')).toBe(file.sha256);
+      const [step] = await t.dataSource.query(`SELECT status, lease_owner FROM workflow_step WHERE key = $1`, [key]);
+      expect(step).toEqual({ status: 'succeeded', lease_owner: null });
+      expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM export_package WHERE request_id = $1`, [id]))[0].n).toBe(1);
+      const succeeded = await t.http.get(`/v1/audit-events?targetId=${id}&action=workflow.step_succeeded`).set(...bearer((await createKey(t, ['auditor'])).key));
+      expect(succeeded.body.items.filter((e: { details: { store: string } }) => e.details.store === 'crm')).toHaveLength(1);
+      // The moved job comes back, finds the step done, and is done too.
+      await eventually(async () => {
+        const [row] = await t.dataSource.query(`SELECT status FROM scheduled_job WHERE job_key = $1`, [key]);
+        return row.status === 'done' || undefined;
+      }, 30_000);
+    } finally {
+      if (locked) await locker.query('ROLLBACK');
+      await locker.end();
+    }
+  }, 90_000);
+
+  it('a package that does not match its manifest is never sent: the step fails for counsel, and the requester gets no link', async () => {
+    const subject = await seedSubject();
+    // The support desk answers only after the customer records are exported and staged.
+    support.faults.status(503, { operation: 'export' });
+    try {
+      const { id } = await fileVerified({ type: 'access', ...subject });
+      await eventually(async () => (await workflow(id)).steps.find((s) => s.key === `${id}:export:crm` && s.status === 'succeeded'));
+      // A staged file is damaged on disk before the package is built.
+      const staging = join(t.config.workflows.exportDir, id, 'staging', 'crm');
+      const [run] = readdirSync(staging);
+      const file = join(staging, run!, 'orders.ndjson.deflate');
+      const bytes = readFileSync(file);
+      bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+      writeFileSync(file, bytes);
+      await eventually(async () => (await workflow(id)).steps.find((s) => s.key === `${id}:export:support` && s.status === 'failed'), 30_000);
+      support.faults.clear();
+      expect((await t.http.post(`/v1/requests/${id}/steps/export/support/retry`).set(...bearer(counsel))).status).toBe(200);
+      const failed = await eventually(async () => (await workflow(id)).steps.find((s) => s.step === 'package' && s.status === 'failed'), 30_000);
+      expect(failed.error).toMatch(/^the package failed its integrity check: /);
+      await smtp.waitFor((m) => /Step failed: package/.test(m.subject), 10_000);
+      expect(smtp.mails.some((m) => m.to.includes(subject.email) && /personal data is ready/.test(m.subject))).toBe(false);
+      expect(await t.dataSource.query(`SELECT id FROM export_package WHERE request_id = $1`, [id])).toEqual([]);
+      expect(readdirSync(join(t.config.workflows.exportDir, id)).filter((f) => f.endsWith('.zip'))).toEqual([]);
+    } finally {
+      support.faults.clear();
+    }
+  }, 60_000);
+
+  it('a worker stopped mid-export resumes after a restart, and exactly one package results', async () => {
     const subject = await seedSubject();
     const dataDir = mkdtempSync(join(tmpdir(), 'lethe-resume-'));
     const options: BootOptions = {
@@ -612,8 +693,10 @@ describe('workflows across data stores', () => {
     try {
       const { id } = await fileVerified({ type: 'access', ...subject });
       await eventually(async () => (await workflow(id)).steps.find((s) => s.key === `${id}:export:crm` && s.status === 'succeeded'));
-      const staged = join(t.config.workflows.exportDir, id, 'staging', 'crm');
-      expect(readdirSync(staged).sort()).toEqual(['customers.csv.deflate', 'customers.ndjson.deflate', 'orders.csv.deflate', 'orders.ndjson.deflate']);
+      // One folder per run of the step: this one ran once.
+      const runs = readdirSync(join(t.config.workflows.exportDir, id, 'staging', 'crm'));
+      expect(runs).toHaveLength(1);
+      expect(readdirSync(join(t.config.workflows.exportDir, id, 'staging', 'crm', runs[0]!)).sort()).toEqual(['customers.csv.deflate', 'customers.ndjson.deflate', 'orders.csv.deflate', 'orders.ndjson.deflate']);
       const refused = await t.http.post(`/v1/requests/${id}/refuse`).set(...bearer(counsel)).send({ ground: 'manifestly_unfounded', explanation: 'A test of what a refusal leaves behind.' });
       expect(refused.status).toBe(200);
       await eventually(async () => !readdirSync(t.config.workflows.exportDir).includes(id) || undefined);

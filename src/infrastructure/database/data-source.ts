@@ -15,7 +15,8 @@ export function createDataSource(url: string, poolSize: number): DataSource {
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     poolSize,
-    extra: { max: poolSize, application_name: 'lethe' },
+    // A connection (or a wait for a free one) that takes longer fails: a boot never hangs on an unreachable or full server, and a request gets a 503.
+    extra: { max: poolSize, application_name: 'lethe', connectionTimeoutMillis: 30_000 },
     logging: false,
   });
 }

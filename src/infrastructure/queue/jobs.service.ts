@@ -25,6 +25,8 @@ interface QueuedData {
 
 const ATTEMPTS = 5;
 const RECONCILE_BATCH = 500;
+/** The longest the queue store may take to accept one batch of jobs (or the boot's lock). */
+const ENQUEUE_TIMEOUT_MS = 30_000;
 
 /**
  * Durable jobs: `schedule()` records the work in Postgres inside the caller's transaction and hands
@@ -40,6 +42,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly afterCommit = new WeakMap<QueryRunner, ScheduledJobEntity[]>();
   private readonly backend: QueueBackend;
   private reconcileTimer: NodeJS.Timeout | undefined;
+  private reconciling: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
@@ -146,18 +150,22 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     this.afterCommit.delete(event.queryRunner);
   }
 
-  /** Re-enqueues every pending job from the database. Safe to run any time, from any process. */
+  /**
+   * Re-enqueues every pending job from the database, in batches of 500, each bounded by
+   * ENQUEUE_TIMEOUT_MS (a queue store that accepts the connection but never answers fails the round,
+   * and the next round tries again). Safe to run any time, from any process.
+   */
   async reconcile(): Promise<number> {
     let count = 0;
     let after = '';
-    for (;;) {
+    while (!this.stopping) {
       const rows = (await this.dataSource.query(
         `SELECT job_key AS key, queue, name, run_at AS "runAt" FROM scheduled_job
           WHERE status = 'pending' AND job_key > $1 ORDER BY job_key LIMIT $2`,
         [after, RECONCILE_BATCH],
       )) as ScheduledJobEntity[];
       if (rows.length === 0) break;
-      await this.enqueue(rows);
+      await withTimeout(this.enqueue(rows), ENQUEUE_TIMEOUT_MS, 'the queue store did not accept a batch of jobs');
       count += rows.length;
       after = rows[rows.length - 1]!.key;
     }
@@ -177,23 +185,43 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     await this.backend.ping(this.queues.get('maintenance')!);
   }
 
+  /**
+   * Starts the workers, then restores pending work in the background: a process is ready (and an
+   * API listening) at once, whatever the backlog; the jobs reach the queue as the batches go.
+   */
   async onApplicationBootstrap(): Promise<void> {
     this.assertHandled();
+    await withTimeout(this.backend.claimSingleProcess(), ENQUEUE_TIMEOUT_MS, 'could not reach the database to claim the Postgres queue backend');
     if (this.config.queue.workers) this.startWorkers();
-    const restored = await this.reconcile();
-    this.logger.log(`queue on ${this.backend.kind}; reconciler restored ${restored} pending job(s)`);
+    else if (this.backend.kind === 'postgres') this.logger.warn('LETHE_WORKERS=off without REDIS_URL: no process runs this database\'s jobs (lethe-worker needs REDIS_URL)');
+    this.reconciling = this.reconcileNow('at start');
     const every = this.config.queue.reconcileIntervalSeconds;
     if (every > 0) {
       this.reconcileTimer = setInterval(() => {
-        this.reconcile().catch((error: unknown) => this.logger.warn({ err: describeError(error) }, 'reconcile failed'));
+        if (!this.reconciling) this.reconciling = this.reconcileNow('periodic');
       }, every * 1000);
       this.reconcileTimer.unref();
     }
   }
 
+  /** One round of the reconciler; never rejects (a failed round is logged, and the next one tries again). */
+  private reconcileNow(round: 'at start' | 'periodic'): Promise<void> {
+    const started = Date.now();
+    return this.reconcile()
+      .then((restored) => {
+        if (round === 'at start') this.logger.log(`queue on ${this.backend.kind}; reconciler restored ${restored} pending job(s) in ${Date.now() - started} ms`);
+      })
+      .catch((error: unknown) => this.logger.warn({ err: describeError(error), round }, 'reconcile failed'))
+      .finally(() => {
+        this.reconciling = undefined;
+      });
+  }
+
   /** Stops taking jobs and lets the running ones finish, before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.reconcileTimer);
+    await this.reconciling;
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await this.backend.close();
@@ -208,21 +236,28 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  /** Adds the rows' jobs, one bulk add per queue. A job whose id is queued already is left as it is. */
   private async enqueue(rows: ScheduledJobEntity[]): Promise<void> {
     const now = this.clock.now().getTime();
-    await Promise.all(
-      rows.map((row) => {
-        const runAt = new Date(row.runAt);
-        const data: QueuedData = { key: row.key, version: runAt.getTime() };
-        const options = this.handlers.get(row.name)?.options ?? {};
-        return this.queues.get(row.queue as QueueName)!.add(row.name, data, {
+    const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
+    for (const row of rows) {
+      const runAt = new Date(row.runAt);
+      const data: QueuedData = { key: row.key, version: runAt.getTime() };
+      const options = this.handlers.get(row.name)?.options ?? {};
+      const jobs = byQueue.get(row.queue as QueueName) ?? [];
+      jobs.push({
+        name: row.name,
+        data,
+        opts: {
           jobId: bullJobId(row.key, runAt),
           delay: Math.max(0, runAt.getTime() - now),
           attempts: options.attempts ?? ATTEMPTS,
           backoff: { type: 'exponential', delay: options.backoffMs ?? 5_000 },
-        });
-      }),
-    );
+        },
+      });
+      byQueue.set(row.queue as QueueName, jobs);
+    }
+    await Promise.all([...byQueue].map(([queue, jobs]) => this.queues.get(queue)!.addBulk(jobs)));
   }
 
   private async process(job: Job<QueuedData>): Promise<void> {
@@ -262,6 +297,14 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.warn({ err: describeError(e) }, 'could not record job failure');
     }
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function requireTransaction(manager: EntityManager): QueryRunner {

@@ -68,8 +68,7 @@ interface TableWriters {
  * Where one store's export lands before the package is built: per table an NDJSON file and a CSV
  * file (formula-safe cells), deflated and hashed as they are written — record by record, or as
  * whole files from stores that write them themselves (FileSink). A portability export keeps only
- * what the subject provided (Art 20). Writing again starts from an empty folder, so a retried step
- * is clean.
+ * what the subject provided (Art 20). Each run writes into a new folder, so a retried step is clean.
  */
 export class StagingSink implements RecordSink, FileSink {
   private readonly tables = new Map<string, TableWriters>();
@@ -78,15 +77,25 @@ export class StagingSink implements RecordSink, FileSink {
   private readonly categories = new Set<string>();
 
   private constructor(
-    private readonly dir: string,
+    private readonly root: string,
     private readonly storeId: string,
+    private readonly attempt: string,
     private readonly portability: boolean,
   ) {}
 
-  static async open(dir: string, storeId: string, portability: boolean): Promise<StagingSink> {
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    return new StagingSink(dir, storeId, portability);
+  /**
+   * A folder for this run of this store's export (`<root>/<store>/<attempt>`): earlier runs' folders
+   * are removed, and a run that lost its claim but still writes writes only into its own, never into
+   * the files the package will be built from.
+   */
+  static async open(root: string, storeId: string, attempt: string, portability: boolean): Promise<StagingSink> {
+    await rm(join(root, storeId), { recursive: true, force: true });
+    await mkdir(join(root, storeId, attempt), { recursive: true, mode: 0o700 });
+    return new StagingSink(root, storeId, attempt, portability);
+  }
+
+  private get dir(): string {
+    return join(this.root, this.storeId, this.attempt);
   }
 
   file(table: string, format: 'ndjson' | 'csv'): Writable {
@@ -150,7 +159,7 @@ export class StagingSink implements RecordSink, FileSink {
         if (!stream) continue;
         const name = `stores/${this.storeId}/${this.fileName(table)}.${format}`;
         const entry = stream.entry(name);
-        files.push({ name, sha256: entry.sha256, bytes: entry.size, staged: `${this.storeId}/${this.fileName(table)}.${format}.deflate`, crc32: entry.crc32, compressedBytes: entry.compressedSize });
+        files.push({ name, sha256: entry.sha256, bytes: entry.size, staged: `${this.storeId}/${this.attempt}/${this.fileName(table)}.${format}.deflate`, crc32: entry.crc32, compressedBytes: entry.compressedSize });
       }
     }
     // A portability copy holds only configured columns: nothing uncategorised to report.

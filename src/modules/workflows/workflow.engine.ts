@@ -1,4 +1,5 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service.js';
 import { SYSTEM } from '../../common/auth/roles.js';
@@ -24,6 +25,8 @@ import { workflowGuard } from './workflow.guards.js';
 import { completionMessage } from './workflow.mail.js';
 import { nextSteps, STEP_OPEN, type StepName, stepKey } from './workflow.plan.js';
 import { WorkflowsRepository } from './workflows.repository.js';
+import { PackageIntegrityError } from './zip.verify.js';
+import { StepLease } from './step.lease.js';
 
 /**
  * Runs each request's workflow: fans out one durable job per step and store, keeps every step's
@@ -33,6 +36,8 @@ import { WorkflowsRepository } from './workflows.repository.js';
  */
 @Injectable()
 export class WorkflowEngine implements OnModuleInit {
+  private readonly logger = new Logger('Workflows');
+
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
     private readonly dataSource: DataSource,
@@ -128,7 +133,7 @@ export class WorkflowEngine implements OnModuleInit {
 
   async createSteps(m: EntityManager, requestId: string, refs: { step: StepName; storeId: string }[], input: Record<string, unknown> | null = null): Promise<void> {
     const now = this.clock.now();
-    const rows = refs.map((r) => ({ key: stepKey(requestId, r.step, r.storeId), requestId, step: r.step, storeId: r.storeId, status: 'pending' as const, attempts: 0, lastError: null, result: input, waivedReason: null, createdAt: now, updatedAt: now }));
+    const rows = refs.map((r) => ({ key: stepKey(requestId, r.step, r.storeId), requestId, step: r.step, storeId: r.storeId, status: 'pending' as const, attempts: 0, lastError: null, result: input, waivedReason: null, leaseOwner: null, leaseExpiresAt: null, createdAt: now, updatedAt: now }));
     await this.repository.insertSteps(m, rows);
     await this.jobs.scheduleMany(m, rows.map((r) => ({ name: 'workflow.step' as const, key: r.key, payload: { key: r.key }, runAt: now })));
   }
@@ -151,34 +156,50 @@ export class WorkflowEngine implements OnModuleInit {
 
   // ── Running a step ─────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Runs one step under a lease: claimed in Postgres for this run only, renewed while it runs, taken
+   * over by another run only once it lapsed. A copy of the job that finds the step held elsewhere
+   * (the queue lost the job and the reconciler re-added it while it ran) moves the job to when the
+   * lease lapses instead of running the step beside itself. A run that lost its lease records
+   * nothing: whoever holds the step now does.
+   */
   private async run(key: string, ctx: JobContext): Promise<void> {
     const step = await this.repository.step(key);
     if (!step || !STEP_OPEN.has(step.status)) return;
     const request = await this.requests.record(step.requestId);
     if (!request) return;
     if (step.step !== 'lift' && step.step !== 'notice' && !isOpen(request.status)) return;
+    const owner = randomUUID();
+    const leaseMs = this.config.workflows.stepLeaseMs;
     // Only a step still to do is claimed, and only a claimed one goes back to pending: a waiver or a
     // cancellation made meanwhile stands.
-    const claimed = await this.repository.updateOpenStep(key, { status: 'running', attempts: ctx.attempt, updatedAt: this.clock.now() });
-    if (!claimed) return;
+    const claim = await this.repository.claimStep(key, owner, ctx.attempt, leaseMs, this.clock.now());
+    if (!claim.claimed) {
+      if (claim.heldForMs !== null) await this.retryWhenLapsed(step, claim.heldForMs);
+      return;
+    }
+    const lease = new StepLease(() => this.repository.renewLease(key, owner, leaseMs), leaseMs);
     let outcome: StepOutcome;
     try {
-      outcome = await this.steps.run(step, request, await this.requests.subjectOf(request.id));
+      outcome = await this.steps.run({ ...step, status: 'running', attempts: ctx.attempt }, request, await this.requests.subjectOf(request.id), owner);
     } catch (error) {
-      await this.repository.updateOpenStep(key, { status: 'pending', lastError: describeFailure(error), updatedAt: this.clock.now() });
+      lease.stop();
+      await this.repository.updateHeldStep(key, owner, { lastError: describeFailure(error), updatedAt: this.clock.now() }, true);
+      if (error instanceof PackageIntegrityError) this.logger.error({ step: step.step, request: step.requestId, detail: error.detail }, 'a package failed its integrity check and was not sent');
       // Trying again would not help: the step fails now, for counsel.
       if (error instanceof NeedsCounselError) return this.exhausted(key, error);
       throw error;
     }
+    lease.stop();
     // Kept before success is recorded: a rerun after a crash here finds what the first run did.
-    await this.repository.updateOpenStep(key, { result: outcome.result, updatedAt: this.clock.now() });
+    if (!(await this.repository.updateHeldStep(key, owner, { result: outcome.result, updatedAt: this.clock.now() }))) return;
     await this.dataSource.transaction(async (m) => {
       const locked = await this.requests.lock(m, step.requestId);
       const current = await this.repository.step(key, m);
-      // Waived or cancelled while it ran: the outcome is not recorded.
-      if (!current || !STEP_OPEN.has(current.status)) return;
+      // Waived, cancelled or taken over while it ran: the outcome is not recorded.
+      if (!current || current.status !== 'running' || current.leaseOwner !== owner) return;
       await outcome.commit?.(m, locked);
-      await this.repository.updateStep(m, key, { status: 'succeeded', result: outcome.result, lastError: null, updatedAt: this.clock.now() });
+      await this.repository.updateStep(m, key, { status: 'succeeded', result: outcome.result, lastError: null, leaseOwner: null, leaseExpiresAt: null, updatedAt: this.clock.now() });
       await this.audit.record(m, SYSTEM, { action: 'workflow.step_succeeded', targetType: 'request', targetId: step.requestId, details: { step: step.step, store: step.storeId } });
       await this.requests.recordEvent(m, step.requestId, 'step_succeeded', false, { step: step.step, store: step.storeId });
       await ctx.complete(m);
@@ -186,6 +207,12 @@ export class WorkflowEngine implements OnModuleInit {
       else if (step.step !== 'lift') await this.advance(m, locked);
     });
     await outcome.afterCommit?.();
+  }
+
+  /** The step runs elsewhere: its job comes back just after that run's lease would lapse, should that run die. */
+  private async retryWhenLapsed(step: WorkflowStepEntity, heldForMs: number): Promise<void> {
+    const runAt = new Date(this.clock.now().getTime() + heldForMs + 1_000);
+    await this.dataSource.transaction((m) => this.jobs.schedule(m, { name: 'workflow.step', key: step.key, payload: { key: step.key }, runAt }));
   }
 
   /** The last try failed: the step shows as failed on the request until counsel retries or waives it. */
@@ -198,7 +225,7 @@ export class WorkflowEngine implements OnModuleInit {
       const step = await this.repository.step(key, m);
       if (!step || !STEP_OPEN.has(step.status)) return;
       const lastError = describeFailure(error);
-      await this.repository.updateStep(m, key, { status: 'failed', lastError, updatedAt: this.clock.now() });
+      await this.repository.updateStep(m, key, { status: 'failed', lastError, leaseOwner: null, leaseExpiresAt: null, updatedAt: this.clock.now() });
       await this.audit.record(m, SYSTEM, { action: 'workflow.step_failed', targetType: 'request', targetId: step.requestId, details: { step: step.step, store: step.storeId, attempts: step.attempts } });
       await this.requests.recordEvent(m, step.requestId, 'step_failed', false, { step: step.step, store: step.storeId, error: lastError });
       await this.mailer.queue(m, `workflow:${key}:failed:${this.clock.now().getTime()}`, {
@@ -218,6 +245,6 @@ export class WorkflowEngine implements OnModuleInit {
 /** What counsel sees of a failure: the typed kind and message, never a driver's text or personal data. */
 function describeFailure(error: unknown): string {
   if (error instanceof DataStoreError) return `${error.kind}: ${error.message}`.slice(0, 500);
-  if (error instanceof WaitingError || error instanceof NeedsCounselError) return error.message;
+  if (error instanceof WaitingError || error instanceof NeedsCounselError || error instanceof PackageIntegrityError) return error.message;
   return `failed: ${(error as Error)?.name ?? 'Error'}${(error as { code?: string })?.code ? ` ${(error as { code?: string }).code}` : ''}`.slice(0, 500);
 }

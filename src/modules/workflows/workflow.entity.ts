@@ -37,6 +37,16 @@ export class WorkflowStepEntity {
   @Column({ name: 'waived_reason', type: 'varchar', length: 2000, nullable: true })
   waivedReason: string | null;
 
+  /**
+   * While the step runs: who runs it (one attempt's random id) and until when, by the database's
+   * clock. The runner renews it; another run takes the step over only once it lapsed.
+   */
+  @Column({ name: 'lease_owner', type: 'varchar', length: 40, nullable: true })
+  leaseOwner: string | null;
+
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ExportPackageEntity, RecipientNoticeEntity, WorkflowStepEntity } from './workflow.entity.js';
-import { STEP_OPEN, type StepName, type StepStatus } from './workflow.plan.js';
+import { type StepName, type StepStatus } from './workflow.plan.js';
 
-export type StepChange = Partial<Pick<WorkflowStepEntity, 'status' | 'attempts' | 'lastError' | 'waivedReason'>> & { result?: Record<string, unknown> | null };
+export type StepChange = Partial<Pick<WorkflowStepEntity, 'status' | 'attempts' | 'lastError' | 'waivedReason' | 'leaseOwner' | 'leaseExpiresAt'>> & { result?: Record<string, unknown> | null };
 export type NewPackage = Omit<ExportPackageEntity, 'id' | 'linksIssued'>;
 
 /** The workflows module's SQL: workflow_step, export_package and recipient_notice. */
@@ -43,13 +43,45 @@ export class WorkflowsRepository {
     await m.getRepository(WorkflowStepEntity).save(row);
   }
 
-  /** Updates a step that is still to do (pending, running or failed); false if it is not. */
-  async updateOpenStep(key: string, change: StepChange & { updatedAt: Date }): Promise<boolean> {
+  /**
+   * Claims a step for one run: a step still to do, unless another run holds a lease on it that has
+   * not lapsed (by the database's clock, the one clock every process shares). Returns the claim,
+   * or, when another run holds it, how long until its lease lapses.
+   */
+  async claimStep(key: string, owner: string, attempt: number, leaseMs: number, now: Date): Promise<{ claimed: true } | { claimed: false; heldForMs: number | null }> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE workflow_step SET status = 'running', attempts = $3, lease_owner = $2,
+              lease_expires_at = clock_timestamp() + $4 * interval '1 millisecond', updated_at = $5
+        WHERE key = $1 AND (status IN ('pending', 'failed')
+              OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= clock_timestamp())))
+        RETURNING key`,
+      [key, owner, attempt, leaseMs, now],
+    )) as [unknown[], number];
+    if (rows.length > 0) return { claimed: true };
+    const [held] = (await this.dataSource.query(
+      `SELECT ceil(extract(epoch FROM (lease_expires_at - clock_timestamp())) * 1000)::int AS "ms" FROM workflow_step WHERE key = $1 AND status = 'running'`,
+      [key],
+    )) as { ms: number | null }[];
+    return { claimed: false, heldForMs: held ? Math.max(0, held.ms ?? 0) : null };
+  }
+
+  /** Extends the run's lease; false when the run no longer holds the step (it lapsed and was taken over, or counsel settled it). */
+  async renewLease(key: string, owner: string, leaseMs: number): Promise<boolean> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE workflow_step SET lease_expires_at = clock_timestamp() + $3 * interval '1 millisecond'
+        WHERE key = $1 AND lease_owner = $2 AND status = 'running' RETURNING key`,
+      [key, owner, leaseMs],
+    )) as [unknown[], number];
+    return rows.length > 0;
+  }
+
+  /** Updates a step this run still holds; false if it does not. `release` gives the step up (back to pending, no lease). */
+  async updateHeldStep(key: string, owner: string, change: StepChange & { updatedAt: Date }, release = false): Promise<boolean> {
     const result = await this.dataSource
       .createQueryBuilder()
       .update(WorkflowStepEntity)
-      .set(change as never)
-      .where('key = :key AND status IN (:...open)', { key, open: [...STEP_OPEN] })
+      .set({ ...change, ...(release ? { status: 'pending', leaseOwner: null, leaseExpiresAt: null } : {}) } as never)
+      .where(`key = :key AND lease_owner = :owner AND status = 'running'`, { key, owner })
       .execute();
     return (result.affected ?? 0) > 0;
   }

@@ -20,9 +20,9 @@ export class ExportStep implements StepKind {
     private readonly stores: StepStores,
   ) {}
 
-  async run({ step, request, identity }: StepInput): Promise<StepOutcome> {
+  async run({ step, request, identity, attempt }: StepInput): Promise<StepOutcome> {
     const portability = request.type === 'portability';
-    const sink = await StagingSink.open(join(stagingDir(this.config, request.id), step.storeId), step.storeId, portability);
+    const sink = await StagingSink.open(stagingDir(this.config, request.id), step.storeId, attempt, portability);
     const adapter = this.stores.get(step.storeId);
     try {
       if (adapter.exportFiles) return { result: { ...sink.filesWritten(await adapter.exportFiles(identity, sink, { providedOnly: portability })) } };

@@ -15,10 +15,15 @@ import { type StagedExport, writePackage } from '../export.package.js';
 import { expireJob, linkExpiry } from '../package.rules.js';
 import { art15Information, indexHtml, type Manifest } from '../workflow.documents.js';
 import { WorkflowsRepository } from '../workflows.repository.js';
+import { verifyZip } from '../zip.verify.js';
 import { stagingDir } from './export.step.js';
 import type { StepInput, StepKind, StepOutcome } from './step.kind.js';
 
-/** The one package of the request: a zip of every store's files, the manifest, the index and the Art 15 information. */
+/**
+ * The one package of the request: a zip of every store's files, the manifest, the index and the Art 15
+ * information, verified against the manifest before it is recorded (a package that fails is deleted
+ * and the step tried again).
+ */
 @Injectable()
 export class PackageStep implements StepKind {
   readonly name = 'package';
@@ -68,7 +73,14 @@ export class PackageStep implements StepKind {
     const dir = join(this.config.workflows.exportDir, request.id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const fileName = `${kind}-${request.id}.zip`;
-    const zip = await writePackage(join(dir, fileName), stagingDir(this.config, request.id), staged, documents, this.clock.now());
+    const path = join(dir, fileName);
+    const zip = await writePackage(path, stagingDir(this.config, request.id), staged, documents, this.clock.now());
+    // Read back before anyone is sent a link: every entry inflates to what the manifest says.
+    const expected = [...documents.map((d) => ({ name: d.name, sha256: sha256Hex(d.content), bytes: Buffer.byteLength(d.content) })), ...staged.map(({ name, sha256, bytes }) => ({ name, sha256, bytes }))];
+    await verifyZip(path, expected, zip.sha256).catch(async (error: unknown) => {
+      await rm(path, { force: true });
+      throw error;
+    });
     const expiresAt = linkExpiry(this.clock.now(), this.config.workflows.exportLinkDays);
     // What counsel reviews before releasing an access package: per store the rows per table, and the files.
     const review = { stores: manifest.stores, files: [...manifest.files.map(({ name, bytes }) => ({ name, bytes })), ...documents.slice(-1).map((d) => ({ name: d.name, bytes: Buffer.byteLength(d.content) }))] };

@@ -13,6 +13,8 @@ export interface StepInput {
   identity: SubjectIdentity;
   /** What an earlier try of this step recorded before it could report success. */
   previous: Record<string, unknown> | null;
+  /** This run's id (it holds the step's lease): what a run writes to disk goes under it, never where another run writes. */
+  attempt: string;
 }
 
 /** What a step did: its result (no personal data), and the writes that commit with its success. */
@@ -25,7 +27,7 @@ export interface StepOutcome {
 
 /**
  * One kind of workflow step. Every kind is idempotent: running it again after a crash gives the
- * same outcome (exports rewrite their staging folder, erasure and restriction are idempotent in the
+ * same outcome (each export stages into a folder of its own run, erasure and restriction are idempotent in the
  * adapters, commits are guarded by unique keys).
  */
 export interface StepKind {

@@ -39,9 +39,9 @@ export class StepRegistry {
     if (missing.length > 0) throw new Error(`no step kind runs ${missing.join(', ')}: add one in src/modules/workflows/steps/`);
   }
 
-  async run(step: WorkflowStepEntity, request: RequestRecord, subject: SubjectOfRequest): Promise<StepOutcome> {
+  async run(step: WorkflowStepEntity, request: RequestRecord, subject: SubjectOfRequest, attempt: string): Promise<StepOutcome> {
     const identity: SubjectIdentity = { requestId: request.id, email: subject.email, subjectId: subject.subjectId };
-    const outcome = await this.kinds.get(step.step)!.run({ step, request, subject, identity, previous: step.result });
+    const outcome = await this.kinds.get(step.step)!.run({ step, request, subject, identity, previous: step.result, attempt });
     // A typed subject id was left aside: the step says it used the verified email only.
     if (subject.subjectIdUnproven && step.step !== 'package' && step.step !== 'certificate') outcome.result = { ...outcome.result, subjectId: UNPROVEN_SUBJECT_ID };
     return outcome;

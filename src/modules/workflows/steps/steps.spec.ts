@@ -18,6 +18,7 @@ const input = (extra: Partial<StepInput> = {}): StepInput => ({
   subject: subject(),
   identity: { requestId: 'r-1', email: 'ana@example.com', subjectId: null },
   previous: null,
+  attempt: 'attempt-1',
   ...extra,
 });
 
