@@ -236,7 +236,7 @@ export function loadConfig(env: Env): LetheConfig {
     workflows: {
       stepAttempts: read.int('LETHE_STEP_ATTEMPTS', 3, 1, 20),
       stepBackoffMs: read.int('LETHE_STEP_BACKOFF_MS', 30_000, 10, 3_600_000),
-      stepLeaseMs: read.int('LETHE_STEP_LEASE_SECONDS', 12, 3, 600) * 1000,
+      stepLeaseMs: read.int('LETHE_STEP_LEASE_SECONDS', 10, 3, 600) * 1000,
       exportDir: read.string('LETHE_EXPORT_DIR', join(read.string('LETHE_DATA_DIR', './data'), 'exports')),
       exportLinkDays: read.int('LETHE_EXPORT_LINK_DAYS', 7, 1, 90),
       exportMaxDownloads: read.int('LETHE_EXPORT_MAX_DOWNLOADS', 5, 1, 100),

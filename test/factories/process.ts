@@ -44,7 +44,7 @@ export async function startLethe(options: { entry?: 'main' | 'worker'; env?: Rec
       PORT: String(port),
       HOST: '127.0.0.1',
       LETHE_LOG_LEVEL: 'warn',
-      LETHE_MAIL_TRANSPORT: 'files',
+      ...(options.env?.SMTP_URL ? {} : { LETHE_MAIL_TRANSPORT: 'files' }),
       LETHE_EMBEDDED_TEMPLATE: PGLITE_TEMPLATE,
       LETHE_QUEUE_PREFIX: `p${randomBytes(4).toString('hex')}`,
       DATABASE_URL: process.env.DATABASE_URL ?? '',

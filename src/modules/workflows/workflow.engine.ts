@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service.js';
 import { SYSTEM } from '../../common/auth/roles.js';
@@ -169,7 +170,7 @@ export class WorkflowEngine implements OnModuleInit {
     const request = await this.requests.record(step.requestId);
     if (!request) return;
     if (step.step !== 'lift' && step.step !== 'notice' && !isOpen(request.status)) return;
-    const owner = randomUUID();
+    const owner = leaseOwner();
     const leaseMs = this.config.workflows.stepLeaseMs;
     // Only a step still to do is claimed, and only a claimed one goes back to pending: a waiver or a
     // cancellation made meanwhile stands.
@@ -240,6 +241,11 @@ export class WorkflowEngine implements OnModuleInit {
       });
     });
   }
+}
+
+/** A run's id: the host and process that run it (for an operator reading workflow_step), and a random part of its own. */
+function leaseOwner(): string {
+  return `${hostname().slice(0, 16)}:${process.pid}:${randomBytes(6).toString('hex')}`;
 }
 
 /** What counsel sees of a failure: the typed kind and message, never a driver's text or personal data. */
