@@ -117,7 +117,10 @@ describe('audit trail export over OTLP/HTTP', () => {
     expect(new Set(receiver.deliveries.map((d) => d.resource['service.instance.id'])).size).toBe(1);
     expect(app.rawLogs()).not.toContain(SECRET.split(' ')[1]);
 
-    expect(await app.app.get(AuditExporter).status()).toMatchObject({ exportedSeq: head, headSeq: head, behind: 0, rejectedRecords: 0 });
+    // The cursor moves just after the receiver's answer.
+    const exporter = app.app.get(AuditExporter);
+    await eventually(async () => (await exporter.status())?.behind === 0, 5_000, 20);
+    expect(await exporter.status()).toMatchObject({ exportedSeq: head, headSeq: head, behind: 0, rejectedRecords: 0 });
   });
 
   it('sends the same batch again after 503 (honouring Retry-After) and 429 (backing off), and skips nothing', async () => {
@@ -171,7 +174,9 @@ describe('audit trail export over OTLP/HTTP', () => {
     const head = await headSeq(t);
     await eventually(async () => receiver.acknowledgedSeqs.at(-1) === head, 10_000, 20);
     expect(receiver.acknowledgedSeqs).toEqual(range(firstSeq(receiver), head));
-    expect(await t.app.get(AuditExporter).status()).toMatchObject({ rejectedRecords: 1, behind: 0 });
+    const exporter = t.app.get(AuditExporter);
+    await eventually(async () => (await exporter.status())?.behind === 0, 5_000, 20);
+    expect(await exporter.status()).toMatchObject({ rejectedRecords: 1, exportedSeq: head });
     expect(t.logs.some((l) => l.level === 'error' && l.rejected === 1)).toBe(true);
     expect(t.rawLogs()).not.toContain('hunter2');
   });

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { SYSTEM } from '../auth/roles.js';
 import { Clock } from '../clock.js';
 import { describeError } from '../errors/describe-error.js';
@@ -87,7 +87,11 @@ export class AuditExporter implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     if (!this.settings) return;
-    this.loop = this.run(this.settings);
+    // run() handles its own failures; this only keeps a bug there from becoming an unhandled rejection.
+    this.loop = this.run(this.settings).catch((error: unknown) => {
+      this.state = 'stopped';
+      this.logger.error({ err: describeError(error) }, 'the audit export stopped');
+    });
   }
 
   /** Stops between batches or aborts the one in flight (its cursor does not move: it is sent again). */
@@ -110,6 +114,10 @@ export class AuditExporter implements OnApplicationBootstrap, BeforeApplicationS
         this.interruptSleep?.();
       }, WAKE_DELAY_MS);
     }
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    this.recordedIn.delete(event.queryRunner);
   }
 
   /** How far the export is behind the trail, for monitoring (not yet on /metrics). */
