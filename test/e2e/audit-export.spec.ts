@@ -1,6 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,6 +198,30 @@ describe('audit trail export over OTLP/HTTP', () => {
     await t.close();
     t = undefined;
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('trusts an https receiver whose certificate LETHE_AUDIT_EXPORT_CA_FILE vouches for, and only then', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lethe-otlp-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const tls = await OtlpReceiver.start({ key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') });
+    try {
+      // Without the CA: the certificate is refused, nothing is delivered, the export keeps trying.
+      t = await bootApp({ env: exportEnv(tls) });
+      const refused = (l: Record<string, unknown>) => l.context === 'AuditExport' && l.level === 'warn' && /SELF_SIGNED|UNABLE_TO_VERIFY/.test(String((l.err as { code?: unknown }).code));
+      await eventually(async () => t!.logs.some(refused), 10_000, 50);
+      expect(tls.deliveries).toHaveLength(0);
+      await t.close();
+      t = undefined;
+
+      t = await bootApp({ env: exportEnv(tls, { LETHE_AUDIT_EXPORT_CA_FILE: join(dir, 'cert.pem') }) });
+      await createKey(t, ['auditor']);
+      const head = await headSeq(t);
+      await eventually(async () => tls.acknowledgedSeqs.at(-1) === head, 10_000, 20);
+      expect(tls.acknowledgedSeqs).toEqual(range(firstSeq(tls), head));
+    } finally {
+      await tls.close();
+    }
   });
 
   (onServer ? it : it.skip)('two processes on one database: one exports at a time, each entry once, in order', async () => {

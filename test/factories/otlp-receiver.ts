@@ -1,4 +1,5 @@
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** One POST the receiver got, decoded. */
@@ -39,18 +40,24 @@ export class OtlpReceiver {
   readonly deliveries: Delivery[] = [];
   policy: Policy = ACCEPT;
   private readonly held = new Set<ServerResponse>();
-  private readonly server = createServer((req, res) => void this.handle(req, res));
+  private readonly server: Server;
   private port = 0;
 
-  static async start(): Promise<OtlpReceiver> {
-    const receiver = new OtlpReceiver();
+  private constructor(private readonly tls: { key: string; cert: string } | undefined) {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = tls ? createTlsServer(tls, handler) : createServer(handler);
+  }
+
+  /** Plain HTTP, or HTTPS with this key and certificate. */
+  static async start(tls?: { key: string; cert: string }): Promise<OtlpReceiver> {
+    const receiver = new OtlpReceiver(tls);
     await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
     receiver.port = (receiver.server.address() as AddressInfo).port;
     return receiver;
   }
 
   get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   /** The deliveries answered 2xx, in arrival order. */

@@ -140,7 +140,7 @@ export class AuditExporter implements OnApplicationBootstrap, BeforeApplicationS
       } catch (error) {
         if (this.stop.signal.aborted) break;
         // Unreachable receiver, timeout, or a database error: the cursor has not moved; try again.
-        this.logger.warn({ err: describeError(error), sink: settings.sink }, 'audit export attempt failed; retrying');
+        this.logger.warn({ err: failure(error), sink: settings.sink }, 'audit export attempt failed; retrying');
         pass = { kind: 'retry', afterMs: undefined };
       }
       switch (pass.kind) {
@@ -260,4 +260,14 @@ export class AuditExporter implements OnApplicationBootstrap, BeforeApplicationS
     this.interruptSleep = undefined;
     if (wakeable) this.woken = false;
   }
+}
+
+/**
+ * What is logged of a failed attempt: the error's name and code (ECONNREFUSED, a TLS verdict such as
+ * DEPTH_ZERO_SELF_SIGNED_CERT, a SQLSTATE), never its message, which may quote a row or the URL.
+ * Read by property, not `instanceof`: node:https errors may come from another realm (Jest's VM).
+ */
+function failure(error: unknown): { name: string; code: unknown } {
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  return { name: typeof name === 'string' ? name : typeof error, code };
 }
