@@ -224,6 +224,14 @@ describe('audit trail export over OTLP/HTTP', () => {
     }
   });
 
+  it('runs only in processes that run jobs: an API process with LETHE_WORKERS=off exports nothing', async () => {
+    t = await bootApp({ env: exportEnv(receiver, { LETHE_WORKERS: 'off', LETHE_AUDIT_EXPORT_POLL_MS: '20' }) });
+    await createKey(t, ['auditor']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(receiver.deliveries).toHaveLength(0);
+    expect(await t.app.get(AuditExporter).status()).toBeUndefined();
+  });
+
   (onServer ? it : it.skip)('two processes on one database: one exports at a time, each entry once, in order', async () => {
     const env = exportEnv(receiver, { LETHE_AUDIT_EXPORT_POLL_MS: '20', LETHE_AUDIT_EXPORT_BATCH_SIZE: '2' });
     // A slow receiver: both exporters find entries to send while a batch is in flight.

@@ -107,6 +107,7 @@ export class AuditExporter implements OnApplicationBootstrap, BeforeApplicationS
   afterTransactionCommit(event: TransactionCommitEvent): void {
     if (!this.recordedIn.has(event.queryRunner)) return;
     this.recordedIn.delete(event.queryRunner);
+    if (this.stop.signal.aborted) return;
     this.woken = true;
     if (this.wakeTimer === undefined) {
       this.wakeTimer = setTimeout(() => {
