@@ -30,6 +30,8 @@ describe('loadConfig', () => {
     ['LETHE_HMAC_KEY', 'too-short', /LETHE_HMAC_KEY must be at least 32 characters/],
     ['LETHE_CONTROLLER_COUNTRY', 'ireland', /LETHE_CONTROLLER_COUNTRY must be an ISO 3166-1/],
     ['NODE_ENV', 'production', /LETHE_HMAC_KEY and LETHE_ENCRYPTION_KEYS must be set when NODE_ENV=production/],
+    ['LETHE_AUDIT_EXPORT_OTLP_ENDPOINT', 'syslog://siem:514', /LETHE_AUDIT_EXPORT_OTLP_ENDPOINT must be a http:\/\/ or https:\/\/ URL/],
+    ['LETHE_AUDIT_EXPORT_HEADERS', 'Authorization=Bearer%20x', /LETHE_AUDIT_EXPORT_HEADERS and LETHE_AUDIT_EXPORT_CA_FILE need LETHE_AUDIT_EXPORT_OTLP_ENDPOINT/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
@@ -63,6 +65,46 @@ describe('loadConfig', () => {
     expect(config.http.bodyLimitBytes).toBe(512 * 1024);
     expect(config.queue.workers).toBe(false);
     expect(config.database.url).toBe('postgres://h/test');
+  });
+
+  describe('audit export', () => {
+    const endpoint = { LETHE_AUDIT_EXPORT_OTLP_ENDPOINT: 'https://collector.example.com:4318/' };
+
+    it('is off without an endpoint', () => {
+      expect(loadConfig({}).auditExport).toBeUndefined();
+    });
+
+    it('posts to <endpoint>/v1/logs with the headers decoded', () => {
+      const config = loadConfig({ ...endpoint, LETHE_AUDIT_EXPORT_HEADERS: 'Authorization=Bearer%20s3cr%3Dt, X-Scope-OrgID=lethe' });
+      expect(config.auditExport).toMatchObject({
+        logsUrl: 'https://collector.example.com:4318/v1/logs',
+        headers: { Authorization: 'Bearer s3cr=t', 'X-Scope-OrgID': 'lethe' },
+        sink: 'siem',
+        start: 'beginning',
+        batchSize: 200,
+      });
+      expect(loadConfig({ LETHE_AUDIT_EXPORT_OTLP_ENDPOINT: 'http://otel:4318/prefix' }).auditExport?.logsUrl).toBe('http://otel:4318/prefix/v1/logs');
+    });
+
+    it.each([
+      [{ LETHE_AUDIT_EXPORT_OTLP_ENDPOINT: 'https://user:hunter2@collector.example.com' }, /must not carry credentials/],
+      [{ LETHE_AUDIT_EXPORT_OTLP_ENDPOINT: 'https://collector.example.com?x=1' }, /must not have a query/],
+      [{ ...endpoint, LETHE_AUDIT_EXPORT_HEADERS: 'Authorization' }, /entry 1 is not/],
+      [{ ...endpoint, LETHE_AUDIT_EXPORT_HEADERS: 'ok=1,bad name=hunter2' }, /entry 2 is not/],
+      [{ ...endpoint, LETHE_AUDIT_EXPORT_HEADERS: 'Content-Type=text/plain' }, /must not set Content-Type/],
+      [{ ...endpoint, LETHE_AUDIT_EXPORT_CA_FILE: '/nonexistent/ca.pem' }, /LETHE_AUDIT_EXPORT_CA_FILE: cannot read \/nonexistent\/ca.pem \(ENOENT\)/],
+      [{ LETHE_AUDIT_EXPORT_OTLP_ENDPOINT: 'http://otel:4318', LETHE_AUDIT_EXPORT_CA_FILE: '/etc/hostname' }, /needs an https:\/\//],
+      [{ ...endpoint, LETHE_AUDIT_EXPORT_BACKOFF_MS: '5000', LETHE_AUDIT_EXPORT_MAX_BACKOFF_MS: '1000' }, /MAX_BACKOFF_MS must be at least/],
+      [{ ...endpoint, LETHE_AUDIT_EXPORT_START: 'yesterday' }, /LETHE_AUDIT_EXPORT_START must be one of beginning, now/],
+      [{ ...endpoint, LETHE_AUDIT_EXPORT_NAME: 'My SIEM' }, /LETHE_AUDIT_EXPORT_NAME must be lowercase/],
+    ])('refuses %j', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+
+    it('never echoes a header value or a password in the endpoint', () => {
+      const attempt = () => loadConfig({ LETHE_AUDIT_EXPORT_OTLP_ENDPOINT: 'https://u:hunter2@c.example.com', LETHE_AUDIT_EXPORT_HEADERS: 'x y=hunter2' });
+      expect(attempt).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+    });
   });
 
   describe('public URL', () => {

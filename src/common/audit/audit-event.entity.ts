@@ -50,3 +50,20 @@ export class AuditHeadEntity {
   @Column({ type: 'char', length: 64 })
   hash: string;
 }
+
+/**
+ * How far the trail has been streamed to one destination (audit.export.ts): every entry up to
+ * `last_seq` was acknowledged by it. Moved only after the receiver's 2xx; its moves are not audited
+ * (an entry per move would itself be exported, and so on for ever).
+ */
+@Entity('audit_export_cursor')
+export class AuditExportCursorEntity {
+  @PrimaryColumn({ type: 'varchar', length: 100, primaryKeyConstraintName: 'pk_audit_export_cursor' })
+  sink: string;
+
+  @Column({ name: 'last_seq', type: 'bigint' })
+  lastSeq: string;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -68,6 +68,53 @@ export class AuditRepository {
     return this.dataSource.getRepository(AuditEventEntity).createQueryBuilder('e').where('e.seq > :after', { after: afterSeq }).orderBy('e.seq', 'ASC').limit(limit).getMany();
   }
 
+  // ── The exporter's cursor (audit.export.ts) ──────────────────────────────────────────────────
+
+  /**
+   * Creates the sink's cursor unless it exists: at 0 (the whole trail) or at the head as it is now.
+   * True when this call created it. Concurrent callers queue on the primary key; one creates it.
+   */
+  async createCursor(m: EntityManager, sink: string, start: 'beginning' | 'now', now: Date): Promise<boolean> {
+    const rows = (await m.query(
+      `INSERT INTO audit_export_cursor (sink, last_seq, updated_at)
+       SELECT $1, CASE WHEN $2 = 'now' THEN COALESCE((SELECT seq FROM audit_head WHERE id = 1), 0) ELSE 0 END, $3
+       ON CONFLICT (sink) DO NOTHING
+       RETURNING sink`,
+      [sink, start, now],
+    )) as unknown[];
+    return rows.length === 1;
+  }
+
+  /**
+   * The sink's cursor, its row locked until `m`'s transaction ends; undefined when another
+   * transaction holds it (SKIP LOCKED: that process is exporting) or it does not exist. Outside a
+   * transaction the lock ends with the statement.
+   */
+  async claimCursor(m: EntityManager, sink: string): Promise<number | undefined> {
+    const [row] = (await m.query('SELECT last_seq FROM audit_export_cursor WHERE sink = $1 FOR UPDATE SKIP LOCKED', [sink])) as { last_seq: string }[];
+    return row && Number(row.last_seq);
+  }
+
+  /** The sink's cursor, read without a lock (for the lag); undefined when it does not exist. */
+  async cursor(sink: string): Promise<number | undefined> {
+    const [row] = (await this.dataSource.query('SELECT last_seq FROM audit_export_cursor WHERE sink = $1', [sink])) as { last_seq: string }[];
+    return row && Number(row.last_seq);
+  }
+
+  /** Moves the cursor from `from` to `to`; false (nothing moved) when it is no longer at `from`. */
+  async advanceCursor(m: EntityManager, sink: string, from: number, to: number, now: Date): Promise<boolean> {
+    const [, affected] = (await m.query('UPDATE audit_export_cursor SET last_seq = $3, updated_at = $4 WHERE sink = $1 AND last_seq = $2', [sink, from, to, now])) as [
+      unknown,
+      number,
+    ];
+    return affected === 1;
+  }
+
+  /** Up to `limit` entries after `afterSeq` in chain order, read with `m` (the exporter's transaction, if any). */
+  entriesAfter(m: EntityManager, afterSeq: number, limit: number): Promise<AuditEventEntity[]> {
+    return m.getRepository(AuditEventEntity).createQueryBuilder('e').where('e.seq > :after', { after: afterSeq }).orderBy('e.seq', 'ASC').limit(limit).getMany();
+  }
+
   /** The chain head as it is now, without a lock; undefined when the row is missing. */
   async head(): Promise<AuditHead | undefined> {
     const [head] = (await this.dataSource.query('SELECT seq, hash FROM audit_head WHERE id = 1')) as { seq: string; hash: string }[];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, QueryRunner } from 'typeorm';
 import { actorOf, Caller } from '../auth/roles.js';
 import { Clock } from '../clock.js';
 import { decodeCursor, Page, toPage } from '../pagination.js';
@@ -37,6 +37,8 @@ const VERIFY_PAGE = 2_000;
 
 @Injectable()
 export class AuditService {
+  private readonly listeners: Array<(transaction: QueryRunner) => void> = [];
+
   constructor(
     private readonly repository: AuditRepository,
     private readonly clock: Clock,
@@ -63,6 +65,12 @@ export class AuditService {
       prevHash: head.hash,
     };
     await this.repository.append(manager, link, hashLink(link));
+    for (const listener of this.listeners) listener(manager.queryRunner);
+  }
+
+  /** Tells `listener` of each entry appended, with the transaction it is in (the exporter wakes once that commits). */
+  onRecorded(listener: (transaction: QueryRunner) => void): void {
+    this.listeners.push(listener);
   }
 
   async list(query: AuditQuery): Promise<Page<AuditEventView>> {

@@ -1,5 +1,5 @@
 import { ExportPackageEntity, RecipientNoticeEntity, WorkflowStepEntity } from '../../modules/workflows/workflow.entity.js';
-import { AuditEventEntity, AuditHeadEntity } from '../../common/audit/audit-event.entity.js';
+import { AuditEventEntity, AuditExportCursorEntity, AuditHeadEntity } from '../../common/audit/audit-event.entity.js';
 import { ApiKeyEntity } from '../../modules/api-keys/api-key.entity.js';
 import { ConsentEventEntity, ConsentHeadEntity, ConsentOutboxEntity, ConsentStateEntity } from '../../modules/consent/consent.entity.js';
 import { PurposeEntity, PurposeNoticeEntity } from '../../modules/purposes/purpose.entity.js';
@@ -27,6 +27,7 @@ export const ENTITIES = [
   ApiKeyEntity,
   AuditEventEntity,
   AuditHeadEntity,
+  AuditExportCursorEntity,
   ScheduledJobEntity,
   PurposeEntity,
   PurposeNoticeEntity,
