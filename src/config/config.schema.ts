@@ -137,6 +137,13 @@ export interface LetheConfig {
     /** Calls per agent per minute, all routes together (pairing counts for the agent its path names). */
     readonly ratePerAgentPerMinute: number;
   };
+  /** Operations: the scheduled verification of the audit trail and the consent ledger (/metrics, alerts). */
+  readonly ops: {
+    /** Minutes between two verifications of the chains. */
+    readonly chainCheckIntervalMinutes: number;
+    /** Subjects' consent chains verified per run; the next run goes on from where this one stopped. */
+    readonly chainCheckConsentSubjects: number;
+  };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly shutdownGraceSeconds: number;
 }
@@ -257,6 +264,10 @@ export function loadConfig(env: Env): LetheConfig {
       oidc: subjectOidcConfig(read, problems),
     },
     drp: drpConfig(read, problems),
+    ops: {
+      chainCheckIntervalMinutes: read.int('LETHE_CHAIN_CHECK_INTERVAL_MINUTES', 60, 1, 10_080),
+      chainCheckConsentSubjects: read.int('LETHE_CHAIN_CHECK_CONSENT_SUBJECTS', 20_000, 1, 10_000_000),
+    },
     log: { level: read.oneOf('LETHE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
     shutdownGraceSeconds: read.int('LETHE_SHUTDOWN_GRACE_SECONDS', 25, 1, 600),
   };
