@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Metric } from 'prom-client';
 import { parse } from 'yaml';
 import type { Keyring } from '../../common/keyring.js';
 import type { LetheConfig } from '../../config/config.schema.js';
@@ -31,7 +30,10 @@ function exported(): Map<string, readonly string[]> {
   const metrics = new MetricsService(fakeJobs);
   new SignInLimiter({} as LetheConfig, {} as Keyring, metrics);
   return new Map(
-    metrics.registry.getMetricsAsArray().map((metric: Metric) => [metric.name, (metric as unknown as { labelNames: readonly string[] }).labelNames ?? []]),
+    metrics.registry.getMetricsAsArray().map((metric) => {
+      const { name, labelNames } = metric as unknown as { name: string; labelNames?: readonly string[] };
+      return [name, labelNames ?? []];
+    }),
   );
 }
 
