@@ -81,6 +81,18 @@ describe('security headers', () => {
     expectCommon(json.headers);
   });
 
+  it.each([
+    ['a path that does not decode (refused before routing)', '/v1/%zz', 400],
+    ['a request line over Node’s 16 KiB (refused before Fastify)', `/v1/requests/${'x'.repeat(20_000)}`, 431],
+  ])('%s: the same essentials as helmet’s on an API answer', async (_name, path, status) => {
+    const api = (await t.http.get('/health/live')).headers;
+    const res = await t.http.get(path);
+    expect([res.status, res.headers['content-type']]).toEqual([status, expect.stringMatching(/^application\/problem\+json/)]);
+    for (const name of ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-resource-policy']) {
+      expect([name, res.headers[name]]).toEqual([name, api[name]]);
+    }
+  });
+
   it('no Strict-Transport-Security when Lethe is reached over plain http (the default, localhost)', async () => {
     expect(t.config.publicUrl).toMatch(/^http:/);
     for (const path of ['/v1/purposes', '/health/ready', '/console/', '/docs/']) {

@@ -21,6 +21,22 @@ export interface SecurityHeadersOptions {
 /** What the API's JSON and problem answers need: nothing may load from them, nobody may frame them. */
 export const API_CSP: CspDirectives = { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] };
 
+/**
+ * For the few answers written before any hook runs, which helmet never sees: a request Node could
+ * not parse (client-error.ts) and a path that does not decode (http-adapter.ts). They carry the
+ * API policy's essentials, written out here; security-headers.spec.ts checks them against what
+ * helmet sends on an API answer.
+ */
+export const REFUSAL_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': Object.entries(API_CSP)
+    .map(([directive, values]) => `${directive} ${values.join(' ')}`)
+    .join(';'),
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
 /** Browsers ignore it over plain http anyway (RFC 6797 §8.1); a year, as helmet's default, without preload. */
 const HSTS = { maxAge: 31_536_000, includeSubDomains: true, preload: false };
 
