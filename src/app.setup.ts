@@ -10,7 +10,8 @@ import { completeResponses } from './common/openapi/responses.js';
 import { addValidationConstraints } from './common/openapi-constraints.js';
 import type { LetheConfig } from './config/config.schema.js';
 import { configureHttp, type LetheHttpApp } from './infrastructure/http/http-adapter.js';
-import { serveWebApps, webDistDir } from './infrastructure/http/web-apps.js';
+import { registerSecurityHeaders, servedOverTls, SWAGGER_UI_CSP } from './infrastructure/http/security-headers.js';
+import { securedWebApp, serveWebApps, type WebApp, webDistDir } from './infrastructure/http/web-apps.js';
 import { HttpObservability } from './modules/ops/http-observability.js';
 import { MetricsService } from './modules/ops/metrics.service.js';
 import { themeCss } from './modules/privacy-center/theme.js';
@@ -34,7 +35,7 @@ export function configureApp(app: LetheHttpApp, config: LetheConfig): void {
   app.useGlobalFilters(new ProblemFilter({ databaseUnavailable: () => metrics.databaseUnavailable.inc() }));
   const center = config.privacyCenter;
   const theme = themeCss(center.accent);
-  serveWebApps(fastify, [
+  const apps: WebApp[] = [
     { mount: '/console', dir: join(webDistDir(), 'console') },
     {
       mount: '/privacy',
@@ -43,7 +44,13 @@ export function configureApp(app: LetheHttpApp, config: LetheConfig): void {
       routes: { '/theme.css': (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(theme) },
       serverRendered: ['/basic'],
     },
-  ]);
+  ];
+  // Before any route: the web apps', Swagger UI's and Nest's (added at init) all take their headers from it.
+  registerSecurityHeaders(fastify, {
+    hsts: servedOverTls(config.publicUrl),
+    mounts: [...apps.map(securedWebApp), { mount: '/docs', csp: SWAGGER_UI_CSP }],
+  });
+  serveWebApps(fastify, apps);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app, config.publicUrl), { jsonDocumentUrl: 'docs/openapi.json' });
 }
 

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(config.http.bodyLimitBytes).toBe(1024 * 1024);
     expect(config.queue.workers).toBe(true);
     expect(config.dataDir).toBe('./data');
+    expect(config.ops).toEqual({ chainCheckIntervalMinutes: 60, chainCheckConsentSubjects: 20_000 });
   });
 
   it.each([
@@ -32,6 +33,9 @@ describe('loadConfig', () => {
     ['NODE_ENV', 'production', /LETHE_HMAC_KEY and LETHE_ENCRYPTION_KEYS must be set when NODE_ENV=production/],
     ['LETHE_AUDIT_EXPORT_OTLP_ENDPOINT', 'syslog://siem:514', /LETHE_AUDIT_EXPORT_OTLP_ENDPOINT must be a http:\/\/ or https:\/\/ URL/],
     ['LETHE_AUDIT_EXPORT_HEADERS', 'Authorization=Bearer%20x', /LETHE_AUDIT_EXPORT_HEADERS and LETHE_AUDIT_EXPORT_CA_FILE need LETHE_AUDIT_EXPORT_OTLP_ENDPOINT/],
+    ['LETHE_CHAIN_CHECK_INTERVAL_MINUTES', '0', /LETHE_CHAIN_CHECK_INTERVAL_MINUTES must be a whole number from 1 to 10080/],
+    ['LETHE_CHAIN_CHECK_INTERVAL_MINUTES', '1.5', /LETHE_CHAIN_CHECK_INTERVAL_MINUTES must be a whole number/],
+    ['LETHE_CHAIN_CHECK_CONSENT_SUBJECTS', '0', /LETHE_CHAIN_CHECK_CONSENT_SUBJECTS must be a whole number from 1/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });

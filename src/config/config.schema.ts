@@ -145,6 +145,13 @@ export interface LetheConfig {
    * LETHE_AUDIT_EXPORT_OTLP_ENDPOINT is unset.
    */
   readonly auditExport: AuditExportConfig | undefined;
+  /** Operations: the scheduled verification of the audit trail and the consent ledger (/metrics, alerts). */
+  readonly ops: {
+    /** Minutes between two verifications of the chains. */
+    readonly chainCheckIntervalMinutes: number;
+    /** Subjects' consent chains verified per run; the next run goes on from where this one stopped. */
+    readonly chainCheckConsentSubjects: number;
+  };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   readonly shutdownGraceSeconds: number;
   /** A process not ready within this many seconds exits with an error (for its supervisor to restart it). */
@@ -289,6 +296,10 @@ export function loadConfig(env: Env): LetheConfig {
     },
     drp: drpConfig(read, problems),
     auditExport: auditExportConfig(read, problems),
+    ops: {
+      chainCheckIntervalMinutes: read.int('LETHE_CHAIN_CHECK_INTERVAL_MINUTES', 60, 1, 10_080),
+      chainCheckConsentSubjects: read.int('LETHE_CHAIN_CHECK_CONSENT_SUBJECTS', 20_000, 1, 10_000_000),
+    },
     log: { level: read.oneOf('LETHE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
     shutdownGraceSeconds: read.int('LETHE_SHUTDOWN_GRACE_SECONDS', 25, 1, 600),
     bootTimeoutSeconds: read.int('LETHE_BOOT_TIMEOUT_SECONDS', 120, 5, 3600),

@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../src/infrastructure/http/webhook-signature.js';
-import { bearer, bootApp, eventually, TestApp } from '../factories/app.js';
+import { bearer, bootApp, eventually, metricValue, TestApp } from '../factories/app.js';
 import { consentEvent, ConsentFixture, consentFixture } from '../factories/consent.js';
 
 interface Received {
@@ -80,6 +80,8 @@ describe('consent change webhooks', () => {
         return page.body.items.find((d: { eventId: string; subscriptionId: string }) => d.eventId === recorded.body.id && d.subscriptionId === hook.id);
       }, 30_000);
       expect(dead).toMatchObject({ status: 'dead', attempts: 3, lastStatus: 503, lastError: 'HTTP 503', eventType: 'consent.withdrawn' });
+      const deadLetters = await metricValue(t, 'lethe_webhook_dead_letters');
+      expect(deadLetters).toBeGreaterThanOrEqual(1);
       const redriven = await t.http.post(`/v1/webhooks/deliveries/${dead.id}/redrive`).set(...bearer(t.adminKey));
       expect(redriven.status).toBe(200);
       await eventually(async () => {
@@ -87,6 +89,7 @@ describe('consent change webhooks', () => {
         return row.status === 'delivered';
       }, 30_000);
       expect(server.received).toHaveLength(4);
+      expect(await metricValue(t, 'lethe_webhook_dead_letters')).toBe(deadLetters! - 1);
       const audit = await t.http.get(`/v1/audit-events?targetId=${dead.id}`).set(...bearer(t.adminKey));
       expect(audit.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['webhook.delivery_dead', 'webhook.delivery_redriven']);
       expect((await t.http.post(`/v1/webhooks/deliveries/${dead.id}/redrive`).set(...bearer(t.adminKey))).status).toBe(409);

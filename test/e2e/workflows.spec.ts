@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { EmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres.js';
 import { MemoryAdapter } from '../../src/modules/data-stores/adapters/memory.adapter.js';
 import { parseStoresConfig } from '../../src/config/data-stores.config.js';
-import { bearer, bootApp, BootOptions, createKey, emptyQueue, eventually, onServer, TestApp } from '../factories/app.js';
+import { bearer, bootApp, BootOptions, createKey, emptyQueue, eventually, metricValue, onServer, TestApp } from '../factories/app.js';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { JobsService } from '../../src/infrastructure/queue/jobs.service.js';
@@ -486,6 +486,8 @@ describe('workflows across data stores', () => {
     const failed = await eventually(async () => (await workflow(id)).steps.find((s) => s.key === `${id}:export:support` && s.status === 'failed'), 30_000);
     expect(failed).toMatchObject({ attempts: 3, error: expect.stringMatching(/^unavailable: support: /) });
     expect(support.requests.filter((r) => r.operation === 'export').length - before).toBe(3);
+    const failedSteps = await metricValue(t, 'lethe_workflow_steps_failed');
+    expect(failedSteps).toBeGreaterThanOrEqual(1);
     const detail = await t.http.get(`/v1/requests/${id}`).set(...bearer(counsel));
     expect(detail.body.status).toBe('in_progress');
     expect(detail.body.steps).toEqual(expect.arrayContaining([expect.objectContaining({ key: `${id}:export:support`, status: 'failed', error: failed.error }), expect.objectContaining({ key: `${id}:export:crm`, status: 'succeeded' })]));
@@ -499,6 +501,7 @@ describe('workflows across data stores', () => {
     const retried = await t.http.post(`/v1/requests/${id}/steps/export/support/retry`).set(...bearer(counsel));
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ status: 'pending', attempts: 0, error: null });
+    expect(await metricValue(t, 'lethe_workflow_steps_failed')).toBe(failedSteps! - 1);
     await mailTo(subject.email, /personal data is ready/);
     expect(await statusOf(id)).toBe('completed');
     expect((await t.http.post(`/v1/requests/${id}/steps/export/support/retry`).set(...bearer(counsel))).status).toBe(409);

@@ -170,3 +170,10 @@ export async function emptyQueue(t: TestApp): Promise<void> {
   );
   await t.dataSource.query(`TRUNCATE ${tables.map((row) => `bullmq."${row.table_name}"`).join(', ')} CASCADE`);
 }
+
+/** One sample of /metrics (`name{labels}` as exposed, e.g. `lethe_jobs_lost_total{queue="mail"}`); undefined when absent. */
+export async function metricValue(t: TestApp, sample: string): Promise<number | undefined> {
+  const text = (await t.http.get('/metrics')).text;
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
+}

@@ -16,6 +16,7 @@ import { RequestEntity, RequestEventEntity, RequestNoteEntity } from '../../modu
 import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../../modules/webhooks/webhook.entity.js';
 import { ScheduledJobEntity } from '../queue/scheduled-job.entity.js';
 import { ConsoleSessionEntity, ConsoleUserEntity } from '../../modules/sessions/session.entity.js';
+import { ChainCheckEntity } from '../../modules/ops/chain-check.entity.js';
 import { DrpAgentTokenEntity, DrpCallbackEntity, DrpPairingEntity, DrpRequestEntity } from '../../modules/drp/drp.entity.js';
 
 /**
@@ -24,6 +25,7 @@ import { DrpAgentTokenEntity, DrpCallbackEntity, DrpPairingEntity, DrpRequestEnt
  * on the embedded database.
  */
 export const ENTITIES = [
+  ChainCheckEntity,
   ApiKeyEntity,
   AuditEventEntity,
   AuditHeadEntity,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import { REFUSAL_HEADERS } from './security-headers.js';
 
 /** Node's limit on the request line plus headers (16 KiB unless started with --max-http-header-size). */
 export const HEADER_LIMIT_NOTE = 'The request line and headers together must stay under 16 KiB: send long filters in fewer, shorter parameters';
@@ -42,6 +43,9 @@ export function answerClientError(error: ClientError, socket: Duplex): void {
   socket.end(
     `HTTP/1.1 ${answer.status} ${String(answer.body.title)}\r\n` +
       'Content-Type: application/problem+json\r\n' +
+      Object.entries(REFUSAL_HEADERS)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('') +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
       body,

@@ -7,6 +7,7 @@ import { frameworkRefusal } from '../../common/errors/problem.filter.js';
 import { PROBLEM_CONTENT_TYPE } from '../../common/errors/problem.js';
 import { runWithRequestId } from '../../common/logging/request-context.js';
 import { answerClientError } from './client-error.js';
+import { REFUSAL_HEADERS } from './security-headers.js';
 
 export type { NestFastifyApplication as LetheHttpApp } from '@nestjs/platform-fastify';
 
@@ -55,7 +56,7 @@ export function createHttpAdapter(bodyLimitBytes: number): FastifyAdapter {
     // A path that does not decode, or a parameter over the length above (before routing, so before Nest).
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const problem = frameworkRefusal(error, request.id);
-      void reply.status(problem.status).header('X-Request-Id', request.id).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+      void reply.status(problem.status).headers(REFUSAL_HEADERS).header('X-Request-Id', request.id).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
     },
   });
 }

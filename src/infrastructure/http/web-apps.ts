@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CspDirectives, SecuredMount } from './security-headers.js';
 
 export interface WebAppPolicy {
   /** Origins allowed to show images (a configured logo), besides this one. */
@@ -12,37 +13,28 @@ export interface WebAppPolicy {
 }
 
 /**
- * The browser apps' Content-Security-Policy. Everything comes from this origin: no inline script or
- * style, no eval, no data: URIs, no framing unless configured, and no address of Lethe leaks to
- * another site in a Referer.
+ * The browser apps' Content-Security-Policy (security-headers.ts sends it, with the other headers,
+ * on every answer under the app's mount). Everything comes from this origin: no inline script or
+ * style, no eval, no data: URIs, no framing unless configured.
  */
-export function webAppCsp(policy: WebAppPolicy = {}): string {
-  const frame = policy.frameAncestors?.length ? policy.frameAncestors.join(' ') : "'none'";
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    ["img-src 'self'", ...(policy.imageOrigins ?? [])].join(' '),
-    "font-src 'self'",
-    "connect-src 'self'",
-    "manifest-src 'self'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    `frame-ancestors ${frame}`,
-  ].join('; ');
+export function webAppCsp(policy: WebAppPolicy = {}): CspDirectives {
+  return {
+    'default-src': ["'none'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", ...(policy.imageOrigins ?? [])],
+    'font-src': ["'self'"],
+    'connect-src': ["'self'"],
+    'manifest-src': ["'self'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': policy.frameAncestors?.length ? [...policy.frameAncestors] : ["'none'"],
+  };
 }
 
-function securityHeaders(policy: WebAppPolicy = {}): Record<string, string> {
-  return {
-    'Content-Security-Policy': webAppCsp(policy),
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    // frame-ancestors rules where supported; X-Frame-Options only says the same to older browsers.
-    ...(policy.frameAncestors?.length ? {} : { 'X-Frame-Options': 'DENY' }),
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': policy.frameAncestors?.length ? 'cross-origin' : 'same-origin',
-    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
-  };
+/** The app's part of the site for registerSecurityHeaders. */
+export function securedWebApp(app: Pick<WebApp, 'mount' | 'policy'>): SecuredMount {
+  return { mount: app.mount, csp: webAppCsp(app.policy), frameable: Boolean(app.policy?.frameAncestors?.length) };
 }
 
 /** `web/dist` of this checkout (src/ when run by the tests, dist/src/ when built). */
@@ -67,22 +59,12 @@ export interface WebApp {
 
 /**
  * Serves each app at its mount: hashed assets cached for a year, every other GET under the mount
- * answered with index.html (the app routes in the browser). Every answer under a mount, the
- * server-rendered pages' and the 404s' included, carries that app's security headers. The file
+ * answered with index.html (the app routes in the browser). The security headers are not set here:
+ * registerSecurityHeaders gives every route under the mount the app's (see `securedWebApp`). The file
  * server is registered once, for `reply.sendFile` only: which file a path means is decided here.
  */
 export function serveWebApps(fastify: FastifyInstance, apps: readonly WebApp[]): void {
   void fastify.register(fastifyStatic, { root: webDistDir(), serve: false });
-  const headers = apps.map((app) => ({ mount: app.mount, headers: securityHeaders(app.policy) }));
-  // One hook for every request: by the route the router matched (its template, as registered: the
-  // router decodes the path and ignores case, so /%63onsole is /console), or, when none did, by the
-  // decoded path, so that no spelling of a path escapes the headers.
-  fastify.addHook('onRequest', (request, reply, done) => {
-    const path = request.routeOptions.url ?? decodedPath(request.url).toLowerCase();
-    const app = headers.find(({ mount }) => path === mount || path.startsWith(`${mount}/`));
-    if (app) void reply.headers(app.headers);
-    done();
-  });
   for (const app of apps) serveWebApp(fastify, app);
 }
 

@@ -22,6 +22,7 @@ export interface JobPayloads {
   'art19.webhook': { noticeId: string };
   'art19.email': { noticeId: string };
   'drp.callback': { callbackId: string };
+  'ops.chain-check': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -44,6 +45,7 @@ export const JOB_QUEUES = {
   'art19.webhook': 'workflows',
   'art19.email': 'workflows',
   'drp.callback': 'webhooks',
+  'ops.chain-check': 'maintenance',
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];

@@ -27,6 +27,8 @@ const ATTEMPTS = 5;
 const RECONCILE_BATCH = 500;
 /** The longest the queue store may take to accept one batch of jobs (or the boot's lock). */
 const ENQUEUE_TIMEOUT_MS = 30_000;
+/** A pending row this old whose job the queue lacks was lost (younger: its enqueue after commit may be under way). */
+const LOST_AFTER_MS = 60_000;
 
 /**
  * Durable jobs: `schedule()` records the work in Postgres inside the caller's transaction and hands
@@ -44,6 +46,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> | undefined;
   private stopping = false;
+  private readonly lostListeners: ((queue: QueueName, count: number) => void)[] = [];
 
   constructor(
     @Inject(CONFIG) private readonly config: LetheConfig,
@@ -165,11 +168,37 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         [after, RECONCILE_BATCH],
       )) as ScheduledJobEntity[];
       if (rows.length === 0) break;
-      await withTimeout(this.enqueue(rows), ENQUEUE_TIMEOUT_MS, 'the queue store did not accept a batch of jobs');
+      await withTimeout(this.countLost(rows).then(() => this.enqueue(rows)), ENQUEUE_TIMEOUT_MS, 'the queue store did not accept a batch of jobs');
       count += rows.length;
       after = rows[rows.length - 1]!.key;
     }
     return count;
+  }
+
+  /** Tells `listener` of pending jobs the reconciler found missing from the queue (lost work), per queue. */
+  onLostJobs(listener: (queue: QueueName, count: number) => void): void {
+    this.lostListeners.push(listener);
+  }
+
+  /**
+   * Before the reconciler re-adds a batch (adding an id the queue has is a no-op): which rows' jobs
+   * the queue no longer has, by one state look-up per job. A row written in the last minute is not
+   * counted: its job may still be on its way from the commit hook. Never fails the reconcile.
+   */
+  private async countLost(rows: ScheduledJobEntity[]): Promise<void> {
+    if (this.lostListeners.length === 0) return;
+    try {
+      const states = await Promise.all(rows.map((row) => this.queues.get(row.queue as QueueName)!.getJobState(bullJobId(row.key, new Date(row.runAt)))));
+      const missing = rows.filter((_, i) => states[i] === 'unknown').map((row) => row.key);
+      if (missing.length === 0) return;
+      const settled = (await this.dataSource.query(
+        `SELECT queue, count(*)::int AS n FROM scheduled_job WHERE job_key = ANY($1) AND status = 'pending' AND updated_at < $2 GROUP BY queue`,
+        [missing, new Date(this.clock.now().getTime() - LOST_AFTER_MS)],
+      )) as { queue: QueueName; n: number }[];
+      for (const { queue, n } of settled) for (const listener of this.lostListeners) listener(queue, n);
+    } catch (error) {
+      this.logger.warn({ err: describeError(error) }, 'could not count lost jobs');
+    }
   }
 
   /** Job counts per queue and state, for /metrics. */

@@ -6,6 +6,7 @@ import { DomainError } from '../../common/errors/domain.error.js';
 import { readCookies, SESSION_COOKIE, wellFormed } from '../sessions/session.cookies.js';
 import { BACKGROUND_HEADER, isBackground } from '../sessions/session.rules.js';
 import { IGNORE_SESSION_KEY } from '../sessions/session.guard-options.js';
+import { type ApiAuthFailure, MetricsService } from '../ops/metrics.service.js';
 import { SessionRequest, SessionsService } from '../sessions/sessions.service.js';
 import { ApiKeysService } from './api-keys.service.js';
 
@@ -22,6 +23,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
     private readonly sessions: SessionsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,18 +40,19 @@ export class AuthGuard implements CanActivate {
       // Public routes take an API key when one is offered (counsel recording a request, a calendar
       // feed); any other bearer token (an IAM JWT) is left to the route. A configured admin key need
       // not start with lth_, so an unknown token without the prefix is left to the route too.
-      else if (!isPublic || match[1]!.startsWith('lth_')) return this.unauthorized(context, 'The API key is unknown, revoked or expired');
+      else if (!isPublic || match[1]!.startsWith('lth_')) return this.unauthorized(context, 'invalid_key', 'The API key is unknown, revoked or expired');
     } else if (header === undefined && !this.reflector.getAllAndOverride<boolean>(IGNORE_SESSION_KEY, targets)) {
       await this.useSession(request);
     }
     if (isPublic) return true;
     if (!request.caller) {
-      if (header !== undefined) return this.unauthorized(context, 'An API key is required: send Authorization: Bearer <key>');
-      return this.unauthorized(context, 'Sign in to the console, or send an API key: Authorization: Bearer <key>');
+      if (header !== undefined) return this.unauthorized(context, 'missing_credentials', 'An API key is required: send Authorization: Bearer <key>');
+      return this.unauthorized(context, 'missing_credentials', 'Sign in to the console, or send an API key: Authorization: Bearer <key>');
     }
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
     const roles = request.caller.kind === 'api_key' || request.caller.kind === 'user' ? request.caller.roles : new Set<Role>();
     if (!required.some((role) => roles.has(role))) {
+      this.metrics.apiAuthFailures.inc({ reason: 'missing_role' });
       throw new ForbiddenException(`This needs one of the roles: ${required.join(', ') || '(none declared)'}`);
     }
     return true;
@@ -63,6 +66,7 @@ export class AuthGuard implements CanActivate {
   private async useSession(request: Request & SessionRequest): Promise<void> {
     const tokens = readCookies(request, SESSION_COOKIE);
     if (tokens.length > 1) {
+      this.metrics.apiAuthFailures.inc({ reason: 'session_cookie_repeated' });
       throw new DomainError(401, 'session_cookie_repeated', 'Unauthorized', 'The session cookie was sent more than once, so neither is used: clear this site’s cookies and sign in again');
     }
     const token = tokens[0];
@@ -70,12 +74,16 @@ export class AuthGuard implements CanActivate {
     const live = await this.sessions.resolve(token, { background: isBackground(request.headers[BACKGROUND_HEADER]) });
     if (!live) return;
     const failure = this.sessions.csrfFailure(live, request);
-    if (failure) throw new DomainError(403, 'csrf_failed', 'Forbidden', failure);
+    if (failure) {
+      this.metrics.apiAuthFailures.inc({ reason: 'csrf_failed' });
+      throw new DomainError(403, 'csrf_failed', 'Forbidden', failure);
+    }
     request.caller = live.caller;
     request.consoleSession = live;
   }
 
-  private unauthorized(context: ExecutionContext, message: string): never {
+  private unauthorized(context: ExecutionContext, reason: ApiAuthFailure, message: string): never {
+    this.metrics.apiAuthFailures.inc({ reason });
     context.switchToHttp().getResponse<Response>().header('WWW-Authenticate', 'Bearer realm="lethe"');
     throw new UnauthorizedException(message);
   }

@@ -206,6 +206,27 @@ export class ConsentService {
     }
   }
 
+  /**
+   * Up to `limit` subjects' chains after `after` (by keyed reference), for the scheduled check that
+   * walks the whole ledger a slice per run; `next` is where the following slice starts, null once
+   * the last subject was verified.
+   */
+  async verifySlice(after: string, limit: number): Promise<{ subjects: number; events: number; broken: number; next: string | null }> {
+    const result = { subjects: 0, events: 0, broken: 0, next: after as string | null };
+    while (result.subjects < limit) {
+      const refs = (await this.repository.subjectRefsAfter(result.next!)).slice(0, limit - result.subjects);
+      if (refs.length === 0) return { ...result, next: null };
+      for (const ref of refs) {
+        const verdict = await this.verifyRef(ref);
+        result.subjects += 1;
+        result.events += verdict.checked;
+        if (!verdict.valid) result.broken += 1;
+      }
+      result.next = refs[refs.length - 1]!;
+    }
+    return result;
+  }
+
   private async verifyRef(ref: string): Promise<ConsentChainVerificationDto> {
     const [rows, head] = await Promise.all([this.repository.chainOf(ref), this.repository.headOf(ref)]);
     return verifyConsentChain(rows.map((row) => storedLink(row, this.signals.storedDigest(row.signalsSealed))), head);

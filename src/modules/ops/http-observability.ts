@@ -4,7 +4,7 @@ import { MetricsService } from './metrics.service.js';
 
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
-/** Times every request by route template and writes one access-log line: method, route, status, ms. */
+/** Times every request by route template, counts the 429s, and writes one access-log line: method, route, status, ms. */
 @Injectable()
 export class HttpObservability {
   private readonly logger = new Logger('Http');
@@ -19,6 +19,8 @@ export class HttpObservability {
       const route = request.routeOptions.url ?? 'unmatched';
       const status = reply.statusCode;
       this.metrics.httpDuration.observe({ method: request.method, route, status: String(status) }, seconds);
+      // Every limiter answers 429 (intake, verification codes, sign-in, DRP agents): counted here, whichever refused.
+      if (status === 429) this.metrics.rateLimited.inc({ method: request.method, route });
       const line = { method: request.method, route, status, ms: Math.round(seconds * 1000), requestId: request.id };
       if (QUIET_ROUTES.has(route)) this.logger.debug(line, 'request');
       else this.logger.log(line, 'request');

@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
+import { ConsentModule } from '../consent/consent.module.js';
+import { ChainCheck } from './chain.check.js';
 import { HttpObservability } from './http-observability.js';
 import { MetricsService } from './metrics.service.js';
 import { OpsController } from './ops.controller.js';
+import { OpsRepository } from './ops.repository.js';
 
-@Module({ controllers: [OpsController], providers: [MetricsService, HttpObservability], exports: [MetricsService, HttpObservability] })
+@Module({
+  imports: [ConsentModule],
+  controllers: [OpsController],
+  providers: [MetricsService, HttpObservability, OpsRepository, ChainCheck],
+  exports: [MetricsService, HttpObservability],
+})
 export class OpsModule {}

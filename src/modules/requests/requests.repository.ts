@@ -92,6 +92,22 @@ export class RequestsRepository {
     return row;
   }
 
+  /**
+   * For /metrics, one statement over the (status, due_at) index: running clocks past due at `now`,
+   * and running clocks due by `soon` (not yet past due) that nobody is assigned to.
+   */
+  async clockCounts(now: Date, soon: Date): Promise<{ overdue: number; dueSoonUnassigned: number }> {
+    return (await this.dataSource
+      .getRepository(RequestEntity)
+      .createQueryBuilder('r')
+      .select('count(*) FILTER (WHERE r.due_at < :now)::int', 'overdue')
+      .addSelect('count(*) FILTER (WHERE r.due_at >= :now AND r.assignee_hash IS NULL)::int', 'dueSoonUnassigned')
+      .where(RUNNING)
+      .andWhere('r.due_at <= :soon')
+      .setParameters({ now, soon })
+      .getRawOne()) as { overdue: number; dueSoonUnassigned: number };
+  }
+
   /** The people open requests are assigned to: one sealed email per keyed hash. */
   async assignees(): Promise<{ hash: string; sealed: string }[]> {
     const rows = (await this.dataSource

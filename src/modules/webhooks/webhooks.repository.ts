@@ -62,6 +62,11 @@ export class WebhooksRepository {
     return qb.orderBy('d.updatedAt').addOrderBy('d.id').limit(limit + 1).getMany();
   }
 
+  /** For /metrics: dead deliveries (over idx_webhook_delivery_status). */
+  deadLetterCount(): Promise<number> {
+    return this.dataSource.getRepository(WebhookDeliveryEntity).countBy({ status: 'dead' });
+  }
+
   deliveryById(id: string): Promise<WebhookDeliveryEntity | null> {
     return this.dataSource.getRepository(WebhookDeliveryEntity).findOneBy({ id });
   }

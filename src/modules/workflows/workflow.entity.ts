@@ -7,6 +7,8 @@ import { stepActions, type StepName, type StepStatus } from './workflow.plan.js'
  */
 @Entity('workflow_step')
 @Index('idx_workflow_step_request', ['requestId', 'createdAt'])
+// Small (failed steps wait for counsel), so /metrics counts them without reading every step.
+@Index('idx_workflow_step_failed', ['status'], { where: "status = 'failed'" })
 export class WorkflowStepEntity {
   @PrimaryColumn({ type: 'varchar', length: 160 })
   key: string;

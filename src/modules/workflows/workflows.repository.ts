@@ -30,6 +30,11 @@ export class WorkflowsRepository {
     return this.dataSource.getRepository(WorkflowStepEntity).find({ where: { requestId, ...(step ? { step } : {}) }, order: { storeId: 'ASC' } });
   }
 
+  /** For /metrics: steps that used up their tries (idx_workflow_step_failed holds only those). */
+  failedStepCount(): Promise<number> {
+    return this.dataSource.getRepository(WorkflowStepEntity).countBy({ status: 'failed' });
+  }
+
   /** New steps; a step that exists already is left as it is. */
   async insertSteps(m: EntityManager, rows: WorkflowStepEntity[]): Promise<void> {
     await m.createQueryBuilder().insert().into(WorkflowStepEntity).values(rows as never).orIgnore().execute();
