@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConsentModule } from '../consent/consent.module.js';
+import { BackupController } from './backup.controller.js';
+import { BackupService } from './backup.service.js';
 import { ChainCheck } from './chain.check.js';
 import { HttpObservability } from './http-observability.js';
 import { MetricsService } from './metrics.service.js';
@@ -8,8 +10,8 @@ import { OpsRepository } from './ops.repository.js';
 
 @Module({
   imports: [ConsentModule],
-  controllers: [OpsController],
-  providers: [MetricsService, HttpObservability, OpsRepository, ChainCheck],
+  controllers: [OpsController, BackupController],
+  providers: [MetricsService, HttpObservability, OpsRepository, ChainCheck, BackupService],
   exports: [MetricsService, HttpObservability],
 })
 export class OpsModule {}
