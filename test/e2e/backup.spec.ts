@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,20 @@ import { verifyWebhook } from '../../src/infrastructure/http/webhook-signature.j
 import { eventually, onServer } from '../factories/app.js';
 import { ensureBuilt } from '../factories/build.js';
 import { type LetheProcess, startLethe } from '../factories/process.js';
+import { RUN_BY_BACKUP_SPEC, shellBlocks } from '../factories/readme.js';
 
 const run = promisify(execFile);
+const ROOT = process.cwd();
+/** The README's backup and restore blocks, as a user runs them (readme.spec.ts leaves them to this suite). */
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const section = readme.slice(readme.indexOf('### Backup and restore'), readme.indexOf('\n### ', readme.indexOf('### Backup and restore') + 1));
+const blocks = shellBlocks(section).filter((b) => b.notRun !== undefined && RUN_BY_BACKUP_SPEC.test(b.notRun));
+const block = (first: string) => {
+  const found = blocks.find((b) => b.code.startsWith(first));
+  if (!found) throw new Error(`the README's "Backup and restore" has no block starting ${first}`);
+  return found.code.replaceAll('node dist/', `node ${ROOT}/dist/`);
+};
+const bash = (script: string, cwd: string, env: Record<string, string>) => run('bash', ['-c', `set -euo pipefail\n${script}`], { cwd, env: { ...process.env, ...env } });
 const KEYS = { LETHE_HMAC_KEY: 'lethe-test-hmac-key-0123456789abcdef', LETHE_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}` };
 
 /**
@@ -25,7 +37,7 @@ describe('backup and restore of a running instance', () => {
   const tag = randomUUID().replace(/-/g, '').slice(0, 8);
   const adminKey = `lth_${randomBytes(32).toString('base64url')}`;
   const dirs = [mkdtempSync(join(tmpdir(), 'lethe-backup-a-')), mkdtempSync(join(tmpdir(), 'lethe-backup-b-'))];
-  const file = join(dirs[0]!, 'backup.tar.gz');
+  const file = join(dirs[0]!, onServer ? 'lethe.dump' : 'lethe-backup.tar.gz');
   const processes: LetheProcess[] = [];
   const restoredDb = `lethe_restored_${tag}_test`;
   let receiver: Server;
@@ -91,11 +103,11 @@ describe('backup and restore of a running instance', () => {
     const began = Date.now();
     if (onServer) {
       // The README's procedure for a server: a consistent dump of the running database.
-      await run('pg_dump', ['--format=custom', `--file=${file}`, process.env.DATABASE_URL!]);
+      await bash(block('pg_dump '), dirs[0]!, { DATABASE_URL: process.env.DATABASE_URL! });
       // `npm run backup` is for the embedded database, and says so.
       await expect(run(process.execPath, ['dist/src/tools/backup.js', '--out', join(dirs[0]!, 'not.tar.gz'), '--url', first.base], { env: { ...process.env, LETHE_ADMIN_API_KEY: adminKey } })).rejects.toMatchObject({ stderr: expect.stringMatching(/409 Lethe runs on a Postgres server: back it up with pg_dump/) });
     } else {
-      const { stdout } = await run(process.execPath, ['dist/src/tools/backup.js', '--out', file, '--url', first.base], { env: { ...process.env, LETHE_ADMIN_API_KEY: adminKey } });
+      const { stdout } = await bash(block('node dist/src/tools/backup.js'), dirs[0]!, { LETHE_URL: first.base, LETHE_ADMIN_API_KEY: adminKey });
       expect(stdout).toMatch(/^wrote .*backup\.tar\.gz: \d+ bytes, SHA-256 [0-9a-f]{64}/);
       expect(statSync(file).mode & 0o777).toBe(0o600);
     }
@@ -115,13 +127,13 @@ describe('backup and restore of a running instance', () => {
       await admin.end();
       const url = new URL(process.env.DATABASE_URL!);
       url.pathname = `/${restoredDb}`;
-      await run('pg_restore', ['--no-owner', `--dbname=${url.toString()}`, file]);
+      await bash(block('pg_restore '), dirs[0]!, { NEW_DATABASE_URL: url.toString() });
       env = { DATABASE_URL: url.toString() };
     } else {
-      const { stdout } = await run(process.execPath, ['dist/src/tools/restore.js', '--from', file, '--data-dir', dirs[1]!]);
+      const { stdout } = await bash(block('node dist/src/tools/restore.js'), dirs[0]!, { LETHE_DATA_DIR: dirs[1]! });
       expect(stdout).toMatch(/restored into .*: \d+ audit entries, \d+ consent events/);
       // A second restore over it is refused without --replace: nothing is overwritten by mistake.
-      await expect(run(process.execPath, ['dist/src/tools/restore.js', '--from', file, '--data-dir', dirs[1]!])).rejects.toMatchObject({ code: 64, stderr: expect.stringMatching(/pass --replace/) });
+      await expect(bash(block('node dist/src/tools/restore.js'), dirs[0]!, { LETHE_DATA_DIR: dirs[1]! })).rejects.toMatchObject({ code: 64, stderr: expect.stringMatching(/pass --replace/) });
       env = { LETHE_DATA_DIR: dirs[1]! };
     }
     const second = await startLethe({ env: { ...KEYS, LETHE_ADMIN_API_KEY: adminKey, ...env } });

@@ -11,6 +11,9 @@ const NOT_RUN = /^<!--\s*not-run:\s*(.*?)\s*-->$/;
 /** The not-run reason of the blocks test/e2e/drp-cli.spec.ts runs instead. */
 export const RUN_BY_DRP_SPEC = /drp-cli\.spec\.ts/;
 
+/** The not-run reason of the blocks test/e2e/backup.spec.ts runs instead (they need a running service, or a Postgres server). */
+export const RUN_BY_BACKUP_SPEC = /backup\.spec\.ts/;
+
 /** Every ```sh (or bash, shell, console) block, with `<!-- not-run: reason -->` on the line just above it. */
 export function shellBlocks(markdown: string): ShellBlock[] {
   const lines = markdown.split('\n');
