@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   // Configured as `npm start` is, through the environment, with its logger: the access log at the
   // default level is part of what is measured.
   Object.assign(process.env, {
-    LETHE_EMBEDDED_PERSIST: 'off',
+    // bench:restore keeps the embedded database, to back it up.
+    LETHE_EMBEDDED_PERSIST: process.env.BENCH_EMBEDDED_PERSIST ?? 'off',
     LETHE_ADMIN_API_KEY: adminKey,
     LETHE_HMAC_KEY: HMAC_KEY,
     LETHE_DB_POOL_SIZE: String(POOL),
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   // Replies go to fd 3: stdout carries the access log (part of what is measured), to /dev/null.
   const replies = createWriteStream('', { fd: 3 });
   const reply = (value: unknown) => replies.write(`${JSON.stringify(value)}\n`);
-  reply({ url, token, databaseUrl: endpoint.url, embedded: Boolean(endpoint.embedded) });
+  reply({ url, token, adminKey, databaseUrl: endpoint.url, embedded: Boolean(endpoint.embedded) });
 
   for await (const text of createInterface({ input: process.stdin })) {
     const command = JSON.parse(text) as { cmd: 'seed' | 'copy' | 'stop'; count: number };

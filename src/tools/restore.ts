@@ -9,7 +9,7 @@
  * On a Postgres server, use pg_restore (README, "Backup and restore").
  */
 import { PGlite } from '@electric-sql/pglite';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { option, Usage } from './cli.js';
@@ -29,6 +29,7 @@ async function main(args: string[]): Promise<void> {
     process.stdout.write(`moved the database that was there to ${aside}\n`);
   }
   process.umask(0o077);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tar = gunzipSync(readFileSync(from));
   const bytes = tar.buffer.slice(tar.byteOffset, tar.byteOffset + tar.byteLength);
   const db = await PGlite.create(target, { loadDataDir: { type: 'application/x-tar', size: bytes.byteLength, arrayBuffer: () => Promise.resolve(bytes) } as Blob });
