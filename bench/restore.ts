@@ -25,6 +25,8 @@ import { HMAC_KEY } from './consent.fixtures.js';
 
 const run = promisify(execFile);
 const EVENTS = Number(process.env.BENCH_RESTORE_EVENTS ?? 1_000_000);
+/** Pending jobs an API finds at start (issue 16 saw 7,542 hold a start for 16 s). */
+const BACKLOG = Number(process.env.BENCH_RESTORE_BACKLOG ?? 10_000);
 const DIST = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'lethe-bench-restore-'));
 const children: ChildProcess[] = [];
@@ -106,12 +108,24 @@ async function onServer(databaseUrl: string): Promise<void> {
     const check = new pg.Client(at(target));
     await check.connect();
     const [{ n }] = (await check.query<{ n: number }>('SELECT count(*)::int AS n FROM consent_event')).rows;
+    const api = (prefix: string) => ({ DATABASE_URL: at(target), LETHE_DATA_DIR: join(work, 'server-data'), LETHE_WORKERS: 'off', REDIS_URL: process.env.REDIS_URL ?? '', LETHE_QUEUE_PREFIX: prefix });
+    const emptyMs = await startedUntilReady(api('bench-empty'));
+    // A backlog: jobs pending in the database (an API restarted while they waited). They run in no
+    // process here (LETHE_WORKERS=off): what is measured is the start, with the restore behind it.
+    await check.query(
+      `INSERT INTO scheduled_job (job_key, queue, name, payload, run_at, status, attempts, created_at, updated_at)
+       SELECT 'bench-backlog:' || g, 'webhooks', 'webhook.deliver', jsonb_build_object('deliveryId', gen_random_uuid()), now(), 'pending', 0, now(), now()
+         FROM generate_series(1, $1) AS g`,
+      [BACKLOG],
+    );
     await check.end();
+    const backlogMs = await startedUntilReady(api('bench-backlog'));
     line(`Postgres server (${(statSync(file).size / 1e6).toFixed(0)} MB dump, ${n.toLocaleString('en')} events restored)`);
     line(`  backup: pg_dump of the running database          ${seconds(dumpMs)}  (RPO: the instant it began; Lethe kept writing)`);
     line(`  restore: pg_restore --jobs=2 into a new database   ${seconds(restoreMs)}  (baseline CREATE DATABASE … TEMPLATE: ${seconds(copyMs)}; ${(restoreMs / copyMs).toFixed(1)}×)`);
     line(`  Lethe started on it until ready                     ${seconds(readyMs)}`);
     line(`  RTO (restore + ready)                               ${seconds(restoreMs + readyMs)}`);
+    line(`  an API (LETHE_WORKERS=off) ready with ${BACKLOG.toLocaleString('en')} jobs pending: ${seconds(backlogMs)}, against ${seconds(emptyMs)} with none (${(backlogMs / emptyMs).toFixed(2)}×)`);
   } finally {
     await drop();
     await admin.end();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { ChainCheck } from '../../src/modules/ops/chain.check.js';
-import { bearer, bootApp, TestApp } from '../factories/app.js';
+import { bearer, bootApp, onServer, TestApp } from '../factories/app.js';
 import { consentEvent, consentFixture, ConsentFixture } from '../factories/consent.js';
 
 /**
@@ -11,10 +12,26 @@ describe('chain check', () => {
   let t: TestApp;
   let f: ConsentFixture;
   const subjects = [0, 1, 2].map(() => `usr_${randomUUID()}`);
+  // The passes below count subjects: on a server, a database of this suite's own (the suites' shared
+  // one holds every other suite's subjects, and chains they broke on purpose).
+  const own = `chain_check_${randomUUID().replace(/-/g, '').slice(0, 8)}_test`;
+  const admin = () => {
+    const client = new pg.Client(process.env.DATABASE_URL);
+    return client.connect().then(() => client);
+  };
 
   beforeAll(async () => {
+    let env: Record<string, string> = {};
+    if (onServer) {
+      const client = await admin();
+      await client.query(`CREATE DATABASE ${own}`);
+      await client.end();
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = `/${own}`;
+      env = { DATABASE_URL: url.toString() };
+    }
     // Two subjects' chains per run: three subjects take two runs for a whole pass.
-    t = await bootApp({ env: { LETHE_CHAIN_CHECK_CONSENT_SUBJECTS: '2', LETHE_CHAIN_CHECK_INTERVAL_MINUTES: '30' } });
+    t = await bootApp({ env: { ...env, LETHE_CHAIN_CHECK_CONSENT_SUBJECTS: '2', LETHE_CHAIN_CHECK_INTERVAL_MINUTES: '30' } });
     f = await consentFixture(t);
     for (const subjectId of subjects) {
       for (const action of ['granted', 'withdrawn']) {
@@ -23,7 +40,14 @@ describe('chain check', () => {
       }
     }
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    if (onServer) {
+      const client = await admin();
+      await client.query(`DROP DATABASE IF EXISTS ${own} WITH (FORCE)`);
+      await client.end();
+    }
+  });
 
   const run = () => t.app.get(ChainCheck).run();
   const sample = async (name: string, chain: string): Promise<number | undefined> => {
