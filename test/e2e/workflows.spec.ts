@@ -624,6 +624,9 @@ describe('workflows across data stores', () => {
         LETHE_EMBEDDED_PERSIST: 'on',
         LETHE_DATA_DIR: dataDir,
         LETHE_QUEUE_PREFIX: `resume${tag}`,
+        // Shared with the suite's app: on BullMQ's Postgres backend its workers share this queue (one
+        // database, one queue), so either may run a step, as workers on several hosts share this folder.
+        LETHE_EXPORT_DIR: t.config.workflows.exportDir,
         LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '1000',
       },
     };
