@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { HMAC_KEY } from './consent.fixtures.js';
+import { consentEvent, HMAC_KEY } from './consent.fixtures.js';
 
 const run = promisify(execFile);
 const EVENTS = Number(process.env.BENCH_RESTORE_EVENTS ?? 1_000_000);
@@ -50,12 +50,12 @@ function freePort(): Promise<number> {
 }
 
 /** bench:consent's Lethe, on `env`'s database: seeds the ledger; its admin key takes the embedded backup. */
-async function seeded(env: Record<string, string>): Promise<{ url: string; adminKey: string; stop: () => Promise<void> }> {
+async function seeded(env: Record<string, string>): Promise<{ url: string; token: string; adminKey: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [join(DIST, 'bench/consent.server.js')], { stdio: ['pipe', 'ignore', 'inherit', 'pipe'], env: { ...process.env, LETHE_LOG_LEVEL: 'warn', ...env } });
   children.push(child);
   const replies = createInterface({ input: child.stdio[3] as NodeJS.ReadableStream })[Symbol.asyncIterator]();
   const next = async <T>() => JSON.parse(((await replies.next()).value as string) ?? 'null') as T;
-  const info = await next<{ url: string; adminKey: string }>();
+  const info = await next<{ url: string; token: string; adminKey: string }>();
   child.stdin!.write(`${JSON.stringify({ cmd: 'seed', count: EVENTS })}\n`);
   await next();
   return {
@@ -90,6 +90,7 @@ async function onServer(databaseUrl: string): Promise<void> {
   const at = (db: string) => Object.assign(new URL(base), { pathname: `/${db}` }).toString();
   const [source, target, copy] = [`${name}_rsrc`, `${name}_rdst`, `${name}_rtpl`];
   const admin = new pg.Client(databaseUrl);
+  admin.on('error', () => undefined);
   await admin.connect();
   const drop = () => Promise.all([source, target, copy].map((db) => admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)));
   await drop();
@@ -106,10 +107,11 @@ async function onServer(databaseUrl: string): Promise<void> {
     const [, restoreMs] = await timed(() => run('pg_restore', ['--no-owner', '--jobs=2', `--dbname=${at(target)}`, file]));
     const readyMs = await startedUntilReady({ DATABASE_URL: at(target), LETHE_DATA_DIR: join(work, 'server-data') });
     const check = new pg.Client(at(target));
+    check.on('error', () => undefined);
     await check.connect();
     const [{ n }] = (await check.query<{ n: number }>('SELECT count(*)::int AS n FROM consent_event')).rows;
     const api = (prefix: string) => ({ DATABASE_URL: at(target), LETHE_DATA_DIR: join(work, 'server-data'), LETHE_WORKERS: 'off', REDIS_URL: process.env.REDIS_URL ?? '', LETHE_QUEUE_PREFIX: prefix });
-    const emptyMs = await startedUntilReady(api('bench-empty'));
+    const emptyMs = await startedUntilReady(api('bench_empty'));
     // A backlog: jobs pending in the database (an API restarted while they waited). They run in no
     // process here (LETHE_WORKERS=off): what is measured is the start, with the restore behind it.
     await check.query(
@@ -119,7 +121,7 @@ async function onServer(databaseUrl: string): Promise<void> {
       [BACKLOG],
     );
     await check.end();
-    const backlogMs = await startedUntilReady(api('bench-backlog'));
+    const backlogMs = await startedUntilReady(api('bench_backlog'));
     line(`Postgres server (${(statSync(file).size / 1e6).toFixed(0)} MB dump, ${n.toLocaleString('en')} events restored)`);
     line(`  backup: pg_dump of the running database          ${seconds(dumpMs)}  (RPO: the instant it began; Lethe kept writing)`);
     line(`  restore: pg_restore --jobs=2 into a new database   ${seconds(restoreMs)}  (baseline CREATE DATABASE … TEMPLATE: ${seconds(copyMs)}; ${(restoreMs / copyMs).toFixed(1)}×)`);
@@ -138,7 +140,21 @@ async function embedded(): Promise<void> {
   const [lethe, seedMs] = await timed(() => seeded({ DATABASE_URL: '', REDIS_URL: '', BENCH_EMBEDDED_PERSIST: 'on', LETHE_DATA_DIR: source }));
   line(`seeded ${EVENTS.toLocaleString('en')} consent events in ${seconds(seedMs)}`);
   const file = join(work, 'lethe-backup.tar.gz');
+  // One consent write after another while the backup runs: the longest one is how long writes waited.
+  let backingUp = true;
+  let longestWriteMs = 0;
+  const writer = (async () => {
+    for (let i = 0; backingUp; i++) {
+      const [response, ms] = await timed(() =>
+        fetch(`${lethe.url}/v1/consent-events`, { method: 'POST', headers: { authorization: `Bearer ${lethe.token}`, 'content-type': 'application/json' }, body: JSON.stringify(consentEvent(EVENTS + i)) }),
+      );
+      if (response.status !== 201) throw new Error(`a write during the backup was answered ${response.status}`);
+      longestWriteMs = Math.max(longestWriteMs, ms);
+    }
+  })();
   const [, backupMs] = await timed(() => run(process.execPath, [join(DIST, 'src/tools/backup.js'), '--out', file, '--url', lethe.url], { env: { ...process.env, LETHE_ADMIN_API_KEY: lethe.adminKey } }));
+  backingUp = false;
+  await writer;
   await lethe.stop();
   const untarred = join(work, 'untarred');
   mkdirSync(untarred);
@@ -147,7 +163,7 @@ async function embedded(): Promise<void> {
   const [restored, restoreMs] = await timed(() => run(process.execPath, [join(DIST, 'src/tools/restore.js'), '--from', file, '--data-dir', target]));
   const readyMs = await startedUntilReady({ DATABASE_URL: '', REDIS_URL: '', LETHE_DATA_DIR: target });
   line(`embedded PGlite (${(statSync(file).size / 1e6).toFixed(0)} MB backup; ${restored.stdout.trim().split('\n')[0]})`);
-  line(`  backup: npm run backup of the running Lethe         ${seconds(backupMs)}  (RPO: the instant it was taken; writes wait meanwhile)`);
+  line(`  backup: npm run backup of the running Lethe         ${seconds(backupMs)}  (RPO: the instant it was taken; the longest write meanwhile: ${seconds(longestWriteMs)})`);
   line(`  restore: npm run restore into a new data folder     ${seconds(restoreMs)}  (baseline tar -xzf: ${seconds(untarMs)}; ${(restoreMs / untarMs).toFixed(1)}×)`);
   line(`  Lethe started on it until ready                     ${seconds(readyMs)}`);
   line(`  RTO (restore + ready)                               ${seconds(restoreMs + readyMs)}`);

@@ -114,6 +114,7 @@ describe('scale-out: the queue backend and the processes that share a database',
           LETHE_RECONCILE_INTERVAL_SECONDS: '3',
           // Five processes and the stores' pools on one server, beside another suite in CI: a small pool each.
           LETHE_DB_POOL_SIZE: '4',
+          LETHE_WORKER_CONCURRENCY: '12',
           LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '100000',
           LETHE_APPROVAL_REQUIRED_TYPES: 'objection',
           LETHE_STEP_ATTEMPTS: '10',
@@ -170,8 +171,9 @@ describe('scale-out: the queue backend and the processes that share a database',
         });
 
         // Subjects in the shop, each with orders enough that an export takes a moment.
-        // As many as the two workers' workflow slots (4 each): the killed worker's steps have a free slot to resume in.
-        const REQUESTS = 8;
+        // Two dozen: as many as the two workers' workflow slots (LETHE_WORKER_CONCURRENCY, 12 each), so the
+        // killed worker's steps have a free slot to resume in while the others wait on the slow store.
+        const REQUESTS = 24;
         const subjects = Array.from({ length: REQUESTS }, (_, i) => ({ email: `chaos.${tag}.${i}@example.org`, type: i % 2 === 0 ? 'access' : 'erasure' }));
         for (const s of subjects) {
           const { rows } = await shop.query(`INSERT INTO customers (email, name) VALUES ($1, 'Ada') RETURNING id`, [s.email]);
