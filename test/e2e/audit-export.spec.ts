@@ -1,13 +1,13 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditExporter } from '../../src/common/audit/audit.export.js';
 import { canonicalJson, sha256Hex } from '../../src/common/crypto.js';
 import { bearer, bootApp, createKey, eventually, onServer, PGLITE_TEMPLATE, TestApp } from '../factories/app.js';
 import { ensureBuilt } from '../factories/build.js';
+import { freePort } from '../factories/process.js';
 import { ACCEPT, attribute, type Delivery, OtlpReceiver, range } from '../factories/otlp-receiver.js';
 
 /**
@@ -251,16 +251,6 @@ describe('audit trail export over OTLP/HTTP', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 describe('audit trail export: kill -9 in the middle of a batch', () => {
   const adminKey = `lth_${randomBytes(32).toString('base64url')}`;

@@ -1,11 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onServer, PGLITE_TEMPLATE } from '../factories/app.js';
 import { ensureBuilt } from '../factories/build.js';
+import { freePort } from '../factories/process.js';
 
 /**
  * The promise behind group commit: a 201 is sent only after the event's group is committed. Lethe
@@ -16,16 +16,6 @@ import { ensureBuilt } from '../factories/build.js';
 const ROOT = process.cwd();
 const SUBJECTS_PER_CLIENT = 2;
 const CLIENTS = 32;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 describe('consent ledger: kill -9 during group-committed writes', () => {
   const adminKey = `lth_${randomBytes(32).toString('base64url')}`;
