@@ -1,5 +1,5 @@
 import { FixedClock } from '../../src/common/clock.js';
-import { bearer, bootApp, createKey, TestApp } from '../factories/app.js';
+import { allPages, bearer, bootApp, createKey, TestApp } from '../factories/app.js';
 
 describe('API keys and roles', () => {
   let t: TestApp;
@@ -82,8 +82,7 @@ describe('API keys and roles', () => {
   });
 
   it('will not revoke the last active admin key', async () => {
-    const list = await t.http.get('/v1/api-keys?limit=200').set(...bearer(t.adminKey));
-    const admins: { id: string; prefix: string }[] = list.body.items.filter((k: { roles: string[] }) => k.roles.includes('admin'));
+    const admins = (await allPages<{ id: string; prefix: string; roles: string[] }>(t, '/v1/api-keys?limit=200', t.adminKey)).filter((k) => k.roles.includes('admin'));
     // Revoke every admin key but this suite's own, then try that one.
     const own = admins.find((k) => t.adminKey.startsWith(k.prefix))!;
     for (const key of admins) {

@@ -162,7 +162,7 @@ describe('scale-out: the queue backend and the processes that share a database',
         const purpose = `chaos-${tag}`;
         await ok(apiA!.base, 'POST', '/v1/purposes', key, { key: purpose, title: 'Chaos', description: 'A purpose for the chaos test.', lawfulBasis: 'consent', dataCategories: [cat('contact')], retention: 'P2Y' });
         await ok(apiA!.base, 'POST', `/v1/purposes/${purpose}/notices`, key, { version: 'v1', language: 'en', text: 'Notice v1.', effectiveFrom: '2020-01-01T00:00:00Z' });
-        await ok(apiA!.base, 'POST', '/v1/webhooks', adminKey, { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, purposes: [purpose] });
+        const subscription = (await ok(apiA!.base, 'POST', '/v1/webhooks', adminKey, { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, purposes: [purpose] })).id as string;
         await ok(apiA!.base, 'POST', '/v1/register/records', key, {
           kind: 'activity', name: `Chaos shop ${tag}`, status: 'active', controller: { name: 'Example Controller Ltd', contact: 'privacy@example.com' },
           purposes: [{ purpose, lawfulBasis: 'consent' }], dataSubjectCategories: ['customers'], dataCategories: [cat('contact'), cat('identity'), cat('orders')],
@@ -338,6 +338,9 @@ describe('scale-out: the queue backend and the processes that share a database',
         const deliveries = new Map<string, Set<string>>();
         for (const r of received) deliveries.set(r.eventId, (deliveries.get(r.eventId) ?? new Set()).add(r.deliveryId));
         expect([...acknowledged.keys()].every((id) => deliveries.get(id)!.size === 1)).toBe(true);
+
+        // Later suites on this database have no receiver to send this test's deliveries to.
+        expect((await call(apiA!.base, 'DELETE', `/v1/webhooks/${subscription}`, adminKey)).status).toBe(204);
 
         // The audit chain and every subject's consent chain verify.
         expect((await ok(apiA!.base, 'GET', '/v1/audit-events/verify', key)).valid).toBe(true);

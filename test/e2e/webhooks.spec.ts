@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../src/infrastructure/http/webhook-signature.js';
-import { bearer, bootApp, eventually, metricValue, TestApp } from '../factories/app.js';
+import { allPages, bearer, bootApp, eventually, metricValue, TestApp } from '../factories/app.js';
 import { consentEvent, ConsentFixture, consentFixture } from '../factories/consent.js';
 
 interface Received {
@@ -76,8 +76,8 @@ describe('consent change webhooks', () => {
       const hook = await subscribe(server.url);
       const recorded = await t.http.post('/v1/consent-events').set(...bearer(f.iam)).send(consentEvent(f.purpose, { action: 'withdrawn' }));
       const dead = await eventually(async () => {
-        const page = await t.http.get('/v1/webhooks/dead-letters?limit=200').set(...bearer(t.adminKey));
-        return page.body.items.find((d: { eventId: string; subscriptionId: string }) => d.eventId === recorded.body.id && d.subscriptionId === hook.id);
+        const dead = await allPages<{ id: string; eventId: string; subscriptionId: string }>(t, '/v1/webhooks/dead-letters?limit=200', t.adminKey);
+        return dead.find((d) => d.eventId === recorded.body.id && d.subscriptionId === hook.id);
       }, 30_000);
       expect(dead).toMatchObject({ status: 'dead', attempts: 3, lastStatus: 503, lastError: 'HTTP 503', eventType: 'consent.withdrawn' });
       const deadLetters = await metricValue(t, 'lethe_webhook_dead_letters');
@@ -104,8 +104,8 @@ describe('consent change webhooks', () => {
       const hook = await subscribe(server.url);
       const recorded = await t.http.post('/v1/consent-events').set(...bearer(f.iam)).send(consentEvent(f.purpose, { action: 'withdrawn' }));
       const dead = await eventually(async () => {
-        const page = await t.http.get('/v1/webhooks/dead-letters?limit=200').set(...bearer(t.adminKey));
-        return page.body.items.find((d: { eventId: string; subscriptionId: string }) => d.eventId === recorded.body.id && d.subscriptionId === hook.id);
+        const dead = await allPages<{ id: string; eventId: string; subscriptionId: string }>(t, '/v1/webhooks/dead-letters?limit=200', t.adminKey);
+        return dead.find((d) => d.eventId === recorded.body.id && d.subscriptionId === hook.id);
       }, 30_000);
       expect((await t.http.delete(`/v1/webhooks/${hook.id}`).set(...bearer(t.adminKey))).status).toBe(204);
       const refused = await t.http.post(`/v1/webhooks/deliveries/${dead.id}/redrive`).set(...bearer(t.adminKey));
