@@ -44,9 +44,9 @@ describe('API keys and roles', () => {
     const [row] = await t.dataSource.query('SELECT secret_hash, prefix FROM api_key WHERE id = $1', [created.id]);
     expect(row.secret_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.secret_hash).not.toContain(created.key);
-    const list = await t.http.get('/v1/api-keys?limit=200').set(...bearer(t.adminKey));
-    expect(JSON.stringify(list.body)).not.toContain(created.key);
-    expect(list.body.items.find((k: { id: string }) => k.id === created.id)).toMatchObject({ roles: ['iam'], active: true, prefix: row.prefix });
+    const keys = await allPages<{ id: string }>(t, '/v1/api-keys?limit=200', t.adminKey);
+    expect(JSON.stringify(keys)).not.toContain(created.key);
+    expect(keys.find((k) => k.id === created.id)).toMatchObject({ roles: ['iam'], active: true, prefix: row.prefix });
     const audit = await t.http.get(`/v1/audit-events?targetId=${created.id}`).set(...bearer(t.adminKey));
     expect(audit.body.items).toEqual([expect.objectContaining({ action: 'api_key.created', targetType: 'api_key', details: { roles: ['iam'], expiresAt: null } })]);
   });

@@ -46,6 +46,7 @@ describe('backup and restore of a running instance', () => {
   beforeAll(async () => {
     ensureBuilt();
     receiver = createServer((req, res) => {
+      req.on('error', () => undefined);
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
       req.on('end', () => {

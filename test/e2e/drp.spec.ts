@@ -364,7 +364,7 @@ describe('Data Rights Protocol 1.0 (Covered Business side)', () => {
 
     it('a token paired with a key since replaced in LETHE_DRP_AGENTS: 401, pair again', async () => {
       await other.pair(t.http, BUSINESS);
-      await t.dataSource.query(`UPDATE drp_agent_token SET key_fingerprint = 'f' || substr(key_fingerprint, 2) WHERE agent_id = $1`, [other.id]);
+      await t.dataSource.query(`UPDATE drp_agent_token SET key_fingerprint = CASE WHEN left(key_fingerprint, 1) = 'f' THEN 'e' ELSE 'f' END || substr(key_fingerprint, 2) WHERE agent_id = $1`, [other.id]);
       const stale = await t.http.get(`/v1/agent/${other.id}`).set(...bearer(other.token!));
       expect(stale.status).toBe(401);
       expect(stale.body.message).toMatch(/pair again/);
