@@ -17,20 +17,23 @@ export interface StoredLink extends ChainLink {
   hash: string;
 }
 
+/** What a link's hash covers: the entry, its sequence number and the previous hash (the SIEM export sends the same). */
+export function hashedFields(link: ChainLink) {
+  return {
+    seq: link.seq,
+    at: link.at.toISOString(),
+    actor: link.actor,
+    action: link.action,
+    targetType: link.targetType,
+    targetId: link.targetId,
+    details: link.details,
+    prevHash: link.prevHash,
+  };
+}
+
 /** SHA-256 over the canonical JSON of the entry, its sequence number and the previous hash. */
 export function hashLink(link: ChainLink): string {
-  return sha256Hex(
-    canonicalJson({
-      seq: link.seq,
-      at: link.at.toISOString(),
-      actor: link.actor,
-      action: link.action,
-      targetType: link.targetType,
-      targetId: link.targetId,
-      details: link.details,
-      prevHash: link.prevHash,
-    }),
-  );
+  return sha256Hex(canonicalJson(hashedFields(link)));
 }
 
 export interface VerifyResult {

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../crypto.js';
-import type { StoredLink } from './audit.chain.js';
+import { hashedFields, type StoredLink } from './audit.chain.js';
 
 /**
  * The audit trail as OpenTelemetry logs: an ExportLogsServiceRequest in OTLP's JSON encoding
@@ -65,17 +65,7 @@ function unixNano(at: Date): string {
  * same one.
  */
 export function toLogRecord(link: StoredLink, observedAt: Date): OtlpLogRecord {
-  const entry = {
-    seq: link.seq,
-    at: link.at.toISOString(),
-    actor: link.actor,
-    action: link.action,
-    targetType: link.targetType,
-    targetId: link.targetId,
-    details: link.details,
-    prevHash: link.prevHash,
-    hash: link.hash,
-  };
+  const entry = { ...hashedFields(link), hash: link.hash };
   const attributes: KeyValue[] = [
     { key: 'lethe.audit.seq', value: { intValue: String(link.seq) } },
     { key: 'lethe.audit.hash', value: { stringValue: link.hash } },
