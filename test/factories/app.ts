@@ -169,8 +169,13 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
   }
 }
 
-/** Empties the job queue behind the service's back: Redis FLUSHALL, or BullMQ's Postgres tables truncated. */
+/**
+ * Empties the job queue behind the service's back: Redis FLUSHALL, or BullMQ's Postgres tables truncated.
+ * It first waits for the app's boot reconcile, which runs after ready: on a shared server database it
+ * re-adds other suites' pending rows, and would otherwise refill the queue just emptied.
+ */
 export async function emptyQueue(t: TestApp): Promise<void> {
+  await eventually(async () => t.logs.some((l) => typeof l.msg === 'string' && /reconciler restored|reconcile failed/.test(l.msg)) || undefined, 30_000);
   if (onRedis) {
     const redis = new Redis(process.env.REDIS_URL!);
     await redis.flushall();
