@@ -15,5 +15,10 @@ export default {
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   globalSetup: '<rootDir>/test/global-setup.cjs',
   maxWorkers: shared ? 1 : 2,
+  // A worker keeps what its suites leave behind (modules, and any app or timer a suite left open)
+  // for as long as it lives; in band, one process ran the whole server suite and grew past 3 GB,
+  // each later suite several times slower than the first. With a limit Jest runs the suites in a
+  // worker (even a single one) and starts a fresh one whenever it has grown past the limit.
+  workerIdleMemoryLimit: '700MB',
   testTimeout: 120_000,
 };
