@@ -4,15 +4,14 @@
  * skipped, and say so once.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import playwright, { type Browser, type BrowserContext, type BrowserType, chromium, type Page } from 'playwright-core';
-import pg from 'pg';
 import { bootApp, type BootOptions, onServer, type TestApp } from '../factories/app.js';
+import { createDatabaseBeside } from '../factories/database.js';
 
 const ROOT = resolve(import.meta.dirname ?? '.', '..', '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'screenshots');
@@ -95,25 +94,6 @@ export async function startLethe(options: BootOptions & { port?: number; ownData
     }
   };
   return Object.assign(t, { baseUrl, close });
-}
-
-/** A new, empty database on the server of `url` (its name keeps "test"), and a way to drop it. */
-async function createDatabaseBeside(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const shared = new URL(url);
-  const name = `${shared.pathname.slice(1)}_own_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client(url);
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const own = new URL(url);
-  own.pathname = `/${name}`;
-  return { url: own.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
 export async function launchChromium(): Promise<Browser> {

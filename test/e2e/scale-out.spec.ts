@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { bootApp, eventually, onRedis, onServer, type TestApp } from '../factories/app.js';
 import { ensureBuilt } from '../factories/build.js';
+import { createDatabaseBeside } from '../factories/database.js';
 import { type LetheProcess, startLethe } from '../factories/process.js';
 import { startSmtp } from '../factories/smtp.js';
 
@@ -68,10 +69,7 @@ describe('scale-out: the queue backend and the processes that share a database',
       const schema = `chaos_${tag}`;
       // A deployment of its own: a database no other suite writes to, so its processes' reconcilers
       // find only its own work (on the suites' shared database they would take up other suites' leftovers).
-      const server = new URL(process.env.DATABASE_URL!);
-      const database = `${server.pathname.slice(1)}_chaos_${tag}`;
-      const databaseUrl = Object.assign(new URL(server), { pathname: `/${database}` }).toString();
-      const admin = () => new pg.Client(process.env.DATABASE_URL);
+      let database: Awaited<ReturnType<typeof createDatabaseBeside>>;
       const dataDir = mkdtempSync(join(tmpdir(), 'lethe-chaos-'));
       const MAILER = `Mailer ${tag}`;
       const cat = (name: string) => `chaos_${tag}_${name}`;
@@ -84,11 +82,8 @@ describe('scale-out: the queue backend and the processes that share a database',
 
       beforeAll(async () => {
         smtp = await startSmtp();
-        const creator = admin();
-        await creator.connect();
-        await creator.query(`CREATE DATABASE ${database}`);
-        await creator.end();
-        shop = new pg.Client(databaseUrl);
+        database = await createDatabaseBeside(process.env.DATABASE_URL!);
+        shop = new pg.Client(database.url);
         await shop.connect();
         await shop.query(`CREATE SCHEMA ${schema}`);
         await shop.query(`SET search_path TO ${schema}`);
@@ -109,20 +104,17 @@ describe('scale-out: the queue backend and the processes that share a database',
       afterAll(async () => {
         await Promise.all(processes.map((p) => p.stop('SIGKILL')));
         await shop?.end();
-        const dropper = admin();
-        await dropper.connect();
-        await dropper.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-        await dropper.end();
+        await database?.drop();
         await smtp?.close();
         await new Promise((resolve) => receiver?.close(resolve));
         rmSync(dataDir, { recursive: true, force: true });
       });
 
       it('every request completes exactly once, every acknowledged event is there once, every webhook arrives, and the chains verify', async () => {
-        const storeUrl = new URL(databaseUrl);
+        const storeUrl = new URL(database.url);
         storeUrl.searchParams.set('options', `-c search_path=${schema}`);
         const env = {
-          DATABASE_URL: databaseUrl,
+          DATABASE_URL: database.url,
           LETHE_ADMIN_API_KEY: adminKey,
           SMTP_URL: smtp.url,
           LETHE_DATA_DIR: dataDir,
@@ -247,7 +239,7 @@ describe('scale-out: the queue backend and the processes that share a database',
           return `phase: ${phase}\nworkflows queue: ${JSON.stringify(queue)}\nactivity:\n${activity.rows.map((r) => JSON.stringify(r)).join('\n')}\nsteps not succeeded:\n${steps.rows.map((r) => JSON.stringify(r)).join('\n')}\nprocess output:\n${processes.map((p) => `[${p.child.pid}] ${p.output.join('').slice(-2000)}`).join('\n')}`;
         };
         const ids: string[] = [];
-        const locker = new pg.Client(databaseUrl);
+        const locker = new pg.Client(database.url);
         await locker.connect();
         try {
 
