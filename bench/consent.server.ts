@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     LETHE_API_KEY_CACHE_SECONDS: '60',
   });
   const { config, logger } = configFromEnvironment();
-  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config), createHttpAdapter(config.http.bodyLimitBytes), { logger, bodyParser: false });
+  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config), createHttpAdapter(config.http), { logger, bodyParser: false });
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();

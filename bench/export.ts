@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     LETHE_INTAKE_RATE_PER_EMAIL_PER_HOUR: '100000',
     LETHE_INTAKE_RATE_PER_IP_PER_MINUTE: '100000',
   });
-  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config), createHttpAdapter(config.http.bodyLimitBytes), { logger: ['error'], bodyParser: false });
+  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config), createHttpAdapter(config.http), { logger: ['error'], bodyParser: false });
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get(DataSource);

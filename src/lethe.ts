@@ -21,7 +21,7 @@ export interface LetheOptions {
 export async function runApi(options: LetheOptions = {}): Promise<void> {
   const { config, logger } = configFromEnvironment();
   const booting = exitWhileBooting(config.bootTimeoutSeconds, logger);
-  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config, options.modules), createHttpAdapter(config.http.bodyLimitBytes), { logger, bodyParser: false });
+  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config, options.modules), createHttpAdapter(config.http), { logger, bodyParser: false });
   configureApp(app, config);
   await app.listen(config.http.port, config.http.host);
   booting.done();

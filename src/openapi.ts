@@ -9,7 +9,7 @@ import { loadConfig } from './config/config.schema.js';
 
 async function main(): Promise<void> {
   const config = loadConfig({ LETHE_EMBEDDED_PERSIST: 'off', LETHE_WORKERS: 'off', LETHE_LOG_LEVEL: 'warn', LETHE_ADMIN_API_KEY: 'x'.repeat(40) });
-  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config), createHttpAdapter(config.http.bodyLimitBytes), { logger: ['error'], bodyParser: false });
+  const app = await NestFactory.create<LetheHttpApp>(AppModule.forRoot(config), createHttpAdapter(config.http), { logger: ['error'], bodyParser: false });
   configureApp(app, config);
   await app.init();
   const document = buildOpenApi(app);

@@ -111,6 +111,32 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('trusted proxies (LETHE_TRUST_PROXY)', () => {
+    it('trusts nobody by default', () => {
+      expect(loadConfig({}).http.trustProxy).toBeUndefined();
+    });
+
+    it.each([
+      ['loopback', 'loopback'],
+      [' 10.0.0.0/8 , 192.168.1.7,loopback ', '10.0.0.0/8,192.168.1.7,loopback'],
+      ['fd00::/8,::1', 'fd00::/8,::1'],
+    ])('takes %j', (value, expected) => {
+      expect(loadConfig({ LETHE_TRUST_PROXY: value }).http.trustProxy).toBe(expected);
+    });
+
+    it.each([
+      ['true', /must name the proxies/],
+      ['*', /must name the proxies/],
+      ['1', /must name the proxies/],
+      ['0.0.0.0/0', /must name the proxies/],
+      ['10.0.0.0/33', /may list only IP addresses, CIDR ranges .*got "10\.0\.0\.0\/33"/],
+      ['proxy.internal', /got "proxy\.internal"/],
+      ['10.0.0.1/8/2', /got "10\.0\.0\.1\/8\/2"/],
+    ])('refuses %j', (value, message) => {
+      expect(() => loadConfig({ LETHE_TRUST_PROXY: value })).toThrow(message);
+    });
+  });
+
   describe('public URL', () => {
     it.each([
       ['no PORT: the default port', {}, 'http://localhost:3000'],

@@ -5,6 +5,7 @@ import { auditExportConfig, type AuditExportConfig } from './audit-export.config
 import { DRP_ID, type DrpAgentConfig, loadDrpAgents } from './drp.config.js';
 import { oidcConfig, type OidcConfig, subjectOidcConfig, type SubjectOidcConfig } from './oidc.config.js';
 import { type Env, Reader } from './reader.js';
+import { trustProxyConfig } from './trust-proxy.config.js';
 
 export { type AuditExportConfig } from './audit-export.config.js';
 export { type OidcConfig, parseRoleMap, type SubjectOidcConfig } from './oidc.config.js';
@@ -16,7 +17,13 @@ export { type OidcConfig, parseRoleMap, type SubjectOidcConfig } from './oidc.co
  */
 export interface LetheConfig {
   readonly env: 'development' | 'test' | 'production';
-  readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly bodyLimitBytes: number;
+    /** LETHE_TRUST_PROXY: the proxies (or how many) whose X-Forwarded-For names the client; undefined: none. */
+    readonly trustProxy: string | undefined;
+  };
   readonly database: {
     /** Unset: the embedded PGlite under dataDir. */
     readonly url: string | undefined;
@@ -181,6 +188,7 @@ export function loadConfig(env: Env): LetheConfig {
       host: read.string('HOST', '0.0.0.0'),
       port,
       bodyLimitBytes: read.bytes('LETHE_BODY_LIMIT', '1mb'),
+      trustProxy: trustProxyConfig(read, problems),
     },
     database: {
       url: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),

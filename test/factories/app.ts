@@ -108,7 +108,7 @@ export async function bootApp(options: BootOptions = {}): Promise<TestApp> {
     .useValue(clock)
     .setLogger(logger)
     .compile();
-  const app = moduleRef.createNestApplication<LetheHttpApp>(createHttpAdapter(config.http.bodyLimitBytes), { bodyParser: false, logger });
+  const app = moduleRef.createNestApplication<LetheHttpApp>(createHttpAdapter(config.http), { bodyParser: false, logger });
   configureApp(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -6,6 +6,7 @@ import { jsonDepthExceeds } from '../../common/errors/input.pipe.js';
 import { frameworkRefusal } from '../../common/errors/problem.filter.js';
 import { PROBLEM_CONTENT_TYPE } from '../../common/errors/problem.js';
 import { runWithRequestId } from '../../common/logging/request-context.js';
+import type { LetheConfig } from '../../config/config.schema.js';
 import { answerClientError } from './client-error.js';
 import { REFUSAL_HEADERS } from './security-headers.js';
 
@@ -37,10 +38,15 @@ function requestId(req: IncomingMessage): string {
   return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
 }
 
-/** The HTTP server: Fastify under Nest (its router and reply cost a fraction of Express's per request). */
-export function createHttpAdapter(bodyLimitBytes: number): FastifyAdapter {
+/**
+ * The HTTP server: Fastify under Nest (its router and reply cost a fraction of Express's per request).
+ * `trustProxy` (LETHE_TRUST_PROXY): whose X-Forwarded-For sets `request.ip`, which the rate limits,
+ * the sign-in failure counter and consent evidence use; none unless configured.
+ */
+export function createHttpAdapter(http: Pick<LetheConfig['http'], 'bodyLimitBytes' | 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({
-    bodyLimit: bodyLimitBytes,
+    bodyLimit: http.bodyLimitBytes,
+    ...(http.trustProxy === undefined ? {} : { trustProxy: http.trustProxy }),
     genReqId: requestId,
     requestIdHeader: false,
     logger: false,
