@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobsService } from '../../src/infrastructure/queue/jobs.service.js';
-import { bearer, bootApp, createKey, emptyQueue, eventually, TestApp } from '../factories/app.js';
+import { bearer, bootApp, createKey, emptyQueue, eventually, metricValue, TestApp } from '../factories/app.js';
 
 /**
  * Postgres is the system of record: with the queue emptied while a job is pending, the next boot's
@@ -50,5 +50,26 @@ describe('reconciler', () => {
     const audit = await second.http.get(`/v1/audit-events?targetId=${key.id}&action=api_key.expired`).set(...bearer(adminKey));
     expect(audit.body.items).toEqual([expect.objectContaining({ actor: 'system', action: 'api_key.expired' })]);
     expect((await second.http.get('/v1/audit-events').set(...bearer(key.key))).status).toBe(401);
+  });
+
+  it('runs again a job the queue holds as finished while its row is still pending, and counts it as lost', async () => {
+    const t = await bootApp();
+    try {
+      const key = await createKey(t, ['auditor'], { expiresAt: new Date(Date.now() + 1_000).toISOString() });
+      const jobKey = `api-key.expire:${key.id}`;
+      const status = async () => ((await t.dataSource.query(`SELECT status FROM scheduled_job WHERE job_key = $1`, [jobKey])) as { status: string }[])[0]!.status;
+      await eventually(async () => (await status()) === 'done' || undefined);
+      // The queue keeps the completed job; the row is pending again, as when marking it failed (the
+      // database away for a moment), and has been for over a minute.
+      await t.dataSource.query(`UPDATE scheduled_job SET status = 'pending', updated_at = now() - interval '2 minutes' WHERE job_key = $1`, [jobKey]);
+      const lost = 'lethe_jobs_lost_total{queue="maintenance"}';
+      const before = (await metricValue(t, lost)) ?? 0;
+
+      await t.app.get(JobsService).reconcile();
+      await eventually(async () => (await status()) === 'done' || undefined);
+      expect(await metricValue(t, lost)).toBe(before + 1);
+    } finally {
+      await t.close();
+    }
   });
 });

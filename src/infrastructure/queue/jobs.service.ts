@@ -168,7 +168,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         [after, RECONCILE_BATCH],
       )) as ScheduledJobEntity[];
       if (rows.length === 0) break;
-      await withTimeout(this.countLost(rows).then(() => this.enqueue(rows)), ENQUEUE_TIMEOUT_MS, 'the queue store did not accept a batch of jobs');
+      await withTimeout(this.clearLost(rows).then(() => this.enqueue(rows)), ENQUEUE_TIMEOUT_MS, 'the queue store did not accept a batch of jobs');
       count += rows.length;
       after = rows[rows.length - 1]!.key;
     }
@@ -181,15 +181,22 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Before the reconciler re-adds a batch (adding an id the queue has is a no-op): which rows' jobs
-   * the queue no longer has, by one state look-up per job. A row written in the last minute is not
-   * counted: its job may still be on its way from the commit hook. Never fails the reconcile.
+   * Before the reconciler re-adds a batch (adding an id the queue has is a no-op), one state look-up
+   * per job. A job the queue holds as completed or failed while its row is still pending (the row
+   * could not be marked, or was set pending again for the same time) would never run again: it is
+   * removed, so the add queues it afresh; run, it finds its row and acts, or finds it settled and
+   * does nothing. Such jobs and jobs the queue no longer has are counted as lost, except for rows
+   * written in the last minute, whose job may still be on its way from the commit hook. A failed
+   * look-up leaves the batch as it is; it never fails the reconcile.
    */
-  private async countLost(rows: ScheduledJobEntity[]): Promise<void> {
-    if (this.lostListeners.length === 0) return;
+  private async clearLost(rows: ScheduledJobEntity[]): Promise<void> {
     try {
-      const states = await Promise.all(rows.map((row) => this.queues.get(row.queue as QueueName)!.getJobState(bullJobId(row.key, new Date(row.runAt)))));
-      const missing = rows.filter((_, i) => states[i] === 'unknown').map((row) => row.key);
+      const jobIds = rows.map((row) => bullJobId(row.key, new Date(row.runAt)));
+      const states = await Promise.all(rows.map((row, i) => this.queues.get(row.queue as QueueName)!.getJobState(jobIds[i]!)));
+      const finished = rows.flatMap((row, i) => (states[i] === 'completed' || states[i] === 'failed' ? [{ row, jobId: jobIds[i]! }] : []));
+      await Promise.all(finished.map(({ row, jobId }) => this.queues.get(row.queue as QueueName)!.remove(jobId)));
+      if (this.lostListeners.length === 0) return;
+      const missing = [...rows.filter((_, i) => states[i] === 'unknown'), ...finished.map((f) => f.row)].map((row) => row.key);
       if (missing.length === 0) return;
       const settled = (await this.dataSource.query(
         `SELECT queue, count(*)::int AS n FROM scheduled_job WHERE job_key = ANY($1) AND status = 'pending' AND updated_at < $2 GROUP BY queue`,
@@ -197,7 +204,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       )) as { queue: QueueName; n: number }[];
       for (const { queue, n } of settled) for (const listener of this.lostListeners) listener(queue, n);
     } catch (error) {
-      this.logger.warn({ err: describeError(error) }, 'could not count lost jobs');
+      this.logger.warn({ err: describeError(error) }, 'could not look for lost jobs');
     }
   }
 
