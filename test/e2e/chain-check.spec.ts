@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ChainCheck } from '../../src/modules/ops/chain.check.js';
-import { bearer, bootApp, onServer, TestApp } from '../factories/app.js';
+import { bearer, bootApp, metricValue, onServer, TestApp } from '../factories/app.js';
 import { consentEvent, consentFixture, ConsentFixture } from '../factories/consent.js';
 
 /**
@@ -66,6 +66,8 @@ describe('chain check', () => {
 
   it('no sample before the first run; the first run is scheduled one interval after boot', async () => {
     expect(await sample('lethe_chain_verification_ok', 'audit')).toBeUndefined();
+    // The interval, for the stale-check alert (ops/prometheus/lethe-alerts.yml).
+    expect(await metricValue(t, 'lethe_chain_check_interval_seconds')).toBe(30 * 60);
     const [job] = await t.dataSource.query(`SELECT run_at FROM scheduled_job WHERE job_key = 'ops.chain-check' AND status = 'pending'`);
     expect(new Date(job.run_at).getTime() - Date.now()).toBeGreaterThan(25 * 60_000);
   });

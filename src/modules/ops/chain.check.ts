@@ -38,6 +38,7 @@ export class ChainCheck implements OnModuleInit, OnApplicationBootstrap {
 
   onModuleInit(): void {
     this.jobs.define(JOB, () => this.run());
+    this.metrics.chainCheckInterval.set(this.config.ops.chainCheckIntervalMinutes * 60);
     this.metrics.provide('chains', async () =>
       (await this.repository.chainChecks()).map((row) => ({ chain: row.chain as ChainName, ok: row.ok, lastRunAt: row.lastRunAt })),
     );

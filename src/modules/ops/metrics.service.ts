@@ -47,6 +47,8 @@ export class MetricsService {
   readonly apiAuthFailures: Counter<'reason'>;
   /** Pending jobs the reconciler found missing from the queue and put back. */
   readonly jobsLost: Counter<'queue'>;
+  /** LETHE_CHAIN_CHECK_INTERVAL_MINUTES in seconds, so the stale-check alert follows the setting. */
+  readonly chainCheckInterval: Gauge;
   private readonly readings: Partial<DatabaseReadings> = {};
 
   constructor(jobs: JobsService) {
@@ -83,6 +85,11 @@ export class MetricsService {
       registers: [this.registry],
     });
     for (const queue of QUEUE_NAMES) this.jobsLost.inc({ queue }, 0);
+    this.chainCheckInterval = new Gauge({
+      name: 'lethe_chain_check_interval_seconds',
+      help: 'How often the scheduled chain check runs (LETHE_CHAIN_CHECK_INTERVAL_MINUTES), in seconds',
+      registers: [this.registry],
+    });
     jobs.onLostJobs((queue, count) => this.jobsLost.inc({ queue }, count));
     new Gauge({
       name: 'lethe_jobs',
