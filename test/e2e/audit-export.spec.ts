@@ -1,13 +1,13 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditExporter } from '../../src/common/audit/audit.export.js';
 import { canonicalJson, sha256Hex } from '../../src/common/crypto.js';
-import { bearer, bootApp, createKey, eventually, onServer, PGLITE_TEMPLATE, TestApp } from '../factories/app.js';
+import { bearer, bootApp, createKey, eventually, onServer, TestApp } from '../factories/app.js';
 import { ensureBuilt } from '../factories/build.js';
-import { freePort } from '../factories/process.js';
+import { type LetheProcess, startLethe } from '../factories/process.js';
 import { ACCEPT, attribute, type Delivery, OtlpReceiver, range } from '../factories/otlp-receiver.js';
 
 /**
@@ -156,7 +156,8 @@ describe('audit trail export over OTLP/HTTP', () => {
     await eventually(async () => (await exporter.status())?.state === 'refused', 5_000, 20);
     const status = await exporter.status();
     expect(status?.behind).toBeGreaterThan(0);
-    expect(receiver.deliveries).toHaveLength(1); // OTLP: a 400 is not retried at once
+    // OTLP: a 400 is not retried at once. (On a loaded machine the wait, 1.5 s, may already be over.)
+    expect(receiver.deliveries.slice(1).filter((d) => d.arrivedAt - receiver.deliveries[0]!.arrivedAt < 1400)).toEqual([]);
     refuse = false;
     const head = await headSeq(t);
     await eventually(async () => receiver.acknowledgedSeqs.at(-1) === head, 10_000, 20);
@@ -257,49 +258,23 @@ describe('audit trail export: kill -9 in the middle of a batch', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lethe-export-crash-'));
   const sink = `crash-${randomBytes(4).toString('hex')}`;
   let receiver: OtlpReceiver;
-  let child: ChildProcess | undefined;
+  let lethe: LetheProcess | undefined;
   let base = '';
 
   async function start(): Promise<void> {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const output: string[] = [];
-    child = spawn(process.execPath, ['dist/src/main.js'], {
-      cwd: process.cwd(),
+    lethe = await startLethe({
       env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
         LETHE_DATA_DIR: dataDir,
         LETHE_ADMIN_API_KEY: adminKey,
-        LETHE_LOG_LEVEL: 'warn',
-        LETHE_QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
         LETHE_RECONCILE_INTERVAL_SECONDS: '0',
-        LETHE_MAIL_TRANSPORT: 'files',
-        LETHE_EMBEDDED_TEMPLATE: PGLITE_TEMPLATE,
-        DATABASE_URL: process.env.DATABASE_URL ?? '',
-        REDIS_URL: process.env.REDIS_URL ?? '',
-        ...(onServer ? { LETHE_HMAC_KEY: 'lethe-test-hmac-key-0123456789abcdef', LETHE_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}` } : {}),
         ...exportEnv(receiver, { LETHE_AUDIT_EXPORT_NAME: sink, LETHE_AUDIT_EXPORT_BATCH_SIZE: '4', LETHE_AUDIT_EXPORT_TIMEOUT_MS: '60000' }),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    for (let i = 0; i < 240; i++) {
-      if (child.exitCode !== null) throw new Error(`Lethe exited during start:\n${output.join('')}`);
-      if (await fetch(`${base}/health/ready`).then((r) => r.ok, () => false)) return;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`Lethe not ready within 60 s:\n${output.join('')}`);
+    base = lethe.base;
   }
 
   async function kill(signal: NodeJS.Signals): Promise<void> {
-    const running = child;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill(signal);
-    await exited;
+    await lethe?.stop(signal);
   }
 
   const call = async (method: string, path: string, body?: unknown) => {

@@ -1,11 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { onServer, PGLITE_TEMPLATE } from '../factories/app.js';
 import { ensureBuilt } from '../factories/build.js';
-import { freePort } from '../factories/process.js';
+import { type LetheProcess, startLethe } from '../factories/process.js';
 
 /**
  * The promise behind group commit: a 201 is sent only after the event's group is committed. Lethe
@@ -13,7 +11,6 @@ import { freePort } from '../factories/process.js';
  * clients at once, and is killed with SIGKILL mid-stream; started again on the same database, it
  * holds every acknowledged event exactly once, and every chain verifies.
  */
-const ROOT = process.cwd();
 const SUBJECTS_PER_CLIENT = 2;
 const CLIENTS = 32;
 
@@ -21,50 +18,16 @@ describe('consent ledger: kill -9 during group-committed writes', () => {
   const adminKey = `lth_${randomBytes(32).toString('base64url')}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'lethe-crash-'));
   const prefix = `t${randomBytes(4).toString('hex')}`;
-  let child: ChildProcess | undefined;
+  let lethe: LetheProcess | undefined;
   let base = '';
 
   async function start(): Promise<void> {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const output: string[] = [];
-    child = spawn(process.execPath, ['dist/src/main.js'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LETHE_DATA_DIR: dataDir,
-        LETHE_ADMIN_API_KEY: adminKey,
-        LETHE_LOG_LEVEL: 'warn',
-        LETHE_QUEUE_PREFIX: prefix,
-        LETHE_RECONCILE_INTERVAL_SECONDS: '0',
-        LETHE_MAIL_TRANSPORT: 'files',
-        LETHE_EMBEDDED_TEMPLATE: PGLITE_TEMPLATE,
-        DATABASE_URL: process.env.DATABASE_URL ?? '',
-        REDIS_URL: process.env.REDIS_URL ?? '',
-        // The suites of a server run share these secrets (test/factories/app.ts).
-        ...(onServer ? { LETHE_HMAC_KEY: 'lethe-test-hmac-key-0123456789abcdef', LETHE_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}` } : {}),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    for (let i = 0; i < 240; i++) {
-      if (child.exitCode !== null) throw new Error(`Lethe exited during start:\n${output.join('')}`);
-      const ready = await fetch(`${base}/health/ready`).then((r) => r.ok, () => false);
-      if (ready) return;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`Lethe not ready within 60 s:\n${output.join('')}`);
+    lethe = await startLethe({ env: { LETHE_DATA_DIR: dataDir, LETHE_ADMIN_API_KEY: adminKey, LETHE_QUEUE_PREFIX: prefix, LETHE_RECONCILE_INTERVAL_SECONDS: '0' } });
+    base = lethe.base;
   }
 
   async function kill(signal: NodeJS.Signals): Promise<void> {
-    const running = child;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill(signal);
-    await exited;
+    await lethe?.stop(signal);
   }
 
   const call = async (method: string, path: string, key: string, body?: unknown) => {
