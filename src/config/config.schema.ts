@@ -21,7 +21,7 @@ export interface LetheConfig {
     readonly host: string;
     readonly port: number;
     readonly bodyLimitBytes: number;
-    /** LETHE_TRUST_PROXY: the proxies (or how many) whose X-Forwarded-For names the client; undefined: none. */
+    /** LETHE_TRUST_PROXY: the proxies whose X-Forwarded-For names the client (a proxy-addr list); undefined: none. */
     readonly trustProxy: string | undefined;
   };
   readonly database: {
