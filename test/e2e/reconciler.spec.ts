@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,8 @@ describe('reconciler', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lethe-reconcile-'));
   // The embedded database must outlive the first app: persist it in a temp folder.
   const env = { LETHE_EMBEDDED_PERSIST: 'on', LETHE_DATA_DIR: dataDir, LETHE_QUEUE_PREFIX: `rec${process.pid}` };
-  const adminKey = `lth_${'r'.repeat(43)}`;
+  // Both boots use one admin key, new each run: on a shared server database another suite may revoke every admin key it did not make.
+  const adminKey = `lth_${randomBytes(32).toString('base64url')}`;
   let second: TestApp | undefined;
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ import { startSmtp } from '../factories/smtp.js';
 /** Reminders are rows in Postgres first: an emptied queue gets them back at the next boot, and they fire. */
 describe('request reminders', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lethe-reminders-'));
-  const adminKey = `lth_${'m'.repeat(43)}`;
+  // Both boots use one admin key, new each run: on a shared server database another suite may revoke every admin key it did not make.
+  const adminKey = `lth_${randomBytes(32).toString('base64url')}`;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let second: TestApp | undefined;
 

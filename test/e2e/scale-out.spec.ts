@@ -20,6 +20,19 @@ import { startSmtp } from '../factories/smtp.js';
  * worker killed mid-export, Redis emptied mid-step, an API restarted — and every request completes
  * exactly once, every acknowledged consent event is there once, every webhook arrives.
  */
+/**
+ * A started API still answers /health/ready, then stops cleanly on SIGTERM. On a failure the diff
+ * shows what the process printed (it ended or stopped listening, and its own words say why).
+ */
+async function expectUpThenStopped(lethe: LetheProcess): Promise<void> {
+  const ready = await fetch(`${lethe.base}/health/ready`).then(
+    (response) => response.status,
+    (error: Error) => `${error.message}: ${String(error.cause)}`,
+  );
+  const code = await lethe.stop();
+  expect({ ready, code, ...(ready === 200 && code === 0 ? {} : { output: lethe.output.join('') }) }).toEqual({ ready: 200, code: 0 });
+}
+
 describe('scale-out: the queue backend and the processes that share a database', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
@@ -44,8 +57,7 @@ describe('scale-out: the queue backend and the processes that share a database',
       it(onRedis ? 'starts beside this one and is ready: both use Redis' : 'is refused while this process runs the Postgres backend, saying to set REDIS_URL', async () => {
         const second = await startLethe({ ready: onRedis, env: { LETHE_DATA_DIR: dataDir } });
         if (onRedis) {
-          expect((await fetch(`${second.base}/health/ready`)).status).toBe(200);
-          expect(await second.stop()).toBe(0);
+          await expectUpThenStopped(second);
           return;
         }
         expect(await second.exited).toBe(1);
@@ -54,9 +66,7 @@ describe('scale-out: the queue backend and the processes that share a database',
 
       it('starts once the first process has stopped (the lock ends with its connection)', async () => {
         await t.close();
-        const second = await startLethe({ env: { LETHE_DATA_DIR: dataDir } });
-        expect((await fetch(`${second.base}/health/ready`)).status).toBe(200);
-        expect(await second.stop()).toBe(0);
+        await expectUpThenStopped(await startLethe({ env: { LETHE_DATA_DIR: dataDir } }));
         t = await bootApp();
       }, 90_000);
     });

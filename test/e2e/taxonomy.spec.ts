@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_TAXONOMY } from '../../src/modules/register/default-taxonomy.js';
 import { TaxonomyService } from '../../src/modules/register/taxonomy.service.js';
 import { PURPOSE_TEMPLATES } from '../../src/modules/purposes/purpose-templates.js';
-import { bearer, bootApp, createKey, TestApp } from '../factories/app.js';
+import { allPages, bearer, bootApp, createKey, TestApp } from '../factories/app.js';
 
 describe('default taxonomy and purpose templates', () => {
   let t: TestApp;
@@ -36,9 +36,9 @@ describe('default taxonomy and purpose templates', () => {
   });
 
   it('adds a missing default once when processes start together, and never reverts an edit', async () => {
-    const edited = await t.http.patch('/v1/register/data-categories/contact.phone').set(...bearer(counsel)).send({ title: `Telephone ${tag}`, description: 'Numbers we call' });
+    const edited = await t.http.patch('/v1/register/data-categories/contact.phone').set(...bearer(counsel)).send({ title: `Telephone ${tag}`, description: `Numbers we call ${tag}` });
     expect(edited.status).toBe(200);
-    expect(edited.body).toMatchObject({ key: 'contact.phone', title: `Telephone ${tag}`, description: 'Numbers we call', special: false });
+    expect(edited.body).toMatchObject({ key: 'contact.phone', title: `Telephone ${tag}`, description: `Numbers we call ${tag}`, special: false });
     await t.dataSource.query(`DELETE FROM data_category WHERE key = 'device.user_agent'`);
     const taxonomy = t.app.get(TaxonomyService);
     const [a, b] = await Promise.all([taxonomy.ensureDefaults(), taxonomy.ensureDefaults()]);
@@ -126,8 +126,7 @@ describe('default taxonomy and purpose templates', () => {
     const wrong = await t.http.post('/v1/register/records').set(...bearer(counsel)).send(record('legitimate_interests', `Web analytics ${tag}`));
     expect(wrong.status).toBe(201);
     const right = await t.http.post('/v1/register/records').set(...bearer(counsel)).send(record('consent', `Web analytics (consented) ${tag}`));
-    const response = await t.http.get('/v1/register/completeness').set(...bearer(counsel));
-    const entries = (Array.isArray(response.body) ? response.body : response.body.items) as { id: string; complete: boolean; missing: string[]; conflicts: string[] }[];
+    const entries = await allPages<{ id: string; complete: boolean; missing: string[]; conflicts: string[] }>(t, '/v1/register/completeness', counsel);
     expect(entries.find((e) => e.id === wrong.body.id)).toMatchObject({
       complete: false,
       missing: [],

@@ -145,13 +145,12 @@ export function bearer(key: string): [string, string] {
   return ['Authorization', `Bearer ${key}`];
 }
 
-/** Polls until `probe` returns a truthy value or the time runs out. */
 /** Every item of a cursor-paged list (`items`, `nextCursor`), following the cursor: suites share a server database, so a first page is no longer all there is. */
 export async function allPages<T>(t: TestApp, path: string, key: string): Promise<T[]> {
   const items: T[] = [];
   for (let cursor: string | null = null; ; ) {
     const separator = path.includes('?') ? '&' : '?';
-    const page = await request(t.app.getHttpServer()).get(`${path}${cursor ? `${separator}cursor=${encodeURIComponent(cursor)}` : ''}`).set('Authorization', `Bearer ${key}`);
+    const page = await t.http.get(`${path}${cursor ? `${separator}cursor=${encodeURIComponent(cursor)}` : ''}`).set('Authorization', `Bearer ${key}`);
     if (page.status !== 200) throw new Error(`GET ${path}: ${page.status}`);
     items.push(...(page.body.items as T[]));
     cursor = page.body.nextCursor as string | null;
@@ -159,6 +158,7 @@ export async function allPages<T>(t: TestApp, path: string, key: string): Promis
   }
 }
 
+/** Polls until `probe` returns a truthy value or the time runs out. */
 export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

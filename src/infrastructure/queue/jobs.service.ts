@@ -191,10 +191,10 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
    */
   private async clearLost(rows: ScheduledJobEntity[]): Promise<void> {
     try {
-      const jobIds = rows.map((row) => bullJobId(row.key, new Date(row.runAt)));
-      const states = await Promise.all(rows.map((row, i) => this.queues.get(row.queue as QueueName)!.getJobState(jobIds[i]!)));
-      const finished = rows.flatMap((row, i) => (states[i] === 'completed' || states[i] === 'failed' ? [{ row, jobId: jobIds[i]! }] : []));
-      await Promise.all(finished.map(({ row, jobId }) => this.queues.get(row.queue as QueueName)!.remove(jobId)));
+      const jobs = rows.map((row) => ({ row, queue: this.queues.get(row.queue as QueueName)!, jobId: bullJobId(row.key, new Date(row.runAt)) }));
+      const states = await Promise.all(jobs.map(({ queue, jobId }) => queue.getJobState(jobId)));
+      const finished = jobs.filter((_, i) => states[i] === 'completed' || states[i] === 'failed');
+      await Promise.all(finished.map(({ queue, jobId }) => queue.remove(jobId)));
       if (this.lostListeners.length === 0) return;
       const missing = [...rows.filter((_, i) => states[i] === 'unknown'), ...finished.map((f) => f.row)].map((row) => row.key);
       if (missing.length === 0) return;
