@@ -14,13 +14,6 @@ import { type LetheProcess, startLethe } from '../factories/process.js';
 import { startSmtp } from '../factories/smtp.js';
 
 /**
- * Scaling out. BullMQ's Postgres backend (REDIS_URL unset) serves one process per database: a
- * separate worker is refused at once, and so is a second process on a Postgres server, each saying
- * what to do. With Redis, two API processes and two workers share one database under chaos — a
- * worker killed mid-export, Redis emptied mid-step, an API restarted — and every request completes
- * exactly once, every acknowledged consent event is there once, every webhook arrives.
- */
-/**
  * A started API still answers /health/ready, then stops cleanly on SIGTERM. On a failure the diff
  * shows what the process printed (it ended or stopped listening, and its own words say why).
  */
@@ -33,6 +26,13 @@ async function expectUpThenStopped(lethe: LetheProcess): Promise<void> {
   expect({ ready, code, ...(ready === 200 && code === 0 ? {} : { output: lethe.output.join('') }) }).toEqual({ ready: 200, code: 0 });
 }
 
+/**
+ * Scaling out. BullMQ's Postgres backend (REDIS_URL unset) serves one process per database: a
+ * separate worker is refused at once, and so is a second process on a Postgres server, each saying
+ * what to do. With Redis, two API processes and two workers share one database under chaos — a
+ * worker killed mid-export, Redis emptied mid-step, an API restarted — and every request completes
+ * exactly once, every acknowledged consent event is there once, every webhook arrives.
+ */
 describe('scale-out: the queue backend and the processes that share a database', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
