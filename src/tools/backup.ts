@@ -12,13 +12,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { option, Usage } from './cli.js';
+import { configSource } from '../config/from-environment.js';
 
 async function main(args: string[]): Promise<void> {
   const out = option(args, 'out');
   if (!out) throw new Usage('--out <file> is required');
   if (existsSync(out)) throw new Usage(`${out} exists: name a new file`);
-  const url = (option(args, 'url') ?? process.env.LETHE_URL ?? 'http://localhost:3000').replace(/\/$/, '');
-  const key = process.env.LETHE_ADMIN_API_KEY ?? readFileSync(option(args, 'key-file') ?? 'data/admin-api-key.txt', 'utf8').trim();
+  const env = configSource();
+  const url = (option(args, 'url') ?? env.LETHE_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+  const key = env.LETHE_ADMIN_API_KEY ?? readFileSync(option(args, 'key-file') ?? 'data/admin-api-key.txt', 'utf8').trim();
   const response = await fetch(`${url}/v1/ops/backup`, { headers: { authorization: `Bearer ${key}` } });
   if (!response.ok) {
     const problem = (await response.json().catch(() => ({}))) as { detail?: string };

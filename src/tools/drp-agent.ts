@@ -18,12 +18,13 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { option, Usage } from './cli.js';
+import { configSource } from '../config/from-environment.js';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 
 function env(name: string, fallback?: string): string {
-  const value = process.env[name] ?? fallback;
+  const value = configSource()[name] ?? fallback;
   if (value === undefined || value === '') throw new Usage(`set ${name}`);
   return value;
 }

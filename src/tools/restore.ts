@@ -13,12 +13,14 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { option, Usage } from './cli.js';
+import { configSource } from '../config/from-environment.js';
 
 async function main(args: string[]): Promise<void> {
   const from = option(args, 'from');
   if (!from) throw new Usage('--from <backup.tar.gz> is required');
-  if (process.env.DATABASE_URL) throw new Usage('DATABASE_URL is set: this restores the embedded database only; on a Postgres server use pg_restore');
-  const dir = resolve(option(args, 'data-dir') ?? process.env.LETHE_DATA_DIR ?? 'data');
+  const env = configSource();
+  if (env.DATABASE_URL) throw new Usage('DATABASE_URL is set: this restores the embedded database only; on a Postgres server use pg_restore');
+  const dir = resolve(option(args, 'data-dir') ?? env.LETHE_DATA_DIR ?? 'data');
   const lock = join(dir, 'pglite.lock');
   if (existsSync(lock) && isAlive(Number(readFileSync(lock, 'utf8')))) throw new Error(`Lethe (process ${readFileSync(lock, 'utf8')}) is using ${dir}: stop it first`);
   const target = join(dir, 'pglite');
